@@ -1,0 +1,47 @@
+# Two commands: `make run` serves the app, `make test` runs the suite. Both set themselves up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint typecheck migrations-check check bench format clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed  ## serve on :8080 with an embedded PostgreSQL under ./.data
+	exec $(BIN)/python main.py
+
+test: $(VENV)/.installed-dev  ## the whole suite (embedded PostgreSQL unless TEST_DATABASE_URL)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/mypy
+
+migrations-check: $(VENV)/.installed-dev  ## models and migrations agree
+	$(BIN)/alembic upgrade head
+	$(BIN)/alembic check
+
+check: lint typecheck migrations-check
+
+bench: $(VENV)/.installed-dev  ## load benchmark against the floor app (see bench/README.md)
+	$(BIN)/python -m bench
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

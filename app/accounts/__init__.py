@@ -1,0 +1,1 @@
+"""Accounts: the grown-ups (parents, teachers, editors, admins) who hold the keys."""

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from app.core.schema import timestamp_field
+
+
+class Role(StrEnum):
+    parent = "parent"
+    teacher = "teacher"
+    editor = "editor"
+    admin = "admin"
+
+
+class Account(SQLModel, table=True):
+    __tablename__ = "account"
+    __table_args__ = (
+        # Emails are compared case-insensitively; stored as given.
+        sa.Index("uq_account_email_lower", sa.func.lower(sa.text("email")), unique=True),
+        sa.CheckConstraint("role IN ('parent', 'teacher', 'editor', 'admin')", name="role"),
+        sa.CheckConstraint("email LIKE '%_@_%'", name="email"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    email: str = Field(sa_type=sa.String(254))
+    password_hash: str | None = Field(default=None, sa_type=sa.String(255))
+    role: str = Field(default=Role.parent, sa_type=sa.String(16))
+    display_name: str | None = Field(default=None, sa_type=sa.String(80))
+    email_verified_at: datetime | None = timestamp_field()
+    disabled_at: datetime | None = timestamp_field()
+    created_at: datetime = timestamp_field(default_now=True)
+    updated_at: datetime = timestamp_field(default_now=True, on_update=True)

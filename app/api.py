@@ -1,0 +1,82 @@
+"""The FastAPI application: middleware, error handlers and every module's router."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+import app.tasks_registry  # noqa: F401  (registers every module's task handlers)
+from app.core.config import Settings, get_settings
+from app.core.errors import install_error_handlers
+from app.core.middleware import (
+    BodyLimitMiddleware,
+    RequestContextMiddleware,
+    SecurityHeadersMiddleware,
+)
+from app.health.router import router as health_router
+from app.outbox.router import router as tasks_router
+from app.runtime import Runtime
+from app.seed import seed
+
+API_PREFIX = "/api/v1"
+
+
+def api_router() -> APIRouter:
+    router = APIRouter(prefix=API_PREFIX)
+    return router
+
+
+def create_app(runtime: Runtime | None = None, settings: Settings | None = None) -> FastAPI:
+    """Builds the app. Without a runtime, one is created from the settings at start-up
+    (DATABASE_URL must then be set: `python main.py` sets it for the embedded server)."""
+    settings = settings or (runtime.settings if runtime else get_settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own = runtime is None
+        current = runtime
+        if current is None:
+            if not settings.database_url:
+                raise RuntimeError("DATABASE_URL is not set; start with `python main.py`")
+            current = Runtime.create(settings, settings.database_url)
+        app.state.runtime = current
+        if own:
+            await seed(current.db, settings)
+            await current.start()
+        try:
+            yield
+        finally:
+            if own:
+                await current.close()
+
+    app = FastAPI(
+        title="Wonderspaced API",
+        version="1.0.0",
+        description="Learning adventures for children: videos, eBooks, DIY and quizzes.",
+        lifespan=lifespan,
+        swagger_ui_parameters={"persistAuthorization": True},
+    )
+    if runtime is not None:
+        app.state.runtime = runtime
+    install_error_handlers(app)
+    app.include_router(health_router)
+    app.include_router(tasks_router)
+    app.include_router(api_router())
+
+    # Added last = outermost: the request id wraps everything, including 413s and CORS.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "If-None-Match"],
+            expose_headers=["ETag", "X-Request-ID", "Retry-After"],
+            max_age=600,
+        )
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.env.value == "prod")
+    app.add_middleware(RequestContextMiddleware)
+    return app

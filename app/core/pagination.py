@@ -1,0 +1,96 @@
+"""Keyset pagination: `?limit=&cursor=` in, `{"items": [...], "next_cursor": ...}` out.
+
+A cursor is the sort key of the last item served, base64url-encoded JSON. Keyset cursors stay
+correct when rows are added between pages and cost the same on page 100 as on page 1.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any, Generic, TypeVar
+from uuid import UUID
+
+from fastapi import Depends, Query
+from pydantic import BaseModel
+
+from app.core.errors import BadRequest
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = None
+
+
+@dataclass(frozen=True)
+class PageParams:
+    limit: int
+    cursor: str | None
+
+
+def _page_params(
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page")] = DEFAULT_LIMIT,
+    cursor: Annotated[
+        str | None, Query(max_length=512, description="`next_cursor` of the previous page")
+    ] = None,
+) -> PageParams:
+    return PageParams(limit=limit, cursor=cursor)
+
+
+PageParamsDep = Annotated[PageParams, Depends(_page_params)]
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    return value
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    raw = json.dumps([_jsonable(v) for v in values], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def decode_cursor(cursor: str, *converters: Callable[[Any], Any]) -> tuple[Any, ...]:
+    """The sort key in a cursor, each part passed through its converter (e.g. `UUID`)."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(values, list) or len(values) != len(converters):
+            raise ValueError("wrong shape")
+        return tuple(convert(v) for convert, v in zip(converters, values, strict=True))
+    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError) as exc:
+        raise BadRequest(
+            "The cursor is not valid; start again from the first page.", code="invalid_cursor"
+        ) from exc
+
+
+def parse_datetime(value: Any) -> datetime:
+    if not isinstance(value, str):
+        raise TypeError("expected an ISO timestamp")
+    return datetime.fromisoformat(value)
+
+
+def build_page(
+    rows: Sequence[R],
+    limit: int,
+    sort_key: Callable[[R], Sequence[Any]],
+    to_item: Callable[[R], T],
+) -> Page[T]:
+    """A page from `limit + 1` fetched rows: the extra row only says whether more exist."""
+    has_more = len(rows) > limit
+    shown = rows[:limit]
+    next_cursor = encode_cursor(sort_key(shown[-1])) if has_more and shown else None
+    return Page[T](items=[to_item(row) for row in shown], next_cursor=next_cursor)

@@ -1,0 +1,54 @@
+"""Fixed-window rate limits on the shared cache: one counter per key and window.
+
+Counters live in the cache backend (Redis when configured), so every instance of the service
+counts against the same limit.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from cashews import Cache
+from fastapi import Request
+
+from app.core.errors import TooManyRequests
+
+
+@dataclass(frozen=True)
+class Limit:
+    """`times` requests per `seconds` for one key."""
+
+    times: int
+    seconds: int
+
+
+class RateLimiter:
+    def __init__(self, cache: Cache) -> None:
+        self.cache = cache
+
+    async def hit(self, scope: str, key: str, limit: Limit) -> None:
+        """Counts one hit; raises 429 with Retry-After once the window is used up."""
+        window = int(time.time()) // limit.seconds
+        counter = f"rl:{scope}:{key}:{window}"
+        count = await self.cache.incr(counter, expire=limit.seconds + 1)
+        if count > limit.times:
+            retry_after = max(1, limit.seconds - int(time.time()) % limit.seconds)
+            raise TooManyRequests(retry_after)
+
+
+def client_ip(request: Request) -> str:
+    # Cloud Run's front end appends the caller's address as the last X-Forwarded-For entry
+    # it adds; uvicorn's proxy-headers handling has already put it in request.client.
+    return request.client.host if request.client else "unknown"
+
+
+def rate_limit(scope: str, limit: Limit) -> Callable[[Request], Awaitable[None]]:
+    """A dependency limiting a route per client IP."""
+
+    async def dependency(request: Request) -> None:
+        limiter: RateLimiter = request.app.state.rate_limiter
+        await limiter.hit(scope, client_ip(request), limit)
+
+    return dependency

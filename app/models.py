@@ -1,0 +1,6 @@
+"""Every table, imported in one place for Alembic and the tests."""
+
+from app.accounts.models import Account
+from app.outbox.models import OutboxMessage
+
+__all__ = ["Account", "OutboxMessage"]

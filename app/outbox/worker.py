@@ -1,0 +1,164 @@
+"""Delivery of outbox messages to their handlers, with retries, backoff and a dead letter."""
+
+from __future__ import annotations
+
+import logging
+import random
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+import sqlalchemy as sa
+
+from app.core.schema import table_of
+from app.integrations.tasks import TaskRef
+from app.outbox.models import OutboxMessage, OutboxStatus
+from app.outbox.registry import TaskContext, get_registration
+
+if TYPE_CHECKING:
+    from app.runtime import Runtime
+
+logger = logging.getLogger(__name__)
+
+_outbox = table_of(OutboxMessage)
+
+# A message handed to Cloud Tasks but still pending after this long is dispatched again.
+REDISPATCH_AFTER = timedelta(minutes=10)
+
+
+class Outcome(StrEnum):
+    done = "done"
+    retry = "retry"
+    dead = "dead"
+    skipped = "skipped"
+
+
+def backoff(attempt: int, base_seconds: float = 2.0, cap_seconds: float = 3600.0) -> float:
+    """Exponential backoff with full jitter: up to base * 2^(attempt-1), at most an hour."""
+    return random.uniform(0.5, 1.0)  # noqa: S311  (jitter, not a secret) * min(cap_seconds, base_seconds * 2 ** (attempt - 1))
+
+
+class OutboxWorker:
+    def __init__(self, runtime: Runtime, *, backoff_base_seconds: float = 2.0) -> None:
+        self.runtime = runtime
+        self.backoff_base_seconds = backoff_base_seconds
+
+    async def process(
+        self,
+        message_id: UUID,
+        *,
+        expected_name: str | None = None,
+        release_on_failure: bool = True,
+    ) -> Outcome:
+        """Runs one pending message's handler; safe to call twice or concurrently.
+
+        The row stays locked while its handler runs, so a second delivery waits or skips,
+        and the handler's writes commit together with the message being marked done.
+        `release_on_failure=False` leaves the retry to the caller (Cloud Tasks retries).
+        """
+        db = self.runtime.db
+        async with db.sessionmaker() as session:
+            message = (
+                await session.execute(
+                    sa.select(OutboxMessage)
+                    .where(
+                        OutboxMessage.id == message_id,  # type: ignore[arg-type]
+                        OutboxMessage.status == OutboxStatus.pending,  # type: ignore[arg-type]
+                    )
+                    .with_for_update(skip_locked=True)
+                )
+            ).scalar_one_or_none()
+            if message is None or (expected_name and message.name != expected_name):
+                return Outcome.skipped
+            registration = get_registration(message.name)
+            message.attempts += 1
+            now = datetime.now(UTC)
+            try:
+                if registration is None:
+                    raise LookupError(f"no handler registered for task {message.name!r}")
+                async with session.begin_nested():
+                    await registration.handler(
+                        TaskContext(
+                            message_id=message.id,
+                            name=message.name,
+                            payload=message.payload,
+                            dedup_key=message.dedup_key,
+                            attempt=message.attempts,
+                            session=session,
+                            runtime=self.runtime,
+                        )
+                    )
+            except Exception as exc:
+                outcome = self._record_failure(message, exc, now, release_on_failure)
+                await session.commit()
+                return outcome
+            message.status = OutboxStatus.done
+            message.completed_at = now
+            message.last_error = None
+            if registration.forget_payload:
+                message.payload = {}
+            await session.commit()
+        # Tasks enqueued by the handler go out now, like those of a request.
+        await self.runtime.dispatch(session)
+        return Outcome.done
+
+    def _record_failure(
+        self, message: OutboxMessage, exc: Exception, now: datetime, release: bool
+    ) -> Outcome:
+        message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        extra = {"message_id": str(message.id), "task": message.name, "attempt": message.attempts}
+        if message.attempts >= self.runtime.settings.tasks_max_attempts:
+            message.status = OutboxStatus.dead
+            logger.error("task failed for the last time; dead-lettered", extra=extra)
+            return Outcome.dead
+        logger.warning("task failed; will retry", extra=extra, exc_info=exc)
+        message.available_at = now + timedelta(
+            seconds=backoff(message.attempts, self.backoff_base_seconds)
+        )
+        if release:
+            message.dispatched_at = None
+        return Outcome.retry
+
+    async def due(self, include_dispatched: bool, limit: int = 500) -> list[TaskRef]:
+        """Pending messages whose time has come and that nobody is delivering (as far as we
+        know); marks them dispatched."""
+        now = datetime.now(UTC)
+        not_in_flight = sa.or_(
+            _outbox.c.dispatched_at.is_(None), _outbox.c.dispatched_at < now - REDISPATCH_AFTER
+        )
+        condition = sa.and_(
+            _outbox.c.status == OutboxStatus.pending.value,
+            _outbox.c.available_at <= now,
+            sa.true() if include_dispatched else not_in_flight,
+        )
+        due_ids = (
+            sa.select(_outbox.c.id)
+            .where(condition)
+            .order_by(_outbox.c.available_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
+        )
+        async with self.runtime.db.session() as session:
+            rows = await session.execute(
+                sa.update(_outbox)
+                .where(_outbox.c.id.in_(due_ids))
+                .values(dispatched_at=now)
+                .returning(_outbox.c.id, _outbox.c.name)
+            )
+            return [TaskRef(id=row.id, name=row.name) for row in rows]
+
+    async def run_due(self) -> int:
+        """Delivers every due message now, one after another (jobs and tests)."""
+        delivered = 0
+        while refs := await self.due(include_dispatched=True):
+            for ref in refs:
+                if await self.process(ref.id) is not Outcome.skipped:
+                    delivered += 1
+            if len(refs) < 500:
+                break
+        return delivered
+
+
+__all__ = ["OutboxWorker", "Outcome", "backoff"]

@@ -1,0 +1,69 @@
+"""Idempotent start-up data: the first admin and, in dev, the demo catalogue."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import sys
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.accounts import service as accounts_service
+from app.accounts.models import Role
+from app.core.config import Settings
+from app.core.db import Database
+
+logger = logging.getLogger(__name__)
+
+DEV_ADMIN_EMAIL = "admin@wonderspaced.local"
+
+# Each domain module that ships demo content appends its seeder here; each must be idempotent.
+DemoSeeder = Callable[[AsyncSession], Awaitable[None]]
+DEMO_SEEDERS: list[DemoSeeder] = []
+
+
+async def ensure_first_admin(session: AsyncSession, settings: Settings) -> str | None:
+    """Creates the first admin if none exists; returns a generated password to show once."""
+    if settings.first_admin_email:
+        if await accounts_service.get_by_email(session, settings.first_admin_email):
+            return None
+        password = (
+            settings.first_admin_password.get_secret_value()
+            if settings.first_admin_password
+            else None
+        )
+        generated = None
+        if password is None:
+            generated = password = secrets.token_urlsafe(16)
+        await accounts_service.create_account(
+            session, settings.first_admin_email, password, Role.admin
+        )
+        logger.info("first admin created", extra={"email": settings.first_admin_email})
+        return generated
+    if not settings.is_dev or await accounts_service.admin_exists(session):
+        return None
+    password = secrets.token_urlsafe(16)
+    await accounts_service.create_account(session, DEV_ADMIN_EMAIL, password, Role.admin)
+    return password
+
+
+async def seed(db: Database, settings: Settings) -> None:
+    try:
+        async with db.session() as session:
+            generated = await ensure_first_admin(session, settings)
+            if settings.seed_demo_content and settings.env.value != "prod":
+                for seeder in DEMO_SEEDERS:
+                    await seeder(session)
+    except IntegrityError:
+        # Another instance seeded at the same moment; its rows are as good as ours.
+        logger.info("seed already applied by another instance")
+        return
+    if generated:
+        email = settings.first_admin_email or DEV_ADMIN_EMAIL
+        # Shown once, on the terminal only: never written to the JSON logs.
+        sys.stderr.write(
+            f"\n  Admin account created: {email}\n  Password (shown only now): {generated}\n"
+            "  Sign in through Swagger UI at /docs (Authorize).\n\n"
+        )

@@ -1,0 +1,3 @@
+"""Imports every module's task handlers so the outbox knows them by name."""
+
+import app.emails.tasks  # noqa: F401

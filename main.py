@@ -1,0 +1,49 @@
+"""`python main.py` serves Wonderspaced with embedded defaults; `app` is for uvicorn.
+
+With no configuration it starts a real PostgreSQL under ./.data, migrates it, seeds it and
+serves on 0.0.0.0:8080 (PORT overrides). Ctrl-C or SIGTERM stops the server and the database.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import uvicorn
+
+from app.api import create_app
+from app.bootstrap import ensure_database, migrate
+from app.core.config import get_settings
+from app.core.logging import configure_logging
+
+app = create_app()
+
+
+def main() -> None:
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.gcp_project)
+    settings, embedded = ensure_database(settings)
+    try:
+        assert settings.database_url
+        migrate(settings.database_url)
+        # Alembic's fileConfig may have replaced the handlers: JSON lines again.
+        configure_logging(settings.log_level, settings.gcp_project)
+        logging.getLogger(__name__).info(
+            "serving",
+            extra={"port": settings.port, "docs": f"http://localhost:{settings.port}/docs"},
+        )
+        uvicorn.run(
+            create_app(settings=settings),
+            host=settings.host,
+            port=settings.port,
+            proxy_headers=True,
+            forwarded_allow_ips="*",
+            timeout_graceful_shutdown=8,
+            log_config=None,
+        )
+    finally:
+        if embedded is not None:
+            embedded.stop()
+
+
+if __name__ == "__main__":
+    main()
