@@ -7,6 +7,8 @@ serves on 0.0.0.0:8080 (PORT overrides). Ctrl-C or SIGTERM stops the server and 
 from __future__ import annotations
 
 import logging
+import signal
+from types import FrameType
 
 import uvicorn
 
@@ -18,7 +20,16 @@ from app.core.logging import configure_logging
 app = create_app()
 
 
+def _exit_gracefully(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
+
+
 def main() -> None:
+    # uvicorn handles SIGINT/SIGTERM while serving, then re-raises the signal once it has shut
+    # down; with these handlers that becomes a normal exit, so the embedded database is
+    # stopped below instead of being orphaned by the default handler.
+    signal.signal(signal.SIGTERM, _exit_gracefully)
+    signal.signal(signal.SIGINT, _exit_gracefully)
     settings = get_settings()
     configure_logging(settings.log_level, settings.gcp_project)
     settings, embedded = ensure_database(settings)

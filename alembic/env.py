@@ -11,21 +11,27 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 import app.models  # noqa: F401  (every table on the metadata)
 from alembic import context
+from app.bootstrap import ensure_database
 from app.core.config import get_settings
 from app.core.db import metadata
+from app.core.embedded_pg import EmbeddedPostgres
 
 config = context.config
 if config.config_file_name is not None and not config.attributes.get("database_url"):
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 
+_embedded: list[EmbeddedPostgres] = []
+
+
 def _database_url() -> str:
     url = config.attributes.get("database_url") or get_settings().database_url
     if url:
         return str(url)
-    from app.bootstrap import ensure_database
-
-    settings, _ = ensure_database(get_settings())
+    # Plain `alembic ...` on a laptop: use the embedded server, and stop it when done.
+    settings, embedded = ensure_database(get_settings())
+    if embedded is not None:
+        _embedded.append(embedded)
     assert settings.database_url
     return settings.database_url
 
@@ -54,4 +60,8 @@ if context.is_offline_mode():
     with context.begin_transaction():
         context.run_migrations()
 else:
-    asyncio.run(_run_async())
+    try:
+        asyncio.run(_run_async())
+    finally:
+        for server in _embedded:
+            server.stop()

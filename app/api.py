@@ -5,17 +5,19 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 import app.tasks_registry  # noqa: F401  (registers every module's task handlers)
 from app.core.config import Settings, get_settings
 from app.core.errors import install_error_handlers
+from app.core.logging import configure_logging
 from app.core.middleware import (
     BodyLimitMiddleware,
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
 )
+from app.core.ratelimit import Limit, rate_limit
 from app.health.router import router as health_router
 from app.outbox.router import router as tasks_router
 from app.runtime import Runtime
@@ -24,8 +26,10 @@ from app.seed import seed
 API_PREFIX = "/api/v1"
 
 
-def api_router() -> APIRouter:
-    router = APIRouter(prefix=API_PREFIX)
+def api_router(settings: Settings) -> APIRouter:
+    # A per-IP safety net on every API route; sign-in and codes add stricter limits.
+    general = rate_limit("api", Limit(times=settings.rate_limit_per_minute, seconds=60))
+    router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(general)])
     return router
 
 
@@ -39,6 +43,8 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
         own = runtime is None
         current = runtime
         if current is None:
+            # Under `uvicorn main:app` (the container) nothing else configured logging.
+            configure_logging(settings.log_level, settings.gcp_project)
             if not settings.database_url:
                 raise RuntimeError("DATABASE_URL is not set; start with `python main.py`")
             current = Runtime.create(settings, settings.database_url)
@@ -53,7 +59,7 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
                 await current.close()
 
     app = FastAPI(
-        title="Wonderspaced API",
+        title=f"{settings.app_name} API",
         version="1.0.0",
         description="Learning adventures for children: videos, eBooks, DIY and quizzes.",
         lifespan=lifespan,
@@ -64,7 +70,7 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
     install_error_handlers(app)
     app.include_router(health_router)
     app.include_router(tasks_router)
-    app.include_router(api_router())
+    app.include_router(api_router(settings))
 
     # Added last = outermost: the request id wraps everything, including 413s and CORS.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

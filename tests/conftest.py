@@ -14,22 +14,24 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 os.environ["ENV"] = "test"
 
-from app.api import create_app  # noqa: E402
-from app.bootstrap import migrate  # noqa: E402
-from app.core.cache import create_cache  # noqa: E402
-from app.core.config import Settings  # noqa: E402
-from app.core.db import Database, create_engine  # noqa: E402
-from app.core.embedded_pg import start_embedded_postgres  # noqa: E402
-from app.integrations.email import create_email_sender  # noqa: E402
-from app.integrations.google_tokens import GoogleTokenVerifier  # noqa: E402
-from app.runtime import Runtime  # noqa: E402
-from tests.support.google_keys import CertsServer, TestSigner  # noqa: E402
-from tests.support.smtp import SmtpServer  # noqa: E402
+import app.models  # noqa: F401  (every table on the metadata)
+from app.api import create_app
+from app.bootstrap import migrate
+from app.core.cache import create_cache
+from app.core.config import Settings
+from app.core.db import Database, create_engine, metadata
+from app.core.embedded_pg import start_embedded_postgres
+from app.integrations.email import create_email_sender
+from app.integrations.google_tokens import GoogleTokenVerifier
+from app.runtime import Runtime
+from tests.support.google_keys import CertsServer, GoogleSigner
+from tests.support.smtp import SmtpServer
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("REDIS_URL")
@@ -85,12 +87,12 @@ def smtp_server() -> Iterator[SmtpServer]:
 
 
 @pytest.fixture(scope="session")
-def google_signer() -> TestSigner:
-    return TestSigner()
+def google_signer() -> GoogleSigner:
+    return GoogleSigner()
 
 
 @pytest.fixture(scope="session")
-def google_certs(google_signer: TestSigner) -> Iterator[CertsServer]:
+def google_certs(google_signer: GoogleSigner) -> Iterator[CertsServer]:
     server = CertsServer(google_signer)
     yield server
     server.close()
@@ -126,9 +128,7 @@ async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
     await engine.dispose()
 
 
-async def build_runtime(
-    settings: Settings, db: Database, google_certs: CertsServer
-) -> Runtime:
+async def build_runtime(settings: Settings, db: Database, google_certs: CertsServer) -> Runtime:
     cache = create_cache(settings)
     await cache.clear()
     return Runtime(
@@ -171,3 +171,21 @@ def redis_url() -> str:
     if not REDIS_URL:
         pytest.skip("REDIS_URL is not set")
     return REDIS_URL
+
+
+@pytest.fixture
+async def live_runtime(
+    settings: Settings, engine: AsyncEngine, google_certs: CertsServer, smtp_server: SmtpServer
+) -> AsyncIterator[Runtime]:
+    """A runtime that really commits (for background workers and concurrency); every table
+    is emptied afterwards."""
+    smtp_server.clear()
+    runtime = await build_runtime(settings, Database(engine), google_certs)
+    try:
+        yield runtime
+    finally:
+        await runtime.tasks.stop()
+        await runtime.google_tokens.aclose()
+        tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+        async with engine.begin() as conn:
+            await conn.execute(text(f"TRUNCATE {tables} CASCADE"))

@@ -126,8 +126,8 @@ async def test_request_id_is_echoed_or_generated(test_client: httpx.AsyncClient)
     assert given.headers["x-request-id"] == "abc-123"
     generated = await test_client.get("/health/live")
     assert len(generated.headers["x-request-id"]) == 32
-    hostile = await test_client.get("/health/live", headers={"X-Request-ID": "a b\"<script>"})
-    assert hostile.headers["x-request-id"] != "a b\"<script>"
+    hostile = await test_client.get("/health/live", headers={"X-Request-ID": 'a b"<script>'})
+    assert hostile.headers["x-request-id"] != 'a b"<script>'
 
 
 async def test_security_headers_are_set(test_client: httpx.AsyncClient) -> None:

@@ -77,7 +77,7 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     cache_ttl_seconds: int = Field(default=60, ge=1)
-    rate_limit_per_minute: int = Field(default=600, ge=1)
+    rate_limit_per_minute: int = Field(default=1200, ge=1)
 
     # Background work
     tasks_backend: TasksBackend = TasksBackend.local

@@ -48,7 +48,7 @@ def rate_limit(scope: str, limit: Limit) -> Callable[[Request], Awaitable[None]]
     """A dependency limiting a route per client IP."""
 
     async def dependency(request: Request) -> None:
-        limiter: RateLimiter = request.app.state.rate_limiter
+        limiter: RateLimiter = request.app.state.runtime.rate_limiter
         await limiter.hit(scope, client_ip(request), limit)
 
     return dependency

@@ -35,8 +35,10 @@ class Outcome(StrEnum):
 
 
 def backoff(attempt: int, base_seconds: float = 2.0, cap_seconds: float = 3600.0) -> float:
-    """Exponential backoff with full jitter: up to base * 2^(attempt-1), at most an hour."""
-    return random.uniform(0.5, 1.0)  # noqa: S311  (jitter, not a secret) * min(cap_seconds, base_seconds * 2 ** (attempt - 1))
+    """Exponential backoff with jitter: between half and all of base * 2^(attempt-1), and
+    at most an hour, so retries of many messages do not arrive together."""
+    ceiling = min(cap_seconds, base_seconds * 2.0 ** (attempt - 1))
+    return random.uniform(0.5, 1.0) * ceiling  # noqa: S311  (jitter, not a secret)
 
 
 class OutboxWorker:
@@ -153,11 +155,10 @@ class OutboxWorker:
         """Delivers every due message now, one after another (jobs and tests)."""
         delivered = 0
         while refs := await self.due(include_dispatched=True):
+            # Tasks enqueued by these handlers are due too: loop until none is left.
             for ref in refs:
                 if await self.process(ref.id) is not Outcome.skipped:
                     delivered += 1
-            if len(refs) < 500:
-                break
         return delivered
 
 

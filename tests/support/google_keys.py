@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
 
-class TestSigner:
+class GoogleSigner:
     def __init__(self, kid: str = "test-key-1") -> None:
         self.kid = kid
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -56,7 +56,7 @@ class TestSigner:
 class CertsServer:
     """Serves the signers' certificates over real HTTP on 127.0.0.1."""
 
-    def __init__(self, *signers: TestSigner) -> None:
+    def __init__(self, *signers: GoogleSigner) -> None:
         self.signers = list(signers)
         self.requests = 0
         outer = self

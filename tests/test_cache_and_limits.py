@@ -1,0 +1,73 @@
+"""Shared cache (tags, stampede protection) and rate limits, on memory and on Redis."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+from cashews import Cache
+
+from app.core.cache import create_cache, get_or_compute, invalidate_tags
+from app.core.config import Settings
+from app.core.errors import TooManyRequests
+from app.core.ratelimit import Limit, RateLimiter
+
+
+@pytest.fixture(params=["memory", "redis"])
+async def caches(request: pytest.FixtureRequest, settings: Settings) -> AsyncIterator[list[Cache]]:
+    """Two caches as two instances of the service would hold them."""
+    if request.param == "redis":
+        url = request.getfixturevalue("redis_url")
+        made = [create_cache(settings.model_copy(update={"redis_url": url})) for _ in range(2)]
+    else:
+        shared = create_cache(settings.model_copy(update={"redis_url": None}))
+        made = [shared, shared]  # memory is per process: one instance
+    await made[0].clear()
+    yield made
+    await made[0].clear()
+
+
+async def test_identical_misses_compute_once(caches: list[Cache]) -> None:
+    computed = 0
+
+    async def compute() -> dict[str, int]:
+        nonlocal computed
+        computed += 1
+        await asyncio.sleep(0.05)
+        return {"value": 42}
+
+    results = await asyncio.gather(
+        *[get_or_compute(caches[i % 2], "catalog:list", compute, ttl=30) for i in range(20)]
+    )
+    assert results == [{"value": 42}] * 20
+    assert computed == 1
+
+
+async def test_tags_invalidate_every_tagged_key(caches: list[Cache]) -> None:
+    version = 1
+
+    async def compute() -> int:
+        return version
+
+    assert await get_or_compute(caches[0], "videos:1", compute, ttl=60, tags=["catalog"]) == 1
+    assert await get_or_compute(caches[0], "ebooks:1", compute, ttl=60, tags=["catalog"]) == 1
+    assert await get_or_compute(caches[0], "avatars", compute, ttl=60, tags=["avatars"]) == 1
+    version = 2
+    await invalidate_tags(caches[1], "catalog")
+    assert await get_or_compute(caches[0], "videos:1", compute, ttl=60, tags=["catalog"]) == 2
+    assert await get_or_compute(caches[0], "ebooks:1", compute, ttl=60, tags=["catalog"]) == 2
+    assert await get_or_compute(caches[0], "avatars", compute, ttl=60, tags=["avatars"]) == 1
+
+
+async def test_rate_limit_is_shared_across_instances(caches: list[Cache]) -> None:
+    limiters = [RateLimiter(caches[0]), RateLimiter(caches[1])]
+    limit = Limit(times=5, seconds=60)
+    for i in range(5):
+        await limiters[i % 2].hit("login", "203.0.113.9", limit)
+    with pytest.raises(TooManyRequests) as refused:
+        await limiters[1].hit("login", "203.0.113.9", limit)
+    assert 1 <= refused.value.retry_after <= 60
+    assert refused.value.headers["Retry-After"] == str(refused.value.retry_after)
+    # Another key has its own budget.
+    await limiters[0].hit("login", "198.51.100.1", limit)

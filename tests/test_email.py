@@ -1,0 +1,113 @@
+"""Email goes through the outbox, then through the configured backend: console, SMTP (a real
+local server) or Amazon SES (moto's server, over HTTP)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import boto3
+import pytest
+import sqlalchemy as sa
+from moto.server import ThreadedMotoServer
+
+from app.emails import service as emails
+from app.integrations.email import EmailMessage
+from app.integrations.email.console import ConsoleEmailSender
+from app.integrations.email.ses import SesEmailSender
+from app.integrations.email.smtp import SmtpEmailSender
+from app.outbox.models import OutboxMessage
+from app.runtime import Runtime
+from tests.support.net import free_port
+from tests.support.smtp import SmtpServer
+
+MESSAGE = EmailMessage(
+    to="parent@example.com",
+    subject="Your Wonderspaced code",
+    text="Your code is 493021. It expires in 10 minutes.",
+    sender="Wonderspaced <no-reply@wonderspaced.test>",
+    message_id="5b8f2c1e",
+)
+
+
+async def test_sending_waits_for_commit_and_the_worker(
+    runtime: Runtime, smtp_server: SmtpServer
+) -> None:
+    async with runtime.db.session() as session:
+        await emails.send_email(
+            session, to="mum@example.com", subject="Welcome", text="Welcome aboard!"
+        )
+        assert smtp_server.to("mum@example.com") == []
+    assert smtp_server.to("mum@example.com") == []  # committed, not yet delivered
+
+    assert await runtime.worker.run_due() == 1
+    [mail] = smtp_server.wait_for("mum@example.com")
+    assert mail["Subject"] == "Welcome"
+    assert mail.get_content().strip() == "Welcome aboard!"
+    assert mail["From"] == runtime.settings.email_from
+
+
+async def test_rolled_back_transaction_sends_nothing(
+    runtime: Runtime, smtp_server: SmtpServer
+) -> None:
+    async def request_that_fails() -> None:
+        async with runtime.db.session() as session:
+            await emails.send_email(session, to="dad@example.com", subject="Hi", text="Hi")
+            raise RuntimeError("validation failed later in the request")
+
+    with pytest.raises(RuntimeError):
+        await request_that_fails()
+    assert await runtime.worker.run_due() == 0
+    async with runtime.db.session() as session:
+        assert (await session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage))) == 0
+    assert smtp_server.to("dad@example.com") == []
+
+
+async def test_smtp_sender_delivers_to_a_real_server(smtp_server: SmtpServer) -> None:
+    await SmtpEmailSender("127.0.0.1", smtp_server.port).send(MESSAGE)
+    [mail] = smtp_server.wait_for("parent@example.com")
+    assert mail["Subject"] == MESSAGE.subject
+    assert mail["Message-ID"] == "<5b8f2c1e@wonderspaced>"
+    assert "493021" in mail.get_content()
+
+
+async def test_smtp_failure_raises_so_the_outbox_retries() -> None:
+    with pytest.raises(ConnectionRefusedError):
+        await SmtpEmailSender("127.0.0.1", free_port(), timeout=2).send(MESSAGE)
+
+
+async def test_console_sender_prints_the_whole_message(capfd: pytest.CaptureFixture[str]) -> None:
+    await ConsoleEmailSender().send(MESSAGE)
+    printed = capfd.readouterr().err
+    assert "parent@example.com" in printed
+    assert MESSAGE.subject in printed
+    assert "493021" in printed
+
+
+@pytest.fixture(scope="module")
+def moto_endpoint() -> Iterator[str]:
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+async def test_ses_sender_sends_the_raw_message(moto_endpoint: str) -> None:
+    client = boto3.client(
+        "sesv2",
+        region_name="eu-west-1",
+        endpoint_url=moto_endpoint,
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )
+    client.create_email_identity(EmailIdentity="no-reply@wonderspaced.test")
+    await SesEmailSender("eu-west-1", client=client).send(MESSAGE)
+
+    from moto.ses.models import ses_backends
+
+    sent = ses_backends["123456789012"]["eu-west-1"].sent_messages
+    assert len(sent) == 1
+    raw = sent[0].raw_data
+    assert "Subject: Your Wonderspaced code" in raw
+    assert "493021" in raw
+    assert set(sent[0].destinations) == {"parent@example.com"}

@@ -1,0 +1,211 @@
+"""Background work is written with the request's transaction and delivered after commit,
+at least once, with retries, backoff and a dead letter."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from fastapi import FastAPI
+
+from app.api import create_app
+from app.core.db import SessionDep
+from app.integrations.tasks.local import LocalTaskBackend
+from app.outbox import service as outbox
+from app.outbox.models import OutboxMessage
+from app.outbox.registry import TaskContext, task
+from app.outbox.worker import Outcome, backoff
+from app.runtime import Runtime
+
+calls: list[dict[str, Any]] = []
+failures: dict[str, int] = {}
+
+
+@task("test.record")
+async def record(ctx: TaskContext) -> None:
+    calls.append({"payload": ctx.payload, "attempt": ctx.attempt, "dedup_key": ctx.dedup_key})
+
+
+@task("test.flaky")
+async def flaky(ctx: TaskContext) -> None:
+    remaining = failures.get(ctx.payload["key"], 0)
+    if remaining:
+        failures[ctx.payload["key"]] = remaining - 1
+        raise ConnectionError("provider unavailable")
+    calls.append({"payload": ctx.payload, "attempt": ctx.attempt})
+
+
+@task("test.chain")
+async def chain(ctx: TaskContext) -> None:
+    await outbox.enqueue(ctx.session, "test.record", {"from": "chain"}, dedup_key="chained")
+
+
+@pytest.fixture(autouse=True)
+def _reset() -> None:
+    calls.clear()
+    failures.clear()
+
+
+def _app(runtime: Runtime) -> FastAPI:
+    app = create_app(runtime=runtime)
+
+    @app.post("/test/enqueue")
+    async def enqueue(session: SessionDep, fail: bool = False, key: str | None = None) -> dict:
+        message_id = await outbox.enqueue(session, "test.record", {"n": 1}, dedup_key=key)
+        if fail:
+            raise RuntimeError("the request fails after enqueueing")
+        return {"id": str(message_id) if message_id else None}
+
+    return app
+
+
+async def _messages(runtime: Runtime) -> list[OutboxMessage]:
+    async with runtime.db.session() as session:
+        return list((await session.execute(sa.select(OutboxMessage))).scalars())
+
+
+@pytest.fixture
+async def app_client(runtime: Runtime):
+    transport = httpx.ASGITransport(app=_app(runtime))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
+
+
+async def test_committed_request_hands_its_task_to_the_backend(
+    runtime: Runtime, app_client: httpx.AsyncClient
+) -> None:
+    response = await app_client.post("/test/enqueue")
+    assert response.status_code == 200
+    [message] = await _messages(runtime)
+    assert str(message.id) == response.json()["id"]
+    assert message.status == "pending"
+    assert message.dispatched_at is not None
+    backend = runtime.tasks
+    assert isinstance(backend, LocalTaskBackend)
+    assert backend.queue.get_nowait() == message.id
+    assert calls == []  # nothing ran inline
+
+    assert await runtime.worker.run_due() == 1
+    assert calls == [{"payload": {"n": 1}, "attempt": 1, "dedup_key": None}]
+    [message] = await _messages(runtime)
+    assert message.status == "done"
+    assert message.completed_at is not None
+
+
+async def test_failed_request_leaves_no_task(
+    runtime: Runtime, app_client: httpx.AsyncClient
+) -> None:
+    response = await app_client.post("/test/enqueue", params={"fail": True})
+    assert response.status_code == 500
+    assert await _messages(runtime) == []
+    assert isinstance(runtime.tasks, LocalTaskBackend)
+    assert runtime.tasks.queue.empty()
+
+
+async def test_same_dedup_key_runs_once(runtime: Runtime, app_client: httpx.AsyncClient) -> None:
+    first = await app_client.post("/test/enqueue", params={"key": "welcome:42"})
+    second = await app_client.post("/test/enqueue", params={"key": "welcome:42"})
+    assert first.json()["id"] is not None
+    assert second.json()["id"] is None
+    await runtime.worker.run_due()
+    await runtime.worker.run_due()
+    assert len(calls) == 1
+    assert calls[0]["dedup_key"] == "welcome:42"
+
+
+async def test_delivering_twice_runs_the_handler_once(runtime: Runtime) -> None:
+    async with runtime.db.session() as session:
+        message_id = await outbox.enqueue(session, "test.record", {"n": 2})
+    assert message_id
+    assert await runtime.worker.process(message_id) is Outcome.done
+    assert await runtime.worker.process(message_id) is Outcome.skipped
+    assert len(calls) == 1
+
+
+async def test_failures_back_off_then_succeed(runtime: Runtime) -> None:
+    failures["a"] = 2
+    async with runtime.db.session() as session:
+        message_id = await outbox.enqueue(session, "test.flaky", {"key": "a"})
+    assert message_id
+    before = datetime.now(UTC)
+    assert await runtime.worker.process(message_id) is Outcome.retry
+    [message] = await _messages(runtime)
+    assert message.status == "pending"
+    assert message.attempts == 1
+    assert message.last_error == "ConnectionError: provider unavailable"
+    assert message.dispatched_at is None
+    assert message.available_at > before
+    # Not due yet: a sweep does not pick it up before its backoff has passed.
+    assert await runtime.worker.due(include_dispatched=False) == []
+
+    assert await runtime.worker.process(message_id) is Outcome.retry
+    assert await runtime.worker.process(message_id) is Outcome.done
+    assert calls == [{"payload": {"key": "a"}, "attempt": 3}]
+
+
+async def test_exhausted_retries_dead_letter_the_message(runtime: Runtime) -> None:
+    failures["b"] = 100
+    async with runtime.db.session() as session:
+        message_id = await outbox.enqueue(session, "test.flaky", {"key": "b"})
+    assert message_id
+    outcomes = [
+        await runtime.worker.process(message_id) for _ in range(runtime.settings.tasks_max_attempts)
+    ]
+    assert outcomes[-1] is Outcome.dead
+    assert set(outcomes[:-1]) == {Outcome.retry}
+    [message] = await _messages(runtime)
+    assert message.status == "dead"
+    assert message.attempts == runtime.settings.tasks_max_attempts
+    assert await runtime.worker.process(message_id) is Outcome.skipped
+
+
+async def test_handler_writes_commit_with_the_message(runtime: Runtime) -> None:
+    async with runtime.db.session() as session:
+        await outbox.enqueue(session, "test.chain", {})
+    await runtime.worker.run_due()
+    names = {(m.name, m.status) for m in await _messages(runtime)}
+    assert names == {("test.chain", "done"), ("test.record", "done")}
+    assert calls == [{"payload": {"from": "chain"}, "attempt": 1, "dedup_key": "chained"}]
+
+
+async def test_unknown_task_name_is_refused(runtime: Runtime) -> None:
+    async with runtime.db.sessionmaker() as session:
+        with pytest.raises(LookupError):
+            await outbox.enqueue(session, "test.no-such-task", {})
+
+
+def test_backoff_grows_and_is_capped() -> None:
+    assert 1.0 <= backoff(1) <= 2.0
+    assert 16.0 <= backoff(5) <= 32.0
+    assert backoff(40) <= 3600.0
+
+
+async def test_local_worker_delivers_in_the_background(live_runtime: Runtime) -> None:
+    await live_runtime.start()
+    async with live_runtime.db.session() as session:
+        await outbox.enqueue(session, "test.record", {"n": "background"})
+    for _ in range(200):
+        if calls:
+            break
+        await asyncio.sleep(0.02)
+    assert calls == [{"payload": {"n": "background"}, "attempt": 1, "dedup_key": None}]
+
+
+async def test_rows_left_by_a_crash_are_delivered_on_next_start(live_runtime: Runtime) -> None:
+    # As if the process died right after committing: pending and marked dispatched.
+    async with live_runtime.db.session() as session:
+        await outbox.enqueue(session, "test.record", {"n": "orphan"})
+        outbox.take_enqueued(session)
+        await session.execute(
+            sa.update(OutboxMessage).values(dispatched_at=datetime.now(UTC) - timedelta(seconds=1))
+        )
+    await live_runtime.start()
+    for _ in range(200):
+        if calls:
+            break
+        await asyncio.sleep(0.02)
+    assert calls == [{"payload": {"n": "orphan"}, "attempt": 1, "dedup_key": None}]

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+
+from app.core.errors import BadRequest
+from app.core.pagination import build_page, decode_cursor, encode_cursor, parse_datetime
+
+
+def test_cursor_round_trips_its_sort_key() -> None:
+    when = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+    ident = uuid.uuid4()
+    cursor = encode_cursor([when, ident])
+    assert decode_cursor(cursor, parse_datetime, uuid.UUID) == (when, ident)
+    assert "=" not in cursor
+
+
+@pytest.mark.parametrize("bad", ["", "not-base64!", encode_cursor([1]), encode_cursor(["x", "y"])])
+def test_bad_cursor_is_a_400_with_a_code(bad: str) -> None:
+    with pytest.raises(BadRequest) as error:
+        decode_cursor(bad, parse_datetime, uuid.UUID)
+    assert error.value.code == "invalid_cursor"
+
+
+def test_page_uses_the_extra_row_only_to_say_more_exist() -> None:
+    rows = [(i, f"item {i}") for i in range(4)]
+    page = build_page(rows, 3, sort_key=lambda r: [r[0]], to_item=lambda r: r[1])
+    assert page.items == ["item 0", "item 1", "item 2"]
+    assert page.next_cursor is not None
+    assert decode_cursor(page.next_cursor, int) == (2,)
+    last = build_page(rows[:2], 3, sort_key=lambda r: [r[0]], to_item=lambda r: r[1])
+    assert last.next_cursor is None

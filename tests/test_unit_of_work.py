@@ -1,0 +1,90 @@
+"""One transaction per request: committed before the response, rolled back on error, and a
+failing commit never answers 200."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from fastapi import Depends, FastAPI
+
+from app.accounts.models import Account
+from app.api import create_app
+from app.core.db import SessionDep
+from app.core.ratelimit import Limit, rate_limit
+from app.runtime import Runtime
+
+
+def _app(runtime: Runtime) -> FastAPI:
+    app = create_app(runtime=runtime)
+
+    @app.post("/test/accounts")
+    async def add(session: SessionDep, email: str, fail: bool = False) -> dict[str, str]:
+        session.add(Account(email=email))
+        await session.flush()
+        if fail:
+            raise ValueError("something after the write failed")
+        return {"email": email}
+
+    @app.post("/test/accounts/deferred")
+    async def add_without_flush(session: SessionDep, email: str) -> dict[str, str]:
+        # Not flushed: the unique violation surfaces only when the request commits.
+        session.add(Account(email=email))
+        return {"email": email}
+
+    @app.get("/test/limited", dependencies=[Depends(rate_limit("test", Limit(3, 60)))])
+    async def limited() -> dict[str, bool]:
+        return {"ok": True}
+
+    return app
+
+
+@pytest.fixture
+async def app_client(runtime: Runtime):
+    transport = httpx.ASGITransport(app=_app(runtime))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
+
+
+async def _emails(runtime: Runtime) -> list[str]:
+    async with runtime.db.session() as session:
+        return list((await session.execute(sa.select(Account.email))).scalars())
+
+
+async def test_request_writes_are_committed(
+    runtime: Runtime, app_client: httpx.AsyncClient
+) -> None:
+    response = await app_client.post("/test/accounts", params={"email": "a@example.com"})
+    assert response.status_code == 200
+    assert await _emails(runtime) == ["a@example.com"]
+
+
+async def test_error_rolls_back_everything(runtime: Runtime, app_client: httpx.AsyncClient) -> None:
+    response = await app_client.post(
+        "/test/accounts", params={"email": "b@example.com", "fail": True}
+    )
+    assert response.status_code == 500
+    assert await _emails(runtime) == []
+
+
+async def test_failing_commit_is_an_error_not_a_200(
+    runtime: Runtime, app_client: httpx.AsyncClient
+) -> None:
+    ok = await app_client.post("/test/accounts/deferred", params={"email": "c@example.com"})
+    assert ok.status_code == 200
+    clash = await app_client.post("/test/accounts/deferred", params={"email": "C@example.com"})
+    assert clash.status_code == 500
+    assert clash.headers["content-type"] == "application/problem+json"
+    assert await _emails(runtime) == ["c@example.com"]
+
+
+async def test_rate_limited_route_answers_429_with_retry_after(
+    app_client: httpx.AsyncClient,
+) -> None:
+    for _ in range(3):
+        assert (await app_client.get("/test/limited")).status_code == 200
+    refused = await app_client.get("/test/limited")
+    assert refused.status_code == 429
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["code"] == "rate_limited"
+    assert 1 <= int(refused.headers["retry-after"]) <= 60
