@@ -64,4 +64,4 @@ else:
         asyncio.run(_run_async())
     finally:
         for server in _embedded:
-            server.stop()
+            server.stop_if_started_here()

@@ -88,3 +88,34 @@ async def test_rate_limited_route_answers_429_with_retry_after(
     assert refused.headers["content-type"] == "application/problem+json"
     assert refused.json()["code"] == "rate_limited"
     assert 1 <= int(refused.headers["retry-after"]) <= 60
+
+
+async def test_raw_asyncpg_connection_for_hot_paths(runtime: Runtime) -> None:
+    async with runtime.db.session() as session:
+        session.add(Account(email="raw@example.com"))
+    async with runtime.db.raw_connection() as conn:
+        emails = await conn.fetch("SELECT email FROM account WHERE email = $1", "raw@example.com")
+    assert [row["email"] for row in emails] == ["raw@example.com"]
+
+
+async def test_cors_preflight_allows_configured_origins_only(runtime: Runtime) -> None:
+    settings = runtime.settings.model_copy(
+        update={"cors_origins": ["https://app.wonderspaced.app"]}
+    )
+    app = create_app(runtime=runtime, settings=settings)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        allowed = await client.options(
+            "/health/live",
+            headers={
+                "Origin": "https://app.wonderspaced.app",
+                "Access-Control-Request-Method": "GET",
+            },
+        )
+        refused = await client.options(
+            "/health/live",
+            headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"},
+        )
+    assert allowed.status_code == 200
+    assert allowed.headers["access-control-allow-origin"] == "https://app.wonderspaced.app"
+    assert "access-control-allow-origin" not in refused.headers

@@ -172,7 +172,10 @@ class Settings(BaseSettings):
             from pydantic_settings import GoogleSecretManagerSettingsSource
 
             secret_source = GoogleSecretManagerSettingsSource(
-                settings_cls, project_id=project, case_sensitive=False
+                settings_cls,
+                project_id=project,
+                case_sensitive=False,
+                secret_client=secret_manager_client(),
             )
             sources = (*sources, secret_source)
         return sources
@@ -184,6 +187,13 @@ class Settings(BaseSettings):
     @property
     def tasks_oidc_audience(self) -> str:
         return self.tasks_audience or self.base_url
+
+
+def secret_manager_client() -> Any:
+    """The Secret Manager client (application default credentials on Cloud Run)."""
+    from google.cloud.secretmanager import SecretManagerServiceClient
+
+    return SecretManagerServiceClient()
 
 
 def _secret_manager_project(*sources: PydanticBaseSettingsSource) -> str | None:

@@ -25,6 +25,8 @@ class EmbeddedPostgres:
     pgdata: Path
     socket_dir: Path
     system_user: str | None
+    # False when another process (a running `make run`) had the server up already.
+    started_here: bool
 
     def url(self, database: str, driver: str = "postgresql+asyncpg") -> str:
         return f"{driver}://postgres@/{database}?host={quote(str(self.socket_dir))}"
@@ -62,6 +64,11 @@ class EmbeddedPostgres:
                 user=self.system_user,
             )
 
+    def stop_if_started_here(self) -> None:
+        """For short-lived tools (alembic, jobs): leave a server someone else is using."""
+        if self.started_here:
+            self.stop()
+
     def stop(self) -> None:
         from pgserver._commands import pg_ctl  # type: ignore[attr-defined]
 
@@ -78,8 +85,11 @@ def start_embedded_postgres(pgdata: Path, database: str) -> EmbeddedPostgres:
     logging.getLogger("pgserver").setLevel(logging.WARNING)
     warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
     from pgserver.postgres_server import get_server
+    from pgserver.utils import PostmasterInfo
 
     pgdata.parent.mkdir(parents=True, exist_ok=True)
+    previous = PostmasterInfo.read_from_pgdata(pgdata.resolve()) if pgdata.exists() else None
+    was_running = previous is not None and previous.is_running()
     # cleanup_mode=None: we stop the server ourselves on shutdown; pgserver's own atexit
     # bookkeeping keeps it running forever once a process holding it was killed.
     server = get_server(pgdata.resolve(), cleanup_mode=None)
@@ -87,7 +97,10 @@ def start_embedded_postgres(pgdata: Path, database: str) -> EmbeddedPostgres:
     if info.socket_dir is None:
         raise RuntimeError(f"embedded PostgreSQL at {pgdata} reports no socket directory")
     embedded = EmbeddedPostgres(
-        pgdata=server.pgdata, socket_dir=info.socket_dir, system_user=server.system_user
+        pgdata=server.pgdata,
+        socket_dir=info.socket_dir,
+        system_user=server.system_user,
+        started_here=not was_running,
     )
     embedded.ensure_database(database)
     logger.info("embedded PostgreSQL ready", extra={"pgdata": str(server.pgdata)})

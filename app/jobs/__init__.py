@@ -1,0 +1,25 @@
+"""Batch entrypoints for Cloud Run Jobs: `python -m app.jobs <name>`.
+
+Each job takes the runtime and returns a short summary; every job is idempotent, so a rerun
+after a partial failure is safe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.runtime import Runtime
+
+Job = Callable[["Runtime"], Awaitable[str]]
+
+JOBS: dict[str, Job] = {}
+
+
+def job(name: str) -> Callable[[Job], Job]:
+    def register(func: Job) -> Job:
+        JOBS[name] = func
+        return func
+
+    return register
