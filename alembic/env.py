@@ -6,11 +6,11 @@ from __future__ import annotations
 import asyncio
 from logging.config import fileConfig
 
+from alembic import context
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import app.models  # noqa: F401  (every table on the metadata)
-from alembic import context
 from app.bootstrap import ensure_database
 from app.core.config import get_settings
 from app.core.db import metadata

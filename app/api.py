@@ -9,6 +9,8 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 import app.tasks_registry  # noqa: F401  (registers every module's task handlers)
+from app.accounts.router import router as accounts_router
+from app.auth.router import router as auth_router
 from app.core.config import Settings, get_settings
 from app.core.errors import install_error_handlers
 from app.core.logging import configure_logging
@@ -30,6 +32,8 @@ def api_router(settings: Settings) -> APIRouter:
     # A per-IP safety net on every API route; sign-in and codes add stricter limits.
     general = rate_limit("api", Limit(times=settings.rate_limit_per_minute, seconds=60))
     router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(general)])
+    router.include_router(auth_router)
+    router.include_router(accounts_router)
     return router
 
 

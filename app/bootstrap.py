@@ -6,9 +6,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from alembic import command
 from alembic.config import Config
 
-from alembic import command
 from app.core.config import Settings, get_settings
 from app.core.embedded_pg import EmbeddedPostgres, start_embedded_postgres
 

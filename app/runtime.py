@@ -13,6 +13,7 @@ from typing import Any
 from cashews import Cache
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.auth.tokens import TokenIssuer
 from app.core.cache import create_cache
 from app.core.config import Settings, TasksBackend
 from app.core.db import Database, create_engine
@@ -33,12 +34,14 @@ class Runtime:
     email: EmailSender
     google_tokens: GoogleTokenVerifier
     rate_limiter: RateLimiter = field(init=False)
+    tokens: TokenIssuer = field(init=False)
     tasks: TaskBackend = field(init=False)
 
     def __post_init__(self) -> None:
         from app.outbox.worker import OutboxWorker
 
         self.rate_limiter = RateLimiter(self.cache)
+        self.tokens = TokenIssuer.from_settings(self.settings)
         self.worker = OutboxWorker(self)
         self.tasks = self._create_task_backend()
         self.db.after_commit.append(self.dispatch)
@@ -50,7 +53,7 @@ class Runtime:
             "db": Database(create_engine(settings, database_url)),
             "cache": create_cache(settings),
             "email": create_email_sender(settings),
-            "google_tokens": GoogleTokenVerifier(),
+            "google_tokens": GoogleTokenVerifier(settings.google_certs_url),
         }
         values.update(overrides)
         return cls(**values)

@@ -8,9 +8,8 @@ Create Date: 2026-11-23 10:30:30.524957
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
-
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "27a7822ca492"
 down_revision: str | None = None

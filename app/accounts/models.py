@@ -31,6 +31,16 @@ class Account(SQLModel, table=True):
     password_hash: str | None = Field(default=None, sa_type=sa.String(255))
     role: str = Field(default=Role.parent, sa_type=sa.String(16))
     display_name: str | None = Field(default=None, sa_type=sa.String(80))
+    locale: str = Field(
+        default="en", sa_type=sa.String(16), sa_column_kwargs={"server_default": "en"}
+    )
+    timezone: str = Field(
+        default="Africa/Accra",
+        sa_type=sa.String(64),
+        sa_column_kwargs={"server_default": "Africa/Accra"},
+    )
+    # Google's stable account id; an account found by it signs in without a password.
+    google_sub: str | None = Field(default=None, sa_type=sa.String(255), unique=True)
     email_verified_at: datetime | None = timestamp_field()
     disabled_at: datetime | None = timestamp_field()
     created_at: datetime = timestamp_field(default_now=True)

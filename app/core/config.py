@@ -62,6 +62,20 @@ class Settings(BaseSettings):
     # Secrets
     secret_key: SecretStr = SecretStr(PLACEHOLDER_SECRET)
 
+    # Tokens: access JWTs are HS256, signed with the active key of a ring so keys can rotate
+    # (JWT_KEYS="2026a:secret,2026b:secret"); without a ring one key is derived from SECRET_KEY.
+    jwt_keys: Annotated[dict[str, SecretStr], NoDecode] = Field(default_factory=dict)
+    jwt_active_kid: str | None = None
+    jwt_issuer: str = "wonderspaced"
+    jwt_audience: str = "wonderspaced-api"
+    access_token_minutes: int = Field(default=15, ge=1, le=60)
+    refresh_idle_days: int = Field(default=30, ge=1)
+    refresh_absolute_days: int = Field(default=90, ge=1)
+
+    # Google sign-in: the OAuth client ids whose ID tokens are accepted
+    google_client_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    google_certs_url: str = "https://www.googleapis.com/oauth2/v1/certs"
+
     # Database
     database_url: str | None = None
     db_pool_size: int = Field(default=30, ge=1)
@@ -108,12 +122,38 @@ class Settings(BaseSettings):
     gcp_secret_manager_project: str | None = None
     gcp_project: str | None = None
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "google_client_ids", mode="before")
     @classmethod
-    def _split_origins(cls, value: Any) -> Any:
+    def _split_list(cls, value: Any) -> Any:
         if isinstance(value, str):
-            return [origin.strip() for origin in value.split(",") if origin.strip()]
+            return [item.strip() for item in value.split(",") if item.strip()]
         return value
+
+    @field_validator("jwt_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            pairs = [item.strip() for item in value.split(",") if item.strip()]
+            keys = {}
+            for pair in pairs:
+                kid, sep, secret = pair.partition(":")
+                if not sep or not kid or not secret:
+                    raise ValueError("JWT_KEYS must look like 'kid:secret,kid2:secret2'")
+                keys[kid.strip()] = secret.strip()
+            return keys
+        return value
+
+    @model_validator(mode="after")
+    def _check_key_ring(self) -> Settings:
+        if self.jwt_active_kid and self.jwt_active_kid not in self.jwt_keys:
+            raise ConfigurationError("JWT_ACTIVE_KID must name a key in JWT_KEYS")
+        if self.env is Environment.prod:
+            short = [kid for kid, key in self.jwt_keys.items() if len(key.get_secret_value()) < 32]
+            if short:
+                raise ConfigurationError(
+                    f"refusing to start in production: JWT_KEYS {short} must be 32+ characters"
+                )
+        return self
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

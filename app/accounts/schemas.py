@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+from zoneinfo import available_timezones
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from app.accounts.models import Account, Role
+from app.core.passwords import GivenPassword, NewPassword
+
+_TIMEZONES = frozenset(available_timezones())
+
+
+def _known_timezone(value: str) -> str:
+    if value not in _TIMEZONES:
+        raise ValueError("Unknown time zone; use an IANA name such as Africa/Accra.")
+    return value
+
+
+DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+Locale = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$", examples=["en", "en-GH", "tw"])]
+TimeZone = Annotated[str, Field(max_length=64), AfterValidator(_known_timezone)]
+
+
+class AccountOut(BaseModel):
+    id: uuid.UUID
+    email: str
+    role: Role
+    display_name: str | None
+    locale: str
+    timezone: str
+    email_verified: bool
+    has_password: bool
+    google_linked: bool
+    created_at: datetime
+
+    @classmethod
+    def of(cls, account: Account) -> AccountOut:
+        return cls(
+            id=account.id,
+            email=account.email,
+            role=Role(account.role),
+            display_name=account.display_name,
+            locale=account.locale,
+            timezone=account.timezone,
+            email_verified=account.email_verified_at is not None,
+            has_password=account.password_hash is not None,
+            google_linked=account.google_sub is not None,
+            created_at=account.created_at,
+        )
+
+
+class AccountUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    display_name: DisplayName | None = None
+    locale: Locale | None = None
+    timezone: TimeZone | None = None
+
+
+class PasswordChange(BaseModel):
+    current_password: GivenPassword
+    new_password: NewPassword
+
+
+class AdminAccountOut(AccountOut):
+    disabled: bool
+
+    @classmethod
+    def of(cls, account: Account) -> AdminAccountOut:
+        return cls(**AccountOut.of(account).model_dump(), disabled=account.disabled_at is not None)
+
+
+class AdminAccountUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role | None = None
+    disabled: bool | None = None

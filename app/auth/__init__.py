@@ -1,0 +1,1 @@
+"""Sign-in and sessions: passwords, email codes, Google, access and refresh tokens."""

@@ -1,0 +1,102 @@
+"""Access tokens: short-lived HS256 JWTs checked without a database call.
+
+The algorithm is pinned (a token naming any other, `none` included, is refused), every token
+carries the `kid` of the key that signed it so keys rotate without signing anyone out, and
+`iss`, `aud`, `exp`, `iat`, `jti`, `sub` and `typ` are required.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+
+from app.core.config import Settings
+
+ALGORITHM = "HS256"
+REQUIRED_CLAIMS = ["iss", "aud", "exp", "iat", "jti", "sub", "typ"]
+
+
+class InvalidToken(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class KeyRing:
+    keys: dict[str, bytes]
+    active_kid: str
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> KeyRing:
+        if settings.jwt_keys:
+            keys = {kid: s.get_secret_value().encode() for kid, s in settings.jwt_keys.items()}
+            active = settings.jwt_active_kid or next(iter(keys))
+            return cls(keys, active)
+        # No ring configured: one key derived from SECRET_KEY, so a laptop needs nothing.
+        derived = hmac.new(
+            settings.secret_key.get_secret_value().encode(), b"jwt-access-v1", hashlib.sha256
+        ).digest()
+        return cls({"derived-1": derived}, "derived-1")
+
+
+@dataclass(frozen=True)
+class TokenIssuer:
+    ring: KeyRing
+    issuer: str
+    audience: str
+    ttl_seconds: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TokenIssuer:
+        return cls(
+            KeyRing.from_settings(settings),
+            settings.jwt_issuer,
+            settings.jwt_audience,
+            settings.access_token_minutes * 60,
+        )
+
+    def issue(self, subject: str, token_type: str, **claims: Any) -> str:
+        now = int(time.time())
+        payload = {
+            "iss": self.issuer,
+            "aud": self.audience,
+            "iat": now,
+            "exp": now + self.ttl_seconds,
+            "jti": uuid.uuid4().hex,
+            "sub": subject,
+            "typ": token_type,
+            **claims,
+        }
+        key = self.ring.keys[self.ring.active_kid]
+        return jwt.encode(payload, key, algorithm=ALGORITHM, headers={"kid": self.ring.active_kid})
+
+    def decode(self, token: str, token_type: str) -> dict[str, Any]:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as exc:
+            raise InvalidToken("malformed token") from exc
+        if header.get("alg") != ALGORITHM:
+            raise InvalidToken("unexpected algorithm")
+        key = self.ring.keys.get(str(header.get("kid")))
+        if key is None:
+            raise InvalidToken("unknown signing key")
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key,
+                algorithms=[ALGORITHM],
+                audience=self.audience,
+                issuer=self.issuer,
+                options={"require": REQUIRED_CLAIMS},
+                leeway=10,
+            )
+        except jwt.PyJWTError as exc:
+            raise InvalidToken(str(exc)) from exc
+        if claims["typ"] != token_type:
+            raise InvalidToken("wrong token type")
+        return claims
