@@ -17,7 +17,7 @@ from app.core.db import Database
 
 logger = logging.getLogger(__name__)
 
-DEV_ADMIN_EMAIL = "admin@wonderspaced.local"
+DEV_ADMIN_EMAIL = "admin@wonderspaced.app"
 
 # Each domain module that ships demo content appends its seeder here; each must be idempotent.
 DemoSeeder = Callable[[AsyncSession], Awaitable[None]]

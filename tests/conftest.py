@@ -189,3 +189,13 @@ async def live_runtime(
         tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
         async with engine.begin() as conn:
             await conn.execute(text(f"TRUNCATE {tables} CASCADE"))
+
+
+@pytest.fixture
+async def live_client(live_runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
+    """The app on a runtime that really commits: for flows whose writes must outlive a
+    request that fails (each on its own connection, as in production)."""
+    app = create_app(runtime=live_runtime)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client

@@ -40,7 +40,7 @@ class GoogleIn(BaseModel):
 
 
 class RefreshIn(BaseModel):
-    refresh_token: str = Field(min_length=20, max_length=256)
+    refresh_token: str = Field(min_length=20, max_length=4096)
 
 
 class TokenPair(BaseModel):

@@ -123,7 +123,9 @@ async def authenticate(session: AsyncSession, email: str, password: str) -> Acco
 async def login(session: AsyncSession, runtime: Runtime, email: str, password: str) -> TokenPair:
     account = await authenticate(session, email, password)
     if account.email_verified_at is None:
-        await _send_code(session, runtime, account.email.lower(), Purpose.verify)
+        # Its own transaction: the 403 below rolls the request back, the code must still go.
+        async with runtime.db.session() as own:
+            await _send_code(own, runtime, account.email.lower(), Purpose.verify)
         raise Forbidden("Confirm your email first: we sent a new code.", code="email_not_verified")
     return await issue_pair(session, runtime, account)
 

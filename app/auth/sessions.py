@@ -92,7 +92,11 @@ async def rotate(session: AsyncSession, db: Database, raw: str) -> Rotation:
         )
     ).scalar_one_or_none()
     if reused is not None:
-        # Committed on its own: the request answers 401 and rolls back, the revocation stays.
+        # The request will answer 401 and roll back, so the revocation commits on its own.
+        # Our UPDATE above may still hold this row's lock (PostgreSQL keeps the lock of a
+        # concurrently updated row even when it no longer matches): release it first, or
+        # the revocation would wait on our own transaction forever.
+        await session.rollback()
         async with db.session() as own:
             await revoke_family(own, reused)
     raise RefreshRejected

@@ -105,7 +105,7 @@ class Settings(BaseSettings):
 
     # Email
     email_backend: EmailBackend = EmailBackend.console
-    email_from: str = "Wonderspaced <no-reply@wonderspaced.local>"
+    email_from: str = "Wonderspaced <no-reply@wonderspaced.app>"
     smtp_host: str | None = None
     smtp_port: int = 587
     smtp_username: str | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import time
@@ -54,3 +55,10 @@ class SmtpServer:
                 return found
             time.sleep(0.02)
         raise AssertionError(f"no email to {address} within {timeout}s")
+
+    async def receive(self, address: str, count: int = 1) -> list[EmailMessage]:
+        """Like wait_for, without blocking the event loop (for background delivery)."""
+        async with asyncio.timeout(10):
+            while len(found := self.to(address)) < count:
+                await asyncio.sleep(0.02)
+        return found
