@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 import app.tasks_registry  # noqa: F401  (registers every module's task handlers)
 from app.accounts.router import router as accounts_router
 from app.auth.router import router as auth_router
+from app.avatars.router import router as avatars_router
 from app.core.config import Settings, get_settings
 from app.core.errors import install_error_handlers
 from app.core.logging import configure_logging
@@ -22,6 +23,7 @@ from app.core.middleware import (
 from app.core.ratelimit import Limit, rate_limit
 from app.health.router import router as health_router
 from app.outbox.router import router as tasks_router
+from app.profiles.router import router as profiles_router
 from app.runtime import Runtime
 from app.seed import seed
 
@@ -34,6 +36,8 @@ def api_router(settings: Settings) -> APIRouter:
     router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(general)])
     router.include_router(auth_router)
     router.include_router(accounts_router)
+    router.include_router(profiles_router)
+    router.include_router(avatars_router)
     return router
 
 

@@ -1,7 +1,17 @@
 """Every table, imported in one place for Alembic and the tests."""
 
-from app.accounts.models import Account
+from app.accounts.models import Account, Consent
 from app.auth.models import EmailCode, RefreshToken
+from app.avatars.models import AvatarPart
 from app.outbox.models import OutboxMessage
+from app.profiles.models import Profile
 
-__all__ = ["Account", "EmailCode", "OutboxMessage", "RefreshToken"]
+__all__ = [
+    "Account",
+    "AvatarPart",
+    "Consent",
+    "EmailCode",
+    "OutboxMessage",
+    "Profile",
+    "RefreshToken",
+]

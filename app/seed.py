@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts import service as accounts_service
 from app.accounts.models import Role
+from app.avatars.seed import seed_avatar_parts
 from app.core.config import Settings
 from app.core.db import Database
 
@@ -19,9 +20,9 @@ logger = logging.getLogger(__name__)
 
 DEV_ADMIN_EMAIL = "admin@wonderspaced.app"
 
-# Each domain module that ships demo content appends its seeder here; each must be idempotent.
+# Each domain module that ships demo content has its seeder here; each must be idempotent.
 DemoSeeder = Callable[[AsyncSession], Awaitable[None]]
-DEMO_SEEDERS: list[DemoSeeder] = []
+DEMO_SEEDERS: list[DemoSeeder] = [seed_avatar_parts]
 
 
 async def ensure_first_admin(session: AsyncSession, settings: Settings) -> str | None:

@@ -39,9 +39,23 @@ class Account(SQLModel, table=True):
         sa_type=sa.String(64),
         sa_column_kwargs={"server_default": "Africa/Accra"},
     )
+    # Guards kid mode and the parent zone on a shared device; argon2id like passwords.
+    pin_hash: str | None = Field(default=None, sa_type=sa.String(255))
     # Google's stable account id; an account found by it signs in without a password.
     google_sub: str | None = Field(default=None, sa_type=sa.String(255), unique=True)
     email_verified_at: datetime | None = timestamp_field()
     disabled_at: datetime | None = timestamp_field()
     created_at: datetime = timestamp_field(default_now=True)
     updated_at: datetime = timestamp_field(default_now=True, on_update=True)
+
+
+class Consent(SQLModel, table=True):
+    """A parent's acceptance of one version of the privacy notice."""
+
+    __tablename__ = "consent"
+    __table_args__ = (sa.UniqueConstraint("account_id", "notice_version"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    account_id: uuid.UUID = Field(foreign_key="account.id", ondelete="CASCADE")
+    notice_version: str = Field(sa_type=sa.String(20))
+    accepted_at: datetime = timestamp_field(default_now=True)

@@ -3,25 +3,38 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response, status
+from fastapi.responses import JSONResponse
 
+from app import data_rights
 from app.accounts import service as accounts_service
 from app.accounts.models import Role
+from app.accounts.privacy import NOTICE_TEXT, NOTICE_VERSION
 from app.accounts.schemas import (
     AccountOut,
     AccountUpdate,
     AdminAccountOut,
     AdminAccountUpdate,
+    ConsentIn,
+    ConsentOut,
     PasswordChange,
+    PinRemove,
+    PinSet,
+    PrivacyNotice,
+    Reauthentication,
 )
+from app.auth import limits
 from app.auth import service as auth_service
 from app.auth.deps import AdminPrincipal, CurrentPrincipal
 from app.auth.schemas import TokenPair
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import Page, PageParamsDep
+from app.core.ratelimit import Limit
+from app.data_rights import Scope
 from app.deps import RuntimeDep
 
 router = APIRouter(tags=["accounts"])
@@ -98,3 +111,103 @@ async def update_account(
     if end_sessions:
         await auth_service.end_sessions(session, account.id)
     return AdminAccountOut.of(account)
+
+
+# --- privacy: notice, consent, PIN, export, deletion -----------------------------------
+
+PIN_ATTEMPTS = Limit(times=5, seconds=5 * 60)
+
+
+@router.get("/privacy-notice", response_model=PrivacyNotice, tags=["privacy"])
+async def privacy_notice() -> PrivacyNotice:
+    return PrivacyNotice(version=NOTICE_VERSION, text=NOTICE_TEXT)
+
+
+@router.post(
+    "/accounts/me/consent",
+    response_model=ConsentOut,
+    responses=problem_responses(401, 403, 409, 422),
+    tags=["privacy"],
+    summary="Accept the current privacy notice",
+)
+async def consent(body: ConsentIn, principal: CurrentPrincipal, session: SessionDep) -> ConsentOut:
+    record = await accounts_service.record_consent(
+        session, principal.account_id, body.notice_version
+    )
+    return ConsentOut(notice_version=record.notice_version, accepted_at=record.accepted_at)
+
+
+@router.put(
+    "/accounts/me/pin",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=problem_responses(401, 403, 422, 429),
+    tags=["privacy"],
+    summary="Set or change the parent PIN that guards kid mode",
+)
+async def set_pin(
+    body: PinSet, principal: CurrentPrincipal, session: SessionDep, runtime: RuntimeDep
+) -> None:
+    await runtime.rate_limiter.hit("pin", str(principal.account_id), PIN_ATTEMPTS)
+    account = await accounts_service.get_or_404(session, principal.account_id)
+    await accounts_service.set_pin(session, account, body.pin, body.current_pin)
+
+
+@router.delete(
+    "/accounts/me/pin",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=problem_responses(401, 403, 422, 429),
+    tags=["privacy"],
+)
+async def remove_pin(
+    body: PinRemove, principal: CurrentPrincipal, session: SessionDep, runtime: RuntimeDep
+) -> None:
+    await runtime.rate_limiter.hit("pin", str(principal.account_id), PIN_ATTEMPTS)
+    account = await accounts_service.get_or_404(session, principal.account_id)
+    await accounts_service.remove_pin(session, account, body.current_pin)
+
+
+@router.get(
+    "/accounts/me/export",
+    responses={200: {"content": {"application/json": {}}}, **problem_responses(401, 403)},
+    tags=["privacy"],
+    summary="Everything stored about this account and its explorers, as one JSON document",
+)
+async def export(principal: CurrentPrincipal, session: SessionDep) -> JSONResponse:
+    document = {
+        "exported_at": datetime.now(UTC).isoformat(),
+        **await data_rights.export(session, principal.account_id),
+    }
+    return JSONResponse(
+        document,
+        headers={
+            "Content-Disposition": 'attachment; filename="wonderspaced-export.json"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.delete(
+    "/accounts/me",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=problem_responses(401, 403, 422, 429),
+    tags=["privacy"],
+    summary="Delete the account, every explorer and everything stored about them",
+)
+async def delete_me(
+    body: Reauthentication,
+    request: Request,
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    runtime: RuntimeDep,
+) -> None:
+    account = await accounts_service.get_or_404(session, principal.account_id)
+    await limits.limit(
+        request, "login", limits.LOGIN_PER_IP, account.email, limits.LOGIN_PER_ACCOUNT
+    )
+    await auth_service.reauthenticate(session, runtime, account, body.password, body.code)
+    await auth_service.end_sessions(session, account.id)
+    await data_rights.schedule_file_removal(session, Scope(account.id))
+    await accounts_service.delete_account(session, account)

@@ -78,3 +78,43 @@ class AdminAccountUpdate(BaseModel):
 
     role: Role | None = None
     disabled: bool | None = None
+
+
+Pin = Annotated[str, Field(pattern=r"^\d{4,6}$", description="4 to 6 digits")]
+
+
+class PinSet(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    pin: Pin
+    current_pin: Pin | None = Field(default=None, description="Needed to change an existing PIN")
+
+
+class PinRemove(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    current_pin: Pin
+
+
+class PrivacyNotice(BaseModel):
+    version: str
+    text: str
+
+
+class ConsentIn(BaseModel):
+    notice_version: str = Field(max_length=20)
+
+
+class ConsentOut(BaseModel):
+    notice_version: str
+    accepted_at: datetime
+
+
+class Reauthentication(BaseModel):
+    """Proof that the parent is at the keyboard: the password, or a fresh sign-in code
+    (from `POST /auth/passwordless/start`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    password: GivenPassword | None = None
+    code: Annotated[str | None, Field(pattern=r"^\d{6}$")] = None

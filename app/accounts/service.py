@@ -7,13 +7,17 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.accounts.models import Account, Role
-from app.accounts.schemas import AccountUpdate, AdminAccountOut, AdminAccountUpdate
-from app.core.errors import Conflict, NotFound
+from app.accounts.models import Account, Consent, Role
+from app.accounts.privacy import NOTICE_VERSION
+from app.accounts.schemas import AccountOut, AccountUpdate, AdminAccountOut, AdminAccountUpdate
+from app.auth.models import EmailCode
+from app.core.errors import Conflict, Forbidden, NotFound
 from app.core.pagination import Page, PageParams, build_page, decode_cursor, parse_datetime
-from app.core.security import hash_password
+from app.core.security import hash_password, verify_password
+from app.data_rights import exporter
 
 
 def normalize_email(email: str) -> str:
@@ -146,3 +150,108 @@ async def admin_update(
     await session.flush()
     await session.refresh(account)
     return account, end_sessions
+
+
+# --- consent ---------------------------------------------------------------------------
+
+
+async def has_current_consent(session: AsyncSession, account_id: uuid.UUID) -> bool:
+    result = await session.execute(
+        sa.select(
+            sa.exists().where(
+                Consent.account_id == account_id,  # type: ignore[arg-type]
+                Consent.notice_version == NOTICE_VERSION,  # type: ignore[arg-type]
+            )
+        )
+    )
+    return bool(result.scalar())
+
+
+async def require_consent(session: AsyncSession, account_id: uuid.UUID) -> None:
+    if not await has_current_consent(session, account_id):
+        raise Forbidden(
+            f"Please read and accept the privacy notice (version {NOTICE_VERSION}) first.",
+            code="consent_required",
+        )
+
+
+async def record_consent(session: AsyncSession, account_id: uuid.UUID, version: str) -> Consent:
+    if version != NOTICE_VERSION:
+        raise Conflict(
+            f"The current privacy notice is version {NOTICE_VERSION}; read it and accept that.",
+            code="notice_outdated",
+        )
+    statement = (
+        insert(Consent)
+        .values(id=uuid.uuid4(), account_id=account_id, notice_version=version)
+        .on_conflict_do_nothing(index_elements=["account_id", "notice_version"])
+    )
+    await session.execute(statement)
+    consent = (
+        await session.execute(
+            sa.select(Consent).where(
+                Consent.account_id == account_id,  # type: ignore[arg-type]
+                Consent.notice_version == version,  # type: ignore[arg-type]
+            )
+        )
+    ).scalar_one()
+    return consent
+
+
+# --- PIN --------------------------------------------------------------------------------
+
+
+async def check_pin(account: Account, pin: str | None) -> None:
+    """Passes when the account has no PIN or `pin` is right."""
+    if account.pin_hash is None:
+        return
+    if pin is None:
+        raise Forbidden("Enter the parent PIN.", code="pin_required")
+    matches, _ = await verify_password(pin, account.pin_hash)
+    if not matches:
+        raise Forbidden("That PIN is not right.", code="wrong_pin")
+
+
+async def set_pin(session: AsyncSession, account: Account, pin: str, current: str | None) -> None:
+    await check_pin(account, current)
+    account.pin_hash = await hash_password(pin)
+    await session.flush()
+
+
+async def remove_pin(session: AsyncSession, account: Account, current: str) -> None:
+    await check_pin(account, current)
+    account.pin_hash = None
+    await session.flush()
+
+
+# --- export and deletion ----------------------------------------------------------------
+
+
+@exporter("account")
+async def export_account(session: AsyncSession, account_id: uuid.UUID) -> dict[str, object]:
+    account = await get_or_404(session, account_id)
+    return {
+        **AccountOut.of(account).model_dump(mode="json"),
+        "pin_set": account.pin_hash is not None,
+        "disabled": account.disabled_at is not None,
+    }
+
+
+@exporter("consents")
+async def export_consents(session: AsyncSession, account_id: uuid.UUID) -> list[dict[str, object]]:
+    consents = (
+        await session.execute(
+            sa.select(Consent).where(Consent.account_id == account_id)  # type: ignore[arg-type]
+        )
+    ).scalars()
+    return [
+        {"notice_version": c.notice_version, "accepted_at": c.accepted_at.isoformat()}
+        for c in sorted(consents, key=lambda c: c.accepted_at)
+    ]
+
+
+async def delete_account(session: AsyncSession, account: Account) -> None:
+    """Deletes the account; the database cascades to every row that belongs to it."""
+    await session.execute(sa.delete(EmailCode).where(EmailCode.email == account.email.lower()))  # type: ignore[arg-type]
+    await session.delete(account)
+    await session.flush()

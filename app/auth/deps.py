@@ -1,8 +1,9 @@
 """Who is calling: the one dependency per scope that every router uses.
 
-Access tokens are checked without a database call (signature, claims, type); roles come from
-the token, so a role change takes effect at the next refresh (sessions of demoted or disabled
-accounts are revoked at once).
+Tokens are checked without a database call (signature, claims, type). Two kinds reach the
+API: a grown-up's access token, and an explorer (kid-mode) token bound to one profile.
+Parent-zone routes answer 403 to an explorer token; profile-scoped routes (in the profiles
+module) let an explorer reach only its own profile.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from app.core.errors import Forbidden, Unauthorized
 from app.deps import get_runtime
 
 ACCESS = "access"
+EXPLORER = "explorer"
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
@@ -28,15 +30,37 @@ _QUERY_TOKEN_NAMES = ("access_token", "token", "jwt", "auth")
 
 
 @dataclass(frozen=True)
-class Principal:
+class Caller:
+    """A verified token: a grown-up (`profile_id` None) or an explorer of one profile."""
+
     account_id: uuid.UUID
     role: Role
     token_id: str
+    profile_id: uuid.UUID | None = None
+
+    @property
+    def is_explorer(self) -> bool:
+        return self.profile_id is not None
 
 
-async def get_principal(
+# The parent zone only ever sees grown-ups' tokens.
+Principal = Caller
+
+
+def _decode(request: Request, token: str) -> Caller:
+    try:
+        claims = get_runtime(request).tokens.decode(token, ACCESS, EXPLORER)
+        account_id = uuid.UUID(claims["sub"])
+        if claims["typ"] == EXPLORER:
+            return Caller(account_id, Role.parent, claims["jti"], uuid.UUID(claims["profile"]))
+        return Caller(account_id, Role(claims["role"]), claims["jti"])
+    except (InvalidToken, KeyError, ValueError) as exc:
+        raise Unauthorized("The access token is not valid.", code="invalid_token") from exc
+
+
+async def get_caller(
     request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]
-) -> Principal:
+) -> Caller:
     if any(name in request.query_params for name in _QUERY_TOKEN_NAMES):
         # URLs end up in logs, histories and Referer headers.
         raise Unauthorized(
@@ -44,13 +68,26 @@ async def get_principal(
         )
     if not token:
         raise Unauthorized("Sign in to use this.", code="not_authenticated")
-    try:
-        claims = get_runtime(request).tokens.decode(token, ACCESS)
-        return Principal(uuid.UUID(claims["sub"]), Role(claims["role"]), claims["jti"])
-    except (InvalidToken, KeyError, ValueError) as exc:
-        raise Unauthorized("The access token is not valid.", code="invalid_token") from exc
+    return _decode(request, token)
 
 
+async def get_optional_caller(
+    request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> Caller | None:
+    """For public routes that personalise when signed in."""
+    if token is None:
+        return None
+    return await get_caller(request, token)
+
+
+async def get_principal(caller: Annotated[Caller, Depends(get_caller)]) -> Principal:
+    if caller.is_explorer:
+        raise Forbidden("Ask a grown-up: this is for parents.", code="parents_only")
+    return caller
+
+
+CallerDep = Annotated[Caller, Depends(get_caller)]
+OptionalCaller = Annotated[Caller | None, Depends(get_optional_caller)]
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 

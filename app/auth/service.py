@@ -257,6 +257,30 @@ async def change_password(
     return await issue_pair(session, runtime, account)
 
 
+async def reauthenticate(
+    session: AsyncSession,
+    runtime: Runtime,
+    account: Account,
+    password: str | None,
+    code: str | None,
+) -> None:
+    """Proof for a destructive step: the password, or a fresh sign-in code."""
+    if password is not None:
+        matches, _ = await verify_password(password, account.password_hash)
+        if matches:
+            return
+    elif code is not None:
+        email = account.email.lower()
+        if await codes.consume(runtime.db, _secret(runtime), email, Purpose.passwordless, code):
+            return
+    else:
+        raise Forbidden(
+            "Confirm it is you: send your password, or a code from passwordless/start.",
+            code="reauthentication_required",
+        )
+    raise Forbidden("That password or code is not right.", code="reauthentication_failed")
+
+
 async def end_sessions(session: AsyncSession, account_id: uuid.UUID) -> None:
     """Revokes every refresh family of an account (demoted or disabled by an admin)."""
     await sessions.revoke_all(session, account_id)

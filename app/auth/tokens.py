@@ -60,13 +60,15 @@ class TokenIssuer:
             settings.access_token_minutes * 60,
         )
 
-    def issue(self, subject: str, token_type: str, **claims: Any) -> str:
+    def issue(
+        self, subject: str, token_type: str, *, ttl_seconds: int | None = None, **claims: Any
+    ) -> str:
         now = int(time.time())
         payload = {
             "iss": self.issuer,
             "aud": self.audience,
             "iat": now,
-            "exp": now + self.ttl_seconds,
+            "exp": now + (ttl_seconds or self.ttl_seconds),
             "jti": uuid.uuid4().hex,
             "sub": subject,
             "typ": token_type,
@@ -75,7 +77,7 @@ class TokenIssuer:
         key = self.ring.keys[self.ring.active_kid]
         return jwt.encode(payload, key, algorithm=ALGORITHM, headers={"kid": self.ring.active_kid})
 
-    def decode(self, token: str, token_type: str) -> dict[str, Any]:
+    def decode(self, token: str, *token_types: str) -> dict[str, Any]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
@@ -97,6 +99,6 @@ class TokenIssuer:
             )
         except jwt.PyJWTError as exc:
             raise InvalidToken(str(exc)) from exc
-        if claims["typ"] != token_type:
+        if claims["typ"] not in token_types:
             raise InvalidToken("wrong token type")
         return claims

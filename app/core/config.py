@@ -72,6 +72,10 @@ class Settings(BaseSettings):
     refresh_idle_days: int = Field(default=30, ge=1)
     refresh_absolute_days: int = Field(default=90, ge=1)
 
+    # Explorer (kid-mode) tokens: one profile each, issued from a parent session
+    explorer_token_hours: int = Field(default=12, ge=1, le=24 * 7)
+    max_profiles_per_account: int = Field(default=6, ge=1, le=20)
+
     # Google sign-in: the OAuth client ids whose ID tokens are accepted
     google_client_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
     google_certs_url: str = "https://www.googleapis.com/oauth2/v1/certs"

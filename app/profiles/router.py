@@ -1,0 +1,150 @@
+"""`/profiles`: a parent's explorers, their avatars, and kid mode."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Response, status
+
+from app.auth.deps import EXPLORER, CallerDep, CurrentPrincipal
+from app.avatars.schemas import AvatarSelection
+from app.core.db import SessionDep
+from app.core.errors import Forbidden, problem_responses
+from app.core.ratelimit import Limit, RateLimiter
+from app.deps import RuntimeDep
+from app.profiles import service as profiles_service
+from app.profiles.models import Profile
+from app.profiles.schemas import KidSession, KidSessionIn, ProfileCreate, ProfileOut, ProfileUpdate
+
+router = APIRouter(prefix="/profiles", tags=["profiles"])
+
+PIN_ATTEMPTS = Limit(times=5, seconds=5 * 60)
+
+
+async def _profile(profile_id: uuid.UUID, caller: CallerDep, session: SessionDep) -> Profile:
+    return await profiles_service.get_for(session, caller, profile_id)
+
+
+async def _parent_profile(
+    profile: Annotated[Profile, Depends(_profile)], caller: CallerDep
+) -> Profile:
+    # Ownership first (another family's or a sibling's id is 404), then the parent zone.
+    if caller.is_explorer:
+        raise Forbidden("Ask a grown-up: this is for parents.", code="parents_only")
+    return profile
+
+
+ProfileDep = Annotated[Profile, Depends(_profile)]
+ParentProfileDep = Annotated[Profile, Depends(_parent_profile)]
+SCOPED = problem_responses(401, 403, 404)
+
+
+@router.get("", response_model=list[ProfileOut], responses=problem_responses(401, 403))
+async def list_profiles(principal: CurrentPrincipal, session: SessionDep) -> list[ProfileOut]:
+    return [
+        ProfileOut.of(p) for p in await profiles_service.list_for(session, principal.account_id)
+    ]
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ProfileOut,
+    responses=problem_responses(401, 403, 409, 422),
+    summary="Create an explorer (needs the current privacy notice accepted)",
+)
+async def create_profile(
+    body: ProfileCreate, principal: CurrentPrincipal, session: SessionDep, runtime: RuntimeDep
+) -> ProfileOut:
+    profile = await profiles_service.create(session, runtime.settings, principal.account_id, body)
+    return ProfileOut.of(profile)
+
+
+@router.get("/{profile_id}", response_model=ProfileOut, responses=SCOPED)
+async def get_profile(profile: ProfileDep) -> ProfileOut:
+    return ProfileOut.of(profile)
+
+
+@router.patch(
+    "/{profile_id}", response_model=ProfileOut, responses=problem_responses(401, 403, 404, 409, 422)
+)
+async def update_profile(
+    body: ProfileUpdate, profile: ParentProfileDep, session: SessionDep
+) -> ProfileOut:
+    return ProfileOut.of(await profiles_service.update(session, profile, body))
+
+
+@router.delete(
+    "/{profile_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=SCOPED,
+    summary="Delete an explorer and everything stored about them",
+)
+async def delete_profile(profile: ParentProfileDep, session: SessionDep) -> None:
+    await profiles_service.delete(session, profile)
+
+
+@router.post(
+    "/{profile_id}/session",
+    response_model=KidSession,
+    responses=problem_responses(401, 403, 404, 422, 429),
+    summary="Start kid mode: an explorer token for this profile only",
+)
+async def start_kid_mode(
+    profile: ParentProfileDep,
+    caller: CallerDep,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    body: KidSessionIn | None = None,
+) -> KidSession:
+    pin = body.pin if body else None
+    if pin is not None:
+        limiter: RateLimiter = runtime.rate_limiter
+        await limiter.hit("pin", str(caller.account_id), PIN_ATTEMPTS)
+    await profiles_service.start_kid_mode(session, caller, profile, pin)
+    ttl = runtime.settings.explorer_token_hours * 3600
+    token = runtime.tokens.issue(
+        str(caller.account_id), EXPLORER, ttl_seconds=ttl, profile=str(profile.id)
+    )
+    return KidSession(explorer_token=token, expires_in=ttl, profile=ProfileOut.of(profile))
+
+
+@router.get("/{profile_id}/avatar", response_model=AvatarSelection, responses=SCOPED)
+async def get_avatar(profile: ProfileDep) -> AvatarSelection:
+    return AvatarSelection.model_validate(profile.avatar or {})
+
+
+@router.put(
+    "/{profile_id}/avatar",
+    response_model=ProfileOut,
+    responses=problem_responses(401, 403, 404, 422),
+    summary="Choose one part per slot and their colours (the explorer may do this too)",
+)
+async def set_avatar(body: AvatarSelection, profile: ProfileDep, session: SessionDep) -> ProfileOut:
+    return ProfileOut.of(await profiles_service.set_avatar(session, profile, body))
+
+
+@router.get(
+    "/{profile_id}/avatar.svg",
+    response_class=Response,
+    responses={
+        200: {"content": {"image/svg+xml": {}}},
+        304: {"description": "Not modified"},
+        **SCOPED,
+    },
+    summary="The composed avatar, drawn server-side",
+)
+async def avatar_svg(
+    profile: ProfileDep,
+    session: SessionDep,
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    svg = await profiles_service.avatar_svg(session, profile)
+    etag = '"' + hashlib.sha256(svg.encode()).hexdigest()[:32] + '"'
+    headers = {"ETag": etag, "Cache-Control": "private, max-age=300"}
+    if if_none_match and etag in [tag.strip() for tag in if_none_match.split(",")]:
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
+    return Response(svg, media_type="image/svg+xml", headers=headers)

@@ -1,0 +1,136 @@
+"""Explorer profiles: one per child, owned by a parent account."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.accounts import service as accounts_service
+from app.auth.deps import Caller
+from app.avatars import service as avatars_service
+from app.avatars.schemas import AvatarSelection
+from app.core.config import Settings
+from app.core.errors import Conflict, Forbidden, NotFound
+from app.core.schema import table_of
+from app.data_rights import Scope, exporter, schedule_file_removal
+from app.profiles.models import Profile
+from app.profiles.schemas import ProfileCreate, ProfileOut, ProfileUpdate
+
+_profiles = table_of(Profile).c
+
+NICKNAME_TAKEN = "Another explorer in this family has that nickname."
+
+
+async def list_for(session: AsyncSession, account_id: uuid.UUID) -> Sequence[Profile]:
+    result = await session.execute(
+        sa.select(Profile).where(_profiles.account_id == account_id).order_by(_profiles.created_at)
+    )
+    return result.scalars().all()
+
+
+async def get_for(session: AsyncSession, caller: Caller, profile_id: uuid.UUID) -> Profile:
+    """The profile if the caller may see it: a parent its own family's, an explorer only its
+    own. Anything else is 404, exactly like an id that does not exist."""
+    if caller.is_explorer and caller.profile_id != profile_id:
+        raise NotFound("No such explorer.")
+    profile = await session.get(Profile, profile_id)
+    if profile is None or profile.account_id != caller.account_id:
+        raise NotFound("No such explorer.")
+    return profile
+
+
+async def _lock_account(session: AsyncSession, account_id: uuid.UUID) -> None:
+    # Serialises profile creation per family, so the limit holds under concurrent requests.
+    await session.execute(
+        sa.text("SELECT 1 FROM account WHERE id = :id FOR UPDATE").bindparams(id=account_id)
+    )
+
+
+async def create(
+    session: AsyncSession, settings: Settings, account_id: uuid.UUID, body: ProfileCreate
+) -> Profile:
+    await accounts_service.require_consent(session, account_id)
+    await _lock_account(session, account_id)
+    count = await session.scalar(
+        sa.select(sa.func.count()).where(_profiles.account_id == account_id)
+    )
+    if (count or 0) >= settings.max_profiles_per_account:
+        raise Conflict(
+            f"A family can have at most {settings.max_profiles_per_account} explorers.",
+            code="profile_limit",
+        )
+    profile = Profile(
+        account_id=account_id,
+        nickname=body.nickname,
+        age_band=body.age_band.value,
+        language=body.language,
+        read_aloud=body.read_aloud,
+        narration_speed=body.narration_speed,
+    )
+    session.add(profile)
+    await _flush_unique(session)
+    await session.refresh(profile)
+    return profile
+
+
+async def _flush_unique(session: AsyncSession) -> None:
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError as exc:
+        if "uq_profile_account_nickname" in str(exc.orig):
+            raise Conflict(NICKNAME_TAKEN, code="nickname_taken") from exc
+        raise
+
+
+async def update(session: AsyncSession, profile: Profile, body: ProfileUpdate) -> Profile:
+    for field, value in body.model_dump(exclude_unset=True).items():
+        if value is None:
+            continue  # null leaves a field as it is: every field of a profile has a value
+        setattr(profile, field, value.value if field == "age_band" else value)
+    await _flush_unique(session)
+    await session.refresh(profile)
+    return profile
+
+
+async def set_avatar(
+    session: AsyncSession, profile: Profile, selection: AvatarSelection
+) -> Profile:
+    await avatars_service.validate_selection(session, selection)
+    profile.avatar = selection.model_dump(mode="json")
+    await session.flush()
+    await session.refresh(profile)
+    return profile
+
+
+async def avatar_svg(session: AsyncSession, profile: Profile) -> str:
+    return await avatars_service.render(
+        session, AvatarSelection.model_validate(profile.avatar or {})
+    )
+
+
+async def delete(session: AsyncSession, profile: Profile) -> None:
+    await schedule_file_removal(session, Scope(profile.account_id, profile.id))
+    await session.delete(profile)  # the database cascades to everything of this profile
+    await session.flush()
+
+
+async def start_kid_mode(
+    session: AsyncSession, caller: Caller, profile: Profile, pin: str | None
+) -> None:
+    """Checks consent and the parent PIN before an explorer token is issued."""
+    await accounts_service.require_consent(session, caller.account_id)
+    account = await accounts_service.get_or_404(session, caller.account_id)
+    if account.disabled_at is not None:
+        raise Forbidden("This account is disabled.", code="account_disabled")
+    await accounts_service.check_pin(account, pin)
+
+
+@exporter("profiles")
+async def export_profiles(session: AsyncSession, account_id: uuid.UUID) -> list[dict[str, Any]]:
+    return [ProfileOut.of(p).model_dump(mode="json") for p in await list_for(session, account_id)]
