@@ -33,7 +33,6 @@ from app.auth.schemas import TokenPair
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import Page, PageParamsDep
-from app.core.ratelimit import Limit
 from app.data_rights import Scope
 from app.deps import RuntimeDep
 
@@ -115,8 +114,6 @@ async def update_account(
 
 # --- privacy: notice, consent, PIN, export, deletion -----------------------------------
 
-PIN_ATTEMPTS = Limit(times=5, seconds=5 * 60)
-
 
 @router.get("/privacy-notice", response_model=PrivacyNotice, tags=["privacy"])
 async def privacy_notice() -> PrivacyNotice:
@@ -148,9 +145,10 @@ async def consent(body: ConsentIn, principal: CurrentPrincipal, session: Session
 async def set_pin(
     body: PinSet, principal: CurrentPrincipal, session: SessionDep, runtime: RuntimeDep
 ) -> None:
-    await runtime.rate_limiter.hit("pin", str(principal.account_id), PIN_ATTEMPTS)
     account = await accounts_service.get_or_404(session, principal.account_id)
-    await accounts_service.set_pin(session, account, body.pin, body.current_pin)
+    await accounts_service.set_pin(
+        session, runtime.rate_limiter, account, body.pin, body.current_pin
+    )
 
 
 @router.delete(
@@ -163,9 +161,8 @@ async def set_pin(
 async def remove_pin(
     body: PinRemove, principal: CurrentPrincipal, session: SessionDep, runtime: RuntimeDep
 ) -> None:
-    await runtime.rate_limiter.hit("pin", str(principal.account_id), PIN_ATTEMPTS)
     account = await accounts_service.get_or_404(session, principal.account_id)
-    await accounts_service.remove_pin(session, account, body.current_pin)
+    await accounts_service.remove_pin(session, runtime.rate_limiter, account, body.current_pin)
 
 
 @router.get(

@@ -16,6 +16,7 @@ from app.accounts.schemas import AccountOut, AccountUpdate, AdminAccountOut, Adm
 from app.auth.models import EmailCode
 from app.core.errors import Conflict, Forbidden, NotFound
 from app.core.pagination import Page, PageParams, build_page, decode_cursor, parse_datetime
+from app.core.ratelimit import Limit, RateLimiter
 from app.core.security import hash_password, verify_password
 from app.data_rights import exporter
 
@@ -201,25 +202,36 @@ async def record_consent(session: AsyncSession, account_id: uuid.UUID, version: 
 # --- PIN --------------------------------------------------------------------------------
 
 
-async def check_pin(account: Account, pin: str | None) -> None:
-    """Passes when the account has no PIN or `pin` is right."""
+# Wrong PINs only: five per five minutes per account, shared across instances.
+PIN_FAILURES = Limit(times=5, seconds=5 * 60)
+
+
+async def check_pin(limiter: RateLimiter, account: Account, pin: str | None) -> None:
+    """Passes when the account has no PIN or `pin` is right; wrong guesses are limited."""
     if account.pin_hash is None:
         return
     if pin is None:
         raise Forbidden("Enter the parent PIN.", code="pin_required")
+    key = str(account.id)
+    await limiter.ensure_allowed("pin", key, PIN_FAILURES)
     matches, _ = await verify_password(pin, account.pin_hash)
     if not matches:
+        await limiter.record_failure("pin", key, PIN_FAILURES)
         raise Forbidden("That PIN is not right.", code="wrong_pin")
 
 
-async def set_pin(session: AsyncSession, account: Account, pin: str, current: str | None) -> None:
-    await check_pin(account, current)
+async def set_pin(
+    session: AsyncSession, limiter: RateLimiter, account: Account, pin: str, current: str | None
+) -> None:
+    await check_pin(limiter, account, current)
     account.pin_hash = await hash_password(pin)
     await session.flush()
 
 
-async def remove_pin(session: AsyncSession, account: Account, current: str) -> None:
-    await check_pin(account, current)
+async def remove_pin(
+    session: AsyncSession, limiter: RateLimiter, account: Account, current: str
+) -> None:
+    await check_pin(limiter, account, current)
     account.pin_hash = None
     await session.flush()
 

@@ -28,14 +28,29 @@ class RateLimiter:
     def __init__(self, cache: Cache) -> None:
         self.cache = cache
 
+    @staticmethod
+    def _counter(scope: str, key: str, limit: Limit) -> str:
+        return f"rl:{scope}:{key}:{int(time.time()) // limit.seconds}"
+
+    @staticmethod
+    def _refuse(limit: Limit) -> TooManyRequests:
+        return TooManyRequests(max(1, limit.seconds - int(time.time()) % limit.seconds))
+
     async def hit(self, scope: str, key: str, limit: Limit) -> None:
         """Counts one hit; raises 429 with Retry-After once the window is used up."""
-        window = int(time.time()) // limit.seconds
-        counter = f"rl:{scope}:{key}:{window}"
-        count = await self.cache.incr(counter, expire=limit.seconds + 1)
+        count = await self.cache.incr(self._counter(scope, key, limit), expire=limit.seconds + 1)
         if count > limit.times:
-            retry_after = max(1, limit.seconds - int(time.time()) % limit.seconds)
-            raise TooManyRequests(retry_after)
+            raise self._refuse(limit)
+
+    async def ensure_allowed(self, scope: str, key: str, limit: Limit) -> None:
+        """Raises 429 if the window is used up, without counting (see `record_failure`)."""
+        count = await self.cache.get(self._counter(scope, key, limit))
+        if count is not None and int(count) >= limit.times:
+            raise self._refuse(limit)
+
+    async def record_failure(self, scope: str, key: str, limit: Limit) -> None:
+        """Counts a failed attempt, for limits that only failures should use up."""
+        await self.cache.incr(self._counter(scope, key, limit), expire=limit.seconds + 1)
 
 
 def client_ip(request: Request) -> str:

@@ -12,15 +12,12 @@ from app.auth.deps import EXPLORER, CallerDep, CurrentPrincipal
 from app.avatars.schemas import AvatarSelection
 from app.core.db import SessionDep
 from app.core.errors import Forbidden, problem_responses
-from app.core.ratelimit import Limit, RateLimiter
 from app.deps import RuntimeDep
 from app.profiles import service as profiles_service
 from app.profiles.models import Profile
 from app.profiles.schemas import KidSession, KidSessionIn, ProfileCreate, ProfileOut, ProfileUpdate
 
 router = APIRouter(prefix="/profiles", tags=["profiles"])
-
-PIN_ATTEMPTS = Limit(times=5, seconds=5 * 60)
 
 
 async def _profile(profile_id: uuid.UUID, caller: CallerDep, session: SessionDep) -> Profile:
@@ -101,10 +98,7 @@ async def start_kid_mode(
     body: KidSessionIn | None = None,
 ) -> KidSession:
     pin = body.pin if body else None
-    if pin is not None:
-        limiter: RateLimiter = runtime.rate_limiter
-        await limiter.hit("pin", str(caller.account_id), PIN_ATTEMPTS)
-    await profiles_service.start_kid_mode(session, caller, profile, pin)
+    await profiles_service.start_kid_mode(session, runtime.rate_limiter, caller, pin)
     ttl = runtime.settings.explorer_token_hours * 3600
     token = runtime.tokens.issue(
         str(caller.account_id), EXPLORER, ttl_seconds=ttl, profile=str(profile.id)

@@ -16,6 +16,7 @@ from app.avatars import service as avatars_service
 from app.avatars.schemas import AvatarSelection
 from app.core.config import Settings
 from app.core.errors import Conflict, Forbidden, NotFound
+from app.core.ratelimit import RateLimiter
 from app.core.schema import table_of
 from app.data_rights import Scope, exporter, schedule_file_removal
 from app.profiles.models import Profile
@@ -121,14 +122,14 @@ async def delete(session: AsyncSession, profile: Profile) -> None:
 
 
 async def start_kid_mode(
-    session: AsyncSession, caller: Caller, profile: Profile, pin: str | None
+    session: AsyncSession, limiter: RateLimiter, caller: Caller, pin: str | None
 ) -> None:
     """Checks consent and the parent PIN before an explorer token is issued."""
     await accounts_service.require_consent(session, caller.account_id)
     account = await accounts_service.get_or_404(session, caller.account_id)
     if account.disabled_at is not None:
         raise Forbidden("This account is disabled.", code="account_disabled")
-    await accounts_service.check_pin(account, pin)
+    await accounts_service.check_pin(limiter, account, pin)
 
 
 @exporter("profiles")

@@ -53,3 +53,41 @@ async def delivered_code(runtime: Runtime, smtp: SmtpServer, email: str) -> str:
     match = re.search(r"\b(\d{6})\b", messages[-1].get_content())
     assert match, messages[-1].get_content()
     return match.group(1)
+
+
+async def family(
+    runtime: Runtime, client: httpx.AsyncClient, email: str, *, consent: bool = True
+) -> dict[str, str]:
+    """A signed-in parent who has accepted the privacy notice; returns auth headers."""
+    headers = await signed_in(runtime, client, email)
+    if consent:
+        notice = (await client.get("/api/v1/privacy-notice")).json()
+        response = await client.post(
+            "/api/v1/accounts/me/consent",
+            json={"notice_version": notice["version"]},
+            headers=headers,
+        )
+        assert response.status_code == 200, response.text
+    return headers
+
+
+async def make_profile(
+    client: httpx.AsyncClient, headers: dict[str, str], nickname: str, age_band: str = "6-8"
+) -> dict[str, object]:
+    response = await client.post(
+        "/api/v1/profiles", json={"nickname": nickname, "age_band": age_band}, headers=headers
+    )
+    assert response.status_code == 201, response.text
+    profile: dict[str, object] = response.json()
+    return profile
+
+
+async def kid_token(
+    client: httpx.AsyncClient, headers: dict[str, str], profile_id: object, pin: str | None = None
+) -> dict[str, str]:
+    body = {"pin": pin} if pin else None
+    response = await client.post(
+        f"/api/v1/profiles/{profile_id}/session", json=body, headers=headers
+    )
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['explorer_token']}"}
