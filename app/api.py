@@ -22,6 +22,8 @@ from app.core.middleware import (
 )
 from app.core.ratelimit import Limit, rate_limit
 from app.health.router import router as health_router
+from app.media.local_router import router as local_media_router
+from app.media.router import router as media_router
 from app.outbox.router import router as tasks_router
 from app.profiles.router import router as profiles_router
 from app.runtime import Runtime
@@ -38,6 +40,7 @@ def api_router(settings: Settings) -> APIRouter:
     router.include_router(accounts_router)
     router.include_router(profiles_router)
     router.include_router(avatars_router)
+    router.include_router(media_router)
     return router
 
 
@@ -78,10 +81,14 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
     install_error_handlers(app)
     app.include_router(health_router)
     app.include_router(tasks_router)
+    app.include_router(local_media_router)
     app.include_router(api_router(settings))
 
     # Added last = outermost: the request id wraps everything, including 413s and CORS.
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # Local media uploads stream to disk and check their own signed size limit.
+    app.add_middleware(
+        BodyLimitMiddleware, max_bytes=settings.max_body_bytes, exempt_prefixes=("/media/upload/",)
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -3,6 +3,7 @@
 from app.accounts.models import Account, Consent
 from app.auth.models import EmailCode, RefreshToken
 from app.avatars.models import AvatarPart
+from app.media.models import MediaAsset, Upload
 from app.outbox.models import OutboxMessage
 from app.profiles.models import Profile
 
@@ -11,7 +12,9 @@ __all__ = [
     "AvatarPart",
     "Consent",
     "EmailCode",
+    "MediaAsset",
     "OutboxMessage",
     "Profile",
     "RefreshToken",
+    "Upload",
 ]

@@ -20,6 +20,7 @@ from app.core.db import Database, create_engine
 from app.core.ratelimit import RateLimiter
 from app.integrations.email import EmailSender, create_email_sender
 from app.integrations.google_tokens import GoogleTokenVerifier
+from app.integrations.storage import Storage, create_storage
 from app.integrations.tasks import TaskBackend
 from app.outbox.service import take_enqueued
 
@@ -33,6 +34,7 @@ class Runtime:
     cache: Cache
     email: EmailSender
     google_tokens: GoogleTokenVerifier
+    storage: Storage
     rate_limiter: RateLimiter = field(init=False)
     tokens: TokenIssuer = field(init=False)
     tasks: TaskBackend = field(init=False)
@@ -54,6 +56,7 @@ class Runtime:
             "cache": create_cache(settings),
             "email": create_email_sender(settings),
             "google_tokens": GoogleTokenVerifier(settings.google_certs_url),
+            "storage": create_storage(settings),
         }
         values.update(overrides)
         return cls(**values)

@@ -29,6 +29,7 @@ from app.core.db import Database, create_engine, metadata
 from app.core.embedded_pg import start_embedded_postgres
 from app.integrations.email import create_email_sender
 from app.integrations.google_tokens import GoogleTokenVerifier
+from app.integrations.storage import create_storage
 from app.runtime import Runtime
 from tests.support.google_keys import CertsServer, GoogleSigner
 from tests.support.smtp import SmtpServer
@@ -116,8 +117,12 @@ def make_settings(database_url: str, smtp_port: int, **overrides: Any) -> Settin
 
 
 @pytest.fixture(scope="session")
-def settings(database_url: str, smtp_server: SmtpServer) -> Settings:
-    return make_settings(database_url, smtp_server.port)
+def settings(
+    database_url: str, smtp_server: SmtpServer, tmp_path_factory: pytest.TempPathFactory
+) -> Settings:
+    return make_settings(
+        database_url, smtp_server.port, data_dir=tmp_path_factory.mktemp("data")
+    )
 
 
 @pytest.fixture(scope="session")
@@ -137,6 +142,7 @@ async def build_runtime(settings: Settings, db: Database, google_certs: CertsSer
         cache=cache,
         email=create_email_sender(settings),
         google_tokens=GoogleTokenVerifier(google_certs.url),
+        storage=create_storage(settings),
     )
 
 

@@ -39,6 +39,12 @@ class EmailBackend(StrEnum):
     ses = "ses"
 
 
+class StorageBackend(StrEnum):
+    local = "local"
+    gcs = "gcs"
+    s3 = "s3"
+
+
 class ConfigurationError(RuntimeError):
     """Raised at start-up when the settings cannot run the service safely."""
 
@@ -96,6 +102,17 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     cache_ttl_seconds: int = Field(default=60, ge=1)
     rate_limit_per_minute: int = Field(default=1200, ge=1)
+
+    # Media storage: local disk (served by the app), Google Cloud Storage or S3
+    storage_backend: StorageBackend = StorageBackend.local
+    storage_bucket: str | None = None
+    storage_upload_bucket: str | None = None
+    gcs_service_account_json: SecretStr | None = None
+    s3_region: str | None = None
+    s3_endpoint_url: str | None = None
+    media_cdn_base_url: str | None = None
+    upload_url_minutes: int = Field(default=15, ge=1, le=15)
+    download_url_minutes: int = Field(default=60, ge=1, le=24 * 60)
 
     # Background work
     tasks_backend: TasksBackend = TasksBackend.local
@@ -180,6 +197,12 @@ class Settings(BaseSettings):
             ):
                 if not getattr(self, name):
                     problems.append(f"{name.upper()} is required when TASKS_BACKEND=cloudtasks")
+        if self.storage_backend is not StorageBackend.local and not self.storage_bucket:
+            problems.append("STORAGE_BUCKET is required when STORAGE_BACKEND is gcs or s3")
+        if self.storage_backend is StorageBackend.gcs and not self.storage_upload_bucket:
+            problems.append("STORAGE_UPLOAD_BUCKET is required when STORAGE_BACKEND=gcs")
+        if self.storage_backend is StorageBackend.gcs and not self.gcs_service_account_json:
+            problems.append("GCS_SERVICE_ACCOUNT_JSON is required to sign GCS URLs")
         if self.email_backend is EmailBackend.console:
             problems.append("EMAIL_BACKEND must be smtp or ses in production")
         if self.email_backend is EmailBackend.smtp and not self.smtp_host:
@@ -227,6 +250,10 @@ class Settings(BaseSettings):
     @property
     def is_dev(self) -> bool:
         return self.env is Environment.dev
+
+    @property
+    def media_dir(self) -> Path:
+        return self.data_dir / "media"
 
     @property
     def tasks_oidc_audience(self) -> str:

@@ -13,8 +13,8 @@ from tests.support.net import free_port
 
 
 @contextlib.asynccontextmanager
-async def serve(app: FastAPI) -> AsyncIterator[str]:
-    port = free_port()
+async def serve(app: FastAPI, port: int | None = None) -> AsyncIterator[str]:
+    port = port or free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="off")
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())

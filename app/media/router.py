@@ -1,0 +1,63 @@
+"""`/admin/uploads` and `/admin/assets`: editors upload straight to storage."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, status
+
+from app.auth.deps import EditorPrincipal
+from app.core.db import SessionDep
+from app.core.errors import problem_responses
+from app.deps import RuntimeDep
+from app.media import service as media_service
+from app.media.models import MediaAsset
+from app.media.schemas import AssetOut, UploadCreate, UploadTicketOut
+from app.runtime import Runtime
+
+router = APIRouter(prefix="/admin", tags=["admin", "media"])
+
+
+@router.post(
+    "/uploads",
+    status_code=status.HTTP_201_CREATED,
+    response_model=UploadTicketOut,
+    responses=problem_responses(401, 403, 422),
+    summary="Sign an upload: PUT (or POST the form) the file to the returned URL",
+)
+async def create_upload(
+    body: UploadCreate, principal: EditorPrincipal, session: SessionDep, runtime: RuntimeDep
+) -> UploadTicketOut:
+    upload, ticket = await media_service.create_upload(
+        session, runtime.storage, principal.account_id, body, runtime.settings.upload_url_minutes
+    )
+    return UploadTicketOut.model_validate({"upload_id": upload.id, **ticket})
+
+
+@router.post(
+    "/uploads/{upload_id}/complete",
+    response_model=AssetOut,
+    responses=problem_responses(401, 403, 404, 409, 422),
+    summary="Check the uploaded file and make it an asset (processing follows)",
+)
+async def complete_upload(
+    upload_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep, runtime: RuntimeDep
+) -> AssetOut:
+    asset = await media_service.complete_upload(session, runtime.storage, upload_id)
+    return await _out(runtime, asset)
+
+
+@router.get(
+    "/assets/{asset_id}", response_model=AssetOut, responses=problem_responses(401, 403, 404)
+)
+async def get_asset(
+    asset_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep, runtime: RuntimeDep
+) -> AssetOut:
+    return await _out(runtime, await media_service.get_asset(session, asset_id))
+
+
+async def _out(runtime: Runtime, asset: MediaAsset) -> AssetOut:
+    settings = runtime.settings
+    return await media_service.asset_out(
+        runtime.storage, asset, settings.download_url_minutes, settings.media_cdn_base_url
+    )

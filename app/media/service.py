@@ -1,0 +1,238 @@
+"""Uploads straight to storage, their checks, processing, download URLs and housekeeping."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import tempfile
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.errors import Conflict, FieldError, NotFound, UnprocessableEntity
+from app.core.schema import table_of
+from app.integrations.storage import Storage
+from app.media.models import MediaAsset, Upload
+from app.media.policy import RULES, SNIFF_BYTES, Purpose, looks_like
+from app.media.processing import UnusableMedia, probe
+from app.media.schemas import AssetOut, UploadCreate
+from app.outbox.service import enqueue
+
+logger = logging.getLogger(__name__)
+
+PROCESS_TASK = "media.process"
+STALE_UPLOAD = timedelta(days=1)
+_uploads = table_of(Upload).c
+_assets = table_of(MediaAsset).c
+
+# Content modules register a SELECT of the asset ids they use, so housekeeping keeps them.
+AssetReferences = Callable[[], sa.Select[tuple[uuid.UUID]]]
+ASSET_REFERENCES: list[AssetReferences] = []
+
+
+def references_assets(func: AssetReferences) -> AssetReferences:
+    ASSET_REFERENCES.append(func)
+    return func
+
+
+def _field_error(field: str, msg: str) -> UnprocessableEntity:
+    return UnprocessableEntity(
+        msg, errors=[FieldError(loc=["body", field], msg=msg, type="upload_rule")]
+    )
+
+
+def make_key(purpose: Purpose, extension: str) -> str:
+    now = datetime.now(UTC)
+    return f"{purpose.value}/{now:%Y/%m}/{uuid.uuid4().hex}{extension}"
+
+
+async def create_upload(
+    session: AsyncSession,
+    storage: Storage,
+    account_id: uuid.UUID,
+    body: UploadCreate,
+    minutes: int,
+) -> tuple[Upload, dict[str, object]]:
+    """Checks the declared file against the purpose's rules, then signs an upload URL."""
+    rule = RULES[body.purpose]
+    extension = rule.types.get(body.content_type)
+    if extension is None:
+        allowed = ", ".join(rule.types)
+        raise _field_error(
+            "content_type", f"A {body.purpose.value} upload must be one of: {allowed}."
+        )
+    if body.size_bytes > rule.max_bytes:
+        raise _field_error(
+            "size_bytes",
+            f"A {body.purpose.value} upload is at most {rule.max_bytes // (1024 * 1024)} MiB.",
+        )
+    expires_at = datetime.now(UTC) + timedelta(minutes=minutes)
+    upload = Upload(
+        key=make_key(body.purpose, extension),  # never taken from the filename
+        purpose=body.purpose.value,
+        content_type=body.content_type,
+        size_bytes=body.size_bytes,
+        filename=body.filename,
+        created_by=account_id,
+        expires_at=expires_at,
+    )
+    session.add(upload)
+    await session.flush()
+    ticket = await storage.upload_ticket(
+        upload.key, upload.content_type, upload.size_bytes, expires_at
+    )
+    return upload, {
+        "method": ticket.method,
+        "url": ticket.url,
+        "headers": ticket.headers,
+        "fields": ticket.fields,
+        "expires_at": ticket.expires_at,
+    }
+
+
+async def complete_upload(
+    session: AsyncSession, storage: Storage, upload_id: uuid.UUID
+) -> MediaAsset:
+    """Checks the uploaded object (size, type, first bytes), makes it an asset and schedules
+    its processing. Completing twice returns the same asset."""
+    upload = (
+        await session.execute(sa.select(Upload).where(_uploads.id == upload_id).with_for_update())
+    ).scalar_one_or_none()
+    if upload is None:
+        raise NotFound("No such upload.")
+    if upload.status == "completed" and upload.asset_id:
+        return await get_asset(session, upload.asset_id)
+    info = await storage.stat_upload(upload.key)
+    if info is None:
+        raise Conflict(
+            "Nothing was uploaded yet; upload the file, then complete.", code="not_uploaded"
+        )
+    problems = []
+    if info.size != upload.size_bytes:
+        problems.append(f"the file has {info.size} bytes, not the {upload.size_bytes} declared")
+    if (info.content_type or "").split(";")[0].strip() != upload.content_type:
+        problems.append(f"it was stored as {info.content_type}, not {upload.content_type}")
+    if not problems and not looks_like(
+        upload.content_type, await storage.read_upload_head(upload.key, SNIFF_BYTES)
+    ):
+        problems.append(f"its content is not {upload.content_type}")
+    if problems:
+        await storage.delete_upload(upload.key)
+        raise UnprocessableEntity(
+            "The upload is refused: " + "; ".join(problems) + ".", code="upload_mismatch"
+        )
+    await storage.promote(upload.key)
+    asset = MediaAsset(
+        key=upload.key,
+        kind=upload.purpose,
+        content_type=upload.content_type,
+        size_bytes=upload.size_bytes,
+        filename=upload.filename,
+    )
+    session.add(asset)
+    await session.flush()
+    upload.status = "completed"
+    upload.completed_at = datetime.now(UTC)
+    upload.asset_id = asset.id
+    await enqueue(session, PROCESS_TASK, {"asset_id": str(asset.id)}, dedup_key=str(asset.id))
+    await session.flush()
+    await session.refresh(asset)
+    return asset
+
+
+async def get_asset(session: AsyncSession, asset_id: uuid.UUID) -> MediaAsset:
+    asset = await session.get(MediaAsset, asset_id)
+    if asset is None:
+        raise NotFound("No such media asset.")
+    return asset
+
+
+async def process(session: AsyncSession, storage: Storage, asset_id: uuid.UUID) -> None:
+    """Probes the file and marks the asset ready or failed. A file that cannot be used fails
+    for good (with its reason); a storage error raises, so the task is retried."""
+    asset = await session.get(MediaAsset, asset_id, with_for_update=True)
+    if asset is None or asset.status != "processing":
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "file"
+        await storage.download_to(asset.key, path)
+        try:
+            result = await asyncio.to_thread(probe, path, Purpose(asset.kind), asset.content_type)
+        except UnusableMedia as exc:
+            asset.status, asset.failure_reason = "failed", str(exc)[:500]
+            asset.processed_at = datetime.now(UTC)
+            logger.info("media asset failed processing", extra={"asset_id": str(asset.id)})
+            return
+    if result.cleaned is not None:
+        await storage.put(asset.key, result.cleaned, asset.content_type)
+        asset.size_bytes = len(result.cleaned)
+    asset.duration_ms, asset.width, asset.height = result.duration_ms, result.width, result.height
+    asset.status, asset.failure_reason = "ready", None
+    asset.processed_at = datetime.now(UTC)
+    await session.flush()
+
+
+async def download_url(
+    storage: Storage, asset: MediaAsset, minutes: int, cdn_base: str | None
+) -> str | None:
+    if asset.status != "ready":
+        return None
+    if cdn_base:
+        return f"{cdn_base.rstrip('/')}/{asset.key}"
+    return await storage.download_url(asset.key, datetime.now(UTC) + timedelta(minutes=minutes))
+
+
+async def asset_out(
+    storage: Storage, asset: MediaAsset, minutes: int, cdn_base: str | None
+) -> AssetOut:
+    return AssetOut.of(asset, await download_url(storage, asset, minutes, cdn_base))
+
+
+async def require_ready(session: AsyncSession, asset_ids: list[uuid.UUID]) -> None:
+    """For publishing: every asset exists and is ready."""
+    if not asset_ids:
+        return
+    ready = set(
+        (
+            await session.execute(
+                sa.select(_assets.id).where(_assets.id.in_(asset_ids), _assets.status == "ready")
+            )
+        ).scalars()
+    )
+    missing = [str(i) for i in asset_ids if i not in ready]
+    if missing:
+        raise Conflict(
+            f"These media assets are not ready: {', '.join(missing)}.", code="asset_not_ready"
+        )
+
+
+async def cleanup(session: AsyncSession, storage: Storage) -> tuple[int, int]:
+    """Deletes uploads never completed after a day, and assets older than a day that no
+    content references. Returns (uploads, assets) deleted; a rerun deletes nothing more."""
+    cutoff = datetime.now(UTC) - STALE_UPLOAD
+    stale = (
+        (
+            await session.execute(
+                sa.select(Upload).where(_uploads.status == "pending", _uploads.created_at < cutoff)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    for upload in stale:
+        await storage.delete_upload(upload.key)
+        await session.delete(upload)
+    query = sa.select(MediaAsset).where(_assets.created_at < cutoff)
+    for references in ASSET_REFERENCES:
+        query = query.where(_assets.id.not_in(references()))
+    unused = (await session.execute(query)).scalars().all()
+    if unused:
+        await storage.delete([asset.key for asset in unused])
+        for asset in unused:
+            await session.delete(asset)
+    await session.flush()
+    return len(stale), len(unused)
