@@ -120,9 +120,7 @@ def make_settings(database_url: str, smtp_port: int, **overrides: Any) -> Settin
 def settings(
     database_url: str, smtp_server: SmtpServer, tmp_path_factory: pytest.TempPathFactory
 ) -> Settings:
-    return make_settings(
-        database_url, smtp_server.port, data_dir=tmp_path_factory.mktemp("data")
-    )
+    return make_settings(database_url, smtp_server.port, data_dir=tmp_path_factory.mktemp("data"))
 
 
 @pytest.fixture(scope="session")

@@ -324,3 +324,39 @@ async def test_cleanup_removes_stale_uploads_and_unused_assets_once(
     async with runtime.db.session() as session:
         remaining = (await session.execute(sa.select(MediaAsset.id))).scalars().all()
     assert [str(i) for i in remaining] == [fresh_asset["id"]]
+
+
+async def test_stored_files_of_a_deleted_family_are_removed_by_a_task(
+    runtime: Runtime, client: httpx.AsyncClient, editor: dict
+) -> None:
+    from app.data_rights import STORAGE_DELETE_TASK
+    from app.outbox.service import enqueue
+
+    asset = await _process(runtime, client, editor, VTT, "text/vtt", "captions")
+    storage = runtime.storage
+    assert isinstance(storage, LocalStorage)
+    key = urlparse(asset["url"]).path.removeprefix("/media/")
+    assert storage.object_path(key).exists()
+    async with runtime.db.session() as session:
+        await enqueue(session, STORAGE_DELETE_TASK, {"keys": [key, "image/never/existed.png"]})
+    assert await runtime.worker.run_due() == 1
+    assert not storage.object_path(key).exists()
+
+
+async def test_cdn_base_url_replaces_signed_links(runtime: Runtime) -> None:
+    from app.media import service as media_service
+
+    asset = MediaAsset(
+        key="image/2026/11/a.png",
+        kind="image",
+        content_type="image/png",
+        size_bytes=10,
+        filename="a.png",
+        status="ready",
+    )
+    url = await media_service.download_url(
+        runtime.storage, asset, 60, "https://cdn.wonderspaced.app/"
+    )
+    assert url == "https://cdn.wonderspaced.app/image/2026/11/a.png"
+    asset.status = "processing"
+    assert await media_service.download_url(runtime.storage, asset, 60, None) is None
