@@ -12,6 +12,8 @@ import app.tasks_registry  # noqa: F401  (registers every module's task handlers
 from app.accounts.router import router as accounts_router
 from app.auth.router import router as auth_router
 from app.avatars.router import router as avatars_router
+from app.catalog.admin_router import router as catalog_admin_router
+from app.catalog.router import router as catalog_router
 from app.core.config import Settings, get_settings
 from app.core.errors import install_error_handlers
 from app.core.logging import configure_logging
@@ -23,6 +25,7 @@ from app.core.middleware import (
 from app.core.ratelimit import Limit, rate_limit
 from app.health.router import router as health_router
 from app.media.local_router import router as local_media_router
+from app.media.router import public_router as media_public_router
 from app.media.router import router as media_router
 from app.outbox.router import router as tasks_router
 from app.profiles.router import router as profiles_router
@@ -41,6 +44,9 @@ def api_router(settings: Settings) -> APIRouter:
     router.include_router(profiles_router)
     router.include_router(avatars_router)
     router.include_router(media_router)
+    router.include_router(media_public_router)
+    router.include_router(catalog_router)
+    router.include_router(catalog_admin_router)
     return router
 
 

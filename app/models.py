@@ -3,6 +3,18 @@
 from app.accounts.models import Account, Consent
 from app.auth.models import EmailCode, RefreshToken
 from app.avatars.models import AvatarPart
+from app.catalog.models import (
+    Diy,
+    DiyMaterial,
+    DiyStep,
+    Ebook,
+    EbookPage,
+    SearchDocument,
+    Series,
+    Theme,
+    Video,
+    VideoCaption,
+)
 from app.media.models import MediaAsset, Upload
 from app.outbox.models import OutboxMessage
 from app.profiles.models import Profile
@@ -11,10 +23,20 @@ __all__ = [
     "Account",
     "AvatarPart",
     "Consent",
+    "Diy",
+    "DiyMaterial",
+    "DiyStep",
+    "Ebook",
+    "EbookPage",
     "EmailCode",
     "MediaAsset",
     "OutboxMessage",
     "Profile",
     "RefreshToken",
+    "SearchDocument",
+    "Series",
+    "Theme",
     "Upload",
+    "Video",
+    "VideoCaption",
 ]

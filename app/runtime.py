@@ -14,7 +14,7 @@ from cashews import Cache
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.tokens import TokenIssuer
-from app.core.cache import create_cache
+from app.core.cache import create_cache, invalidate_tags, take_tags
 from app.core.config import Settings, TasksBackend
 from app.core.db import Database, create_engine
 from app.core.ratelimit import RateLimiter
@@ -86,7 +86,11 @@ class Runtime:
         )
 
     async def dispatch(self, session: AsyncSession) -> None:
-        """After a commit: hands the tasks that transaction enqueued to the task backend."""
+        """After a commit: drops the cache entries the transaction made stale, and hands the
+        tasks it enqueued to the task backend."""
+        tags = take_tags(session)
+        if tags:
+            await invalidate_tags(self.cache, *tags)
         refs = take_enqueued(session)
         if refs:
             await self.tasks.submit(refs)

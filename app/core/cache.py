@@ -71,3 +71,17 @@ async def get_or_compute(
 
 async def invalidate_tags(cache: Cache, *tags: str) -> None:
     await cache.delete_tags(*tags)
+
+
+_TAGS_KEY = "cache_tags_to_invalidate"
+
+
+def invalidate_after_commit(session: Any, *tags: str) -> None:
+    """Marks tags to invalidate once this session commits: invalidating before would let a
+    concurrent request cache the old rows again."""
+    session.info.setdefault(_TAGS_KEY, set()).update(tags)
+
+
+def take_tags(session: Any) -> set[str]:
+    tags: set[str] = session.info.pop(_TAGS_KEY, set())
+    return tags

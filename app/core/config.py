@@ -101,6 +101,7 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     cache_ttl_seconds: int = Field(default=60, ge=1)
+    catalog_cache: bool = True
     rate_limit_per_minute: int = Field(default=1200, ge=1)
 
     # Media storage: local disk (served by the app), Google Cloud Storage or S3

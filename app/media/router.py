@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 
 from app.auth.deps import EditorPrincipal
 from app.core.db import SessionDep
-from app.core.errors import problem_responses
+from app.core.errors import NotFound, problem_responses
 from app.deps import RuntimeDep
 from app.media import service as media_service
 from app.media.models import MediaAsset
@@ -60,4 +60,31 @@ async def _out(runtime: Runtime, asset: MediaAsset) -> AssetOut:
     settings = runtime.settings
     return await media_service.asset_out(
         runtime.storage, asset, settings.download_url_minutes, settings.media_cdn_base_url
+    )
+
+
+public_router = APIRouter(tags=["media"])
+
+
+@public_router.get(
+    "/assets/{asset_id}",
+    status_code=307,
+    response_class=Response,
+    responses={
+        307: {"description": "Redirect to a short-lived URL of the file"},
+        **problem_responses(404),
+    },
+    summary="Images of catalogue cards: redirects to a short-lived download URL",
+)
+async def asset_file(asset_id: uuid.UUID, session: SessionDep, runtime: RuntimeDep) -> Response:
+    asset = await media_service.get_asset(session, asset_id)
+    settings = runtime.settings
+    url = await media_service.download_url(
+        runtime.storage, asset, settings.download_url_minutes, settings.media_cdn_base_url
+    )
+    if url is None:
+        raise NotFound("This file is not available.")
+    # Browsers may reuse the redirect for a while; the target URL outlives it.
+    return Response(
+        status_code=307, headers={"Location": url, "Cache-Control": "private, max-age=300"}
     )

@@ -186,6 +186,27 @@ async def download_url(
     return await storage.download_url(asset.key, datetime.now(UTC) + timedelta(minutes=minutes))
 
 
+async def existing(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, MediaAsset]:
+    if not ids:
+        return {}
+    rows = (await session.execute(sa.select(MediaAsset).where(_assets.id.in_(ids)))).scalars()
+    return {asset.id: asset for asset in rows}
+
+
+async def download_urls(
+    session: AsyncSession,
+    storage: Storage,
+    ids: list[uuid.UUID],
+    minutes: int,
+    cdn_base: str | None,
+) -> dict[uuid.UUID, str | None]:
+    """Download URLs of these assets by id (None for those not ready)."""
+    if not ids:
+        return {}
+    assets = (await session.execute(sa.select(MediaAsset).where(_assets.id.in_(ids)))).scalars()
+    return {asset.id: await download_url(storage, asset, minutes, cdn_base) for asset in assets}
+
+
 async def asset_out(
     storage: Storage, asset: MediaAsset, minutes: int, cdn_base: str | None
 ) -> AssetOut:

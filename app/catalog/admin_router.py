@@ -1,0 +1,267 @@
+"""`/admin/...` catalogue management for editors and admins."""
+
+# No `from __future__ import annotations` here: the routes are built in a loop and FastAPI
+# must see their annotations as objects, not strings to resolve in module globals.
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Body, Query, Response
+from pydantic import BaseModel, Field, create_model
+
+from app.auth.deps import EditorPrincipal
+from app.catalog import editing
+from app.catalog import service as catalog_service
+from app.catalog.models import Series, Theme
+from app.catalog.schemas import (
+    AdminItem,
+    BulkResult,
+    DiyIn,
+    EbookIn,
+    Kind,
+    ReorderIn,
+    ScheduleIn,
+    SeriesIn,
+    SeriesSummary,
+    SeriesUpdate,
+    Status,
+    ThemeIn,
+    ThemeOut,
+    ThemeUpdate,
+    VideoIn,
+)
+from app.core.db import SessionDep
+from app.core.errors import problem_responses
+from app.core.pagination import Page, PageParamsDep, build_page, decode_cursor, parse_datetime
+from app.core.schema import table_of
+
+router = APIRouter(prefix="/admin", tags=["admin", "catalogue"])
+WRITE_ERRORS = problem_responses(401, 403, 404, 409, 422)
+
+
+# --- themes ------------------------------------------------------------------------------
+
+
+@router.post("/themes", status_code=201, response_model=ThemeOut, responses=WRITE_ERRORS)
+async def create_theme(body: ThemeIn, principal: EditorPrincipal, session: SessionDep) -> ThemeOut:
+    return catalog_service.theme_out(await editing.create_theme(session, body))
+
+
+@router.patch("/themes/{theme_id}", response_model=ThemeOut, responses=WRITE_ERRORS)
+async def update_theme(
+    theme_id: uuid.UUID, body: ThemeUpdate, principal: EditorPrincipal, session: SessionDep
+) -> ThemeOut:
+    return catalog_service.theme_out(await editing.update_theme(session, theme_id, body))
+
+
+@router.delete(
+    "/themes/{theme_id}", status_code=204, response_class=Response, responses=WRITE_ERRORS
+)
+async def delete_theme(
+    theme_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep
+) -> None:
+    await editing.delete_theme(session, theme_id)
+
+
+@router.post("/themes/reorder", status_code=204, response_class=Response, responses=WRITE_ERRORS)
+async def reorder_themes(body: ReorderIn, principal: EditorPrincipal, session: SessionDep) -> None:
+    await editing.reorder(session, table_of(Theme), body.ids)
+
+
+# --- series ------------------------------------------------------------------------------
+
+
+def _series_out(series: Series) -> SeriesSummary:
+    return SeriesSummary(
+        id=series.id, slug=series.slug, title=series.title, theme_id=series.theme_id, cover_url=None
+    )
+
+
+@router.post("/series", status_code=201, response_model=SeriesSummary, responses=WRITE_ERRORS)
+async def create_series(
+    body: SeriesIn, principal: EditorPrincipal, session: SessionDep
+) -> SeriesSummary:
+    return _series_out(await editing.create_series(session, body))
+
+
+@router.patch("/series/{series_id}", response_model=SeriesSummary, responses=WRITE_ERRORS)
+async def update_series(
+    series_id: uuid.UUID, body: SeriesUpdate, principal: EditorPrincipal, session: SessionDep
+) -> SeriesSummary:
+    return _series_out(await editing.update_series(session, series_id, body))
+
+
+@router.delete(
+    "/series/{series_id}", status_code=204, response_class=Response, responses=WRITE_ERRORS
+)
+async def delete_series(
+    series_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep
+) -> None:
+    await editing.delete_series(session, series_id)
+
+
+@router.post("/series/{series_id}/publish", response_model=SeriesSummary, responses=WRITE_ERRORS)
+async def publish_series(
+    series_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep
+) -> SeriesSummary:
+    return _series_out(await editing.set_series_status(session, series_id, "publish"))
+
+
+@router.post("/series/{series_id}/unpublish", response_model=SeriesSummary, responses=WRITE_ERRORS)
+async def unpublish_series(
+    series_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep
+) -> SeriesSummary:
+    return _series_out(await editing.set_series_status(session, series_id, "unpublish"))
+
+
+# --- videos, ebooks, diys ----------------------------------------------------------------
+
+_INPUTS: dict[Kind, type[BaseModel]] = {Kind.video: VideoIn, Kind.ebook: EbookIn, Kind.diy: DiyIn}
+
+
+def _content_routes(kind: Kind, path: str) -> None:
+    body_model = _INPUTS[kind]
+    bulk_model = create_model(
+        f"{kind.value.title()}Bulk",
+        items=(list[body_model], Field(min_length=1, max_length=500)),  # type: ignore[valid-type]
+    )
+
+    async def list_items(
+        principal: EditorPrincipal,
+        session: SessionDep,
+        page: PageParamsDep,
+        status_: Annotated[Status | None, Query(alias="status")] = None,
+    ) -> Page[AdminItem]:
+        table = table_of(editing.MODELS[kind])
+        statement = sa.select(editing.MODELS[kind])
+        if status_:
+            statement = statement.where(table.c.status == status_.value)
+        if page.cursor:
+            created, ident = decode_cursor(page.cursor, parse_datetime, uuid.UUID)
+            statement = statement.where(
+                sa.tuple_(table.c.created_at, table.c.id) < sa.tuple_(created, ident)
+            )
+        statement = statement.order_by(table.c.created_at.desc(), table.c.id.desc()).limit(
+            page.limit + 1
+        )
+        rows = (await session.execute(statement)).scalars().all()
+        return build_page(
+            rows, page.limit, lambda r: [r.created_at, r.id], lambda r: editing.admin_item(kind, r)
+        )
+
+    async def create(body: BaseModel, principal: EditorPrincipal, session: SessionDep) -> AdminItem:
+        return editing.admin_item(kind, await editing.create(session, kind, body))
+
+    async def bulk(body: BaseModel, principal: EditorPrincipal, session: SessionDep) -> BulkResult:
+        items: list[BaseModel] = body.items  # type: ignore[attr-defined]
+        return BulkResult(ids=await editing.bulk_create(session, kind, items))
+
+    # FastAPI reads the body model from the annotation: the one of this kind.
+    create.__annotations__["body"] = body_model
+    bulk.__annotations__["body"] = bulk_model
+
+    async def update(
+        item_id: uuid.UUID,
+        principal: EditorPrincipal,
+        session: SessionDep,
+        patch: Annotated[dict[str, Any], Body(description=f"Any fields of {body_model.__name__}")],
+    ) -> AdminItem:
+        return editing.admin_item(kind, await editing.update(session, kind, item_id, patch))
+
+    async def delete(item_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep) -> None:
+        await editing.delete(session, kind, item_id)
+
+    def action(name: str) -> Callable[..., Awaitable[AdminItem]]:
+        async def run(
+            item_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep
+        ) -> AdminItem:
+            return editing.admin_item(kind, await editing.set_status(session, kind, item_id, name))
+
+        return run
+
+    async def schedule(
+        item_id: uuid.UUID, body: ScheduleIn, principal: EditorPrincipal, session: SessionDep
+    ) -> AdminItem:
+        item = await editing.set_status(session, kind, item_id, "schedule", body.publish_at)
+        return editing.admin_item(kind, item)
+
+    async def reorder(body: ReorderIn, principal: EditorPrincipal, session: SessionDep) -> None:
+        await editing.reorder(session, table_of(editing.MODELS[kind]), body.ids)
+
+    name = kind.value
+    router.add_api_route(
+        path,
+        list_items,
+        methods=["GET"],
+        response_model=Page[AdminItem],
+        responses=problem_responses(401, 403, 422),
+        name=f"admin_list_{name}",
+    )
+    router.add_api_route(
+        path,
+        create,
+        methods=["POST"],
+        status_code=201,
+        response_model=AdminItem,
+        responses=WRITE_ERRORS,
+        name=f"admin_create_{name}",
+    )
+    router.add_api_route(
+        f"{path}/bulk",
+        bulk,
+        methods=["POST"],
+        status_code=201,
+        response_model=BulkResult,
+        responses=WRITE_ERRORS,
+        name=f"admin_bulk_{name}",
+        summary="Create many: all or nothing, with the errors of every item",
+    )
+    router.add_api_route(
+        f"{path}/reorder",
+        reorder,
+        methods=["POST"],
+        status_code=204,
+        response_class=Response,
+        responses=WRITE_ERRORS,
+        name=f"admin_reorder_{name}",
+    )
+    router.add_api_route(
+        f"{path}/{{item_id}}",
+        update,
+        methods=["PATCH"],
+        response_model=AdminItem,
+        responses=WRITE_ERRORS,
+        name=f"admin_update_{name}",
+    )
+    router.add_api_route(
+        f"{path}/{{item_id}}",
+        delete,
+        methods=["DELETE"],
+        status_code=204,
+        response_class=Response,
+        responses=WRITE_ERRORS,
+        name=f"admin_delete_{name}",
+    )
+    for verb in ("publish", "unpublish", "archive"):
+        router.add_api_route(
+            f"{path}/{{item_id}}/{verb}",
+            action(verb),
+            methods=["POST"],
+            response_model=AdminItem,
+            responses=WRITE_ERRORS,
+            name=f"admin_{verb}_{name}",
+        )
+    router.add_api_route(
+        f"{path}/{{item_id}}/schedule",
+        schedule,
+        methods=["POST"],
+        response_model=AdminItem,
+        responses=WRITE_ERRORS,
+        name=f"admin_schedule_{name}",
+    )
+
+
+for _kind, _path in ((Kind.video, "/videos"), (Kind.ebook, "/ebooks"), (Kind.diy, "/diys")):
+    _content_routes(_kind, _path)

@@ -1,0 +1,221 @@
+"""Public catalogue reads: themes, series, videos, eBooks, DIYs, search and app screens.
+
+Every response carries an ETag and Cache-Control, answers 304 to a matching If-None-Match,
+and is computed once per TTL however many children ask at the same moment.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel
+
+from app.auth.deps import OptionalCaller
+from app.catalog import service as catalog_service
+from app.catalog.queries import ListFilters
+from app.catalog.schemas import (
+    CardPage,
+    DiyOut,
+    EbookOut,
+    Kind,
+    Screen,
+    SearchResults,
+    SeriesOut,
+    SeriesSummary,
+    Sort,
+    ThemeOut,
+    VideoOut,
+)
+from app.catalog.service import CATALOG_TAG
+from app.core.db import SessionDep
+from app.core.errors import Unauthorized, problem_responses
+from app.core.http_cache import cached_json
+from app.core.pagination import MAX_LIMIT, PageParamsDep
+from app.deps import RuntimeDep
+from app.profiles import service as profiles_service
+
+router = APIRouter(tags=["catalogue"])
+
+
+class _Themes(BaseModel):
+    items: list[ThemeOut]
+
+
+class _SeriesList(BaseModel):
+    items: list[SeriesSummary]
+
+
+def _cached(
+    request: Request, runtime: RuntimeDep, build: Callable[[], Awaitable[BaseModel]], vary: str = ""
+) -> Awaitable[Response]:
+    settings = runtime.settings
+    return cached_json(
+        request,
+        runtime.cache,
+        build,
+        ttl=settings.cache_ttl_seconds,
+        tag=CATALOG_TAG,
+        enabled=settings.catalog_cache,
+        vary=vary,
+    )
+
+
+CACHED: dict[int | str, dict[str, Any]] = {304: {"description": "Not modified"}}
+
+
+@router.get("/themes", response_model=_Themes, responses={**CACHED, **problem_responses(422)})
+async def themes(
+    request: Request, runtime: RuntimeDep, session: SessionDep, kind: Kind | None = None
+) -> Response:
+    async def build() -> _Themes:
+        return _Themes(items=await catalog_service.themes(session, kind))
+
+    return await _cached(request, runtime, build)
+
+
+@router.get(
+    "/themes/{slug}", response_model=ThemeOut, responses={**CACHED, **problem_responses(404)}
+)
+async def theme(slug: str, request: Request, runtime: RuntimeDep, session: SessionDep) -> Response:
+    return await _cached(request, runtime, lambda: catalog_service.theme_by_slug(session, slug))
+
+
+@router.get("/series", response_model=_SeriesList, responses={**CACHED, **problem_responses(422)})
+async def series_list(
+    request: Request, runtime: RuntimeDep, session: SessionDep, theme: str | None = None
+) -> Response:
+    async def build() -> _SeriesList:
+        return _SeriesList(items=await catalog_service.series_list(session, theme))
+
+    return await _cached(request, runtime, build)
+
+
+@router.get(
+    "/series/{series_id}",
+    response_model=SeriesOut,
+    responses={**CACHED, **problem_responses(404, 422)},
+)
+async def series(
+    series_id: uuid.UUID, request: Request, runtime: RuntimeDep, session: SessionDep
+) -> Response:
+    return await _cached(
+        request, runtime, lambda: catalog_service.series_detail(runtime.db, session, series_id)
+    )
+
+
+def _list_route(kind: Kind) -> Callable[..., Awaitable[Response]]:
+    async def list_items(
+        request: Request,
+        runtime: RuntimeDep,
+        page: PageParamsDep,
+        theme: Annotated[str | None, Query(max_length=80, description="Theme slug")] = None,
+        series: uuid.UUID | None = None,
+        age: Annotated[int | None, Query(ge=0, le=18, description="Fits this age")] = None,
+        language: Annotated[str | None, Query(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")] = None,
+        tag: Annotated[str | None, Query(max_length=40)] = None,
+        sort: Sort = Sort.newest,
+    ) -> Response:
+        filters = ListFilters(theme, series, age, language, tag.lower() if tag else None, sort)
+        return await _cached(
+            request,
+            runtime,
+            lambda: catalog_service.list_cards(runtime.db, kind, filters, page.limit, page.cursor),
+        )
+
+    return list_items
+
+
+for _kind, _path in ((Kind.video, "/videos"), (Kind.ebook, "/ebooks"), (Kind.diy, "/diys")):
+    router.add_api_route(
+        _path,
+        _list_route(_kind),
+        methods=["GET"],
+        response_model=CardPage,
+        responses={**CACHED, **problem_responses(400, 422)},
+        summary=f"Published {_kind.value}s, newest first or by title",
+        name=f"list_{_kind.value}s",
+    )
+
+
+@router.get(
+    "/videos/{video_id}",
+    response_model=VideoOut,
+    responses={**CACHED, **problem_responses(404, 422)},
+)
+async def video(
+    video_id: uuid.UUID, request: Request, runtime: RuntimeDep, session: SessionDep
+) -> Response:
+    return await _cached(
+        request, runtime, lambda: catalog_service.video(runtime, session, video_id)
+    )
+
+
+@router.get(
+    "/ebooks/{ebook_id}",
+    response_model=EbookOut,
+    responses={**CACHED, **problem_responses(404, 422)},
+)
+async def ebook(
+    ebook_id: uuid.UUID, request: Request, runtime: RuntimeDep, session: SessionDep
+) -> Response:
+    return await _cached(
+        request, runtime, lambda: catalog_service.ebook(runtime, session, ebook_id)
+    )
+
+
+@router.get(
+    "/diys/{diy_id}", response_model=DiyOut, responses={**CACHED, **problem_responses(404, 422)}
+)
+async def diy(
+    diy_id: uuid.UUID, request: Request, runtime: RuntimeDep, session: SessionDep
+) -> Response:
+    return await _cached(request, runtime, lambda: catalog_service.diy(runtime, session, diy_id))
+
+
+@router.get(
+    "/search",
+    response_model=SearchResults,
+    responses={**CACHED, **problem_responses(422)},
+    summary="Search titles, descriptions, tags and eBook text; partial words and typos welcome",
+)
+async def search(
+    request: Request,
+    runtime: RuntimeDep,
+    q: Annotated[str, Query(min_length=1, max_length=100)],
+    kind: Kind | None = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20,
+) -> Response:
+    return await _cached(
+        request, runtime, lambda: catalog_service.search(runtime.db, q, kind, limit)
+    )
+
+
+@router.get(
+    "/tabs/{tab}",
+    response_model=Screen,
+    responses={**CACHED, **problem_responses(401, 404, 422)},
+    summary="One app screen in one round trip: featured items and rows",
+)
+async def tab(
+    tab: Literal["explore", "videos", "ebooks", "adventure-show"],
+    request: Request,
+    runtime: RuntimeDep,
+    session: SessionDep,
+    caller: OptionalCaller,
+    profile_id: uuid.UUID | None = None,
+) -> Response:
+    band_name = None
+    if profile_id is not None:
+        if caller is None:
+            raise Unauthorized("Sign in to see a screen for an explorer.", code="not_authenticated")
+        band_name = (await profiles_service.get_for(session, caller, profile_id)).age_band
+    band = catalog_service.age_band(band_name)
+    return await _cached(
+        request,
+        runtime,
+        lambda: catalog_service.screen(runtime.db, session, tab, band),
+        vary=band_name or "",
+    )
