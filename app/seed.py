@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.accounts import service as accounts_service
 from app.accounts.models import Role
 from app.avatars.seed import seed_avatar_parts
+from app.catalog.seed import seed_catalogue
 from app.core.config import Settings
 from app.core.db import Database
 
@@ -22,7 +23,7 @@ DEV_ADMIN_EMAIL = "admin@wonderspaced.app"
 
 # Each domain module that ships demo content has its seeder here; each must be idempotent.
 DemoSeeder = Callable[[AsyncSession], Awaitable[None]]
-DEMO_SEEDERS: list[DemoSeeder] = [seed_avatar_parts]
+DEMO_SEEDERS: list[DemoSeeder] = [seed_avatar_parts, seed_catalogue]
 
 
 async def ensure_first_admin(session: AsyncSession, settings: Settings) -> str | None:
