@@ -351,9 +351,11 @@ async def _rows_by_theme(
             sql, params = queries.rows_per_theme_sql(kind, ROW_SIZE, band)
             for row in await conn.fetch(sql, *params):
                 cards[row[2]].append(to_card(kind, row))
+    order = {kind.value: index for index, kind in enumerate(kinds)}
+    ordered = sorted(all_themes, key=lambda t: (order[t.kind], t.sort_order, t.title))
     return [
         Row(title=t.title, theme=theme_out(t), items=cards[t.id])
-        for t in all_themes
+        for t in ordered
         if cards.get(t.id)
     ]
 
