@@ -441,7 +441,9 @@ async def set_status(
         body = INPUTS[kind].model_validate(await _current_input(session, kind, item))
         await media_service.require_ready(session, asset_ids(kind, body))
     if action == "publish":
-        item.status, item.published_at = Status.published.value, now
+        # The database's clock, like the visibility check it is compared with.
+        item.status = Status.published.value
+        item.published_at = sa.func.clock_timestamp()
     elif action == "schedule":
         assert publish_at is not None
         if publish_at <= now:
@@ -455,6 +457,7 @@ async def set_status(
     elif action == "archive":
         item.status = Status.archived.value
     await session.flush()
+    await session.refresh(item)
     await reindex(session, kind, [item.id])
     _changed(session)
     await session.refresh(item)
@@ -464,10 +467,12 @@ async def set_status(
 async def set_series_status(session: AsyncSession, series_id: uuid.UUID, action: str) -> Series:
     series = await get_series(session, series_id)
     if action == "publish":
-        series.status, series.published_at = Status.published.value, datetime.now(UTC)
+        series.status = Status.published.value
+        series.published_at = sa.func.clock_timestamp()  # type: ignore[assignment]
     else:
         series.status, series.published_at = Status.draft.value, None
     await session.flush()
+    await session.refresh(series)
     _changed(session)
     return series
 

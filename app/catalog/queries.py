@@ -15,7 +15,9 @@ from typing import Any
 from app.catalog.schemas import Card, Kind, Sort
 from app.core.pagination import decode_cursor, encode_cursor, parse_datetime
 
-VISIBLE = "status IN ('published', 'scheduled') AND published_at <= now()"
+# statement_timestamp(), not now(): now() is frozen at the start of a transaction, and an item
+# published earlier in the same transaction must count as published.
+VISIBLE = "status IN ('published', 'scheduled') AND published_at <= statement_timestamp()"
 
 # Per kind: the table, its image column, and the kind-specific columns of a card.
 _KIND_SQL: dict[Kind, tuple[str, str, str]] = {
@@ -169,7 +171,7 @@ SELECT d.kind, d.content_id, score FROM (
     SELECT kind, content_id,
            ts_rank(vector, query) + word_similarity($1, title) AS score
     FROM search_document, to_tsquery('english', $2) AS query
-    WHERE status IN ('published', 'scheduled') AND published_at <= now()
+    WHERE status IN ('published', 'scheduled') AND published_at <= statement_timestamp()
       AND (vector @@ query OR $1 <% title)
       AND ($3::text IS NULL OR kind = $3)
 ) d

@@ -63,7 +63,7 @@ _series = table_of(Series).c
 def _visible(table: sa.Table) -> sa.ColumnElement[bool]:
     return sa.and_(
         table.c.status.in_((Status.published.value, Status.scheduled.value)),
-        table.c.published_at <= sa.func.now(),
+        table.c.published_at <= sa.func.statement_timestamp(),
     )
 
 
