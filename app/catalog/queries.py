@@ -15,33 +15,53 @@ from typing import Any
 from app.catalog.schemas import Card, Kind, Sort
 from app.core.pagination import decode_cursor, encode_cursor, parse_datetime
 
+
 # statement_timestamp(), not now(): now() is frozen at the start of a transaction, and an item
 # published earlier in the same transaction must count as published.
-VISIBLE = "status IN ('published', 'scheduled') AND published_at <= statement_timestamp()"
+def visible(alias: str = "") -> str:
+    p = f"{alias}." if alias else ""
+    return f"{p}status IN ('published', 'scheduled') AND {p}published_at <= statement_timestamp()"
 
-# Per kind: the table, its image column, and the kind-specific columns of a card.
-_KIND_SQL: dict[Kind, tuple[str, str, str]] = {
+
+VISIBLE = visible()
+
+# Per kind: the table, its image column, and the kind-specific columns of a card
+# (duration, series, episode, category, author, difficulty, minutes).
+_KIND_SQL: dict[Kind, tuple[str, str, tuple[str, ...]]] = {
     Kind.video: (
         "video",
         "thumbnail_asset_id",
-        "duration_ms, series_id, episode, category, NULL::text, NULL::text, NULL::int",
+        (
+            "duration_ms",
+            "series_id",
+            "episode",
+            "category",
+            "NULL::text",
+            "NULL::text",
+            "NULL::int",
+        ),
     ),
     Kind.ebook: (
         "ebook",
         "cover_asset_id",
-        "NULL::int, NULL::uuid, NULL::int, NULL::text, author, NULL::text, NULL::int",
+        ("NULL::int", "NULL::uuid", "NULL::int", "NULL::text", "author", "NULL::text", "NULL::int"),
     ),
     Kind.diy: (
         "diy",
         "cover_asset_id",
-        "NULL::int, NULL::uuid, NULL::int, 'diy', NULL::text, difficulty, minutes",
+        ("NULL::int", "NULL::uuid", "NULL::int", "'diy'", "NULL::text", "difficulty", "minutes"),
     ),
 }
+_COMMON = ("id", "title", "theme_id", "age_min", "age_max", "language", "tags", "published_at")
 
 
-def card_columns(kind: Kind) -> str:
+def card_columns(kind: Kind, alias: str = "") -> str:
     _, image, extra = _KIND_SQL[kind]
-    return f"id, title, theme_id, age_min, age_max, language, tags, published_at, {image}, {extra}"
+    prefix = f"{alias}." if alias else ""
+    return ", ".join(
+        f"{prefix}{column}" if column.isidentifier() else column
+        for column in (*_COMMON, image, *extra)
+    )
 
 
 def image_url(asset_id: uuid.UUID | None) -> str | None:
@@ -132,17 +152,18 @@ def next_cursor(kind: Kind, sort: Sort, rows: Sequence[Sequence[Any]], limit: in
 def rows_per_theme_sql(
     kind: Kind, per_theme: int, age_band: tuple[int, int] | None
 ) -> tuple[str, list[Any]]:
-    """The newest `per_theme` visible cards of every theme of one kind, in one query."""
+    """The newest `per_theme` visible cards of every theme of one kind, in one query: a
+    LATERAL per theme walks that theme's newest-first index and stops after `per_theme`."""
     table = _KIND_SQL[kind][0]
-    params: list[Any] = [per_theme]
-    where = VISIBLE
+    params: list[Any] = [per_theme, kind.value]
+    where = visible("c")
     if age_band:
         params += [age_band[1], age_band[0]]
-        where += " AND age_min <= $2 AND age_max >= $3"
+        where += " AND c.age_min <= $3 AND c.age_max >= $4"
     sql = (
-        f"SELECT * FROM (SELECT {card_columns(kind)}, row_number() OVER "
-        f"(PARTITION BY theme_id ORDER BY published_at DESC, id DESC) AS rank "
-        f"FROM {table} WHERE {where}) ranked WHERE rank <= $1"
+        f"SELECT {card_columns(kind, 'c')} FROM theme t CROSS JOIN LATERAL "
+        f"(SELECT * FROM {table} c WHERE c.theme_id = t.id AND {where} "
+        f"ORDER BY c.published_at DESC, c.id DESC LIMIT $1) c WHERE t.kind = $2"
     )
     return sql, params
 
@@ -166,15 +187,21 @@ def newest_sql(
     return sql, params
 
 
+# Two index searches, united: full-text with prefixes (GIN on the tsvector), and typo
+# tolerance by trigram word similarity on titles (GIN trigram index); an OR of the two in
+# one WHERE would make PostgreSQL read every document.
 SEARCH_SQL = """
-SELECT d.kind, d.content_id, score FROM (
-    SELECT kind, content_id,
-           ts_rank(vector, query) + word_similarity($1, title) AS score
-    FROM search_document, to_tsquery('english', $2) AS query
-    WHERE status IN ('published', 'scheduled') AND published_at <= statement_timestamp()
-      AND (vector @@ query OR $1 <% title)
-      AND ($3::text IS NULL OR kind = $3)
-) d
+WITH query AS (SELECT to_tsquery('english', $2) AS q),
+matches AS (
+    SELECT content_id FROM search_document, query WHERE vector @@ query.q
+    UNION
+    SELECT content_id FROM search_document WHERE $1 <% title
+)
+SELECT d.kind, d.content_id,
+       ts_rank(d.vector, query.q) + word_similarity($1, d.title) AS score
+FROM search_document d JOIN matches m USING (content_id), query
+WHERE d.status IN ('published', 'scheduled') AND d.published_at <= statement_timestamp()
+  AND ($3::text IS NULL OR d.kind = $3)
 ORDER BY score DESC, d.content_id
 LIMIT $4
 """

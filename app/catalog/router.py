@@ -37,6 +37,8 @@ from app.core.pagination import MAX_LIMIT, PageParamsDep
 from app.deps import RuntimeDep
 from app.profiles import service as profiles_service
 
+# Public: no token needed. A token that is sent is still checked (OptionalCaller), so a bad
+# one is a 401 rather than silently ignored.
 router = APIRouter(tags=["catalogue"])
 
 
@@ -111,6 +113,7 @@ def _list_route(kind: Kind) -> Callable[..., Awaitable[Response]]:
         request: Request,
         runtime: RuntimeDep,
         page: PageParamsDep,
+        caller: OptionalCaller,
         theme: Annotated[str | None, Query(max_length=80, description="Theme slug")] = None,
         series: uuid.UUID | None = None,
         age: Annotated[int | None, Query(ge=0, le=18, description="Fits this age")] = None,
@@ -184,6 +187,7 @@ async def diy(
 async def search(
     request: Request,
     runtime: RuntimeDep,
+    caller: OptionalCaller,
     q: Annotated[str, Query(min_length=1, max_length=100)],
     kind: Kind | None = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20,

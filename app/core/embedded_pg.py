@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+import psutil
+
 logger = logging.getLogger(__name__)
 
 _DATABASE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -69,14 +71,46 @@ class EmbeddedPostgres:
         if self.started_here:
             self.stop()
 
+    def ensure_max_connections(self, wanted: int) -> None:
+        """Raises max_connections (a restart) when it is lower; for load benchmarks."""
+        from pgserver._commands import pg_ctl, psql  # type: ignore[attr-defined]
+
+        args = ["-h", str(self.socket_dir), "-U", "postgres", "-d", "postgres", "-tAc"]
+        current = int(psql([*args, "SHOW max_connections"], user=self.system_user).strip())
+        if current >= wanted:
+            return
+        psql([*args, f"ALTER SYSTEM SET max_connections = {int(wanted)}"], user=self.system_user)
+        pg_ctl(["-w", "-m", "fast", "restart"], pgdata=self.pgdata, user=self.system_user)
+
+    def _postmaster(self) -> psutil.Process | None:
+        pid_file = self.pgdata / "postmaster.pid"
+        try:
+            pid = int(pid_file.read_text().splitlines()[0])
+            process = psutil.Process(pid)
+        except (OSError, ValueError, IndexError, psutil.NoSuchProcess):
+            return None
+        return process if process.name() == "postgres" else None
+
     def stop(self) -> None:
+        """A fast shutdown (sessions end, data is flushed); an immediate one if that fails."""
         from pgserver._commands import pg_ctl  # type: ignore[attr-defined]
 
-        try:
-            pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self.pgdata, user=self.system_user)
-            logger.info("embedded PostgreSQL stopped")
-        except subprocess.CalledProcessError:
-            logger.info("embedded PostgreSQL was not running")
+        for mode in ("fast", "immediate"):
+            if self._postmaster() is None:
+                logger.info("embedded PostgreSQL stopped")
+                return
+            try:
+                pg_ctl(
+                    ["-w", "-t", "30", "-m", mode, "stop"],
+                    pgdata=self.pgdata,
+                    user=self.system_user,
+                )
+            except subprocess.CalledProcessError as exc:
+                logger.warning(
+                    "embedded PostgreSQL did not stop", extra={"mode": mode, "error": str(exc)}
+                )
+        if self._postmaster() is not None:
+            logger.error("embedded PostgreSQL is still running", extra={"pgdata": str(self.pgdata)})
 
 
 def start_embedded_postgres(pgdata: Path, database: str) -> EmbeddedPostgres:
