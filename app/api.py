@@ -13,6 +13,7 @@ from app.accounts.router import router as accounts_router
 from app.auth.router import router as auth_router
 from app.avatars.router import router as avatars_router
 from app.catalog.admin_router import router as catalog_admin_router
+from app.catalog.cache_middleware import CatalogCacheMiddleware
 from app.catalog.router import router as catalog_router
 from app.core.config import Settings, get_settings
 from app.core.errors import install_error_handlers
@@ -39,13 +40,14 @@ def api_router(settings: Settings) -> APIRouter:
     # A per-IP safety net on every API route; sign-in and codes add stricter limits.
     general = rate_limit("api", Limit(times=settings.rate_limit_per_minute, seconds=60))
     router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(general)])
+    # Routes are matched in order: the most-read ones first.
+    router.include_router(catalog_router)
+    router.include_router(media_public_router)
+    router.include_router(profiles_router)
     router.include_router(auth_router)
     router.include_router(accounts_router)
-    router.include_router(profiles_router)
     router.include_router(avatars_router)
     router.include_router(media_router)
-    router.include_router(media_public_router)
-    router.include_router(catalog_router)
     router.include_router(catalog_admin_router)
     return router
 
@@ -85,12 +87,14 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
     if runtime is not None:
         app.state.runtime = runtime
     install_error_handlers(app)
+    app.include_router(api_router(settings))
     app.include_router(health_router)
     app.include_router(tasks_router)
     app.include_router(local_media_router)
-    app.include_router(api_router(settings))
 
     # Added last = outermost: the request id wraps everything, including 413s and CORS.
+    # Innermost: cache hits of public catalogue reads are answered before routing.
+    app.add_middleware(CatalogCacheMiddleware)
     # Local media uploads stream to disk and check their own signed size limit.
     app.add_middleware(
         BodyLimitMiddleware, max_bytes=settings.max_body_bytes, exempt_prefixes=("/media/upload/",)

@@ -19,7 +19,7 @@ from fastapi.security import OAuth2PasswordBearer
 from app.accounts.models import Role
 from app.auth.tokens import InvalidToken
 from app.core.errors import Forbidden, Unauthorized
-from app.deps import get_runtime
+from app.deps import runtime_of
 
 ACCESS = "access"
 EXPLORER = "explorer"
@@ -49,7 +49,7 @@ Principal = Caller
 
 def _decode(request: Request, token: str) -> Caller:
     try:
-        claims = get_runtime(request).tokens.decode(token, ACCESS, EXPLORER)
+        claims = runtime_of(request).tokens.decode(token, ACCESS, EXPLORER)
         account_id = uuid.UUID(claims["sub"])
         if claims["typ"] == EXPLORER:
             return Caller(account_id, Role.parent, claims["jti"], uuid.UUID(claims["profile"]))

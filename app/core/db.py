@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
@@ -69,6 +70,8 @@ class Database:
             )
         # Called after every successful request commit (e.g. the outbox dispatcher).
         self.after_commit: list[AfterCommitHook] = []
+        self._hot_pool: asyncpg.Pool[Any] | None = None
+        self._hot_pool_lock = asyncio.Lock()
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -92,14 +95,35 @@ class Database:
         if self.bind is not None:
             yield await _driver_connection(self.bind)
             return
-        async with self.engine.connect() as conn:
-            yield await _driver_connection(conn)
+        # A plain asyncpg pool beside the engine's: no pre-ping round trip and no SQLAlchemy
+        # wrapper per checkout, which measured as a third of a list request's time.
+        pool = self._hot_pool or await self._open_hot_pool()
+        async with pool.acquire() as conn:
+            yield conn
+
+    async def _open_hot_pool(self) -> asyncpg.Pool[Any]:
+        async with self._hot_pool_lock:
+            if self._hot_pool is None:
+                url = self.engine.url.set(drivername="postgresql")
+                self._hot_pool = await asyncpg.create_pool(
+                    url.render_as_string(hide_password=False),
+                    min_size=1,
+                    max_size=self.engine.pool.size(),  # type: ignore[attr-defined]
+                    server_settings={"application_name": "wonderspaced-hot"},
+                )
+            return self._hot_pool
 
     async def dispose(self) -> None:
+        if self._hot_pool is not None:
+            await self._hot_pool.close()
         await self.engine.dispose()
 
 
-def get_database(request: Request) -> Database:
+async def get_database(request: Request) -> Database:
+    return database_of(request)
+
+
+def database_of(request: Request) -> Database:
     db: Database = request.app.state.runtime.db
     return db
 
@@ -110,7 +134,7 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
     `scope="function"` below makes the code after `yield` run before the response goes out,
     so a failing commit becomes an error response instead of following a 200.
     """
-    db = get_database(request)
+    db = database_of(request)
     async with db.sessionmaker() as session:
         try:
             yield session

@@ -13,6 +13,15 @@ from pydantic import BaseModel
 from app.core.cache import get_or_compute
 
 
+def cache_key(tag: str, path: str, query: list[tuple[str, str]], vary: str = "") -> str:
+    ordered = "&".join(f"{k}={v}" for k, v in sorted(query))
+    return f"{tag}:{path}?{ordered}#{vary}"
+
+
+def not_modified(if_none_match: str | None, etag: str) -> bool:
+    return bool(if_none_match) and etag in [t.strip() for t in (if_none_match or "").split(",")]
+
+
 def _etag(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
@@ -35,13 +44,11 @@ async def cached_json(
         return _etag(body), body
 
     if enabled:
-        query = "&".join(f"{k}={v}" for k, v in sorted(request.query_params.multi_items()))
-        key = f"{tag}:{request.url.path}?{query}#{vary}"
+        key = cache_key(tag, request.url.path, request.query_params.multi_items(), vary)
         etag, body = await get_or_compute(cache, key, compute, ttl=ttl, tags=[tag])
     else:
         etag, body = await compute()
     headers = {"ETag": etag, "Cache-Control": f"public, max-age={ttl}"}
-    if_none_match = request.headers.get("if-none-match")
-    if if_none_match and etag in [t.strip() for t in if_none_match.split(",")]:
+    if not_modified(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     return Response(body, media_type="application/json", headers=headers)

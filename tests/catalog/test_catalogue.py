@@ -540,3 +540,15 @@ async def test_demo_seed_fills_every_screen(runtime: Runtime, client: httpx.Asyn
         assert screen["featured"], tab
         assert screen["rows"], tab
     assert len((await client.get("/api/v1/themes")).json()["items"]) == 7
+
+
+async def test_cache_hits_still_refuse_bad_tokens(
+    runtime: Runtime, client: httpx.AsyncClient, editor: dict, themes: dict
+) -> None:
+    await add(client, editor, "video", _video(themes["stories"], "Cached"))
+    assert (await client.get("/api/v1/videos")).status_code == 200  # now cached
+    bad = await client.get("/api/v1/videos", headers={"Authorization": "Bearer not-a-token"})
+    assert bad.status_code == 401
+    assert bad.json()["code"] == "invalid_token"
+    good = await client.get("/api/v1/videos", headers=editor)
+    assert [i["title"] for i in good.json()["items"]] == ["Cached"]
