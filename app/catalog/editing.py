@@ -81,21 +81,31 @@ async def create_theme(session: AsyncSession, body: ThemeIn) -> Theme:
     return theme
 
 
+async def _get(session: AsyncSession, model: type[Any], row_id: uuid.UUID, what: str) -> Any:
+    row = await session.get(model, row_id)
+    if row is None:
+        raise NotFound(f"No such {what}.")
+    return row
+
+
+async def _patch(session: AsyncSession, row: Any, body: BaseModel, slug_constraint: str) -> Any:
+    """Applies the fields sent; null clears only the cover, every other field keeps its value."""
+    for field, value in body.model_dump(exclude_unset=True).items():
+        if value is not None or field == "cover_asset_id":
+            setattr(row, field, value)
+    await _unique(session, slug_constraint, "That slug is taken.")
+    _changed(session)
+    await session.refresh(row)
+    return row
+
+
 async def get_theme(session: AsyncSession, theme_id: uuid.UUID) -> Theme:
-    theme = await session.get(Theme, theme_id)
-    if theme is None:
-        raise NotFound("No such theme.")
+    theme: Theme = await _get(session, Theme, theme_id, "theme")
     return theme
 
 
 async def update_theme(session: AsyncSession, theme_id: uuid.UUID, body: ThemeUpdate) -> Theme:
-    theme = await get_theme(session, theme_id)
-    for field, value in body.model_dump(exclude_unset=True).items():
-        if value is not None or field == "cover_asset_id":
-            setattr(theme, field, value)
-    await _unique(session, "uq_theme_slug", "That slug is taken.")
-    _changed(session)
-    await session.refresh(theme)
+    theme: Theme = await _patch(session, await get_theme(session, theme_id), body, "uq_theme_slug")
     return theme
 
 
@@ -148,20 +158,14 @@ async def create_series(session: AsyncSession, body: SeriesIn) -> Series:
 
 
 async def get_series(session: AsyncSession, series_id: uuid.UUID) -> Series:
-    series = await session.get(Series, series_id)
-    if series is None:
-        raise NotFound("No such series.")
+    series: Series = await _get(session, Series, series_id, "series")
     return series
 
 
 async def update_series(session: AsyncSession, series_id: uuid.UUID, body: SeriesUpdate) -> Series:
-    series = await get_series(session, series_id)
-    for field, value in body.model_dump(exclude_unset=True).items():
-        if value is not None or field == "cover_asset_id":
-            setattr(series, field, value)
-    await _unique(session, "uq_series_slug", "That slug is taken.")
-    _changed(session)
-    await session.refresh(series)
+    series: Series = await _patch(
+        session, await get_series(session, series_id), body, "uq_series_slug"
+    )
     return series
 
 
@@ -345,10 +349,7 @@ async def bulk_create(
 
 
 async def get_item(session: AsyncSession, kind: Kind, item_id: uuid.UUID) -> Any:
-    item = await session.get(MODELS[kind], item_id)
-    if item is None:
-        raise NotFound(f"No such {kind.value}.")
-    return item
+    return await _get(session, MODELS[kind], item_id, kind.value)
 
 
 async def _children(
