@@ -309,3 +309,19 @@ async def test_unknown_email_still_spends_a_password_check(
     )
     assert response.status_code == 401
     assert checked == [security.DUMMY_HASH]  # a real argon2id verification, against a dummy
+
+
+def test_a_remembered_token_still_expires(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.auth import tokens as tokens_module
+
+    token = runtime.tokens.issue("someone", "access", role=Role.parent)
+    assert runtime.tokens.decode(token, "access")["sub"] == "someone"
+    assert runtime.tokens.decode(token, "access")["sub"] == "someone"  # from memory
+    with pytest.raises(InvalidToken):
+        runtime.tokens.decode(token, "explorer")  # the type is checked every time
+    later = time.time() + 3600
+    monkeypatch.setattr(tokens_module.time, "time", lambda: later)
+    with pytest.raises(InvalidToken):
+        runtime.tokens.decode(token, "access")
