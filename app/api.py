@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 import app.tasks_registry  # noqa: F401  (registers every module's task handlers)
@@ -23,7 +23,7 @@ from app.core.middleware import (
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
 )
-from app.core.ratelimit import Limit, rate_limit
+from app.core.ratelimit import Limit, RateLimitMiddleware
 from app.health.router import router as health_router
 from app.media.local_router import router as local_media_router
 from app.media.router import public_router as media_public_router
@@ -36,10 +36,8 @@ from app.seed import seed
 API_PREFIX = "/api/v1"
 
 
-def api_router(settings: Settings) -> APIRouter:
-    # A per-IP safety net on every API route; sign-in and codes add stricter limits.
-    general = rate_limit("api", Limit(times=settings.rate_limit_per_minute, seconds=60))
-    router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(general)])
+def api_router() -> APIRouter:
+    router = APIRouter(prefix=API_PREFIX)
     # Routes are matched in order: the most-read ones first.
     router.include_router(catalog_router)
     router.include_router(media_public_router)
@@ -87,13 +85,20 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
     if runtime is not None:
         app.state.runtime = runtime
     install_error_handlers(app)
-    app.include_router(api_router(settings))
+    app.include_router(api_router())
     app.include_router(health_router)
     app.include_router(tasks_router)
     app.include_router(local_media_router)
 
     # Added last = outermost: the request id wraps everything, including 413s and CORS.
-    # Innermost: cache hits of public catalogue reads are answered before routing.
+    # A per-IP safety net on every API route (sign-in and codes add stricter limits); inside
+    # the catalogue cache, whose hits cost nothing worth limiting.
+    app.add_middleware(
+        RateLimitMiddleware,
+        prefix=API_PREFIX,
+        limit=Limit(times=settings.rate_limit_per_minute, seconds=60),
+    )
+    # Cache hits of public catalogue reads are answered before routing.
     app.add_middleware(CatalogCacheMiddleware)
     # Local media uploads stream to disk and check their own signed size limit.
     app.add_middleware(

@@ -119,3 +119,17 @@ async def test_cors_preflight_allows_configured_origins_only(runtime: Runtime) -
     assert allowed.status_code == 200
     assert allowed.headers["access-control-allow-origin"] == "https://app.wonderspaced.app"
     assert "access-control-allow-origin" not in refused.headers
+
+
+async def test_every_api_route_has_a_per_ip_budget(runtime: Runtime) -> None:
+    settings = runtime.settings.model_copy(update={"rate_limit_per_minute": 3})
+    transport = httpx.ASGITransport(app=create_app(runtime=runtime, settings=settings))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        statuses = [(await client.get("/api/v1/privacy-notice")).status_code for _ in range(4)]
+        refused = await client.get("/api/v1/themes")
+        health = await client.get("/health/live")
+    assert statuses == [200, 200, 200, 429]
+    assert refused.status_code == 429
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert int(refused.headers["retry-after"]) >= 1
+    assert health.status_code == 200  # only /api/v1 is budgeted

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from cashews import Cache
 from fastapi import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.core.errors import TooManyRequests
+from app.core.errors import TooManyRequests, problem_response
 
 
 @dataclass(frozen=True)
@@ -67,3 +68,27 @@ def rate_limit(scope: str, limit: Limit) -> Callable[[Request], Awaitable[None]]
         await limiter.hit(scope, client_ip(request), limit)
 
     return dependency
+
+
+class RateLimitMiddleware:
+    """A per-IP budget on every request under `prefix`, as ASGI middleware: checked before
+    routing, it costs far less than a dependency on every route."""
+
+    def __init__(self, app: ASGIApp, *, prefix: str, limit: Limit) -> None:
+        self.app = app
+        self.prefix = prefix
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(self.prefix):
+            client = scope.get("client")
+            limiter: RateLimiter = scope["app"].state.runtime.rate_limiter
+            try:
+                await limiter.hit("api", client[0] if client else "unknown", self.limit)
+            except TooManyRequests as exc:
+                response = problem_response(
+                    429, code=exc.code, detail=exc.detail, headers=dict(exc.headers)
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
