@@ -10,7 +10,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ValidationError
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.catalog.models import (
@@ -39,6 +38,7 @@ from app.catalog.schemas import (
 )
 from app.catalog.service import CATALOG_TAG
 from app.core.cache import invalidate_after_commit
+from app.core.db import flush_unique
 from app.core.errors import Conflict, FieldError, NotFound, UnprocessableEntity
 from app.core.schema import table_of
 from app.media import service as media_service
@@ -54,6 +54,13 @@ def _changed(session: AsyncSession) -> None:
     invalidate_after_commit(session, CATALOG_TAG)
 
 
+EPISODE_TAKEN = "That series already has this episode."
+
+
+async def _unique_slug(session: AsyncSession, constraint: str, message: str) -> None:
+    await flush_unique(session, constraint, message, "slug_taken")
+
+
 def _error(loc: list[str | int], msg: str, kind: str) -> FieldError:
     return FieldError(loc=["body", *loc], msg=msg, type=kind)
 
@@ -61,21 +68,11 @@ def _error(loc: list[str | int], msg: str, kind: str) -> FieldError:
 # --- themes -----------------------------------------------------------------------------
 
 
-async def _unique(session: AsyncSession, constraint: str, message: str) -> None:
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError as exc:
-        if constraint in str(exc.orig):
-            raise Conflict(message, code="slug_taken") from exc
-        raise
-
-
 async def create_theme(session: AsyncSession, body: ThemeIn) -> Theme:
     theme = Theme(**body.model_dump(mode="python"))
     theme.kind = body.kind.value
     session.add(theme)
-    await _unique(session, "uq_theme_slug", f"The slug '{body.slug}' is taken.")
+    await _unique_slug(session, "uq_theme_slug", f"The slug '{body.slug}' is taken.")
     _changed(session)
     await session.refresh(theme)
     return theme
@@ -93,7 +90,7 @@ async def _patch(session: AsyncSession, row: Any, body: BaseModel, slug_constrai
     for field, value in body.model_dump(exclude_unset=True).items():
         if value is not None or field == "cover_asset_id":
             setattr(row, field, value)
-    await _unique(session, slug_constraint, "That slug is taken.")
+    await _unique_slug(session, slug_constraint, "That slug is taken.")
     _changed(session)
     await session.refresh(row)
     return row
@@ -151,7 +148,7 @@ async def create_series(session: AsyncSession, body: SeriesIn) -> Series:
         )
     series = Series(**body.model_dump())
     session.add(series)
-    await _unique(session, "uq_series_slug", f"The slug '{body.slug}' is taken.")
+    await _unique_slug(session, "uq_series_slug", f"The slug '{body.slug}' is taken.")
     _changed(session)
     await session.refresh(series)
     return series
@@ -318,22 +315,12 @@ async def create(session: AsyncSession, kind: Kind, body: BaseModel) -> Any:
         raise UnprocessableEntity(errors[0].msg, errors=errors)
     item = MODELS[kind](**_columns(kind, body))
     session.add(item)
-    await _flush_episode(session)
+    await flush_unique(session, "uq_video_series_id", EPISODE_TAKEN, "episode_taken")
     await _write_children(session, kind, item.id, body)
     await reindex(session, kind, [item.id])
     _changed(session)
     await session.refresh(item)
     return item
-
-
-async def _flush_episode(session: AsyncSession) -> None:
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError as exc:
-        if "uq_video_series_id" in str(exc.orig):
-            raise Conflict("That series already has this episode.", code="episode_taken") from exc
-        raise
 
 
 async def bulk_create(
@@ -411,7 +398,7 @@ async def update(
         await media_service.require_ready(session, asset_ids(kind, body))
     for field, value in _columns(kind, body).items():
         setattr(item, field, value)
-    await _flush_episode(session)
+    await flush_unique(session, "uq_video_series_id", EPISODE_TAKEN, "episode_taken")
     await _write_children(session, kind, item.id, body)
     await reindex(session, kind, [item.id])
     _changed(session)

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import asyncpg
 from fastapi import Depends, Request
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -18,6 +19,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from app.core.config import Settings
+from app.core.errors import Conflict
 from app.core.schema import metadata
 
 __all__ = ["Database", "DatabaseDep", "SessionDep", "create_engine", "metadata"]
@@ -117,6 +119,18 @@ class Database:
         if self._hot_pool is not None:
             await self._hot_pool.close()
         await self.engine.dispose()
+
+
+async def flush_unique(session: AsyncSession, constraint: str, message: str, code: str) -> None:
+    """Flushes; a violation of the named unique constraint becomes a 409 with this message
+    and code, and the savepoint keeps the rest of the transaction usable."""
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError as exc:
+        if constraint in str(exc.orig):
+            raise Conflict(message, code=code) from exc
+        raise
 
 
 async def get_database(request: Request) -> Database:

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts import service as accounts_service
@@ -15,6 +14,7 @@ from app.auth.deps import Caller
 from app.avatars import service as avatars_service
 from app.avatars.schemas import AvatarSelection
 from app.core.config import Settings
+from app.core.db import flush_unique
 from app.core.errors import Conflict, Forbidden, NotFound
 from app.core.ratelimit import RateLimiter
 from app.core.schema import table_of
@@ -74,19 +74,9 @@ async def create(
         narration_speed=body.narration_speed,
     )
     session.add(profile)
-    await _flush_unique(session)
+    await flush_unique(session, "uq_profile_account_nickname", NICKNAME_TAKEN, "nickname_taken")
     await session.refresh(profile)
     return profile
-
-
-async def _flush_unique(session: AsyncSession) -> None:
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError as exc:
-        if "uq_profile_account_nickname" in str(exc.orig):
-            raise Conflict(NICKNAME_TAKEN, code="nickname_taken") from exc
-        raise
 
 
 async def update(session: AsyncSession, profile: Profile, body: ProfileUpdate) -> Profile:
@@ -94,7 +84,7 @@ async def update(session: AsyncSession, profile: Profile, body: ProfileUpdate) -
         if value is None:
             continue  # null leaves a field as it is: every field of a profile has a value
         setattr(profile, field, value.value if field == "age_band" else value)
-    await _flush_unique(session)
+    await flush_unique(session, "uq_profile_account_nickname", NICKNAME_TAKEN, "nickname_taken")
     await session.refresh(profile)
     return profile
 
