@@ -13,7 +13,7 @@ from app.accounts.router import router as accounts_router
 from app.auth.router import router as auth_router
 from app.avatars.router import router as avatars_router
 from app.catalog.admin_router import router as catalog_admin_router
-from app.catalog.cache_middleware import CatalogCacheMiddleware
+from app.catalog.front import CatalogFrontMiddleware
 from app.catalog.router import router as catalog_router
 from app.core.config import Settings, get_settings
 from app.core.errors import install_error_handlers
@@ -37,9 +37,8 @@ API_PREFIX = "/api/v1"
 
 
 def api_router() -> APIRouter:
+    """Everything under /api/v1 but the public catalogue (see create_app)."""
     router = APIRouter(prefix=API_PREFIX)
-    # Routes are matched in order: the most-read ones first.
-    router.include_router(catalog_router)
     router.include_router(media_public_router)
     router.include_router(profiles_router)
     router.include_router(auth_router)
@@ -85,6 +84,9 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
     if runtime is not None:
         app.state.runtime = runtime
     install_error_handlers(app)
+    # Routes are matched in order, and every level of included routers is walked per
+    # request: the most-read routes, the public catalogue, come first and one level deep.
+    app.include_router(catalog_router, prefix=API_PREFIX)
     app.include_router(api_router())
     app.include_router(health_router)
     app.include_router(tasks_router)
@@ -98,8 +100,8 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
         prefix=API_PREFIX,
         limit=Limit(times=settings.rate_limit_per_minute, seconds=60),
     )
-    # Cache hits of public catalogue reads are answered before routing.
-    app.add_middleware(CatalogCacheMiddleware)
+    # Public catalogue reads: the token checked and cache hits answered before routing.
+    app.add_middleware(CatalogFrontMiddleware)
     # Local media uploads stream to disk and check their own signed size limit.
     app.add_middleware(
         BodyLimitMiddleware, max_bytes=settings.max_body_bytes, exempt_prefixes=("/media/upload/",)

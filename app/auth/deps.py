@@ -11,13 +11,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
 from app.accounts.models import Role
-from app.auth.tokens import InvalidToken
+from app.auth.tokens import InvalidToken, TokenIssuer
 from app.core.errors import Forbidden, Unauthorized
 from app.deps import runtime_of
 
@@ -47,15 +47,26 @@ class Caller:
 Principal = Caller
 
 
-def _decode(request: Request, token: str) -> Caller:
+def _invalid_token() -> Unauthorized:
+    return Unauthorized("The access token is not valid.", code="invalid_token")
+
+
+def _access_claims(tokens: TokenIssuer, token: str) -> dict[str, Any]:
     try:
-        claims = runtime_of(request).tokens.decode(token, ACCESS, EXPLORER)
+        return tokens.decode(token, ACCESS, EXPLORER)
+    except InvalidToken as exc:
+        raise _invalid_token() from exc
+
+
+def caller_from_token(tokens: TokenIssuer, token: str) -> Caller:
+    claims = _access_claims(tokens, token)
+    try:
         account_id = uuid.UUID(claims["sub"])
         if claims["typ"] == EXPLORER:
             return Caller(account_id, Role.parent, claims["jti"], uuid.UUID(claims["profile"]))
         return Caller(account_id, Role(claims["role"]), claims["jti"])
-    except (InvalidToken, KeyError, ValueError) as exc:
-        raise Unauthorized("The access token is not valid.", code="invalid_token") from exc
+    except (KeyError, ValueError) as exc:
+        raise _invalid_token() from exc
 
 
 async def get_caller(
@@ -68,7 +79,18 @@ async def get_caller(
         )
     if not token:
         raise Unauthorized("Sign in to use this.", code="not_authenticated")
-    return _decode(request, token)
+    return caller_from_token(runtime_of(request).tokens, token)
+
+
+def check_authorization(tokens: TokenIssuer, authorization: str | None) -> None:
+    """For public reads, before routing: no Authorization header is fine, one that does not
+    hold a valid bearer access token is a 401."""
+    if not authorization:
+        return
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise _invalid_token()
+    _access_claims(tokens, token)
 
 
 async def get_optional_caller(

@@ -34,11 +34,13 @@ from app.core.db import SessionDep
 from app.core.errors import Unauthorized, problem_responses
 from app.core.http_cache import cached_json
 from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
-from app.deps import RuntimeDep
+from app.deps import runtime_of
 from app.profiles import service as profiles_service
 
-# Public: no token needed. A token that is sent is still checked (OptionalCaller), so a bad
-# one is a 401 rather than silently ignored.
+# Public: no token needed. A token that is sent is still checked, before routing, by
+# app.catalog.front (a bad one is a 401). The hot routes take the runtime from the request
+# rather than as a dependency: each dependency FastAPI solves costs on every request.
+# Routes are matched in order: lists, search and screens first.
 router = APIRouter(tags=["catalogue"])
 
 
@@ -51,8 +53,9 @@ class _SeriesList(BaseModel):
 
 
 def _cached(
-    request: Request, runtime: RuntimeDep, build: Callable[[], Awaitable[BaseModel]], vary: str = ""
+    request: Request, build: Callable[[], Awaitable[BaseModel]], vary: str = ""
 ) -> Awaitable[Response]:
+    runtime = runtime_of(request)
     settings = runtime.settings
     return cached_json(
         request,
@@ -65,47 +68,13 @@ def _cached(
     )
 
 
-CACHED: dict[int | str, dict[str, Any]] = {304: {"description": "Not modified"}}
-
-
-@router.get("/themes", response_model=_Themes, responses={**CACHED, **problem_responses(422)})
-async def themes(
-    request: Request, runtime: RuntimeDep, session: SessionDep, kind: Kind | None = None
-) -> Response:
-    async def build() -> _Themes:
-        return _Themes(items=await catalog_service.themes(session, kind))
-
-    return await _cached(request, runtime, build)
-
-
-@router.get(
-    "/themes/{slug}", response_model=ThemeOut, responses={**CACHED, **problem_responses(404)}
-)
-async def theme(slug: str, request: Request, runtime: RuntimeDep, session: SessionDep) -> Response:
-    return await _cached(request, runtime, lambda: catalog_service.theme_by_slug(session, slug))
-
-
-@router.get("/series", response_model=_SeriesList, responses={**CACHED, **problem_responses(422)})
-async def series_list(
-    request: Request, runtime: RuntimeDep, session: SessionDep, theme: str | None = None
-) -> Response:
-    async def build() -> _SeriesList:
-        return _SeriesList(items=await catalog_service.series_list(session, theme))
-
-    return await _cached(request, runtime, build)
-
-
-@router.get(
-    "/series/{series_id}",
-    response_model=SeriesOut,
-    responses={**CACHED, **problem_responses(404, 422)},
-)
-async def series(
-    series_id: uuid.UUID, request: Request, runtime: RuntimeDep, session: SessionDep
-) -> Response:
-    return await _cached(
-        request, runtime, lambda: catalog_service.series_detail(runtime.db, session, series_id)
-    )
+# Every public read may answer 304, and 401 to a bad token.
+PUBLIC: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Not modified"},
+    **problem_responses(401),
+}
+# For the docs: a token is optional here (checked before routing, so not a dependency).
+OPTIONAL_TOKEN: dict[str, Any] = {"security": [{}, {"OAuth2PasswordBearer": []}]}
 
 
 class ListQuery(BaseModel):
@@ -122,12 +91,8 @@ class ListQuery(BaseModel):
 
 
 def _list_route(kind: Kind) -> Callable[..., Awaitable[Response]]:
-    async def list_items(
-        request: Request,
-        runtime: RuntimeDep,
-        caller: OptionalCaller,
-        query: Annotated[ListQuery, Query()],
-    ) -> Response:
+    async def list_items(request: Request, query: Annotated[ListQuery, Query()]) -> Response:
+        db = runtime_of(request).db
         filters = ListFilters(
             query.theme,
             query.series,
@@ -138,10 +103,7 @@ def _list_route(kind: Kind) -> Callable[..., Awaitable[Response]]:
         )
         return await _cached(
             request,
-            runtime,
-            lambda: catalog_service.list_cards(
-                runtime.db, kind, filters, query.limit, query.cursor
-            ),
+            lambda: catalog_service.list_cards(db, kind, filters, query.limit, query.cursor),
         )
 
     return list_items
@@ -153,76 +115,40 @@ for _kind, _path in ((Kind.video, "/videos"), (Kind.ebook, "/ebooks"), (Kind.diy
         _list_route(_kind),
         methods=["GET"],
         response_model=CardPage,
-        responses={**CACHED, **problem_responses(400, 422)},
+        openapi_extra=OPTIONAL_TOKEN,
+        responses={**PUBLIC, **problem_responses(400, 422)},
         summary=f"Published {_kind.value}s, newest first or by title",
         name=f"list_{_kind.value}s",
     )
 
 
 @router.get(
-    "/videos/{video_id}",
-    response_model=VideoOut,
-    responses={**CACHED, **problem_responses(404, 422)},
-)
-async def video(
-    video_id: uuid.UUID, request: Request, runtime: RuntimeDep, session: SessionDep
-) -> Response:
-    return await _cached(
-        request, runtime, lambda: catalog_service.video(runtime, session, video_id)
-    )
-
-
-@router.get(
-    "/ebooks/{ebook_id}",
-    response_model=EbookOut,
-    responses={**CACHED, **problem_responses(404, 422)},
-)
-async def ebook(
-    ebook_id: uuid.UUID, request: Request, runtime: RuntimeDep, session: SessionDep
-) -> Response:
-    return await _cached(
-        request, runtime, lambda: catalog_service.ebook(runtime, session, ebook_id)
-    )
-
-
-@router.get(
-    "/diys/{diy_id}", response_model=DiyOut, responses={**CACHED, **problem_responses(404, 422)}
-)
-async def diy(
-    diy_id: uuid.UUID, request: Request, runtime: RuntimeDep, session: SessionDep
-) -> Response:
-    return await _cached(request, runtime, lambda: catalog_service.diy(runtime, session, diy_id))
-
-
-@router.get(
     "/search",
     response_model=SearchResults,
-    responses={**CACHED, **problem_responses(422)},
+    openapi_extra=OPTIONAL_TOKEN,
+    responses={**PUBLIC, **problem_responses(422)},
     summary="Search titles, descriptions, tags and eBook text; partial words and typos welcome",
 )
 async def search(
     request: Request,
-    runtime: RuntimeDep,
-    caller: OptionalCaller,
     q: Annotated[str, Query(min_length=1, max_length=100)],
     kind: Kind | None = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20,
 ) -> Response:
     return await _cached(
-        request, runtime, lambda: catalog_service.search(runtime.db, q, kind, limit)
+        request, lambda: catalog_service.search(runtime_of(request).db, q, kind, limit)
     )
 
 
 @router.get(
     "/tabs/{tab}",
     response_model=Screen,
-    responses={**CACHED, **problem_responses(401, 404, 422)},
+    responses={**PUBLIC, **problem_responses(404, 422)},
     summary="One app screen in one round trip: featured items and rows",
 )
 async def tab(
     tab: Literal["explore", "videos", "ebooks", "adventure-show"],
     request: Request,
-    runtime: RuntimeDep,
     session: SessionDep,
     caller: OptionalCaller,
     profile_id: uuid.UUID | None = None,
@@ -235,7 +161,88 @@ async def tab(
     band = catalog_service.age_band(band_name)
     return await _cached(
         request,
-        runtime,
-        lambda: catalog_service.screen(runtime.db, session, tab, band),
+        lambda: catalog_service.screen(runtime_of(request).db, session, tab, band),
         vary=band_name or "",
     )
+
+
+@router.get(
+    "/themes",
+    response_model=_Themes,
+    openapi_extra=OPTIONAL_TOKEN,
+    responses={**PUBLIC, **problem_responses(422)},
+)
+async def themes(request: Request, session: SessionDep, kind: Kind | None = None) -> Response:
+    async def build() -> _Themes:
+        return _Themes(items=await catalog_service.themes(session, kind))
+
+    return await _cached(request, build)
+
+
+@router.get(
+    "/themes/{slug}",
+    response_model=ThemeOut,
+    openapi_extra=OPTIONAL_TOKEN,
+    responses={**PUBLIC, **problem_responses(404)},
+)
+async def theme(slug: str, request: Request, session: SessionDep) -> Response:
+    return await _cached(request, lambda: catalog_service.theme_by_slug(session, slug))
+
+
+@router.get(
+    "/series",
+    response_model=_SeriesList,
+    openapi_extra=OPTIONAL_TOKEN,
+    responses={**PUBLIC, **problem_responses(422)},
+)
+async def series_list(request: Request, session: SessionDep, theme: str | None = None) -> Response:
+    async def build() -> _SeriesList:
+        return _SeriesList(items=await catalog_service.series_list(session, theme))
+
+    return await _cached(request, build)
+
+
+@router.get(
+    "/series/{series_id}",
+    response_model=SeriesOut,
+    openapi_extra=OPTIONAL_TOKEN,
+    responses={**PUBLIC, **problem_responses(404, 422)},
+)
+async def series(series_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
+    return await _cached(
+        request, lambda: catalog_service.series_detail(runtime_of(request).db, session, series_id)
+    )
+
+
+@router.get(
+    "/videos/{video_id}",
+    response_model=VideoOut,
+    openapi_extra=OPTIONAL_TOKEN,
+    responses={**PUBLIC, **problem_responses(404, 422)},
+)
+async def video(video_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
+    return await _cached(
+        request, lambda: catalog_service.video(runtime_of(request), session, video_id)
+    )
+
+
+@router.get(
+    "/ebooks/{ebook_id}",
+    response_model=EbookOut,
+    openapi_extra=OPTIONAL_TOKEN,
+    responses={**PUBLIC, **problem_responses(404, 422)},
+)
+async def ebook(ebook_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
+    return await _cached(
+        request, lambda: catalog_service.ebook(runtime_of(request), session, ebook_id)
+    )
+
+
+@router.get(
+    "/diys/{diy_id}",
+    response_model=DiyOut,
+    openapi_extra=OPTIONAL_TOKEN,
+    responses={**PUBLIC, **problem_responses(404, 422)},
+)
+async def diy(diy_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
+    return await _cached(request, lambda: catalog_service.diy(runtime_of(request), session, diy_id))

@@ -166,8 +166,8 @@ def _validation_errors(exc: RequestValidationError) -> list[FieldError]:
     return errors
 
 
-async def _app_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, AppError)
+def error_response(exc: AppError) -> JSONResponse:
+    """The problem document of an AppError, also for middleware that answers before routing."""
     return problem_response(
         exc.status,
         code=exc.code,
@@ -176,6 +176,11 @@ async def _app_error(request: Request, exc: Exception) -> JSONResponse:
         errors=exc.errors,
         headers=exc.headers,
     )
+
+
+async def _app_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
+    return error_response(exc)
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:

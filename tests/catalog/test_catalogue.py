@@ -542,13 +542,30 @@ async def test_demo_seed_fills_every_screen(runtime: Runtime, client: httpx.Asyn
     assert len((await client.get("/api/v1/themes")).json()["items"]) == 7
 
 
-async def test_cache_hits_still_refuse_bad_tokens(
-    runtime: Runtime, client: httpx.AsyncClient, editor: dict, themes: dict
+@pytest.mark.parametrize("cache", [True, False])
+async def test_public_reads_refuse_bad_tokens_cached_or_not(
+    runtime: Runtime,
+    client: httpx.AsyncClient,
+    editor: dict,
+    themes: dict,
+    cache: bool,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(runtime.settings, "catalog_cache", cache)
     await add(client, editor, "video", _video(themes["stories"], "Cached"))
-    assert (await client.get("/api/v1/videos")).status_code == 200  # now cached
-    bad = await client.get("/api/v1/videos", headers={"Authorization": "Bearer not-a-token"})
-    assert bad.status_code == 401
-    assert bad.json()["code"] == "invalid_token"
+    bad_headers = (
+        {"Authorization": "Bearer not-a-token"},
+        {"Authorization": "Basic dXNlcjpwYXNz"},
+        {"Authorization": "Bearer"},
+    )
+    paths = ("/api/v1/videos", "/api/v1/themes", "/api/v1/search?q=cached", "/api/v1/tabs/explore")
+    for path in paths:  # first on a cold cache, then on a warm one
+        for _ in range(2):
+            for headers in bad_headers:
+                bad = await client.get(path, headers=headers)
+                assert bad.status_code == 401, (path, headers)
+                assert bad.json()["code"] == "invalid_token"
+                assert bad.headers["www-authenticate"] == "Bearer"
+            assert (await client.get(path)).status_code == 200
     good = await client.get("/api/v1/videos", headers=editor)
     assert [i["title"] for i in good.json()["items"]] == ["Cached"]
