@@ -3,6 +3,7 @@ failing commit never answers 200."""
 
 from __future__ import annotations
 
+import asyncpg
 import httpx
 import pytest
 import sqlalchemy as sa
@@ -10,7 +11,8 @@ from fastapi import Depends, FastAPI
 
 from app.accounts.models import Account
 from app.api import create_app
-from app.core.db import SessionDep
+from app.core.config import Settings
+from app.core.db import Database, SessionDep, create_engine
 from app.core.ratelimit import Limit, rate_limit
 from app.runtime import Runtime
 
@@ -133,3 +135,24 @@ async def test_every_api_route_has_a_per_ip_budget(runtime: Runtime) -> None:
     assert refused.headers["content-type"] == "application/problem+json"
     assert int(refused.headers["retry-after"]) >= 1
     assert health.status_code == 200  # only /api/v1 is budgeted
+
+
+async def test_hot_read_connections_are_read_only_and_reused(settings: Settings) -> None:
+    """The hot pool skips asyncpg's reset query, which is safe only because its sessions
+    cannot write or keep anything: a write is refused, and an open transaction is rolled back
+    when the connection goes back to the pool."""
+    assert settings.database_url
+    db = Database(create_engine(settings, settings.database_url))
+    try:
+        async with db.raw_connection() as conn:
+            first = await conn.fetchval("SELECT pg_backend_pid()")
+            with pytest.raises(asyncpg.exceptions.ReadOnlySQLTransactionError):
+                await conn.execute("CREATE TABLE hot_pool_probe (id int)")
+            transaction = conn.transaction()
+            await transaction.start()
+        async with db.raw_connection() as conn:
+            assert await conn.fetchval("SELECT pg_backend_pid()") == first
+            assert not conn.is_in_transaction()
+            assert await conn.fetchval("SHOW default_transaction_read_only") == "on"
+    finally:
+        await db.dispose()

@@ -53,6 +53,10 @@ async def _driver_connection(conn: AsyncConnection) -> asyncpg.Connection[Any]:
     return driver
 
 
+async def _nothing_to_reset(conn: asyncpg.Connection[Any]) -> None:
+    """asyncpg still rolls back an open transaction on release; see _open_hot_pool."""
+
+
 class Database:
     """Holds the engine and session factory of one running app."""
 
@@ -93,7 +97,8 @@ class Database:
 
     @asynccontextmanager
     async def raw_connection(self) -> AsyncIterator[asyncpg.Connection[Any]]:
-        """The pooled asyncpg connection itself, for hot paths where the ORM costs too much."""
+        """A pooled asyncpg connection for hot read paths where the ORM costs too much. It is
+        read-only, and must not change session settings (nothing resets them)."""
         if self.bind is not None:
             yield await _driver_connection(self.bind)
             return
@@ -111,7 +116,14 @@ class Database:
                     url.render_as_string(hide_password=False),
                     min_size=1,
                     max_size=self.engine.pool.size(),  # type: ignore[attr-defined]
-                    server_settings={"application_name": "wonderspaced-hot"},
+                    # Read-only sessions can leave nothing behind (no writes, no advisory
+                    # locks, no LISTEN), so a released connection needs no reset query:
+                    # asyncpg's default sends one more round trip per checkout.
+                    reset=_nothing_to_reset,
+                    server_settings={
+                        "application_name": "wonderspaced-hot",
+                        "default_transaction_read_only": "on",
+                    },
                 )
             return self._hot_pool
 
