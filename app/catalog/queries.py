@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from app.catalog.schemas import Card, Kind, Sort
+from app.catalog.schemas import Card, Kind, SearchHit, Sort
 from app.core.pagination import decode_cursor, encode_cursor, parse_datetime
 
 
@@ -68,26 +68,36 @@ def image_url(asset_id: uuid.UUID | None) -> str | None:
     return f"/api/v1/assets/{asset_id}" if asset_id else None
 
 
+def _card_fields(kind: Kind, row: Sequence[Any]) -> dict[str, Any]:
+    return {
+        "id": row[0],
+        "kind": kind,
+        "title": row[1],
+        "theme_id": row[2],
+        "age_min": row[3],
+        "age_max": row[4],
+        "language": row[5],
+        "tags": list(row[6]),
+        "published_at": row[7],
+        "image_url": image_url(row[8]),
+        "duration_ms": row[9],
+        "series_id": row[10],
+        "episode": row[11],
+        "category": row[12],
+        "author": row[13],
+        "difficulty": row[14],
+        "minutes": row[15],
+    }
+
+
 def to_card(kind: Kind, row: Sequence[Any]) -> Card:
-    return Card(
-        id=row[0],
-        kind=kind,
-        title=row[1],
-        theme_id=row[2],
-        age_min=row[3],
-        age_max=row[4],
-        language=row[5],
-        tags=list(row[6]),
-        published_at=row[7],
-        image_url=image_url(row[8]),
-        duration_ms=row[9],
-        series_id=row[10],
-        episode=row[11],
-        category=row[12],
-        author=row[13],
-        difficulty=row[14],
-        minutes=row[15],
-    )
+    """A card from a row of `card_columns(kind)`."""
+    return Card(**_card_fields(kind, row))
+
+
+def to_hit(row: Sequence[Any]) -> SearchHit:
+    """A search hit from a row of SEARCH_SQL: card columns, then kind and score."""
+    return SearchHit(**_card_fields(Kind(row[16]), row), score=round(float(row[17]), 4))
 
 
 @dataclass(frozen=True)
@@ -189,29 +199,52 @@ def newest_sql(
 
 # Two index searches, united: full-text with prefixes (GIN on the tsvector), and typo
 # tolerance by trigram word similarity on titles (GIN trigram index); an OR of the two in
-# one WHERE would make PostgreSQL read every document.
-SEARCH_SQL = """
-WITH query AS (SELECT to_tsquery('english', $2) AS q),
+# one WHERE would make PostgreSQL read every document. The best hits are then joined to
+# their cards, so a search is one round trip.
+#
+# The search text reaches the matching only through the `query` row: given it as a constant,
+# PostgreSQL re-planned the statement on every call to estimate the trigram match, which cost
+# twice the search itself. Queries shorter than MIN_PREFIX letters get no typo tolerance:
+# nearly every title is "similar" to two letters.
+MIN_PREFIX = 3
+
+
+def _hit_cards(kind: Kind) -> str:
+    table = _KIND_SQL[kind][0]
+    return (
+        f"SELECT {card_columns(kind, 'c')}, h.kind, h.score FROM hits h "
+        f"JOIN {table} c ON c.id = h.content_id WHERE h.kind = '{kind.value}'"
+    )
+
+
+SEARCH_SQL = f"""
+WITH query AS (SELECT to_tsquery('english', $2) AS q, $1::text AS t),
 matches AS (
     SELECT content_id FROM search_document, query WHERE vector @@ query.q
     UNION
-    SELECT content_id FROM search_document WHERE $1 <% title
+    SELECT content_id FROM search_document, query
+    WHERE char_length(query.t) >= {MIN_PREFIX} AND query.t <% title
+),
+hits AS (
+    SELECT d.kind, d.content_id,
+           ts_rank(d.vector, query.q) + word_similarity(query.t, d.title) AS score
+    FROM search_document d JOIN matches m USING (content_id), query
+    WHERE d.status IN ('published', 'scheduled') AND d.published_at <= statement_timestamp()
+      AND ($3::text IS NULL OR d.kind = $3)
+    ORDER BY score DESC, d.content_id
+    LIMIT $4
 )
-SELECT d.kind, d.content_id,
-       ts_rank(d.vector, query.q) + word_similarity($1, d.title) AS score
-FROM search_document d JOIN matches m USING (content_id), query
-WHERE d.status IN ('published', 'scheduled') AND d.published_at <= statement_timestamp()
-  AND ($3::text IS NULL OR d.kind = $3)
-ORDER BY score DESC, d.content_id
-LIMIT $4
+{" UNION ALL ".join(_hit_cards(kind) for kind in Kind)}
+ORDER BY score DESC, id
 """
 
 
 def prefix_query(q: str) -> str:
-    """'kente col' -> 'kente:* & col:*': children type partial words."""
+    """'kente col' -> 'kente:* & col:*': children type partial words. A word shorter than
+    MIN_PREFIX letters must match whole: as a prefix it matched much of the catalogue, and
+    ranking all of that took a hundred times as long as a normal search."""
     words = ["".join(ch for ch in word if ch.isalnum()) for word in q.lower().split()]
-    return " & ".join(f"{word}:*" for word in words if word) or "''"
-
-
-def cards_by_id_sql(kind: Kind) -> str:
-    return f"SELECT {card_columns(kind)} FROM {_KIND_SQL[kind][0]} WHERE id = ANY($1::uuid[])"
+    return (
+        " & ".join(f"{word}:*" if len(word) >= MIN_PREFIX else word for word in words if word)
+        or "''"
+    )

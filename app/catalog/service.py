@@ -40,7 +40,6 @@ from app.catalog.schemas import (
     PageOut,
     Row,
     Screen,
-    SearchHit,
     SearchResults,
     SeriesOut,
     SeriesSummary,
@@ -301,27 +300,14 @@ async def series_detail(db: Database, session: AsyncSession, series_id: uuid.UUI
 
 async def search(db: Database, q: str, kind: Kind | None, limit: int) -> SearchResults:
     async with db.raw_connection() as conn:
-        hits = await conn.fetch(
+        rows = await conn.fetch(
             queries.SEARCH_SQL,
             q.lower(),
             queries.prefix_query(q),
             kind.value if kind else None,
             limit,
         )
-        by_kind: dict[Kind, list[uuid.UUID]] = defaultdict(list)
-        for hit in hits:
-            by_kind[Kind(hit[0])].append(hit[1])
-        cards: dict[uuid.UUID, Card] = {}
-        for hit_kind, ids in by_kind.items():
-            for row in await conn.fetch(queries.cards_by_id_sql(hit_kind), ids):
-                cards[row[0]] = to_card(hit_kind, row)
-    return SearchResults(
-        items=[
-            SearchHit(**cards[h[1]].model_dump(), score=round(float(h[2]), 4))
-            for h in hits
-            if h[1] in cards
-        ]
-    )
+    return SearchResults(items=[queries.to_hit(row) for row in rows])
 
 
 # --- screens ----------------------------------------------------------------------------

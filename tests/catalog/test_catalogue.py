@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.catalog.models import EbookPage, SearchDocument, Video
+from app.catalog.queries import prefix_query
 from app.catalog.seed import seed_catalogue
 from app.media.models import MediaAsset
 from app.runtime import Runtime
@@ -134,6 +135,24 @@ async def test_search_finds_partial_words_typos_and_ebook_text(
     titles = [hit["title"] for hit in response.json()["items"]]
     assert titles, f"nothing found for {query!r}"
     assert titles[0] == expected
+
+
+async def test_search_matches_short_words_whole(
+    client: httpx.AsyncClient, editor: dict, themes: dict
+) -> None:
+    """Two letters as a prefix would match much of a catalogue (and rank all of it)."""
+    await add(client, editor, "video", _video(themes["stories"], "Go Fly a Kite"))
+    await add(client, editor, "video", _video(themes["stories"], "Goats of Ghana"))
+    hits = (await client.get("/api/v1/search", params={"q": "go"})).json()["items"]
+    assert [h["title"] for h in hits] == ["Go Fly a Kite"]
+    hits = (await client.get("/api/v1/search", params={"q": "goa"})).json()["items"]
+    assert [h["title"] for h in hits] == ["Goats of Ghana"]
+
+
+def test_prefix_query_keeps_short_words_whole() -> None:
+    assert prefix_query("Kente  col!") == "kente:* & col:*"
+    assert prefix_query("go ox volc") == "go & ox & volc:*"
+    assert prefix_query("?!") == "''"
 
 
 async def test_search_by_kind_and_hidden_drafts(
