@@ -1,5 +1,6 @@
 """The load generator, run as its own process: keep-alive HTTP/1.1 clients on raw asyncio
-streams (a full HTTP client library would be the bottleneck on a 2-core machine).
+streams over uvloop (a full HTTP client library, or the default event loop, takes CPU that
+the servers under test need on a 2-core machine).
 
     python -m bench.load URL CLIENTS SECONDS [HEADER ...]   -> one JSON line of results
 """
@@ -11,6 +12,8 @@ import json
 import sys
 import time
 from urllib.parse import urlsplit
+
+import uvloop
 
 
 async def _client(
@@ -92,4 +95,4 @@ async def run(url: str, clients: int, seconds: float, headers: list[str]) -> dic
 
 if __name__ == "__main__":
     url, clients, seconds, *extra = sys.argv[1:]
-    print(json.dumps(asyncio.run(run(url, int(clients), float(seconds), extra))))
+    print(json.dumps(uvloop.run(run(url, int(clients), float(seconds), extra))))
