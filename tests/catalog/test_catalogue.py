@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 import sqlalchemy as sa
+from openapi_spec_validator import validate
 
 from app.catalog.models import EbookPage, SearchDocument, Video
 from app.catalog.queries import prefix_query
@@ -588,3 +589,27 @@ async def test_public_reads_refuse_bad_tokens_cached_or_not(
             assert (await client.get(path)).status_code == 200
     good = await client.get("/api/v1/videos", headers=editor)
     assert [i["title"] for i in good.json()["items"]] == ["Cached"]
+
+
+async def test_list_and_search_queries_are_documented_and_validated(
+    client: httpx.AsyncClient,
+) -> None:
+    spec = (await client.get("/openapi.json")).json()
+    validate(spec)  # the document Swagger UI reads is valid OpenAPI
+    videos = spec["paths"]["/api/v1/videos"]["get"]
+    params = {p["name"]: p for p in videos["parameters"]}
+    assert set(params) == {"limit", "cursor", "theme", "series", "age", "language", "tag", "sort"}
+    assert all(p["in"] == "query" and not p["required"] for p in params.values())
+    assert params["sort"]["schema"]["enum"] == ["newest", "title"]
+    assert params["limit"]["schema"]["maximum"] == 100
+    assert {} in videos["security"]  # a token is optional
+    search = {p["name"]: p for p in spec["paths"]["/api/v1/search"]["get"]["parameters"]}
+    assert search["q"]["required"] is True
+    assert search["kind"]["schema"]["anyOf"][0]["enum"] == ["video", "ebook", "diy"]
+
+    bad = await client.get("/api/v1/videos", params={"age": 40, "sort": "x"})
+    assert bad.status_code == 422
+    assert [e["loc"] for e in bad.json()["errors"]] == [["query", "age"], ["query", "sort"]]
+    missing = await client.get("/api/v1/search", params={"kind": "film"})
+    assert missing.status_code == 422
+    assert [e["loc"] for e in missing.json()["errors"]] == [["query", "q"], ["query", "kind"]]
