@@ -44,6 +44,40 @@ async def test_identical_misses_compute_once(caches: list[Cache]) -> None:
     assert computed == 1
 
 
+@pytest.mark.parametrize("locked", [False, True], ids=["lock-free", "lock-held"])
+async def test_a_value_stored_just_after_a_miss_is_not_computed_again(
+    caches: list[Cache], monkeypatch: pytest.MonkeyPatch, locked: bool
+) -> None:
+    """Another instance stores the value (and releases its lock) right after this caller's
+    read missed: the caller must use that value, not compute it a second time. With the lock
+    held, that happens while the caller waits (its second read)."""
+    mine, other = caches
+    key, lock_key = "catalog:late", "lock:catalog:late"
+    if locked:
+        assert await other.set_lock(lock_key, "other", expire=30)
+    store_after_miss = 2 if locked else 1
+    real_get = mine.get
+    misses = 0
+
+    async def get_then_other_stores(name: str, *args: object, **kwargs: object) -> object:
+        nonlocal misses
+        value = await real_get(name, *args, **kwargs)
+        if name == key and value is None:
+            misses += 1
+            if misses == store_after_miss:
+                await other.set(key, {"value": "theirs"}, expire=30)
+                await other.unlock(lock_key, "other")
+        return value
+
+    monkeypatch.setattr(mine, "get", get_then_other_stores)
+
+    async def compute() -> dict[str, str]:
+        raise AssertionError("computed although the value was there")
+
+    assert await get_or_compute(mine, key, compute, ttl=30) == {"value": "theirs"}
+    assert misses == store_after_miss
+
+
 async def test_tags_invalidate_every_tagged_key(caches: list[Cache]) -> None:
     version = 1
 

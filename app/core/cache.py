@@ -50,8 +50,11 @@ async def get_or_compute(
     token = uuid.uuid4().hex
     if await cache.set_lock(lock_key, token, expire=_LOCK_TTL_SECONDS):
         try:
-            value = await compute()
-            await cache.set(key, value, expire=ttl, tags=tags)
+            # The caller that held the lock before may have stored the value after our miss.
+            value = await cache.get(key)
+            if value is None:
+                value = await compute()
+                await cache.set(key, value, expire=ttl, tags=tags)
             return value
         finally:
             await cache.unlock(lock_key, token)
@@ -62,6 +65,10 @@ async def get_or_compute(
         if value is not None:
             return value
         if not await cache.is_locked(lock_key):
+            # Stored and unlocked between our two reads, or the computing caller failed.
+            value = await cache.get(key)
+            if value is not None:
+                return value
             break
     # The computing caller failed or is too slow: compute rather than fail the request.
     value = await compute()
