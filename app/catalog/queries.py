@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from app.catalog.schemas import Card, Kind, SearchHit, Sort
+from app.catalog.schemas import Card, Kind, Sort
 from app.core.pagination import decode_cursor, encode_cursor, parse_datetime
 
 
@@ -68,7 +68,8 @@ def image_url(asset_id: uuid.UUID | None) -> str | None:
     return f"/api/v1/assets/{asset_id}" if asset_id else None
 
 
-def _card_fields(kind: Kind, row: Sequence[Any]) -> dict[str, Any]:
+def card_fields(kind: Kind, row: Sequence[Any]) -> dict[str, Any]:
+    """A card's fields from a row of `card_columns(kind)`."""
     return {
         "id": row[0],
         "kind": kind,
@@ -92,12 +93,12 @@ def _card_fields(kind: Kind, row: Sequence[Any]) -> dict[str, Any]:
 
 def to_card(kind: Kind, row: Sequence[Any]) -> Card:
     """A card from a row of `card_columns(kind)`."""
-    return Card(**_card_fields(kind, row))
+    return Card(**card_fields(kind, row))
 
 
-def to_hit(row: Sequence[Any]) -> SearchHit:
-    """A search hit from a row of SEARCH_SQL: card columns, then kind and score."""
-    return SearchHit(**_card_fields(Kind(row[16]), row), score=round(float(row[17]), 4))
+def hit_fields(row: Sequence[Any]) -> dict[str, Any]:
+    """A search hit's fields from a row of SEARCH_SQL: card columns, then kind and score."""
+    return {**card_fields(Kind(row[16]), row), "score": round(float(row[17]), 4)}
 
 
 @dataclass(frozen=True)
