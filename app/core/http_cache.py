@@ -40,7 +40,10 @@ async def cached_json(
     changes the answer beyond the URL (e.g. an age band taken from a profile)."""
 
     async def compute() -> tuple[str, bytes]:
-        body = (await build()).model_dump_json().encode()
+        model = await build()
+        # The model's own serializer, straight to bytes: model_dump_json() measured 70% more
+        # (its options, then a str that had to be encoded again).
+        body = type(model).__pydantic_serializer__.to_json(model)
         return _etag(body), body
 
     if enabled:
