@@ -31,10 +31,10 @@ from app.core.config import Settings
 from app.core.embedded_pg import start_embedded_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
-SECONDS = float(os.environ.get("BENCH_SECONDS", "3"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "2"))
 # Each pair is measured in alternating rounds and each side's best round is kept: other load
 # on a shared machine only ever slows a round down, and alternating exposes both sides to it.
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 SECRET = "bench-secret-" + "x" * 40
 _SYLLABLES = [
     "ka",
