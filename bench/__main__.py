@@ -277,6 +277,7 @@ def main() -> int:
         for kind in ("uncached", "cached", "floor"):
             for path in (list_path, explore, search):
                 drive(url(kind, path), 64, auth)
+        drive(url("uncached", f"{list_path}&cursor={page100}"), 64, auth)
 
         results = [
             (
