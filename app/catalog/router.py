@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.deps import OptionalCaller
 from app.catalog import service as catalog_service
@@ -37,6 +38,7 @@ from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from app.core.query import QueryModel
 from app.deps import runtime_of
 from app.profiles import service as profiles_service
+from app.runtime import Runtime
 
 # Public: no token needed. A token that is sent is still checked, before routing, by
 # app.catalog.front (a bad one is a 401). The hot routes take the runtime from the request
@@ -220,35 +222,27 @@ async def series(series_id: uuid.UUID, request: Request, session: SessionDep) ->
     )
 
 
-@router.get(
-    "/videos/{video_id}",
-    response_model=VideoOut,
-    openapi_extra=OPTIONAL_TOKEN,
-    responses={**PUBLIC, **problem_responses(404, 422)},
-)
-async def video(video_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
-    return await _cached(
-        request, lambda: catalog_service.video(runtime_of(request), session, video_id)
+def _detail_route(
+    read: Callable[[Runtime, AsyncSession, uuid.UUID], Awaitable[BaseModel]],
+) -> Callable[..., Awaitable[Response]]:
+    async def detail(item_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
+        return await _cached(request, lambda: read(runtime_of(request), session, item_id))
+
+    return detail
+
+
+for _kind, _path, _model, _read in (
+    (Kind.video, "/videos/{item_id}", VideoOut, catalog_service.video),
+    (Kind.ebook, "/ebooks/{item_id}", EbookOut, catalog_service.ebook),
+    (Kind.diy, "/diys/{item_id}", DiyOut, catalog_service.diy),
+):
+    router.add_api_route(
+        _path,
+        _detail_route(_read),
+        methods=["GET"],
+        response_model=_model,
+        openapi_extra=OPTIONAL_TOKEN,
+        responses={**PUBLIC, **problem_responses(404, 422)},
+        summary=f"One published {_kind.value}",
+        name=_kind.value,
     )
-
-
-@router.get(
-    "/ebooks/{ebook_id}",
-    response_model=EbookOut,
-    openapi_extra=OPTIONAL_TOKEN,
-    responses={**PUBLIC, **problem_responses(404, 422)},
-)
-async def ebook(ebook_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
-    return await _cached(
-        request, lambda: catalog_service.ebook(runtime_of(request), session, ebook_id)
-    )
-
-
-@router.get(
-    "/diys/{diy_id}",
-    response_model=DiyOut,
-    openapi_extra=OPTIONAL_TOKEN,
-    responses={**PUBLIC, **problem_responses(404, 422)},
-)
-async def diy(diy_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
-    return await _cached(request, lambda: catalog_service.diy(runtime_of(request), session, diy_id))

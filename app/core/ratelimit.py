@@ -14,7 +14,7 @@ from cashews import Cache
 from fastapi import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.core.errors import TooManyRequests, problem_response
+from app.core.errors import TooManyRequests, error_response
 
 
 @dataclass(frozen=True)
@@ -86,9 +86,6 @@ class RateLimitMiddleware:
             try:
                 await limiter.hit("api", client[0] if client else "unknown", self.limit)
             except TooManyRequests as exc:
-                response = problem_response(
-                    429, code=exc.code, detail=exc.detail, headers=dict(exc.headers)
-                )
-                await response(scope, receive, send)
+                await error_response(exc)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
