@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck migrations-check check bench format clean
+.PHONY: run test lint typecheck migrations-check check bench bench-quick bench-compare format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,10 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements.txt | $(BIN)/python
 run: $(VENV)/.installed  ## serve on :8080 with an embedded PostgreSQL under ./.data
 	exec $(BIN)/python main.py
 
+# Two workers (one database each, on one server) and the slowest tests listed at the end.
+PYTEST_WORKERS ?= 2
 test: $(VENV)/.installed-dev  ## the whole suite (embedded PostgreSQL unless TEST_DATABASE_URL)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --durations=15 $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
@@ -38,6 +40,12 @@ check: lint typecheck migrations-check
 
 bench: $(VENV)/.installed-dev  ## load benchmark against the floor app (see bench/README.md)
 	$(BIN)/python -m bench
+
+bench-quick: $(VENV)/.installed-dev  ## one round per scenario on 2,000 videos, to check a change
+	$(BIN)/python -m bench --quick
+
+bench-compare: $(VENV)/.installed-dev  ## previous run vs latest, or OLD=a.json NEW=b.json
+	$(BIN)/python -m bench.compare $(OLD) $(NEW)
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .

@@ -10,11 +10,11 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-import app.models  # noqa: F401  (every table on the metadata)
 from app.bootstrap import ensure_database
 from app.core.config import get_settings
 from app.core.db import metadata
 from app.core.embedded_pg import EmbeddedPostgres
+from app.modules import tables
 
 config = context.config
 if config.config_file_name is not None and not config.attributes.get("database_url"):
@@ -34,6 +34,11 @@ def _database_url() -> str:
         _embedded.append(embedded)
     assert settings.database_url
     return settings.database_url
+
+
+# The tables of every module in app/modules.py, all on one metadata (tests/test_modules.py
+# holds that no table is left out of the list).
+TABLES = tables()
 
 
 def _run(connection: Connection) -> None:

@@ -1,4 +1,5 @@
-"""The FastAPI application: middleware, error handlers and every module's router."""
+"""The FastAPI application: middleware, error handlers and every module's router (from the
+list of modules, app/modules.py)."""
 
 from __future__ import annotations
 
@@ -6,18 +7,14 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-import app.tasks_registry  # noqa: F401  (registers every module's task handlers)
-from app.accounts.router import router as accounts_router
-from app.auth.router import router as auth_router
-from app.avatars.router import router as avatars_router
-from app.catalog.admin_router import router as catalog_admin_router
+from app.bootstrap import build_runtime
 from app.catalog.front import CatalogFrontMiddleware
-from app.catalog.router import router as catalog_router
 from app.core.config import Settings, get_settings
 from app.core.errors import install_error_handlers
+from app.core.input_guard import InputGuardMiddleware
 from app.core.logging import configure_logging
 from app.core.middleware import (
     BodyLimitMiddleware,
@@ -25,29 +22,10 @@ from app.core.middleware import (
     SecurityHeadersMiddleware,
 )
 from app.core.ratelimit import Limit, RateLimitMiddleware
-from app.health.router import router as health_router
-from app.media.local_router import router as local_media_router
-from app.media.router import public_router as media_public_router
-from app.media.router import router as media_router
-from app.outbox.router import router as tasks_router
-from app.profiles.router import router as profiles_router
+from app.jobs.prune import PruneTicker
+from app.modules import API_PREFIX, mounts
 from app.runtime import Runtime
 from app.seed import seed
-
-API_PREFIX = "/api/v1"
-
-
-def api_router() -> APIRouter:
-    """Everything under /api/v1 but the public catalogue (see create_app)."""
-    router = APIRouter(prefix=API_PREFIX)
-    router.include_router(media_public_router)
-    router.include_router(profiles_router)
-    router.include_router(auth_router)
-    router.include_router(accounts_router)
-    router.include_router(avatars_router)
-    router.include_router(media_router)
-    router.include_router(catalog_admin_router)
-    return router
 
 
 def create_app(runtime: Runtime | None = None, settings: Settings | None = None) -> FastAPI:
@@ -64,11 +42,13 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
             configure_logging(settings.log_level, settings.gcp_project)
             if not settings.database_url:
                 raise RuntimeError("DATABASE_URL is not set; start with `python main.py`")
-            current = Runtime.create(settings, settings.database_url)
+            current = build_runtime(settings)
         app.state.runtime = current
+        pruner = PruneTicker(current)
         if own:
             await seed(current.db, settings)
             await current.start()
+            pruner.start()
             # Everything loaded so far lives as long as the process. Out of the collector's
             # sight, a full collection no longer walks it: that walk (about 80 ms) stalled
             # every request in flight and was most of the p99 under load.
@@ -77,6 +57,7 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
             yield
         finally:
             if own:
+                await pruner.stop()
                 await current.close()
 
     app = FastAPI(
@@ -84,18 +65,19 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
         version="1.0.0",
         description="Learning adventures for children: videos, eBooks, DIY and quizzes.",
         lifespan=lifespan,
-        swagger_ui_parameters={"persistAuthorization": True},
+        # Production: Swagger UI forgets the token when the tab closes (nothing in localStorage).
+        swagger_ui_parameters=None
+        if settings.env.value == "prod"
+        else {"persistAuthorization": True},
     )
     if runtime is not None:
         app.state.runtime = runtime
     install_error_handlers(app)
     # Routes are matched in order, and every level of included routers is walked per
-    # request: the most-read routes, the public catalogue, come first and one level deep.
-    app.include_router(catalog_router, prefix=API_PREFIX)
-    app.include_router(api_router())
-    app.include_router(health_router)
-    app.include_router(tasks_router)
-    app.include_router(local_media_router)
+    # request: each router is mounted on the app itself, one level deep, the most-read ones
+    # (the public catalogue) first (see app/modules.py).
+    for mount in mounts():
+        app.include_router(mount.router, prefix=mount.prefix)
 
     # Added last = outermost: the request id wraps everything, including 413s and CORS.
     # A per-IP safety net on every API route (sign-in and codes add stricter limits); inside
@@ -107,6 +89,7 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
     )
     # Public catalogue reads: the token checked and cache hits answered before routing.
     app.add_middleware(CatalogFrontMiddleware)
+    app.add_middleware(InputGuardMiddleware)  # NUL bytes: a 4xx before anything reads them
     # Local media uploads stream to disk and check their own signed size limit.
     app.add_middleware(
         BodyLimitMiddleware, max_bytes=settings.max_body_bytes, exempt_prefixes=("/media/upload/",)

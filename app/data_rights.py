@@ -1,6 +1,6 @@
 """Parents' rights across modules: what an export contains and which stored files belong to
-a family. Each module that keeps data about a family registers here, so an export or a
-deletion cannot forget one."""
+a family. Each module that keeps data about a family declares its export section and file
+collectors in app/modules.py, so an export or a deletion cannot forget one."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.outbox.service import enqueue
 
-# Registered by the media module, which owns storage.
+# Handled by the media module, which owns storage.
 STORAGE_DELETE_TASK = "storage.delete"
 
 
@@ -28,35 +28,21 @@ class Scope:
 Exporter = Callable[[AsyncSession, uuid.UUID], Awaitable[Any]]
 FileCollector = Callable[[AsyncSession, Scope], Awaitable[list[str]]]
 
-EXPORTERS: dict[str, Exporter] = {}
-FILE_COLLECTORS: list[FileCollector] = []
-
-
-def exporter(section: str) -> Callable[[Exporter], Exporter]:
-    """Registers the function that returns this module's data of an account, JSON-ready."""
-
-    def register(func: Exporter) -> Exporter:
-        if section in EXPORTERS and EXPORTERS[section] is not func:
-            raise RuntimeError(f"export section {section!r} is registered twice")
-        EXPORTERS[section] = func
-        return func
-
-    return register
-
-
-def file_collector(func: FileCollector) -> FileCollector:
-    """Registers a function listing the storage keys of a family's (or a profile's) files."""
-    FILE_COLLECTORS.append(func)
-    return func
-
 
 async def export(session: AsyncSession, account_id: uuid.UUID) -> dict[str, Any]:
-    return {section: await func(session, account_id) for section, func in sorted(EXPORTERS.items())}
+    # Read from the list of modules when called (it imports every module, this one too).
+    from app.modules import exporters
+
+    return {
+        section: await func(session, account_id) for section, func in sorted(exporters().items())
+    }
 
 
 async def stored_files(session: AsyncSession, scope: Scope) -> list[str]:
+    from app.modules import file_collectors
+
     keys: list[str] = []
-    for collect in FILE_COLLECTORS:
+    for collect in file_collectors():
         keys.extend(await collect(session, scope))
     return keys
 

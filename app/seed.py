@@ -5,25 +5,19 @@ from __future__ import annotations
 import logging
 import secrets
 import sys
-from collections.abc import Awaitable, Callable
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts import service as accounts_service
 from app.accounts.models import Role
-from app.avatars.seed import seed_avatar_parts
-from app.catalog.seed import seed_catalogue
 from app.core.config import Settings
 from app.core.db import Database
+from app.modules import seeders
 
 logger = logging.getLogger(__name__)
 
 DEV_ADMIN_EMAIL = "admin@wonderspaced.app"
-
-# Each domain module that ships demo content has its seeder here; each must be idempotent.
-DemoSeeder = Callable[[AsyncSession], Awaitable[None]]
-DEMO_SEEDERS: list[DemoSeeder] = [seed_avatar_parts, seed_catalogue]
 
 
 async def ensure_first_admin(session: AsyncSession, settings: Settings) -> str | None:
@@ -56,7 +50,8 @@ async def seed(db: Database, settings: Settings) -> None:
         async with db.session() as session:
             generated = await ensure_first_admin(session, settings)
             if settings.seed_demo_content and settings.env.value != "prod":
-                for seeder in DEMO_SEEDERS:
+                # Each module that ships demo content declares its (idempotent) seeder.
+                for seeder in seeders():
                     await seeder(session)
     except IntegrityError:
         # Another instance seeded at the same moment; its rows are as good as ours.

@@ -1,6 +1,7 @@
-"""Test fixtures: one migrated PostgreSQL database per run (embedded unless
-TEST_DATABASE_URL is set), each test inside a transaction that is rolled back, the app
-over an async httpx client, and real local peers (SMTP, Google certificates)."""
+"""Test fixtures: one migrated PostgreSQL database per run and per xdist worker (on one
+embedded server unless TEST_DATABASE_URL is set), each test inside a transaction that is
+rolled back, one app per session over an async httpx client with the test's runtime swapped
+in, and real local peers (SMTP, Google certificates)."""
 
 from __future__ import annotations
 
@@ -14,28 +15,57 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 os.environ["ENV"] = "test"
 
-import app.models  # noqa: F401  (every table on the metadata)
-from app.api import create_app
-from app.bootstrap import migrate
-from app.core.cache import create_cache
+from app.bootstrap import build_runtime, migrate
 from app.core.config import Settings
 from app.core.db import Database, create_engine, metadata
-from app.core.embedded_pg import start_embedded_postgres
-from app.integrations.email import create_email_sender
+from app.core.embedded_pg import EmbeddedPostgres, start_embedded_postgres
 from app.integrations.google_tokens import GoogleTokenVerifier
-from app.integrations.storage import create_storage
 from app.runtime import Runtime
+from tests.support.app import app_with, client_for
 from tests.support.google_keys import CertsServer, GoogleSigner
 from tests.support.smtp import SmtpServer
 
 ROOT = Path(__file__).resolve().parent.parent
-REDIS_URL = os.environ.get("REDIS_URL")
+# Under pytest-xdist each worker is its own session: its own database on the shared server.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+WORKER_INDEX = int(WORKER.removeprefix("gw") or 0)
+
+
+def _redis_url() -> str | None:
+    """The given Redis database, or under xdist one per worker counting down from it (the
+    suite flushes its database, so workers must not share one)."""
+    given = os.environ.get("REDIS_URL")
+    if not given or not WORKER_INDEX:
+        return given
+    base, _, number = given.rstrip("/").rpartition("/")
+    return f"{base}/{int(number or 0) - WORKER_INDEX}"
+
+
+REDIS_URL = _redis_url()
+_embedded: list[EmbeddedPostgres] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Without TEST_DATABASE_URL, one embedded server for the whole run: started here, in
+    the process that starts the xdist workers (or runs the tests), which inherit its URL."""
+    if os.environ.get("TEST_DATABASE_URL") or hasattr(config, "workerinput"):
+        return
+    embedded = start_embedded_postgres(ROOT / ".data" / "test-postgres", "postgres")
+    _embedded.append(embedded)
+    os.environ["TEST_DATABASE_URL"] = embedded.url("postgres")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    while _embedded:
+        _embedded.pop().stop()
+        os.environ.pop("TEST_DATABASE_URL", None)
 
 
 def _asyncpg_dsn(url: str) -> dict[str, Any]:
@@ -50,20 +80,15 @@ def _asyncpg_dsn(url: str) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def server_url() -> Iterator[str]:
+def server_url() -> str:
     """A database URL on the server under test (any database; a fresh one is made from it)."""
-    given = os.environ.get("TEST_DATABASE_URL")
-    if given:
-        yield make_url(given).set(drivername="postgresql+asyncpg").render_as_string(False)
-        return
-    embedded = start_embedded_postgres(ROOT / ".data" / "test-postgres", "postgres")
-    yield embedded.url("postgres")
-    embedded.stop()
+    given = os.environ["TEST_DATABASE_URL"]
+    return make_url(given).set(drivername="postgresql+asyncpg").render_as_string(False)
 
 
 @pytest.fixture(scope="session")
 def database_url(server_url: str) -> Iterator[str]:
-    name = f"ws_test_{uuid.uuid4().hex[:12]}"
+    name = f"ws_test_{uuid.uuid4().hex[:12]}{WORKER}"
 
     async def admin(sql: str) -> None:
         conn = await asyncpg.connect(**_asyncpg_dsn(server_url))
@@ -131,17 +156,12 @@ async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
     await engine.dispose()
 
 
-async def build_runtime(settings: Settings, db: Database, google_certs: CertsServer) -> Runtime:
-    cache = create_cache(settings)
-    await cache.clear()
-    return Runtime(
-        settings=settings,
-        db=db,
-        cache=cache,
-        email=create_email_sender(settings),
-        google_tokens=GoogleTokenVerifier(google_certs.url),
-        storage=create_storage(settings),
-    )
+async def make_runtime(settings: Settings, db: Database, google_certs: CertsServer) -> Runtime:
+    """The production runtime (app.bootstrap.build_runtime) on the test's database, with
+    Google's certificates from the local server and an empty cache."""
+    runtime = build_runtime(settings, db=db, google_tokens=GoogleTokenVerifier(google_certs.url))
+    await runtime.cache.clear()
+    return runtime
 
 
 @pytest.fixture
@@ -152,7 +172,7 @@ async def runtime(
     smtp_server.clear()
     async with engine.connect() as conn:
         transaction = await conn.begin()
-        runtime = await build_runtime(settings, Database(engine, bind=conn), google_certs)
+        runtime = await make_runtime(settings, Database(engine, bind=conn), google_certs)
         try:
             yield runtime
         finally:
@@ -162,11 +182,33 @@ async def runtime(
                 await transaction.rollback()
 
 
+@pytest.fixture(scope="session")
+def asgi_app(settings: Settings) -> FastAPI:
+    """The app, built once: `client` swaps each test's runtime in."""
+    return app_with(settings)
+
+
+@pytest.fixture(scope="session")
+def live_asgi_app(settings: Settings) -> FastAPI:
+    """A second app for `live_client`, so a test may use both clients."""
+    return app_with(settings)
+
+
 @pytest.fixture
-async def client(runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(runtime=runtime)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+async def client(asgi_app: FastAPI, runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
+    async with client_for(asgi_app, runtime) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def routes_app(request: pytest.FixtureRequest, settings: Settings) -> FastAPI:
+    """The app plus the test module's own `routes` (an APIRouter), built once per module."""
+    return app_with(settings, request.module.routes)
+
+
+@pytest.fixture
+async def routes_client(routes_app: FastAPI, runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
+    async with client_for(routes_app, runtime) as client:
         yield client
 
 
@@ -184,7 +226,7 @@ async def live_runtime(
     """A runtime that really commits (for background workers and concurrency); every table
     is emptied afterwards."""
     smtp_server.clear()
-    runtime = await build_runtime(settings, Database(engine), google_certs)
+    runtime = await make_runtime(settings, Database(engine), google_certs)
     try:
         yield runtime
     finally:
@@ -196,10 +238,10 @@ async def live_runtime(
 
 
 @pytest.fixture
-async def live_client(live_runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
+async def live_client(
+    live_asgi_app: FastAPI, live_runtime: Runtime
+) -> AsyncIterator[httpx.AsyncClient]:
     """The app on a runtime that really commits: for flows whose writes must outlive a
     request that fails (each on its own connection, as in production)."""
-    app = create_app(runtime=live_runtime)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with client_for(live_asgi_app, live_runtime) as client:
         yield client

@@ -19,7 +19,7 @@ from app.integrations.tasks import TaskRef
 from app.integrations.tasks.cloudtasks import CloudTasksBackend
 from app.outbox import service as outbox
 from app.outbox.models import OutboxMessage
-from app.outbox.registry import TaskContext, task
+from app.outbox.registry import Registration, TaskContext
 from app.runtime import Runtime
 from tests.support.cloudtasks import CloudTasksCapture
 from tests.support.google_keys import GoogleSigner
@@ -28,7 +28,6 @@ from tests.support.smtp import SmtpServer
 SERVICE_ACCOUNT = "tasks@wonderspaced-test.iam.gserviceaccount.com"
 
 
-@task("test.always-fails")
 async def always_fails(ctx: TaskContext) -> None:
     raise TimeoutError("upstream timed out")
 
@@ -196,6 +195,7 @@ async def test_internal_endpoint_rejects_missing_and_foreign_signatures(
 async def test_failing_task_answers_503_so_cloud_tasks_retries_then_dead_letters(
     runtime: Runtime, client: httpx.AsyncClient, google_signer: GoogleSigner
 ) -> None:
+    runtime.worker.handlers["test.always-fails"] = Registration(always_fails)
     async with runtime.db.session() as session:
         message_id = await outbox.enqueue(session, "test.always-fails", {})
     headers = {"Authorization": f"Bearer {_token(google_signer)}"}

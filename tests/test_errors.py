@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from fastapi import FastAPI
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, FastAPI
+from pydantic import BaseModel, Field, ValidationError
 
-from app.api import create_app
-from app.core.errors import Conflict
+from app.core.errors import Conflict, field_errors, invalid_field
 from app.runtime import Runtime
 
 
@@ -17,29 +16,36 @@ class Pet(BaseModel):
     age: int = Field(ge=0)
 
 
-def _app_with_test_routes(runtime: Runtime) -> FastAPI:
-    app = create_app(runtime=runtime)
+routes = APIRouter(prefix="/test")
 
-    @app.post("/test/pets")
-    async def create_pet(pet: Pet) -> Pet:
-        return pet
 
-    @app.get("/test/boom")
-    async def boom() -> None:
-        raise RuntimeError("database password is hunter2")
+@routes.post("/pets")
+async def create_pet(pet: Pet) -> Pet:
+    return pet
 
-    @app.get("/test/conflict")
-    async def conflict() -> None:
-        raise Conflict("That name is taken.", code="name_taken")
 
-    return app
+@routes.get("/boom")
+async def boom() -> None:
+    raise RuntimeError("database password is hunter2")
+
+
+@routes.get("/conflict")
+async def conflict() -> None:
+    raise Conflict("That name is taken.", code="name_taken")
+
+
+@routes.post("/pets/checked")
+async def create_checked_pet(body: dict[str, object]) -> Pet:
+    """A model checked in the handler, as services do with stored JSON."""
+    try:
+        return Pet.model_validate(body["pet"])
+    except ValidationError as exc:
+        raise invalid_field(["body", "pet"], "not a pet", type="pet") from exc
 
 
 @pytest.fixture
-async def test_client(runtime: Runtime):
-    transport = httpx.ASGITransport(app=_app_with_test_routes(runtime))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-        yield client
+def test_client(routes_client: httpx.AsyncClient) -> httpx.AsyncClient:
+    return routes_client
 
 
 def _assert_problem(response: httpx.Response, status: int, code: str) -> dict:
@@ -118,7 +124,26 @@ async def test_crash_is_a_500_problem_that_reveals_nothing(
     assert "req-crash-1" in body["detail"]
     assert response.headers["x-request-id"] == "req-crash-1"
     logged = [r for r in caplog.records if r.levelname == "ERROR"]
-    assert logged, "the crash must be logged"
+    assert len(logged) == 1, "the crash is logged once"
+
+
+def test_the_500_answer_is_written_once(routes_app: FastAPI) -> None:
+    """The outermost middleware answers crashes; no Exception handler that would never run."""
+    assert Exception not in routes_app.exception_handlers
+
+
+def test_pydantic_errors_become_field_errors_under_a_prefix() -> None:
+    with pytest.raises(ValidationError) as caught:
+        Pet.model_validate({"name": "", "age": -1})
+    errors = field_errors(caught.value.errors(), prefix=("body", "pets", 2))
+    assert [e.loc for e in errors] == [["body", "pets", 2, "name"], ["body", "pets", 2, "age"]]
+    assert {e.type for e in errors} == {"string_too_short", "greater_than_equal"}
+
+
+async def test_one_field_error_is_a_422_problem(test_client: httpx.AsyncClient) -> None:
+    response = await test_client.post("/test/pets/checked", json={"pet": {"name": ""}})
+    body = _assert_problem(response, 422, "validation_error")
+    assert body["errors"] == [{"loc": ["body", "pet"], "msg": "not a pet", "type": "pet"}]
 
 
 async def test_request_id_is_echoed_or_generated(test_client: httpx.AsyncClient) -> None:

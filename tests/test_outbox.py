@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import sqlalchemy as sa
-from fastapi import FastAPI
+from fastapi import APIRouter
 
-from app.api import create_app
 from app.core.db import SessionDep
 from app.integrations.tasks.local import LocalTaskBackend
 from app.outbox import service as outbox
 from app.outbox.models import OutboxMessage
-from app.outbox.registry import TaskContext, task
+from app.outbox.registry import Registration, TaskContext
 from app.outbox.worker import Outcome, backoff
 from app.runtime import Runtime
 
@@ -25,12 +25,10 @@ calls: list[dict[str, Any]] = []
 failures: dict[str, int] = {}
 
 
-@task("test.record")
 async def record(ctx: TaskContext) -> None:
     calls.append({"payload": ctx.payload, "attempt": ctx.attempt, "dedup_key": ctx.dedup_key})
 
 
-@task("test.flaky")
 async def flaky(ctx: TaskContext) -> None:
     remaining = failures.get(ctx.payload["key"], 0)
     if remaining:
@@ -39,9 +37,15 @@ async def flaky(ctx: TaskContext) -> None:
     calls.append({"payload": ctx.payload, "attempt": ctx.attempt})
 
 
-@task("test.chain")
 async def chain(ctx: TaskContext) -> None:
     await outbox.enqueue(ctx.session, "test.record", {"from": "chain"}, dedup_key="chained")
+
+
+TEST_HANDLERS = {
+    "test.record": Registration(record),
+    "test.flaky": Registration(flaky),
+    "test.chain": Registration(chain),
+}
 
 
 @pytest.fixture(autouse=True)
@@ -50,17 +54,23 @@ def _reset() -> None:
     failures.clear()
 
 
-def _app(runtime: Runtime) -> FastAPI:
-    app = create_app(runtime=runtime)
+@pytest.fixture(autouse=True)
+def _test_tasks(request: pytest.FixtureRequest) -> None:
+    """This file's handlers, on the worker of whichever runtime the test uses."""
+    for name in ("runtime", "live_runtime"):
+        if name in request.fixturenames:
+            request.getfixturevalue(name).worker.handlers.update(TEST_HANDLERS)
 
-    @app.post("/test/enqueue")
-    async def enqueue(session: SessionDep, fail: bool = False, key: str | None = None) -> dict:
-        message_id = await outbox.enqueue(session, "test.record", {"n": 1}, dedup_key=key)
-        if fail:
-            raise RuntimeError("the request fails after enqueueing")
-        return {"id": str(message_id) if message_id else None}
 
-    return app
+routes = APIRouter()
+
+
+@routes.post("/test/enqueue")
+async def enqueue(session: SessionDep, fail: bool = False, key: str | None = None) -> dict:
+    message_id = await outbox.enqueue(session, "test.record", {"n": 1}, dedup_key=key)
+    if fail:
+        raise RuntimeError("the request fails after enqueueing")
+    return {"id": str(message_id) if message_id else None}
 
 
 async def _messages(runtime: Runtime) -> list[OutboxMessage]:
@@ -69,10 +79,8 @@ async def _messages(runtime: Runtime) -> list[OutboxMessage]:
 
 
 @pytest.fixture
-async def app_client(runtime: Runtime):
-    transport = httpx.ASGITransport(app=_app(runtime))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-        yield client
+def app_client(routes_client: httpx.AsyncClient) -> httpx.AsyncClient:
+    return routes_client
 
 
 async def test_committed_request_hands_its_task_to_the_backend(
@@ -176,6 +184,18 @@ async def test_unknown_task_name_is_refused(runtime: Runtime) -> None:
     async with runtime.db.sessionmaker() as session:
         with pytest.raises(LookupError):
             await outbox.enqueue(session, "test.no-such-task", {})
+    assert await _messages(runtime) == []
+
+
+def test_runtime_and_outbox_do_not_import_each_other() -> None:
+    """The runtime is infrastructure; the outbox worker is built beside it (app.bootstrap)."""
+    root = Path(__file__).resolve().parent.parent / "app"
+    runtime_source = (root / "runtime.py").read_text()
+    assert "app.outbox" not in runtime_source
+    for path in (root / "outbox").glob("*.py"):
+        source = path.read_text()
+        assert "app.runtime" not in source, path
+        assert "app.deps" not in source, path  # which imports the runtime
 
 
 def test_backoff_grows_and_is_capped() -> None:

@@ -7,7 +7,7 @@ import asyncpg
 import httpx
 import pytest
 import sqlalchemy as sa
-from fastapi import Depends, FastAPI
+from fastapi import APIRouter, Depends
 
 from app.accounts.models import Account
 from app.api import create_app
@@ -16,36 +16,33 @@ from app.core.db import Database, SessionDep, create_engine
 from app.core.ratelimit import Limit, rate_limit
 from app.runtime import Runtime
 
+routes = APIRouter(prefix="/test")
 
-def _app(runtime: Runtime) -> FastAPI:
-    app = create_app(runtime=runtime)
 
-    @app.post("/test/accounts")
-    async def add(session: SessionDep, email: str, fail: bool = False) -> dict[str, str]:
-        session.add(Account(email=email))
-        await session.flush()
-        if fail:
-            raise ValueError("something after the write failed")
-        return {"email": email}
+@routes.post("/accounts")
+async def add(session: SessionDep, email: str, fail: bool = False) -> dict[str, str]:
+    session.add(Account(email=email))
+    await session.flush()
+    if fail:
+        raise ValueError("something after the write failed")
+    return {"email": email}
 
-    @app.post("/test/accounts/deferred")
-    async def add_without_flush(session: SessionDep, email: str) -> dict[str, str]:
-        # Not flushed: the unique violation surfaces only when the request commits.
-        session.add(Account(email=email))
-        return {"email": email}
 
-    @app.get("/test/limited", dependencies=[Depends(rate_limit("test", Limit(3, 60)))])
-    async def limited() -> dict[str, bool]:
-        return {"ok": True}
+@routes.post("/accounts/deferred")
+async def add_without_flush(session: SessionDep, email: str) -> dict[str, str]:
+    # Not flushed: the unique violation surfaces only when the request commits.
+    session.add(Account(email=email))
+    return {"email": email}
 
-    return app
+
+@routes.get("/limited", dependencies=[Depends(rate_limit("test", Limit(3, 60)))])
+async def limited() -> dict[str, bool]:
+    return {"ok": True}
 
 
 @pytest.fixture
-async def app_client(runtime: Runtime):
-    transport = httpx.ASGITransport(app=_app(runtime))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-        yield client
+def app_client(routes_client: httpx.AsyncClient) -> httpx.AsyncClient:
+    return routes_client
 
 
 async def _emails(runtime: Runtime) -> list[str]:

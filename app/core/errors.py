@@ -7,13 +7,16 @@ Domain code raises an `AppError` subclass; the handlers below render it, and eve
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
+import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 logger = logging.getLogger(__name__)
@@ -103,6 +106,58 @@ class ServiceUnavailable(AppError):
     status, code = 503, "service_unavailable"
 
 
+# Outages this service rides out (a restart, a failover) last seconds, not minutes.
+RETRY_AFTER_SECONDS = 5
+
+
+class DependencyUnavailable(ServiceUnavailable):
+    """A service the request needs (the database, Google, storage) cannot be reached: the
+    client is told to retry shortly instead of being told its request or token is bad."""
+
+    def __init__(self, what: str, code: str, retry_after: int = RETRY_AFTER_SECONDS) -> None:
+        super().__init__(
+            f"{what} is unavailable right now; try again in a few seconds.",
+            code=code,
+            headers={"Retry-After": str(retry_after)},
+        )
+
+
+class DatabaseUnavailable(DependencyUnavailable):
+    def __init__(self) -> None:
+        super().__init__("The database", "database_unavailable")
+
+
+# asyncpg errors that mean the server is gone, restarting or full, not that a statement is
+# wrong: a lost connection (class 08), a shutdown or start-up (57P01-57P03), no free slots.
+DATABASE_OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.TooManyConnectionsError,
+)
+
+
+def database_outage(exc: BaseException) -> bool:
+    """True when `exc`, or what it wraps, says the database is unreachable: SQLAlchemy's
+    pool timed out, a connection was lost, or the server refused service."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, (DatabaseUnavailable, *DATABASE_OUTAGE_ERRORS)):
+            return True
+        if isinstance(current, sa_exc.TimeoutError):  # QueuePool limit reached
+            return True
+        if isinstance(current, sa_exc.DBAPIError) and current.connection_invalidated:
+            return True
+        orig = getattr(current, "orig", None)
+        if isinstance(orig, BaseException) and id(orig) not in seen and database_outage(orig):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
 _CODES_BY_STATUS = {
     400: "bad_request",
     401: "unauthorized",
@@ -158,12 +213,31 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
-def _validation_errors(exc: RequestValidationError) -> list[FieldError]:
-    errors = []
-    for err in exc.errors():
-        loc = [part if isinstance(part, int) else str(part) for part in err.get("loc", ())]
-        errors.append(FieldError(loc=loc, msg=str(err.get("msg", "")), type=str(err.get("type"))))
-    return errors
+def field_errors(
+    errors: Iterable[Mapping[str, Any]], prefix: Sequence[str | int] = ()
+) -> list[FieldError]:
+    """Pydantic's `errors()` (of a request or of a model checked in a service) as the
+    problem document's `errors`; `prefix` places them, e.g. `("body", "pages", 2)`."""
+    converted = []
+    for err in errors:
+        loc = [p if isinstance(p, int) else str(p) for p in (*prefix, *err.get("loc", ()))]
+        converted.append(
+            FieldError(loc=loc, msg=str(err.get("msg", "")), type=str(err.get("type")))
+        )
+    return converted
+
+
+def invalid_field(
+    loc: Sequence[str | int],
+    msg: str,
+    *,
+    type: str = "value_error",
+    code: str | None = None,
+    detail: str | None = None,
+) -> UnprocessableEntity:
+    """A 422 about one field: `raise invalid_field(["body", "svg"], "unsafe", type=...)`."""
+    error = FieldError(loc=list(loc), msg=msg, type=type)
+    return UnprocessableEntity(detail or msg, code=code, errors=[error])
 
 
 def error_response(exc: AppError) -> JSONResponse:
@@ -196,19 +270,16 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = _validation_errors(exc)
+    errors = field_errors(exc.errors())
     first = errors[0] if errors else None
     detail = f"{'.'.join(str(p) for p in first.loc)}: {first.msg}" if first else "Invalid request."
     return problem_response(422, detail=detail, errors=errors)
 
 
-async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
-    logger.exception("unhandled error on %s %s", request.method, request.url.path)
-    return problem_response(500, detail="Something went wrong on our side; it has been logged.")
-
-
 def install_error_handlers(app: FastAPI) -> None:
+    # Anything else (a crash, a database outage) is answered in one place, the outermost
+    # RequestContextMiddleware (app/core/middleware.py), which knows the request id to quote:
+    # an Exception handler here would never run, since that middleware catches first.
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(Exception, _unhandled)

@@ -1,7 +1,7 @@
 """Batch entrypoints for Cloud Run Jobs: `python -m app.jobs <name>`.
 
 Each job takes the runtime and returns a short summary; every job is idempotent, so a rerun
-after a partial failure is safe.
+after a partial failure is safe. Jobs are listed with their module in app/modules.py.
 """
 
 from __future__ import annotations
@@ -13,13 +13,3 @@ if TYPE_CHECKING:
     from app.runtime import Runtime
 
 Job = Callable[["Runtime"], Awaitable[str]]
-
-JOBS: dict[str, Job] = {}
-
-
-def job(name: str) -> Callable[[Job], Job]:
-    def register(func: Job) -> Job:
-        JOBS[name] = func
-        return func
-
-    return register

@@ -1,4 +1,7 @@
-"""`python -m app.jobs <name>`: runs one batch job and exits 0 on success."""
+"""`python -m app.jobs <name>`: runs one batch job and exits 0 on success.
+
+The jobs, and every task handler a job may deliver to, come from app/modules.py: this
+process sees exactly what the server sees."""
 
 from __future__ import annotations
 
@@ -6,23 +9,19 @@ import asyncio
 import logging
 import sys
 
-import app.jobs.outbox
-import app.tasks_registry  # noqa: F401  (jobs may deliver tasks)
-from app.bootstrap import ensure_database
+from app.bootstrap import build_runtime, ensure_database
 from app.core.config import get_settings
 from app.core.logging import configure_logging
-from app.jobs import JOBS
-from app.runtime import Runtime
+from app.modules import jobs
 
 logger = logging.getLogger("app.jobs")
 
 
 async def run(name: str) -> str:
     settings, embedded = ensure_database(get_settings())
-    assert settings.database_url
-    runtime = Runtime.create(settings, settings.database_url)
+    runtime = build_runtime(settings)
     try:
-        return await JOBS[name](runtime)
+        return await jobs()[name](runtime)
     finally:
         await runtime.close()
         if embedded is not None:
@@ -32,8 +31,9 @@ async def run(name: str) -> str:
 def main(argv: list[str]) -> int:
     settings = get_settings()
     configure_logging(settings.log_level, settings.gcp_project)
-    if len(argv) != 1 or argv[0] not in JOBS:
-        sys.stderr.write(f"usage: python -m app.jobs {{{','.join(sorted(JOBS))}}}\n")
+    names = jobs()
+    if len(argv) != 1 or argv[0] not in names:
+        sys.stderr.write(f"usage: python -m app.jobs {{{','.join(sorted(names))}}}\n")
         return 2
     summary = asyncio.run(run(argv[0]))
     logger.info("job finished", extra={"job": argv[0], "summary": summary})

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from app.jobs import job
+from collections.abc import Sequence
+
 from app.media import service as media_service
+from app.media.service import AssetReferences
 from app.runtime import Runtime
 
 
-@job("cleanup-uploads")
-async def cleanup_uploads(runtime: Runtime) -> str:
-    """Deletes uploads never completed after a day and assets nothing references."""
+async def cleanup_uploads(runtime: Runtime, references: Sequence[AssetReferences]) -> str:
+    """Deletes uploads never completed after a day and assets nothing in `references` uses."""
     async with runtime.db.session() as session:
-        uploads, assets = await media_service.cleanup(session, runtime.storage)
+        uploads, assets = await media_service.cleanup(session, runtime.storage, references)
     return f"deleted {uploads} stale upload(s) and {assets} unused asset(s)"

@@ -1,20 +1,24 @@
-"""Task handlers by name. Each domain registers its handlers in its own `tasks.py`."""
+"""Task handlers by name. The list of modules (app/modules.py) says which exist; nothing is
+registered by importing a module."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-if TYPE_CHECKING:
-    from app.runtime import Runtime
+# The session.info key under which a session knows the task names it may enqueue.
+KNOWN_TASKS = "outbox_known_tasks"
 
 
 @dataclass(frozen=True)
 class TaskContext:
+    """What one delivery is about. A handler's collaborators (storage, email sender...) are
+    its own arguments, bound where the modules are listed, not reached through this."""
+
     message_id: UUID
     name: str
     payload: dict[str, Any]
@@ -22,7 +26,6 @@ class TaskContext:
     attempt: int
     # The handler's writes commit together with the message being marked done.
     session: AsyncSession
-    runtime: Runtime
 
 
 Handler = Callable[[TaskContext], Awaitable[None]]
@@ -35,23 +38,15 @@ class Registration:
     forget_payload: bool = False
 
 
-_handlers: dict[str, Registration] = {}
+Registry = dict[str, Registration]
 
 
-def task(name: str, *, forget_payload: bool = False) -> Callable[[Handler], Handler]:
-    def register(handler: Handler) -> Handler:
-        existing = _handlers.get(name)
-        if existing and existing.handler is not handler:
-            raise RuntimeError(f"task {name!r} is registered twice")
-        _handlers[name] = Registration(handler, forget_payload)
-        return handler
-
-    return register
-
-
-def get_registration(name: str) -> Registration | None:
-    return _handlers.get(name)
-
-
-def is_registered(name: str) -> bool:
-    return name in _handlers
+def registry(*groups: Mapping[str, Registration]) -> Registry:
+    """One registry from every module's handlers; a name declared twice is an error."""
+    handlers: Registry = {}
+    for group in groups:
+        for name, registration in group.items():
+            if name in handlers:
+                raise RuntimeError(f"task {name!r} is declared twice")
+            handlers[name] = registration
+    return handlers

@@ -6,13 +6,13 @@ import logging
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Depends, Header, Request
 from pydantic import BaseModel
 
+from app.core.config import Settings
 from app.core.errors import Forbidden, ServiceUnavailable, Unauthorized, problem_responses
-from app.deps import RuntimeDep
-from app.integrations.google_tokens import InvalidGoogleToken
-from app.outbox.worker import Outcome
+from app.integrations.google_tokens import GoogleTokenVerifier, InvalidGoogleToken
+from app.outbox.worker import OutboxWorker, Outcome
 
 logger = logging.getLogger(__name__)
 
@@ -27,18 +27,36 @@ class TaskResult(BaseModel):
     outcome: Outcome
 
 
+# The instance's parts this route uses, each by itself (the outbox knows no runtime type).
+async def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.runtime.settings
+    return settings
+
+
+async def _google_tokens(request: Request) -> GoogleTokenVerifier:
+    verifier: GoogleTokenVerifier = request.app.state.runtime.google_tokens
+    return verifier
+
+
+async def _worker(request: Request) -> OutboxWorker:
+    worker: OutboxWorker = request.app.state.runtime.worker
+    return worker
+
+
 async def verify_tasks_caller(
-    runtime: RuntimeDep, authorization: Annotated[str | None, Header()] = None
+    settings: Annotated[Settings, Depends(_settings)],
+    google_tokens: Annotated[GoogleTokenVerifier, Depends(_google_tokens)],
+    authorization: Annotated[str | None, Header()] = None,
 ) -> dict[str, Any]:
     """Accepts only an OIDC token Google signed for our tasks service account and audience."""
-    expected_email = runtime.settings.tasks_service_account_email
+    expected_email = settings.tasks_service_account_email
     if not expected_email:
         raise Forbidden("Task calls are not enabled on this service.", code="tasks_disabled")
     scheme, _, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise Unauthorized("A bearer OIDC token is required.")
     try:
-        claims = await runtime.google_tokens.verify(token, runtime.settings.tasks_oidc_audience)
+        claims = await google_tokens.verify(token, settings.tasks_oidc_audience)
     except InvalidGoogleToken as exc:
         raise Unauthorized("The OIDC token is not valid.", code="invalid_token") from exc
     if claims.get("email") != expected_email or claims.get("email_verified") is not True:
@@ -52,8 +70,10 @@ async def verify_tasks_caller(
     responses=problem_responses(401, 403, 422, 503),
     dependencies=[Depends(verify_tasks_caller)],
 )
-async def run_task(name: str, call: TaskCall, runtime: RuntimeDep) -> TaskResult:
-    outcome = await runtime.worker.process(call.id, expected_name=name, release_on_failure=False)
+async def run_task(
+    name: str, call: TaskCall, worker: Annotated[OutboxWorker, Depends(_worker)]
+) -> TaskResult:
+    outcome = await worker.process(call.id, expected_name=name, release_on_failure=False)
     if outcome is Outcome.retry:
         # A non-2xx answer makes Cloud Tasks retry with its queue's backoff.
         raise ServiceUnavailable("The task failed and will be retried.", code="task_retry")

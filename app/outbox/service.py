@@ -1,20 +1,33 @@
-"""Writing to the outbox from a service, inside the caller's transaction."""
+"""Writing to the outbox from a service, inside the caller's transaction, and handing what a
+committed transaction wrote to the task backend."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Collection
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core.schema import table_of
-from app.integrations.tasks import TaskRef
-from app.outbox.models import OutboxMessage
-from app.outbox.registry import is_registered
+from app.integrations.tasks import TaskBackend, TaskRef
+from app.outbox.models import OutboxMessage, OutboxStatus
+from app.outbox.registry import KNOWN_TASKS
 
 _SESSION_KEY = "outbox_enqueued"
+_outbox = table_of(OutboxMessage)
+
+# Delivered messages are kept this long for inspection; dead letters stay until handled.
+DONE_RETENTION = timedelta(days=7)
+
+
+def know_tasks(sessionmaker: async_sessionmaker[AsyncSession], names: Collection[str]) -> None:
+    """Every session of this factory refuses to enqueue a task no handler is declared for.
+    `names` is read live (the worker's registry), so a handler added later is known too."""
+    sessionmaker.configure(info={KNOWN_TASKS: names})
 
 
 async def enqueue(
@@ -29,11 +42,11 @@ async def enqueue(
     With a `dedup_key`, a second enqueue of the same task and key does nothing and returns
     None, so a retried request cannot schedule the work twice.
     """
-    if not is_registered(name):
+    known: Collection[str] | None = session.info.get(KNOWN_TASKS)
+    if known is not None and name not in known:
         raise LookupError(f"no task handler named {name!r}")
-    table = table_of(OutboxMessage)
     statement = (
-        insert(table)
+        insert(_outbox)
         .values(
             id=uuid4(),
             name=name,
@@ -43,7 +56,7 @@ async def enqueue(
             dispatched_at=sa.func.now(),
         )
         .on_conflict_do_nothing(index_elements=["name", "dedup_key"])
-        .returning(table.c.id)
+        .returning(_outbox.c.id)
     )
     message_id: UUID | None = (await session.execute(statement)).scalar_one_or_none()
     if message_id is not None:
@@ -55,3 +68,25 @@ def take_enqueued(session: AsyncSession) -> list[TaskRef]:
     """The tasks a committed session enqueued (and forgets them)."""
     refs: list[TaskRef] = session.info.pop(_SESSION_KEY, [])
     return refs
+
+
+def dispatcher(backend: Callable[[], TaskBackend]) -> Callable[[AsyncSession], Awaitable[None]]:
+    """An after-commit hook that hands a committed session's tasks to the current backend."""
+
+    async def dispatch(session: AsyncSession) -> None:
+        refs = take_enqueued(session)
+        if refs:
+            await backend().submit(refs)
+
+    return dispatch
+
+
+async def prune_delivered(session: AsyncSession, now: datetime | None = None) -> int:
+    """Deletes delivered messages older than DONE_RETENTION; returns how many."""
+    cutoff = (now or datetime.now(UTC)) - DONE_RETENTION
+    result = await session.execute(
+        sa.delete(_outbox).where(
+            _outbox.c.status == OutboxStatus.done.value, _outbox.c.completed_at < cutoff
+        )
+    )
+    return int(getattr(result, "rowcount", 0))

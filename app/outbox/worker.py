@@ -6,18 +6,15 @@ import logging
 import random
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING
 from uuid import UUID
 
 import sqlalchemy as sa
 
+from app.core.db import Database
 from app.core.schema import table_of
 from app.integrations.tasks import TaskRef
 from app.outbox.models import OutboxMessage, OutboxStatus
-from app.outbox.registry import TaskContext, get_registration
-
-if TYPE_CHECKING:
-    from app.runtime import Runtime
+from app.outbox.registry import Registry, TaskContext
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +39,20 @@ def backoff(attempt: int, base_seconds: float = 2.0, cap_seconds: float = 3600.0
 
 
 class OutboxWorker:
-    def __init__(self, runtime: Runtime, *, backoff_base_seconds: float = 2.0) -> None:
-        self.runtime = runtime
+    """Delivers messages of `db` to the handlers of `handlers` (which may grow after it is
+    built: the handlers are bound to collaborators that exist only once it does)."""
+
+    def __init__(
+        self,
+        db: Database,
+        handlers: Registry,
+        *,
+        max_attempts: int,
+        backoff_base_seconds: float = 2.0,
+    ) -> None:
+        self.db = db
+        self.handlers = handlers
+        self.max_attempts = max_attempts
         self.backoff_base_seconds = backoff_base_seconds
 
     async def process(
@@ -59,8 +68,7 @@ class OutboxWorker:
         and the handler's writes commit together with the message being marked done.
         `release_on_failure=False` leaves the retry to the caller (Cloud Tasks retries).
         """
-        db = self.runtime.db
-        async with db.sessionmaker() as session:
+        async with self.db.sessionmaker() as session:
             message = (
                 await session.execute(
                     sa.select(OutboxMessage)
@@ -73,7 +81,7 @@ class OutboxWorker:
             ).scalar_one_or_none()
             if message is None or (expected_name and message.name != expected_name):
                 return Outcome.skipped
-            registration = get_registration(message.name)
+            registration = self.handlers.get(message.name)
             message.attempts += 1
             now = datetime.now(UTC)
             try:
@@ -88,7 +96,6 @@ class OutboxWorker:
                             dedup_key=message.dedup_key,
                             attempt=message.attempts,
                             session=session,
-                            runtime=self.runtime,
                         )
                     )
             except Exception as exc:
@@ -102,7 +109,7 @@ class OutboxWorker:
                 message.payload = {}
             await session.commit()
         # Tasks enqueued by the handler go out now, like those of a request.
-        await self.runtime.dispatch(session)
+        await self.db.run_after_commit(session)
         return Outcome.done
 
     def _record_failure(
@@ -110,7 +117,7 @@ class OutboxWorker:
     ) -> Outcome:
         message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
         extra = {"message_id": str(message.id), "task": message.name, "attempt": message.attempts}
-        if message.attempts >= self.runtime.settings.tasks_max_attempts:
+        if message.attempts >= self.max_attempts:
             message.status = OutboxStatus.dead
             logger.error("task failed for the last time; dead-lettered", extra=extra)
             return Outcome.dead
@@ -142,7 +149,7 @@ class OutboxWorker:
             .with_for_update(skip_locked=True)
             .scalar_subquery()
         )
-        async with self.runtime.db.session() as session:
+        async with self.db.session() as session:
             rows = await session.execute(
                 sa.update(_outbox)
                 .where(_outbox.c.id.in_(due_ids))

@@ -1,0 +1,289 @@
+"""Every module of the backend, and what each plugs in: routers, task handlers, tables, export
+sections, stored-file collectors, asset references, demo seeder and batch jobs.
+
+The app (app/api.py), the jobs (`python -m app.jobs`), Alembic (alembic/env.py), the seed
+(app/seed.py) and the tests read this list and nothing else: no module registers itself by
+being imported, so a job run as its own process sees exactly what the server sees.
+
+Adding a module is one `Module(...)` entry in MODULES below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+
+from fastapi import APIRouter
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import SQLModel
+
+from app.accounts import models as accounts_models
+from app.accounts import service as accounts_service
+from app.accounts.router import router as accounts_router
+from app.auth import models as auth_models
+from app.auth.router import router as auth_router
+from app.avatars import models as avatars_models
+from app.avatars.router import router as avatars_router
+from app.avatars.seed import seed_avatar_parts
+from app.catalog import editing as catalog_editing
+from app.catalog import models as catalog_models
+from app.catalog.admin_router import router as catalog_admin_router
+from app.catalog.router import router as catalog_router
+from app.catalog.seed import seed_catalogue
+from app.data_rights import STORAGE_DELETE_TASK, Exporter, FileCollector
+from app.emails import tasks as email_tasks
+from app.health.router import router as health_router
+from app.jobs import Job
+from app.jobs import media as media_jobs
+from app.jobs import outbox as outbox_jobs
+from app.jobs import prune as prune_jobs
+from app.library.router import router as library_router
+from app.library.router import tabs_router as library_tabs_router
+from app.media import models as media_models
+from app.media import service as media_service
+from app.media import tasks as media_tasks
+from app.media.local_router import router as local_media_router
+from app.media.router import public_router as media_public_router
+from app.media.router import router as media_router
+from app.media.service import AssetReferences, PublicAssets
+from app.notifications import models as notifications_models
+from app.outbox import models as outbox_models
+from app.outbox.registry import Registration, Registry, registry
+from app.outbox.router import router as tasks_router
+from app.profiles import models as profiles_models
+from app.profiles import service as profiles_service
+from app.profiles.router import router as profiles_router
+from app.progress import models as progress_models
+from app.progress import service as progress_service
+from app.progress.router import router as progress_router
+from app.quizzes import models as quizzes_models
+from app.quizzes import service as quizzes_service
+from app.quizzes import tasks as quizzes_tasks
+from app.quizzes.router import admin_router as quizzes_admin_router
+from app.quizzes.router import profile_router as quizzes_profile_router
+from app.quizzes.router import router as quizzes_router
+from app.quizzes.seed import seed_quizzes
+from app.runtime import Runtime
+
+API_PREFIX = "/api/v1"
+
+# Mount order: routes are matched in order and each included router's routes are walked per
+# request, so the most-read ones (the public catalogue) get the lowest number and are mounted
+# straight on the app, one level deep. Everything else keeps the order of this list.
+FIRST = 0
+DEFAULT_ORDER = 100
+
+DemoSeeder = Callable[[AsyncSession], Awaitable[None]]
+# A module's task handlers, bound to the collaborators they use (storage, email...).
+TaskHandlers = Callable[[Runtime], Mapping[str, Registration]]
+
+
+@dataclass(frozen=True)
+class Mount:
+    router: APIRouter
+    prefix: str = API_PREFIX
+    order: int = DEFAULT_ORDER
+
+
+@dataclass(frozen=True)
+class Module:
+    name: str
+    routers: tuple[Mount, ...] = ()
+    tasks: TaskHandlers | None = None
+    tables: tuple[type[SQLModel], ...] = ()
+    # Sections of a family's export, by name: each returns JSON-ready data of one account.
+    exports: Mapping[str, Exporter] = field(default_factory=dict)
+    # Each lists the storage keys of a family's (or one profile's) files, deleted with it.
+    file_collectors: tuple[FileCollector, ...] = ()
+    # Each is a SELECT of the media asset ids this module's content uses: kept by cleanup.
+    asset_references: tuple[AssetReferences, ...] = ()
+    # Each says which assets anyone may fetch by id (`/api/v1/assets/{id}`).
+    public_assets: tuple[PublicAssets, ...] = ()
+    # Idempotent demo content for development (never in production).
+    seeder: DemoSeeder | None = None
+    # Batch jobs by name, for `python -m app.jobs <name>`.
+    jobs: Mapping[str, Job] = field(default_factory=dict)
+
+
+MODULES: tuple[Module, ...] = (
+    Module(
+        name="catalog",
+        routers=(Mount(catalog_router, order=FIRST), Mount(catalog_admin_router)),
+        tables=(
+            catalog_models.Theme,
+            catalog_models.Series,
+            catalog_models.Video,
+            catalog_models.VideoCaption,
+            catalog_models.Ebook,
+            catalog_models.EbookPage,
+            catalog_models.Diy,
+            catalog_models.DiyMaterial,
+            catalog_models.DiyStep,
+            catalog_models.SearchDocument,
+        ),
+        asset_references=(catalog_editing.catalogue_assets,),
+        public_assets=(catalog_editing.card_images,),
+        seeder=seed_catalogue,
+    ),
+    Module(
+        name="media",
+        routers=(Mount(media_public_router), Mount(media_router), Mount(local_media_router, "")),
+        tasks=lambda runtime: {
+            media_service.PROCESS_TASK: Registration(
+                partial(
+                    media_tasks.process_asset,
+                    storage=runtime.storage,
+                    max_image_pixels=runtime.settings.media_max_image_pixels,
+                )
+            ),
+            STORAGE_DELETE_TASK: Registration(
+                partial(media_tasks.delete_files, storage=runtime.storage)
+            ),
+        },
+        tables=(media_models.MediaAsset, media_models.Upload),
+        # Keeps every asset that any module's content references (read when the job runs).
+        jobs={
+            "cleanup-uploads": lambda runtime: media_jobs.cleanup_uploads(
+                runtime, asset_references()
+            )
+        },
+    ),
+    Module(
+        name="progress",
+        routers=(Mount(progress_router),),
+        tables=(progress_models.Progress, progress_models.LearningTime, progress_models.SavedItem),
+        exports={"progress": progress_service.export_progress},
+    ),
+    Module(
+        name="quizzes",
+        tasks=lambda runtime: {
+            quizzes_tasks.DEMO_IMAGE_TASK: Registration(
+                partial(quizzes_tasks.write_demo_image, storage=runtime.storage)
+            )
+        },
+        routers=(
+            Mount(quizzes_router),
+            Mount(quizzes_profile_router),
+            Mount(quizzes_admin_router),
+        ),
+        tables=(
+            quizzes_models.Quiz,
+            quizzes_models.QuizQuestion,
+            quizzes_models.QuizChoice,
+            quizzes_models.QuizAttempt,
+            quizzes_models.QuizResponse,
+        ),
+        exports={"quizzes": quizzes_service.export_quizzes},
+        asset_references=(quizzes_service.quiz_assets,),
+        # After the catalogue's: quizzes are written on the demo videos and eBooks.
+        seeder=seed_quizzes,
+        jobs={"close-quiz-attempts": quizzes_service.close_stale_attempts},
+    ),
+    Module(
+        name="library",
+        # Before the catalogue's `/tabs/{tab}`, which would otherwise take `/tabs/my-explorer`.
+        routers=(Mount(library_tabs_router, order=FIRST - 1), Mount(library_router)),
+    ),
+    Module(
+        name="profiles",
+        routers=(Mount(profiles_router),),
+        tables=(profiles_models.Profile,),
+        exports={"profiles": profiles_service.export_profiles},
+    ),
+    Module(
+        name="auth",
+        routers=(Mount(auth_router),),
+        tables=(auth_models.EmailCode, auth_models.RefreshToken),
+    ),
+    Module(
+        name="accounts",
+        routers=(Mount(accounts_router),),
+        tables=(accounts_models.Account, accounts_models.Consent),
+        exports={
+            "account": accounts_service.export_account,
+            "consents": accounts_service.export_consents,
+        },
+    ),
+    Module(
+        name="avatars",
+        routers=(Mount(avatars_router),),
+        tables=(avatars_models.AvatarPart,),
+        seeder=seed_avatar_parts,
+    ),
+    Module(
+        name="emails",
+        tasks=lambda runtime: {
+            email_tasks.SEND_EMAIL: Registration(
+                partial(
+                    email_tasks.send_email,
+                    email=runtime.email,
+                    sender=runtime.settings.email_from,
+                ),
+                forget_payload=True,
+            )
+        },
+    ),
+    Module(name="health", routers=(Mount(health_router, ""),)),
+    Module(
+        name="outbox",
+        routers=(Mount(tasks_router, ""),),
+        tables=(outbox_models.OutboxMessage,),
+        jobs={"drain-outbox": outbox_jobs.drain_outbox, "prune-outbox": outbox_jobs.prune_outbox},
+    ),
+    Module(
+        name="notifications",
+        tables=notifications_models.TABLES,
+    ),
+    # Deletes what no module needs any more, after the periods the README publishes.
+    Module(name="retention", jobs={"prune": prune_jobs.prune}),
+)
+
+
+def _unique(kind: str, pairs: Sequence[tuple[str, object]]) -> None:
+    seen: set[str] = set()
+    for name, _ in pairs:
+        if name in seen:
+            raise RuntimeError(f"{kind} {name!r} is declared twice in app/modules.py")
+        seen.add(name)
+
+
+def mounts(modules: tuple[Module, ...] = MODULES) -> list[Mount]:
+    """Every router in mount order (stable: equal orders keep the list's order)."""
+    return sorted((m for module in modules for m in module.routers), key=lambda m: m.order)
+
+
+def task_handlers(runtime: Runtime, modules: tuple[Module, ...] = MODULES) -> Registry:
+    return registry(*(module.tasks(runtime) for module in modules if module.tasks))
+
+
+def tables(modules: tuple[Module, ...] = MODULES) -> list[type[SQLModel]]:
+    return [table for module in modules for table in module.tables]
+
+
+def exporters(modules: tuple[Module, ...] = MODULES) -> dict[str, Exporter]:
+    pairs = [(section, f) for module in modules for section, f in module.exports.items()]
+    _unique("export section", pairs)
+    return dict(pairs)
+
+
+def file_collectors(modules: tuple[Module, ...] = MODULES) -> list[FileCollector]:
+    return [collect for module in modules for collect in module.file_collectors]
+
+
+def asset_references(modules: tuple[Module, ...] = MODULES) -> list[AssetReferences]:
+    return [refs for module in modules for refs in module.asset_references]
+
+
+def public_assets(modules: tuple[Module, ...] = MODULES) -> list[PublicAssets]:
+    return [servable for module in modules for servable in module.public_assets]
+
+
+def seeders(modules: tuple[Module, ...] = MODULES) -> list[DemoSeeder]:
+    return [module.seeder for module in modules if module.seeder]
+
+
+def jobs(modules: tuple[Module, ...] = MODULES) -> dict[str, Job]:
+    pairs = [(name, job) for module in modules for name, job in module.jobs.items()]
+    _unique("job", pairs)
+    return dict(pairs)
