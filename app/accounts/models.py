@@ -45,6 +45,10 @@ class Account(SQLModel, table=True):
     google_sub: str | None = Field(default=None, sa_type=sa.String(255), unique=True)
     email_verified_at: datetime | None = timestamp_field()
     disabled_at: datetime | None = timestamp_field()
+    # Tokens issued before these instants no longer work: every access and explorer token,
+    # or explorer tokens only (a PIN change). The shared cache holds a copy (auth/revocation).
+    tokens_not_before: datetime | None = timestamp_field()
+    explorer_tokens_not_before: datetime | None = timestamp_field()
     created_at: datetime = timestamp_field(default_now=True)
     updated_at: datetime = timestamp_field(default_now=True, on_update=True)
 

@@ -62,7 +62,12 @@ async def change_password(
     body: PasswordChange, principal: CurrentPrincipal, session: SessionDep, runtime: RuntimeDep
 ) -> TokenPair:
     return await auth_service.change_password(
-        session, runtime, principal.account_id, body.current_password, body.new_password
+        session,
+        runtime.settings,
+        runtime.tokens,
+        principal.account_id,
+        body.current_password,
+        body.new_password,
     )
 
 
@@ -204,7 +209,9 @@ async def delete_me(
     await limits.limit(
         request, "login", limits.LOGIN_PER_IP, account.email, limits.LOGIN_PER_ACCOUNT
     )
-    await auth_service.reauthenticate(session, runtime, account, body.password, body.code)
+    await auth_service.reauthenticate(
+        runtime.db, runtime.settings, account, body.password, body.code
+    )
     await auth_service.end_sessions(session, account.id)
     await data_rights.schedule_file_removal(session, Scope(account.id))
     await accounts_service.delete_account(session, account)

@@ -61,6 +61,8 @@ class AccountUpdate(BaseModel):
 
 
 class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     current_password: GivenPassword
     new_password: NewPassword
 
@@ -102,6 +104,8 @@ class PrivacyNotice(BaseModel):
 
 
 class ConsentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     notice_version: str = Field(max_length=20)
 
 

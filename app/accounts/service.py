@@ -13,12 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.accounts.models import Account, Consent, Role
 from app.accounts.privacy import NOTICE_VERSION
 from app.accounts.schemas import AccountOut, AccountUpdate, AdminAccountOut, AdminAccountUpdate
+from app.auth import revocation
 from app.auth.models import EmailCode
+from app.auth.tokens import clock_us
 from app.core.errors import Conflict, Forbidden, NotFound
 from app.core.pagination import Page, PageParams, build_page, decode_cursor, parse_datetime
 from app.core.ratelimit import Limit, RateLimiter
 from app.core.security import hash_password, verify_password
-from app.data_rights import exporter
 
 
 def normalize_email(email: str) -> str:
@@ -63,10 +64,14 @@ async def create_account(
     *,
     verified: bool = True,
     google_sub: str | None = None,
+    password_hash: str | None = None,
 ) -> Account:
+    """A new account; `password_hash` when the caller has hashed the password already."""
+    if password:
+        password_hash = await hash_password(password)
     account = Account(
         email=email.strip(),
-        password_hash=await hash_password(password) if password else None,
+        password_hash=password_hash,
         role=role,
         email_verified_at=datetime.now(UTC) if verified else None,
         google_sub=google_sub,
@@ -226,6 +231,8 @@ async def set_pin(
     await check_pin(limiter, account, current)
     account.pin_hash = await hash_password(pin)
     await session.flush()
+    # Kid mode started under the old PIN (or none) ends on every device.
+    await revocation.end_tokens(session, account.id, clock_us(), explorers_only=True)
 
 
 async def remove_pin(
@@ -234,12 +241,12 @@ async def remove_pin(
     await check_pin(limiter, account, current)
     account.pin_hash = None
     await session.flush()
+    await revocation.end_tokens(session, account.id, clock_us(), explorers_only=True)
 
 
 # --- export and deletion ----------------------------------------------------------------
 
 
-@exporter("account")
 async def export_account(session: AsyncSession, account_id: uuid.UUID) -> dict[str, object]:
     account = await get_or_404(session, account_id)
     return {
@@ -249,7 +256,6 @@ async def export_account(session: AsyncSession, account_id: uuid.UUID) -> dict[s
     }
 
 
-@exporter("consents")
 async def export_consents(session: AsyncSession, account_id: uuid.UUID) -> list[dict[str, object]]:
     consents = (
         await session.execute(
@@ -267,3 +273,5 @@ async def delete_account(session: AsyncSession, account: Account) -> None:
     await session.execute(sa.delete(EmailCode).where(EmailCode.email == account.email.lower()))  # type: ignore[arg-type]
     await session.delete(account)
     await session.flush()
+    # Every token of the account answers 401 from the next request on.
+    revocation.account_deleted(session, account.id)

@@ -1,5 +1,8 @@
 """Email codes: 6 digits from a CSPRNG, stored as an HMAC, 10 minutes, single use, 5 guesses,
-a new one voids the old, at most 5 sends per email per hour."""
+a new one voids the old, at most 5 sends per email per hour.
+
+The hourly cap counts every sign-in email sent to an address, codes or not: a notice without
+a code is recorded as a spent row of purpose `notice`."""
 
 from __future__ import annotations
 
@@ -24,11 +27,24 @@ class Purpose(StrEnum):
     verify = "verify"
     passwordless = "passwordless"
     reset = "reset"
+    notice = "notice"  # no code: an email that only tells something
 
 
 def _hash(secret_key: str, email: str, purpose: Purpose, code: str) -> str:
     message = f"{purpose.value}:{email}:{code}".encode()
     return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()
+
+
+async def _may_send(session: AsyncSession, email: str, now: datetime) -> bool:
+    # Serialised per address until the transaction ends, so that two concurrent requests
+    # cannot both take the last send of the hour.
+    await session.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(email))))
+    sent_last_hour = await session.scalar(
+        sa.select(sa.func.count())
+        .select_from(EmailCode)
+        .where(EmailCode.email == email, EmailCode.created_at > now - timedelta(hours=1))  # type: ignore[arg-type]
+    )
+    return (sent_last_hour or 0) < MAX_SENDS_PER_HOUR
 
 
 async def issue(session: AsyncSession, secret_key: str, email: str, purpose: Purpose) -> str | None:
@@ -37,12 +53,7 @@ async def issue(session: AsyncSession, secret_key: str, email: str, purpose: Pur
     The caller answers the same either way, so the cap reveals nothing.
     """
     now = datetime.now(UTC)
-    sent_last_hour = await session.scalar(
-        sa.select(sa.func.count())
-        .select_from(EmailCode)
-        .where(EmailCode.email == email, EmailCode.created_at > now - timedelta(hours=1))  # type: ignore[arg-type]
-    )
-    if (sent_last_hour or 0) >= MAX_SENDS_PER_HOUR:
+    if not await _may_send(session, email, now):
         return None
     await session.execute(
         sa.update(EmailCode)
@@ -65,6 +76,25 @@ async def issue(session: AsyncSession, secret_key: str, email: str, purpose: Pur
     )
     await session.flush()
     return code
+
+
+async def record_notice(session: AsyncSession, email: str) -> bool:
+    """Counts an email without a code against the cap; False when the cap is reached."""
+    now = datetime.now(UTC)
+    if not await _may_send(session, email, now):
+        return False
+    # Born spent: there is nothing to guess, the row only counts.
+    session.add(
+        EmailCode(
+            email=email,
+            purpose=Purpose.notice.value,
+            code_hash=secrets.token_hex(32),
+            expires_at=now,
+            consumed_at=now,
+        )
+    )
+    await session.flush()
+    return True
 
 
 async def consume(db: Database, secret_key: str, email: str, purpose: Purpose, code: str) -> bool:

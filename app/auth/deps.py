@@ -1,6 +1,8 @@
 """Who is calling: the one dependency per scope that every router uses.
 
-Tokens are checked without a database call (signature, claims, type). Two kinds reach the
+Tokens are checked without a database call (signature, claims, type), then against their
+account's "not before" in the shared cache (app/auth/revocation.py), on every request: a
+token issued before a revocation is refused at once, on every instance. Two kinds reach the
 API: a grown-up's access token, and an explorer (kid-mode) token bound to one profile.
 Parent-zone routes answer 403 to an explorer token; profile-scoped routes (in the profiles
 module) let an explorer reach only its own profile.
@@ -17,7 +19,8 @@ from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
 from app.accounts.models import Role
-from app.auth.tokens import InvalidToken, TokenIssuer
+from app.auth.revocation import Revocations
+from app.auth.tokens import InvalidToken, TokenIssuer, issued_us
 from app.core.errors import Forbidden, Unauthorized
 from app.deps import runtime_of
 
@@ -58,15 +61,23 @@ def _access_claims(tokens: TokenIssuer, token: str) -> dict[str, Any]:
         raise _invalid_token() from exc
 
 
-def caller_from_token(tokens: TokenIssuer, token: str) -> Caller:
-    claims = _access_claims(tokens, token)
+def _caller(claims: dict[str, Any]) -> Caller:
     try:
         account_id = uuid.UUID(claims["sub"])
         if claims["typ"] == EXPLORER:
             return Caller(account_id, Role.parent, claims["jti"], uuid.UUID(claims["profile"]))
         return Caller(account_id, Role(claims["role"]), claims["jti"])
-    except (KeyError, ValueError) as exc:
+    except (KeyError, ValueError, TypeError) as exc:
         raise _invalid_token() from exc
+
+
+async def caller_from_token(tokens: TokenIssuer, revocations: Revocations, token: str) -> Caller:
+    # The verified claims may come from the issuer's memory: the revocation check may not.
+    claims = _access_claims(tokens, token)
+    caller = _caller(claims)
+    if await revocations.is_revoked(caller.account_id, caller.profile_id, issued_us(claims)):
+        raise Unauthorized("This sign-in has ended; sign in again.", code="invalid_token")
+    return caller
 
 
 async def get_caller(
@@ -79,18 +90,21 @@ async def get_caller(
         )
     if not token:
         raise Unauthorized("Sign in to use this.", code="not_authenticated")
-    return caller_from_token(runtime_of(request).tokens, token)
+    runtime = runtime_of(request)
+    return await caller_from_token(runtime.tokens, runtime.revocations, token)
 
 
-def check_authorization(tokens: TokenIssuer, authorization: str | None) -> None:
+async def check_authorization(
+    tokens: TokenIssuer, revocations: Revocations, authorization: str | None
+) -> None:
     """For public reads, before routing: no Authorization header is fine, one that does not
-    hold a valid bearer access token is a 401."""
+    hold a valid, unrevoked bearer access token is a 401."""
     if not authorization:
         return
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise _invalid_token()
-    _access_claims(tokens, token)
+    await caller_from_token(tokens, revocations, token)
 
 
 async def get_optional_caller(

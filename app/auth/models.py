@@ -41,11 +41,14 @@ class EmailCode(SQLModel, table=True):
     """A 6-digit code sent by email (verify, passwordless sign-in, password reset).
 
     Stored as an HMAC, valid for 10 minutes, single use, 5 guesses; a new one voids the old.
+    A 'notice' row stands for an email without a code, counted against the same cap.
     """
 
     __tablename__ = "email_code"
     __table_args__ = (
-        sa.CheckConstraint("purpose IN ('verify', 'passwordless', 'reset')", name="purpose"),
+        sa.CheckConstraint(
+            "purpose IN ('verify', 'passwordless', 'reset', 'notice')", name="purpose"
+        ),
         sa.CheckConstraint("attempts >= 0", name="attempts"),
         sa.Index("ix_email_code_email_created", "email", "created_at"),
     )

@@ -44,7 +44,7 @@ async def register(
     body: RegisterIn, request: Request, session: SessionDep, runtime: RuntimeDep
 ) -> Accepted:
     await limits.limit(request, "send", limits.SEND_PER_IP, body.email, limits.SEND_PER_ACCOUNT)
-    await auth_service.register(session, runtime, body.email, body.password)
+    await auth_service.register(session, runtime.settings, body.email, body.password)
     return SENT
 
 
@@ -60,7 +60,9 @@ async def verify_email(
     await limits.limit(
         request, "code", limits.CODE_CHECK_PER_IP, body.email, limits.CODE_CHECK_PER_ACCOUNT
     )
-    return await auth_service.verify_email(session, runtime, body.email, body.code)
+    return await auth_service.verify_email(
+        session, runtime.db, runtime.settings, runtime.tokens, body.email, body.code
+    )
 
 
 @router.post(
@@ -70,7 +72,9 @@ async def login(
     body: LoginIn, request: Request, session: SessionDep, runtime: RuntimeDep
 ) -> TokenPair:
     await limits.limit(request, "login", limits.LOGIN_PER_IP, body.email, limits.LOGIN_PER_ACCOUNT)
-    return await auth_service.login(session, runtime, body.email, body.password)
+    return await auth_service.login(
+        session, runtime.db, runtime.settings, runtime.tokens, body.email, body.password
+    )
 
 
 @router.post(
@@ -90,7 +94,9 @@ async def token(
     except ValidationError as exc:
         raise RequestValidationError(exc.errors()) from exc
     await limits.limit(request, "login", limits.LOGIN_PER_IP, body.email, limits.LOGIN_PER_ACCOUNT)
-    return await auth_service.login(session, runtime, body.email, body.password)
+    return await auth_service.login(
+        session, runtime.db, runtime.settings, runtime.tokens, body.email, body.password
+    )
 
 
 @router.post(
@@ -104,7 +110,7 @@ async def passwordless_start(
     body: EmailIn, request: Request, session: SessionDep, runtime: RuntimeDep
 ) -> Accepted:
     await limits.limit(request, "send", limits.SEND_PER_IP, body.email, limits.SEND_PER_ACCOUNT)
-    await auth_service.passwordless_start(session, runtime, body.email)
+    await auth_service.passwordless_start(session, runtime.settings, body.email)
     return SENT
 
 
@@ -120,7 +126,9 @@ async def passwordless_verify(
     await limits.limit(
         request, "code", limits.CODE_CHECK_PER_IP, body.email, limits.CODE_CHECK_PER_ACCOUNT
     )
-    return await auth_service.passwordless_verify(session, runtime, body.email, body.code)
+    return await auth_service.passwordless_verify(
+        session, runtime.db, runtime.settings, runtime.tokens, body.email, body.code
+    )
 
 
 @router.post(
@@ -133,7 +141,9 @@ async def google(
     body: GoogleIn, request: Request, session: SessionDep, runtime: RuntimeDep
 ) -> TokenPair:
     await limits.limit(request, "google", limits.GOOGLE_PER_IP)
-    return await auth_service.google_sign_in(session, runtime, body.id_token)
+    return await auth_service.google_sign_in(
+        session, runtime.settings, runtime.tokens, runtime.google_tokens, body.id_token
+    )
 
 
 @router.post(
@@ -146,7 +156,9 @@ async def refresh(
     body: RefreshIn, request: Request, session: SessionDep, runtime: RuntimeDep
 ) -> TokenPair:
     await limits.limit(request, "refresh", limits.REFRESH_PER_IP)
-    return await auth_service.refresh(session, runtime, body.refresh_token)
+    return await auth_service.refresh(
+        session, runtime.db, runtime.settings, runtime.tokens, body.refresh_token
+    )
 
 
 @router.post(
@@ -182,7 +194,7 @@ async def forgot_password(
     body: EmailIn, request: Request, session: SessionDep, runtime: RuntimeDep
 ) -> Accepted:
     await limits.limit(request, "send", limits.SEND_PER_IP, body.email, limits.SEND_PER_ACCOUNT)
-    await auth_service.forgot_password(session, runtime, body.email)
+    await auth_service.forgot_password(session, runtime.settings, body.email)
     return SENT
 
 
@@ -199,4 +211,6 @@ async def reset_password(
     await limits.limit(
         request, "code", limits.CODE_CHECK_PER_IP, body.email, limits.CODE_CHECK_PER_ACCOUNT
     )
-    await auth_service.reset_password(session, runtime, body.email, body.code, body.new_password)
+    await auth_service.reset_password(
+        session, runtime.db, runtime.settings, body.email, body.code, body.new_password
+    )

@@ -2,44 +2,50 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.passwords import GivenPassword, NewPassword
+from app.core.security import EmailAddress
 
-Email = Annotated[EmailStr, Field(max_length=254, examples=["parent@example.com"])]
+Email = Annotated[EmailAddress, Field(examples=["parent@example.com"])]
 Code = Annotated[str, Field(pattern=r"^\d{6}$", description="The 6-digit code from the email")]
 
 
-class RegisterIn(BaseModel):
+class _Strict(BaseModel):
+    # An unknown field is a mistake to report (422), like on every other write.
+    model_config = ConfigDict(extra="forbid")
+
+
+class RegisterIn(_Strict):
     email: Email
     password: NewPassword
 
 
-class LoginIn(BaseModel):
+class LoginIn(_Strict):
     email: Email
     password: GivenPassword
 
 
-class EmailIn(BaseModel):
+class EmailIn(_Strict):
     email: Email
 
 
-class CodeIn(BaseModel):
+class CodeIn(_Strict):
     email: Email
     code: Code
 
 
-class PasswordResetIn(BaseModel):
+class PasswordResetIn(_Strict):
     email: Email
     code: Code
     new_password: NewPassword
 
 
-class GoogleIn(BaseModel):
+class GoogleIn(_Strict):
     id_token: str = Field(min_length=10, max_length=4096)
 
 
-class RefreshIn(BaseModel):
+class RefreshIn(_Strict):
     refresh_token: str = Field(min_length=20, max_length=4096)
 
 

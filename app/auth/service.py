@@ -1,26 +1,32 @@
 """Sign-in flows: register and verify, password, passwordless code, Google; refresh, logout,
 password reset and change. Every flow that sends email answers the same whether or not the
-address has an account, so nobody can probe for accounts."""
+address has an account, so nobody can probe for accounts.
+
+An account nobody has verified yet may have been set up by someone who does not own the
+address (a password registered in advance, a Google account claiming the address): when the
+owner proves it by an emailed code or a verified Google email, whatever was set up before
+and every session made before are dropped (`_proven`).
+"""
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts import service as accounts_service
 from app.accounts.models import Account
-from app.auth import codes, messages, sessions
+from app.auth import codes, messages, revocation, sessions
 from app.auth.codes import Purpose
 from app.auth.schemas import TokenPair
-from app.auth.tokens import TokenIssuer
+from app.auth.tokens import TokenIssuer, clock_us
+from app.core.config import Settings
+from app.core.db import Database
 from app.core.errors import Conflict, Forbidden, Unauthorized, UnprocessableEntity
 from app.core.security import hash_password, verify_password
 from app.emails import service as emails_service
-from app.integrations.google_tokens import InvalidGoogleToken
-from app.runtime import Runtime
+from app.integrations.google_tokens import GoogleTokenVerifier, InvalidGoogleToken
 
 logger = logging.getLogger(__name__)
 
@@ -28,8 +34,8 @@ WRONG_CREDENTIALS = "The email or password is not right."
 WRONG_CODE = "The code is not right, or it has expired. Ask for a new one."
 
 
-def _secret(runtime: Runtime) -> str:
-    return runtime.settings.secret_key.get_secret_value()
+def _secret(settings: Settings) -> str:
+    return settings.secret_key.get_secret_value()
 
 
 async def _email(session: AsyncSession, to: str, message: tuple[str, str]) -> None:
@@ -37,8 +43,10 @@ async def _email(session: AsyncSession, to: str, message: tuple[str, str]) -> No
     await emails_service.send_email(session, to=to, subject=subject, text=text)
 
 
-async def _send_code(session: AsyncSession, runtime: Runtime, email: str, purpose: Purpose) -> None:
-    code = await codes.issue(session, _secret(runtime), email, purpose)
+async def _send_code(
+    session: AsyncSession, settings: Settings, email: str, purpose: Purpose
+) -> None:
+    code = await codes.issue(session, _secret(settings), email, purpose)
     if code is None:
         logger.info("code send cap reached", extra={"purpose": purpose.value})
         return
@@ -56,21 +64,22 @@ def access_token(tokens: TokenIssuer, account: Account) -> str:
 
 async def issue_pair(
     session: AsyncSession,
-    runtime: Runtime,
+    settings: Settings,
+    tokens: TokenIssuer,
     account: Account,
     rotation: sessions.Rotation | None = None,
 ) -> TokenPair:
     refresh = await sessions.add_token(
         session,
-        runtime.settings,
+        settings,
         account.id,
         family_id=rotation.family_id if rotation else None,
         family_expires_at=rotation.family_expires_at if rotation else None,
     )
     return TokenPair(
-        access_token=access_token(runtime.tokens, account),
+        access_token=access_token(tokens, account),
         refresh_token=refresh,
-        expires_in=runtime.tokens.ttl_seconds,
+        expires_in=tokens.ttl_seconds,
     )
 
 
@@ -79,32 +88,75 @@ def _ensure_active(account: Account) -> None:
         raise Forbidden("This account is disabled.", code="account_disabled")
 
 
-async def register(session: AsyncSession, runtime: Runtime, email: str, password: str) -> None:
+async def end_sessions(session: AsyncSession, account_id: uuid.UUID) -> None:
+    """Ends every session of the account: its refresh families now, its access and explorer
+    tokens on their next request (on every instance once this transaction commits). Tokens
+    issued after this call, later in the same request, work."""
+    await sessions.revoke_all(session, account_id)
+    await revocation.end_tokens(session, account_id, clock_us())
+
+
+async def _proven(
+    session: AsyncSession,
+    account: Account,
+    *,
+    keep_password: bool = False,
+    keep_google: bool = False,
+) -> None:
+    """The owner of the address has just proven it. If nobody had before, what was set up on
+    the account until now may be someone else's: it is dropped with every session."""
+    if account.email_verified_at is not None:
+        return
+    if not keep_password:
+        account.password_hash = None
+    if not keep_google:
+        account.google_sub = None
+    await end_sessions(session, account.id)
+    await accounts_service.mark_verified(session, account)
+
+
+async def register(session: AsyncSession, settings: Settings, email: str, password: str) -> None:
     normalized = accounts_service.normalize_email(email)
     existing = await accounts_service.get_by_email(session, normalized, lock=True)
+    # Hashed whether or not the address is known, so the time taken says nothing about it.
+    password_hash = await hash_password(password)
     if existing is not None and existing.email_verified_at is not None:
-        await _email(session, existing.email, messages.already_registered())
+        # The warning counts against the address's hourly cap like any code.
+        if await codes.record_notice(session, normalized):
+            await _email(session, existing.email, messages.already_registered())
+        else:
+            logger.info("code send cap reached", extra={"purpose": Purpose.notice.value})
         return
     if existing is None:
-        await accounts_service.create_account(session, email, password, verified=False)
+        await accounts_service.create_account(
+            session, email, None, verified=False, password_hash=password_hash
+        )
     else:
         # Unverified: whoever proves the address with the code owns it, so an address
         # cannot be squatted by registering it first.
-        existing.password_hash = await hash_password(password)
+        existing.password_hash = password_hash
         await session.flush()
-    await _send_code(session, runtime, normalized, Purpose.verify)
+    await _send_code(session, settings, normalized, Purpose.verify)
 
 
-async def verify_email(session: AsyncSession, runtime: Runtime, email: str, code: str) -> TokenPair:
+async def verify_email(
+    session: AsyncSession,
+    db: Database,
+    settings: Settings,
+    tokens: TokenIssuer,
+    email: str,
+    code: str,
+) -> TokenPair:
     normalized = accounts_service.normalize_email(email)
-    if not await codes.consume(runtime.db, _secret(runtime), normalized, Purpose.verify, code):
+    if not await codes.consume(db, _secret(settings), normalized, Purpose.verify, code):
         raise Unauthorized(WRONG_CODE, code="invalid_code")
-    account = await accounts_service.get_by_email(session, normalized)
+    account = await accounts_service.get_by_email(session, normalized, lock=True)
     if account is None:
         raise Unauthorized(WRONG_CODE, code="invalid_code")
     _ensure_active(account)
-    await accounts_service.mark_verified(session, account)
-    return await issue_pair(session, runtime, account)
+    # The code confirms the registration, and with it the password chosen there.
+    await _proven(session, account, keep_password=True)
+    return await issue_pair(session, settings, tokens, account)
 
 
 async def authenticate(session: AsyncSession, email: str, password: str) -> Account:
@@ -120,46 +172,68 @@ async def authenticate(session: AsyncSession, email: str, password: str) -> Acco
     return account
 
 
-async def login(session: AsyncSession, runtime: Runtime, email: str, password: str) -> TokenPair:
+async def login(
+    session: AsyncSession,
+    db: Database,
+    settings: Settings,
+    tokens: TokenIssuer,
+    email: str,
+    password: str,
+) -> TokenPair:
     account = await authenticate(session, email, password)
     if account.email_verified_at is None:
         # Its own transaction: the 403 below rolls the request back, the code must still go.
-        async with runtime.db.session() as own:
-            await _send_code(own, runtime, account.email.lower(), Purpose.verify)
+        async with db.session() as own:
+            await _send_code(own, settings, account.email.lower(), Purpose.verify)
         raise Forbidden("Confirm your email first: we sent a new code.", code="email_not_verified")
-    return await issue_pair(session, runtime, account)
+    return await issue_pair(session, settings, tokens, account)
 
 
-async def passwordless_start(session: AsyncSession, runtime: Runtime, email: str) -> None:
+async def passwordless_start(session: AsyncSession, settings: Settings, email: str) -> None:
     normalized = accounts_service.normalize_email(email)
     account = await accounts_service.get_by_email(session, normalized)
     if account is not None and account.disabled_at is not None:
         return
-    await _send_code(session, runtime, normalized, Purpose.passwordless)
+    await _send_code(session, settings, normalized, Purpose.passwordless)
 
 
 async def passwordless_verify(
-    session: AsyncSession, runtime: Runtime, email: str, code: str
+    session: AsyncSession,
+    db: Database,
+    settings: Settings,
+    tokens: TokenIssuer,
+    email: str,
+    code: str,
 ) -> TokenPair:
     normalized = accounts_service.normalize_email(email)
-    if not await codes.consume(
-        runtime.db, _secret(runtime), normalized, Purpose.passwordless, code
-    ):
+    if not await codes.consume(db, _secret(settings), normalized, Purpose.passwordless, code):
         raise Unauthorized(WRONG_CODE, code="invalid_code")
     account = await accounts_service.get_by_email(session, normalized, lock=True)
     if account is None:
         account = await accounts_service.create_account(session, email, None, verified=True)
     _ensure_active(account)
-    await accounts_service.mark_verified(session, account)
-    return await issue_pair(session, runtime, account)
+    await _proven(session, account)
+    return await issue_pair(session, settings, tokens, account)
 
 
-async def google_sign_in(session: AsyncSession, runtime: Runtime, id_token: str) -> TokenPair:
-    client_ids: Sequence[str] = runtime.settings.google_client_ids
+GOOGLE_UNVERIFIED = (
+    "Google has not verified this email address, so it cannot sign in here. "
+    "Sign in with an emailed code instead."
+)
+
+
+async def google_sign_in(
+    session: AsyncSession,
+    settings: Settings,
+    tokens: TokenIssuer,
+    google: GoogleTokenVerifier,
+    id_token: str,
+) -> TokenPair:
+    client_ids = settings.google_client_ids
     if not client_ids:
         raise Forbidden("Google sign-in is not enabled here.", code="google_disabled")
     try:
-        claims = await runtime.google_tokens.verify(id_token, client_ids)
+        claims = await google.verify(id_token, client_ids)
     except InvalidGoogleToken as exc:
         raise Unauthorized("The Google token is not valid.", code="invalid_google_token") from exc
     sub = str(claims.get("sub") or "")
@@ -169,32 +243,36 @@ async def google_sign_in(session: AsyncSession, runtime: Runtime, id_token: str)
         raise Unauthorized("The Google token has no account or email.", code="invalid_google_token")
 
     account = await accounts_service.get_by_google_sub(session, sub)
+    if account is not None:
+        _ensure_active(account)
+        if email_verified and email.lower() == account.email.lower():
+            await _proven(session, account, keep_google=True)
+        return await issue_pair(session, settings, tokens, account)
+    if not email_verified:
+        # Never creates nor links by an address Google does not vouch for; the same answer
+        # whether or not an account has this address.
+        raise Forbidden(GOOGLE_UNVERIFIED, code="google_email_unverified")
+    account = await accounts_service.get_by_email(session, email, lock=True)
     if account is None:
-        account = await accounts_service.get_by_email(session, email, lock=True)
-        if account is not None:
-            if not email_verified:
-                raise Conflict(
-                    "An account with this email exists; Google has not verified the email, so "
-                    "sign in with your password instead.",
-                    code="google_email_unverified",
-                )
-            if account.google_sub is not None:
-                raise Conflict(
-                    "This account is linked to another Google account.", code="google_mismatch"
-                )
-            account.google_sub = sub
-            await accounts_service.mark_verified(session, account)
-        else:
-            account = await accounts_service.create_account(
-                session, email, None, verified=email_verified, google_sub=sub
-            )
+        account = await accounts_service.create_account(
+            session, email, None, verified=True, google_sub=sub
+        )
+        return await issue_pair(session, settings, tokens, account)
     _ensure_active(account)
-    return await issue_pair(session, runtime, account)
+    if account.email_verified_at is None:
+        await _proven(session, account)
+    elif account.google_sub is not None:
+        raise Conflict("This account is linked to another Google account.", code="google_mismatch")
+    account.google_sub = sub
+    await session.flush()
+    return await issue_pair(session, settings, tokens, account)
 
 
-async def refresh(session: AsyncSession, runtime: Runtime, raw: str) -> TokenPair:
+async def refresh(
+    session: AsyncSession, db: Database, settings: Settings, tokens: TokenIssuer, raw: str
+) -> TokenPair:
     try:
-        rotation = await sessions.rotate(session, runtime.db, raw)
+        rotation = await sessions.rotate(session, db, raw)
     except sessions.RefreshRejected as exc:
         raise Unauthorized(
             "The refresh token is not valid; sign in again.", code="invalid_refresh_token"
@@ -203,7 +281,7 @@ async def refresh(session: AsyncSession, runtime: Runtime, raw: str) -> TokenPai
     if account is None or account.disabled_at is not None:
         await sessions.revoke_family(session, rotation.family_id)
         raise Forbidden("This account is disabled.", code="account_disabled")
-    return await issue_pair(session, runtime, account, rotation)
+    return await issue_pair(session, settings, tokens, account, rotation)
 
 
 async def logout(session: AsyncSession, raw: str) -> None:
@@ -211,36 +289,42 @@ async def logout(session: AsyncSession, raw: str) -> None:
 
 
 async def logout_all(session: AsyncSession, account_id: uuid.UUID) -> None:
-    await sessions.revoke_all(session, account_id)
+    await end_sessions(session, account_id)
 
 
-async def forgot_password(session: AsyncSession, runtime: Runtime, email: str) -> None:
+async def forgot_password(session: AsyncSession, settings: Settings, email: str) -> None:
     normalized = accounts_service.normalize_email(email)
     account = await accounts_service.get_by_email(session, normalized)
     if account is None or account.disabled_at is not None:
         return
-    await _send_code(session, runtime, normalized, Purpose.reset)
+    await _send_code(session, settings, normalized, Purpose.reset)
 
 
 async def reset_password(
-    session: AsyncSession, runtime: Runtime, email: str, code: str, new_password: str
+    session: AsyncSession,
+    db: Database,
+    settings: Settings,
+    email: str,
+    code: str,
+    new_password: str,
 ) -> None:
     normalized = accounts_service.normalize_email(email)
-    if not await codes.consume(runtime.db, _secret(runtime), normalized, Purpose.reset, code):
+    if not await codes.consume(db, _secret(settings), normalized, Purpose.reset, code):
         raise Unauthorized(WRONG_CODE, code="invalid_code")
     account = await accounts_service.get_by_email(session, normalized, lock=True)
     if account is None:
         raise Unauthorized(WRONG_CODE, code="invalid_code")
     _ensure_active(account)
+    await _proven(session, account)  # the code proved the address
     await accounts_service.set_password(session, account, new_password)
-    await accounts_service.mark_verified(session, account)  # the code proved the address
-    await sessions.revoke_all(session, account.id)
+    await end_sessions(session, account.id)
     await _email(session, account.email, messages.password_changed())
 
 
 async def change_password(
     session: AsyncSession,
-    runtime: Runtime,
+    settings: Settings,
+    tokens: TokenIssuer,
     account_id: uuid.UUID,
     current_password: str,
     new_password: str,
@@ -252,14 +336,15 @@ async def change_password(
     if current_password == new_password:
         raise UnprocessableEntity("Choose a password you have not used here.", code="same_password")
     await accounts_service.set_password(session, account, new_password)
-    await sessions.revoke_all(session, account.id)
+    await end_sessions(session, account.id)
     await _email(session, account.email, messages.password_changed())
-    return await issue_pair(session, runtime, account)
+    # Issued after the revocation: this device stays signed in, every other one is not.
+    return await issue_pair(session, settings, tokens, account)
 
 
 async def reauthenticate(
-    session: AsyncSession,
-    runtime: Runtime,
+    db: Database,
+    settings: Settings,
     account: Account,
     password: str | None,
     code: str | None,
@@ -271,7 +356,7 @@ async def reauthenticate(
             return
     elif code is not None:
         email = account.email.lower()
-        if await codes.consume(runtime.db, _secret(runtime), email, Purpose.passwordless, code):
+        if await codes.consume(db, _secret(settings), email, Purpose.passwordless, code):
             return
     else:
         raise Forbidden(
@@ -279,8 +364,3 @@ async def reauthenticate(
             code="reauthentication_required",
         )
     raise Forbidden("That password or code is not right.", code="reauthentication_failed")
-
-
-async def end_sessions(session: AsyncSession, account_id: uuid.UUID) -> None:
-    """Revokes every refresh family of an account (demoted or disabled by an admin)."""
-    await sessions.revoke_all(session, account_id)

@@ -2,7 +2,9 @@
 
 The algorithm is pinned (a token naming any other, `none` included, is refused), every token
 carries the `kid` of the key that signed it so keys rotate without signing anyone out, and
-`iss`, `aud`, `exp`, `iat`, `jti`, `sub` and `typ` are required.
+`iss`, `aud`, `exp`, `iat`, `jti`, `sub` and `typ` are required. `iat_us` is the issue time in
+microseconds: revocation compares it with an account's "not before" (app/auth/revocation.py),
+which whole-second `iat` cannot do for a token issued in the second of a revocation.
 """
 
 from __future__ import annotations
@@ -25,6 +27,27 @@ LEEWAY_SECONDS = 10
 
 class InvalidToken(Exception):
     pass
+
+
+_last_us = 0
+
+
+def clock_us() -> int:
+    """Microseconds since the epoch, strictly increasing within the process: a revocation and
+    the tokens issued around it never share a stamp, so "issued before" is exact here."""
+    global _last_us
+    now = time.time_ns() // 1000
+    _last_us = now if now > _last_us else _last_us + 1
+    return _last_us
+
+
+def issued_us(claims: dict[str, Any]) -> int:
+    """When a token was issued; a token from before `iat_us` existed counts from the start of
+    its second, so a revocation in that second still ends it."""
+    value = claims.get("iat_us")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return int(claims["iat"]) * 1_000_000
 
 
 @dataclass(frozen=True)
@@ -71,11 +94,13 @@ class TokenIssuer:
     def issue(
         self, subject: str, token_type: str, *, ttl_seconds: int | None = None, **claims: Any
     ) -> str:
-        now = int(time.time())
+        stamp = clock_us()
+        now = stamp // 1_000_000
         payload = {
             "iss": self.issuer,
             "aud": self.audience,
             "iat": now,
+            "iat_us": stamp,
             "exp": now + (ttl_seconds or self.ttl_seconds),
             "jti": uuid.uuid4().hex,
             "sub": subject,

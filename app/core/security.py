@@ -1,11 +1,19 @@
-"""Password hashing: argon2id through pwdlib, at no less than OWASP's recommended parameters."""
+"""Credentials: password hashing (argon2id through pwdlib, at no less than OWASP's recommended
+parameters), and the one rule for an email address that signs in."""
 
 from __future__ import annotations
 
 import asyncio
+from typing import Annotated
 
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
+from pydantic import EmailStr, Field
+
+# Sign-in bodies and FIRST_ADMIN_EMAIL use this one rule (email-validator, no DNS lookup;
+# special-use domains such as .test or .local are refused), so an address accepted at start-up
+# can always sign in.
+EmailAddress = Annotated[EmailStr, Field(max_length=254)]
 
 # OWASP Password Storage Cheat Sheet: argon2id, m=19 MiB, t=2, p=1 as the minimum.
 ARGON2_MEMORY_KIB = 19_456

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts import service as accounts_service
+from app.auth import revocation
 from app.auth.deps import Caller
 from app.avatars import service as avatars_service
 from app.avatars.schemas import AvatarSelection
@@ -18,7 +19,7 @@ from app.core.db import flush_unique
 from app.core.errors import Conflict, Forbidden, NotFound
 from app.core.ratelimit import RateLimiter
 from app.core.schema import table_of
-from app.data_rights import Scope, exporter, schedule_file_removal
+from app.data_rights import Scope, schedule_file_removal
 from app.profiles.models import Profile
 from app.profiles.schemas import ProfileCreate, ProfileOut, ProfileUpdate
 
@@ -109,6 +110,8 @@ async def delete(session: AsyncSession, profile: Profile) -> None:
     await schedule_file_removal(session, Scope(profile.account_id, profile.id))
     await session.delete(profile)  # the database cascades to everything of this profile
     await session.flush()
+    # Its explorer tokens stop working everywhere once this commits.
+    revocation.profile_deleted(session, profile.id)
 
 
 async def start_kid_mode(
@@ -122,6 +125,5 @@ async def start_kid_mode(
     await accounts_service.check_pin(limiter, account, pin)
 
 
-@exporter("profiles")
 async def export_profiles(session: AsyncSession, account_id: uuid.UUID) -> list[dict[str, Any]]:
     return [ProfileOut.of(p).model_dump(mode="json") for p in await list_for(session, account_id)]

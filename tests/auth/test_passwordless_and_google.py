@@ -108,7 +108,7 @@ async def test_google_links_a_password_account_only_when_the_email_is_verified(
 ) -> None:
     account = await make_account(runtime, "kojo@gmail.com")
     unverified = await _google(client, _google_token(google_signer, email_verified=False))
-    assert unverified.status_code == 409
+    assert unverified.status_code == 403
     assert unverified.json()["code"] == "google_email_unverified"
     async with runtime.db.session() as session:
         assert (

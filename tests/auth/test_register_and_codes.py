@@ -104,10 +104,12 @@ async def test_registering_again_before_verifying_replaces_the_password_and_code
 @pytest.mark.parametrize(
     ("password", "message"),
     [
-        ("short-pass", "at least 12 characters"),
+        ("fourteen-chars", "at least 15 characters"),
         ("x" * 129, "at most 128 characters"),
-        ("Password1234", "too common"),
-        ("aaaaaaaaaaaaaaaa", "repeats"),
+        ("Password12345678", "too common"),
+        ("qwertyuiop12345", "too common"),
+        ("ghghghghghghghghgh", "repeats"),
+        ("Wonderspaced2026!", "name of this app"),
     ],
 )
 async def test_weak_passwords_are_refused_and_nothing_is_stored(

@@ -98,7 +98,7 @@ PARENT_ONLY = [
     (
         "POST",
         "/api/v1/accounts/me/password",
-        {"current_password": "x" * 12, "new_password": "y" * 6 + "z" * 6},
+        {"current_password": "x" * 15, "new_password": "a-new-phrase-for-the-family"},
     ),
     ("PUT", "/api/v1/accounts/me/pin", {"pin": "0000"}),
     ("GET", "/api/v1/accounts/me/export", None),

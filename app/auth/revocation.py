@@ -1,0 +1,144 @@
+"""Immediate revocation of access and explorer tokens, on every instance.
+
+An account's `tokens_not_before` ends every token of the account issued at or before it
+(disabled, demoted, signed out everywhere, new password); `explorer_tokens_not_before` ends
+its explorer tokens only (a PIN change). A deleted account or profile ends every token bound
+to it. Tokens are compared by their `iat_us` (app/auth/tokens.py).
+
+The database is the source of truth and the shared cache holds a copy, so that a request
+with a token costs one cache read and no database read while the copy is there:
+
+- a miss reads the database once and fills the cache with SET NX, so a fill racing with a
+  revocation never puts the old value back over the new one;
+- a revocation overwrites the copy once its transaction has committed (a rolled-back one
+  changes nothing), through the database's after-commit hook.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from cashews import Cache
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.accounts.models import Account
+from app.auth import queries
+from app.core.db import Database
+from app.core.schema import table_of
+
+# Copies expire so that memory stays bounded; any miss is answered from the database.
+CACHE_TTL_SECONDS = 600
+GONE = "-"  # the account or profile no longer exists
+LIVE = "+"  # the profile exists
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_PENDING = "token_revocations"
+_accounts = table_of(Account)
+
+
+def to_datetime(stamp_us: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=stamp_us)
+
+
+def to_us(moment: datetime | None) -> int:
+    return 0 if moment is None else (moment - _EPOCH) // timedelta(microseconds=1)
+
+
+def _account_key(account_id: uuid.UUID) -> str:
+    return f"nbf:a:{account_id}"
+
+
+def _profile_key(profile_id: uuid.UUID) -> str:
+    return f"nbf:p:{profile_id}"
+
+
+def _account_value(row: Any) -> str:
+    if row is None:
+        return GONE
+    return f"{to_us(row[0])}:{to_us(row[1])}"
+
+
+def _later(session: AsyncSession, key: str, value: str) -> None:
+    session.info.setdefault(_PENDING, {})[key] = value
+
+
+@dataclass(frozen=True)
+class Revocations:
+    cache: Cache
+    db: Database
+
+    async def is_revoked(
+        self, account_id: uuid.UUID, profile_id: uuid.UUID | None, issued_us: int
+    ) -> bool:
+        keys = [_account_key(account_id)]
+        if profile_id is not None:
+            keys.append(_profile_key(profile_id))
+        values = list(await self.cache.get_many(*keys))
+        if any(value is None for value in values):
+            values = await self._fill(keys, values, account_id, profile_id)
+        account = str(values[0])
+        if account == GONE:
+            return True
+        everything, explorer = (int(part) for part in account.split(":"))
+        if issued_us <= everything:
+            return True
+        if profile_id is None:
+            return False
+        return issued_us <= explorer or values[1] == GONE
+
+    async def _fill(
+        self,
+        keys: list[str],
+        values: list[Any],
+        account_id: uuid.UUID,
+        profile_id: uuid.UUID | None,
+    ) -> list[Any]:
+        async with self.db.raw_connection() as conn:
+            if values[0] is None:
+                row = await conn.fetchrow(queries.ACCOUNT_NOT_BEFORE, account_id)
+                values[0] = _account_value(row)
+            if profile_id is not None and values[1] is None:
+                owner = await conn.fetchval(queries.PROFILE_OWNER, profile_id)
+                values[1] = LIVE if owner == account_id else GONE
+        for key, value in zip(keys, values, strict=True):
+            await self.cache.set(key, value, expire=CACHE_TTL_SECONDS, exist=False)
+        return values
+
+    async def publish(self, session: AsyncSession) -> None:
+        """After a commit: the cache learns what the transaction revoked."""
+        pending: dict[str, str] = session.info.pop(_PENDING, {})
+        for key, value in pending.items():
+            await self.cache.set(key, value, expire=CACHE_TTL_SECONDS)
+
+
+async def end_tokens(
+    session: AsyncSession, account_id: uuid.UUID, stamp_us: int, *, explorers_only: bool = False
+) -> None:
+    """Every token of the account issued at or before `stamp_us` stops working once the
+    transaction commits (explorer tokens only, if asked)."""
+    column = (
+        _accounts.c.explorer_tokens_not_before if explorers_only else _accounts.c.tokens_not_before
+    )
+    moment = to_datetime(stamp_us)
+    row = (
+        await session.execute(
+            sa.update(_accounts)
+            .where(_accounts.c.id == account_id)
+            # Never backwards: a slower instance's clock cannot revive tokens.
+            .values({column: sa.func.greatest(sa.func.coalesce(column, moment), moment)})
+            .returning(_accounts.c.tokens_not_before, _accounts.c.explorer_tokens_not_before)
+        )
+    ).one_or_none()
+    if row is not None:
+        _later(session, _account_key(account_id), _account_value(row))
+
+
+def account_deleted(session: AsyncSession, account_id: uuid.UUID) -> None:
+    _later(session, _account_key(account_id), GONE)
+
+
+def profile_deleted(session: AsyncSession, profile_id: uuid.UUID) -> None:
+    _later(session, _profile_key(profile_id), GONE)
