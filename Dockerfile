@@ -9,7 +9,8 @@ ENV PATH=/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     ENV=prod \
-    PORT=8080
+    PORT=8080 \
+    TRUSTED_PROXY_HOPS=1
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin app
 COPY --from=build /venv /venv
 WORKDIR /srv
@@ -19,4 +20,6 @@ COPY --chown=app:app alembic ./alembic
 USER app
 EXPOSE 8080
 # Cloud Run sends SIGTERM and kills 10 s later: finish in-flight requests within 8 s.
-CMD ["sh", "-c", "exec uvicorn main:app --host 0.0.0.0 --port ${PORT} --proxy-headers --forwarded-allow-ips='*' --timeout-graceful-shutdown 8 --no-access-log"]
+# X-Forwarded-For is read by the app, which believes only TRUSTED_PROXY_HOPS (Cloud Run's front
+# end) or TRUSTED_PROXY_NETWORKS; uvicorn's own handling would believe whatever a client sends.
+CMD ["sh", "-c", "exec uvicorn main:app --host 0.0.0.0 --port ${PORT} --no-proxy-headers --timeout-graceful-shutdown 8 --no-access-log"]

@@ -46,8 +46,9 @@ def main() -> None:
             create_app(settings=settings),
             host=settings.host,
             port=settings.port,
-            proxy_headers=True,
-            forwarded_allow_ips="*",
+            # The app resolves client addresses from the trusted proxies (TRUSTED_PROXY_HOPS);
+            # uvicorn's handling would believe any client. Same options as the Dockerfile's CMD.
+            proxy_headers=False,
             timeout_graceful_shutdown=8,
             log_config=None,
         )

@@ -1,4 +1,5 @@
-"""Shared cache (tags, stampede protection) and rate limits, on memory and on Redis."""
+"""Shared cache (tags, stampede protection) and rate limits, on memory and on Redis, and
+what both do while Redis is unreachable."""
 
 from __future__ import annotations
 
@@ -7,11 +8,24 @@ from collections.abc import AsyncIterator
 
 import pytest
 from cashews import Cache
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.core.cache import create_cache, get_or_compute, invalidate_tags
+from app.core.cache import (
+    RETRY_SECONDS,
+    cache_available,
+    create_cache,
+    get_or_compute,
+    invalidate_tags,
+)
 from app.core.config import Settings
 from app.core.errors import TooManyRequests
 from app.core.ratelimit import Limit, RateLimiter
+from tests.support.apps import app_client
+from tests.support.clock import fresh_window
+from tests.support.google_keys import CertsServer
+from tests.support.net import free_port
+from tests.support.proxy import Proxy
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -105,3 +119,78 @@ async def test_rate_limit_is_shared_across_instances(caches: list[Cache]) -> Non
     assert refused.value.headers["Retry-After"] == str(refused.value.retry_after)
     # Another key has its own budget.
     await limiters[0].hit("login", "198.51.100.1", limit)
+
+
+@pytest.fixture
+def dead_redis_settings(settings: Settings) -> Settings:
+    """A Redis URL nothing listens on: Redis is down."""
+    return settings.model_copy(update={"redis_url": f"redis://127.0.0.1:{free_port()}/0"})
+
+
+async def test_an_unreachable_redis_is_a_miss_and_limits_count_in_memory(
+    dead_redis_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    cache = create_cache(dead_redis_settings)
+    computed = 0
+
+    async def compute() -> int:
+        nonlocal computed
+        computed += 1
+        return computed
+
+    assert await get_or_compute(cache, "videos:1", compute, ttl=60, tags=["catalog"]) == 1
+    assert await get_or_compute(cache, "videos:1", compute, ttl=60, tags=["catalog"]) == 2
+    await invalidate_tags(cache, "catalog")
+
+    limiter = RateLimiter(cache)
+    limit = Limit(times=3, seconds=60)
+    for _ in range(3):
+        await limiter.hit("login", "203.0.113.9", limit)
+    with pytest.raises(TooManyRequests):
+        await limiter.hit("login", "203.0.113.9", limit)
+    with pytest.raises(TooManyRequests):
+        await limiter.ensure_allowed("login", "203.0.113.9", limit)
+    # Dozens of failed commands, one warning.
+    warnings = [r for r in caplog.records if r.name == "app.core.cache"]
+    assert [r.levelname for r in warnings] == ["WARNING"]
+    assert "redis unreachable" in warnings[0].getMessage()
+
+
+async def test_the_api_answers_while_redis_is_unreachable(
+    dead_redis_settings: Settings, engine: AsyncEngine, google_certs: CertsServer
+) -> None:
+    await fresh_window(5)
+    async with app_client(
+        dead_redis_settings, engine, google_certs.url, rate_limit_per_minute=5
+    ) as (_, client):
+        statuses = [(await client.get("/api/v1/videos")).status_code for _ in range(6)]
+        login = await client.post(
+            "/api/v1/auth/login", json={"email": "nobody@example.com", "password": "x" * 16}
+        )
+    # Served (uncached) until the per-instance budget of 5 is spent: limits still hold.
+    assert statuses == [200] * 5 + [429]
+    assert login.status_code == 429
+
+
+async def test_limits_and_cache_move_back_to_redis_when_it_returns(
+    settings: Settings, redis_url: str
+) -> None:
+    url = make_url(redis_url.replace("redis://", "postgresql://", 1))
+    proxy = Proxy(lambda: asyncio.open_connection(url.host or "127.0.0.1", url.port or 6379))
+    await proxy.start()
+    cache = create_cache(
+        settings.model_copy(update={"redis_url": f"redis://127.0.0.1:{proxy.port}/{url.database}"})
+    )
+    try:
+        await cache.clear()
+        await proxy.stop()
+        assert await cache.get("k") is None
+        assert not cache_available(cache)
+        await proxy.start()
+        await asyncio.sleep(RETRY_SECONDS + 0.1)
+        await cache.set("k", "v", expire=30)
+        assert cache_available(cache)
+        other = create_cache(settings.model_copy(update={"redis_url": redis_url}))
+        assert await other.get("k") == "v"
+    finally:
+        await proxy.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -42,6 +43,34 @@ def test_service_shuts_down_within_cloud_runs_grace_period() -> None:
     assert match
     assert int(match.group(1)) < 10
     assert "main:app" in text
+
+
+def _main_py_uvicorn_options() -> dict[str, object]:
+    tree = ast.parse((ROOT / "main.py").read_text())
+    [call] = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and ast.unparse(node.func) == "uvicorn.run"
+    ]
+    return {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords if kw.arg in _SHARED}
+
+
+_SHARED = {"proxy_headers", "forwarded_allow_ips", "timeout_graceful_shutdown"}
+
+
+def test_dockerfile_and_main_py_serve_alike_and_believe_no_client_forwarded_header() -> None:
+    """uvicorn's proxy headers would take a client's X-Forwarded-For as its address; the app
+    resolves it from TRUSTED_PROXY_HOPS instead, which the image sets for Cloud Run."""
+    text = (ROOT / "Dockerfile").read_text()
+    assert "--no-proxy-headers" in text
+    assert "--forwarded-allow-ips" not in text
+    assert re.search(r"^\s*TRUSTED_PROXY_HOPS=1\b", text, re.MULTILINE)
+    graceful = re.search(r"--timeout-graceful-shutdown (\d+)", text)
+    assert graceful
+    assert _main_py_uvicorn_options() == {
+        "proxy_headers": False,
+        "timeout_graceful_shutdown": int(graceful.group(1)),
+    }
 
 
 def test_migrations_image_runs_alembic_upgrade() -> None:

@@ -1,8 +1,11 @@
-"""Liveness has no dependencies; readiness follows the database (and Redis) down and up."""
+"""Liveness has no dependencies; readiness follows the database (and Redis) down and up; while
+the database is unreachable or its pool is full, requests are a prompt 503 with Retry-After
+and they recover by themselves."""
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 
 import httpx
@@ -10,9 +13,12 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from app.api import create_app
+from app.bootstrap import build_runtime
 from app.core.config import Settings
 from app.runtime import Runtime
 from tests.support.proxy import Proxy
+
+LOGIN = {"email": "nobody@example.com", "password": "not-the-password-of-anyone"}
 
 
 def _connector(host: str, port: int):
@@ -54,10 +60,13 @@ async def test_ready_is_503_while_the_database_is_down_and_recovers(
     settings: Settings, db_proxy: tuple[Proxy, str]
 ) -> None:
     proxy, url = db_proxy
-    runtime = Runtime.create(settings.model_copy(update={"redis_url": None}), url)
+    runtime = build_runtime(
+        settings.model_copy(update={"redis_url": None, "catalog_cache": False}), url
+    )
     try:
         async with await _client_for(runtime) as client:
             assert (await client.get("/health/ready")).status_code == 200
+            assert (await client.get("/api/v1/videos")).status_code == 200
 
             await proxy.stop()
             down = await client.get("/health/ready")
@@ -66,14 +75,57 @@ async def test_ready_is_503_while_the_database_is_down_and_recovers(
             assert down.json()["code"] == "dependency_unavailable"
             assert "database" in down.json()["detail"]
             assert (await client.get("/health/live")).status_code == 200
+            # The hot read pool and the ORM's pool both answer 503, not 500.
+            for response in (
+                await client.get("/api/v1/videos"),
+                await client.post("/api/v1/auth/login", json=LOGIN),
+            ):
+                assert response.status_code == 503, response.text
+                assert response.headers["content-type"] == "application/problem+json"
+                assert response.json()["code"] == "database_unavailable"
+                assert int(response.headers["retry-after"]) > 0
 
             await proxy.start()
             assert (await client.get("/health/ready")).status_code == 200
+            assert (await client.get("/api/v1/videos")).status_code == 200
+            assert (await client.post("/api/v1/auth/login", json=LOGIN)).status_code == 401
     finally:
         await runtime.close()
 
 
-async def test_ready_is_503_while_redis_is_down_and_recovers(
+async def test_a_full_pool_is_a_503_within_the_pool_timeout(settings: Settings) -> None:
+    timeout = 0.5
+    runtime = build_runtime(
+        settings.model_copy(
+            update={
+                "redis_url": None,
+                "catalog_cache": False,
+                "db_pool_size": 1,
+                "db_max_overflow": 0,
+                "db_pool_timeout": timeout,
+            }
+        )
+    )
+    try:
+        async with await _client_for(runtime) as client:
+            async with runtime.db.engine.connect(), runtime.db.raw_connection():
+                # Both pools are taken: the ORM's and the hot read path's. A request waits
+                # for a free connection no longer than the pool timeout (the hot pool's
+                # acquire had no bound: it waited forever).
+                started = time.monotonic()
+                login = await asyncio.wait_for(client.post("/api/v1/auth/login", json=LOGIN), 5)
+                videos = await asyncio.wait_for(client.get("/api/v1/videos"), 5)
+                elapsed = time.monotonic() - started
+            assert [login.status_code, videos.status_code] == [503, 503]
+            assert login.headers["retry-after"] == videos.headers["retry-after"] == "5"
+            assert elapsed < 2 * timeout + 1.5  # a loaded machine's slack, not a hang
+            # Free again: served.
+            assert (await client.get("/api/v1/videos")).status_code == 200
+    finally:
+        await runtime.close()
+
+
+async def test_ready_reports_redis_down_as_degraded_and_recovers(
     settings: Settings, redis_url: str
 ) -> None:
     url = make_url(redis_url.replace("redis://", "postgresql://", 1))
@@ -81,22 +133,26 @@ async def test_ready_is_503_while_redis_is_down_and_recovers(
     await proxy.start()
     proxied = f"redis://127.0.0.1:{proxy.port}/{url.database or 0}"
     assert settings.database_url
-    runtime = Runtime.create(
+    runtime = build_runtime(
         settings.model_copy(update={"redis_url": proxied}), settings.database_url
     )
     try:
         async with await _client_for(runtime) as client:
             ready = await client.get("/health/ready")
             assert ready.status_code == 200
-            assert ready.json()["checks"] == {"database": "ok", "redis": "ok"}
+            assert ready.json() == {"status": "ok", "checks": {"database": "ok", "redis": "ok"}}
 
+            # Still serving without Redis: in rotation, and saying what is missing.
             await proxy.stop()
             down = await client.get("/health/ready")
-            assert down.status_code == 503
-            assert "redis" in down.json()["detail"]
+            assert down.status_code == 200
+            assert down.json() == {
+                "status": "degraded",
+                "checks": {"database": "ok", "redis": "unavailable"},
+            }
 
             await proxy.start()
-            assert (await client.get("/health/ready")).status_code == 200
+            assert (await client.get("/health/ready")).json()["status"] == "ok"
     finally:
         await proxy.stop()
         await runtime.close()

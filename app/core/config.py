@@ -11,13 +11,24 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import (
+    Field,
+    IPvAnyNetwork,
+    SecretStr,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
+
+from app.core.passwords import NewPassword
+from app.core.security import EmailAddress
 
 PLACEHOLDER_SECRET = "dev-only-insecure-secret-change-me"  # noqa: S105  (refused in prod)
 
@@ -62,6 +73,7 @@ class Settings(BaseSettings):
     host: str = "0.0.0.0"
     port: int = 8080
     log_level: str = "INFO"
+    # In dev, follows PORT unless set (signed URLs and task callbacks point here).
     base_url: str = "http://localhost:8080"
     data_dir: Path = Path(".data")
 
@@ -81,6 +93,8 @@ class Settings(BaseSettings):
     # Explorer (kid-mode) tokens: one profile each, issued from a parent session
     explorer_token_hours: int = Field(default=12, ge=1, le=24 * 7)
     max_profiles_per_account: int = Field(default=6, ge=1, le=20)
+    # Progress: minutes of learning that make a day count towards a streak
+    streak_minutes: int = Field(default=5, ge=1, le=240)
 
     # Google sign-in: the OAuth client ids whose ID tokens are accepted
     google_client_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
@@ -103,6 +117,10 @@ class Settings(BaseSettings):
     cache_ttl_seconds: int = Field(default=60, ge=1)
     catalog_cache: bool = True
     rate_limit_per_minute: int = Field(default=1200, ge=1)
+    # The proxies in front whose X-Forwarded-For entries are believed: the last N hops (Cloud
+    # Run's front end is 1) and any address in these networks. Neither: the peer is the client.
+    trusted_proxy_hops: int = Field(default=0, ge=0, le=10)
+    trusted_proxy_networks: Annotated[list[IPvAnyNetwork], NoDecode] = Field(default_factory=list)
 
     # Media storage: local disk (served by the app), Google Cloud Storage or S3
     storage_backend: StorageBackend = StorageBackend.local
@@ -114,6 +132,16 @@ class Settings(BaseSettings):
     media_cdn_base_url: str | None = None
     upload_url_minutes: int = Field(default=15, ge=1, le=15)
     download_url_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    # Images with more pixels are refused before decoding (a small file can unpack to GBs)
+    media_max_image_pixels: int = Field(default=40_000_000, ge=1)
+
+    # Retention (README, "Retention"): how long records are kept once they are of no use.
+    # `python -m app.jobs prune` deletes them; the server also runs it every interval (0: never).
+    retention_dead_letter_days: int = Field(default=30, ge=1)
+    retention_email_code_days: int = Field(default=1, ge=1)
+    retention_refresh_token_days: int = Field(default=7, ge=0)
+    retention_unverified_account_days: int = Field(default=7, ge=1)
+    retention_prune_interval_seconds: float = Field(default=3600.0, ge=0)
 
     # Background work
     tasks_backend: TasksBackend = TasksBackend.local
@@ -135,8 +163,8 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     ses_region: str | None = None
 
-    # Seeding
-    first_admin_email: str | None = None
+    # Seeding: the address follows the sign-in rule, so the admin created can sign in
+    first_admin_email: EmailAddress | None = None
     first_admin_password: SecretStr | None = None
     seed_demo_content: bool = True
 
@@ -144,7 +172,7 @@ class Settings(BaseSettings):
     gcp_secret_manager_project: str | None = None
     gcp_project: str | None = None
 
-    @field_validator("cors_origins", "google_client_ids", mode="before")
+    @field_validator("cors_origins", "google_client_ids", "trusted_proxy_networks", mode="before")
     @classmethod
     def _split_list(cls, value: Any) -> Any:
         if isinstance(value, str):
@@ -164,6 +192,24 @@ class Settings(BaseSettings):
                 keys[kid.strip()] = secret.strip()
             return keys
         return value
+
+    @model_validator(mode="after")
+    def _base_url_follows_port(self) -> Settings:
+        if self.env is Environment.dev and "base_url" not in self.model_fields_set:
+            self.base_url = f"http://localhost:{self.port}"
+        return self
+
+    @model_validator(mode="after")
+    def _first_admin_password_is_a_password(self) -> Settings:
+        # The same rule as a password chosen at sign-up, in every environment.
+        if self.first_admin_password is None:
+            return self
+        try:
+            TypeAdapter(NewPassword).validate_python(self.first_admin_password.get_secret_value())
+        except ValidationError as exc:
+            reason = exc.errors()[0]["msg"].removeprefix("Value error, ")
+            raise ConfigurationError(f"FIRST_ADMIN_PASSWORD is not accepted: {reason}") from None
+        return self
 
     @model_validator(mode="after")
     def _check_key_ring(self) -> Settings:
@@ -210,11 +256,6 @@ class Settings(BaseSettings):
             problems.append("SMTP_HOST is required when EMAIL_BACKEND=smtp")
         if self.email_backend is EmailBackend.ses and not self.ses_region:
             problems.append("SES_REGION is required when EMAIL_BACKEND=ses")
-        if (
-            self.first_admin_password is not None
-            and len(self.first_admin_password.get_secret_value()) < 12
-        ):
-            problems.append("FIRST_ADMIN_PASSWORD must be at least 12 characters")
         if problems:
             raise ConfigurationError("refusing to start in production: " + "; ".join(problems))
         return self

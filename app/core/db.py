@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 import asyncpg
 from fastapi import Depends, Request
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -19,12 +22,53 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from app.core.config import Settings
-from app.core.errors import Conflict
+from app.core.errors import DATABASE_OUTAGE_ERRORS, Conflict, DatabaseUnavailable
 from app.core.schema import metadata
 
 __all__ = ["Database", "DatabaseDep", "SessionDep", "create_engine", "metadata"]
 
 AfterCommitHook = Callable[[AsyncSession], Awaitable[None]]
+
+
+# asyncpg errors that mean a connection could not be made: refused, timed out, no socket
+# (the embedded server's Unix socket is gone while it is down), or the server says no.
+_CONNECT_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    asyncio.TimeoutError,
+    *DATABASE_OUTAGE_ERRORS,
+)
+
+
+logger = logging.getLogger(__name__)
+
+_WARN_EVERY_SECONDS = 10.0
+_warned_at = -_WARN_EVERY_SECONDS
+
+
+def _unavailable(exc: BaseException) -> DatabaseUnavailable:
+    """The 503 for a failed connect; logged at most every few seconds while it lasts."""
+    global _warned_at
+    now = time.monotonic()
+    if now - _warned_at >= _WARN_EVERY_SECONDS:
+        _warned_at = now
+        logger.warning("database unreachable: answering 503", extra={"error": repr(exc)})
+    return DatabaseUnavailable()
+
+
+def _connector(
+    url: str, timeout: float, server_settings: dict[str, str]
+) -> Callable[[], Awaitable[asyncpg.Connection[Any]]]:
+    """asyncpg's connect with a bounded timeout (its default is a minute), whose failure is a
+    503 for the request that needed it rather than a 500."""
+    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+    async def connect() -> asyncpg.Connection[Any]:
+        try:
+            return await asyncpg.connect(dsn, timeout=timeout, server_settings=server_settings)
+        except _CONNECT_ERRORS as exc:
+            raise _unavailable(exc) from exc
+
+    return connect
 
 
 def create_engine(settings: Settings, url: str) -> AsyncEngine:
@@ -38,7 +82,10 @@ def create_engine(settings: Settings, url: str) -> AsyncEngine:
         pool_timeout=settings.db_pool_timeout,
         pool_recycle=settings.db_pool_recycle,
         pool_pre_ping=True,
-        connect_args={"server_settings": {"application_name": "wonderspaced"}},
+        # A connection is never waited for longer than a free slot is.
+        async_creator=_connector(
+            url, settings.db_pool_timeout, {"application_name": "wonderspaced"}
+        ),
     )
 
 
@@ -104,9 +151,23 @@ class Database:
             return
         # A plain asyncpg pool beside the engine's: no pre-ping round trip and no SQLAlchemy
         # wrapper per checkout, which measured as a third of a list request's time.
-        pool = self._hot_pool or await self._open_hot_pool()
-        async with pool.acquire() as conn:
+        try:
+            pool = self._hot_pool or await self._open_hot_pool()
+            # Bounded like the engine's pool: a full pool is a 503, not a request that hangs.
+            conn = await pool.acquire(timeout=self._timeout)
+        except _CONNECT_ERRORS as exc:
+            raise _unavailable(exc) from exc
+        try:
             yield conn
+        except DATABASE_OUTAGE_ERRORS as exc:  # the server went away mid-query
+            raise _unavailable(exc) from exc
+        finally:
+            await pool.release(conn)
+
+    @property
+    def _timeout(self) -> float:
+        timeout: float = getattr(self.engine.pool, "timeout", lambda: 30.0)()
+        return timeout
 
     async def _open_hot_pool(self) -> asyncpg.Pool[Any]:
         async with self._hot_pool_lock:
@@ -114,12 +175,15 @@ class Database:
                 url = self.engine.url.set(drivername="postgresql")
                 self._hot_pool = await asyncpg.create_pool(
                     url.render_as_string(hide_password=False),
-                    min_size=1,
+                    # No floor to keep: asyncpg would retry it in the background, with a
+                    # traceback each time, all through a database outage.
+                    min_size=0,
                     max_size=self.engine.pool.size(),  # type: ignore[attr-defined]
                     # Read-only sessions can leave nothing behind (no writes, no advisory
                     # locks, no LISTEN), so a released connection needs no reset query:
                     # asyncpg's default sends one more round trip per checkout.
                     reset=_nothing_to_reset,
+                    timeout=self._timeout,
                     server_settings={
                         "application_name": "wonderspaced-hot",
                         "default_transaction_read_only": "on",

@@ -1,19 +1,24 @@
-"""Pure ASGI middleware for the HTTP edge: request ids and access logs, a body size limit,
-and security headers. Pure ASGI rather than BaseHTTPMiddleware, which costs a task per request
-on the hot paths."""
+"""Pure ASGI middleware for the HTTP edge: client addresses, request ids and access logs, a
+body size limit, and security headers. Pure ASGI rather than BaseHTTPMiddleware, which costs a
+task per request on the hot paths."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import ipaddress
 import logging
 import re
 import time
 import uuid
+from collections.abc import Sequence
+from typing import Any
 
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core.errors import problem_response
+from app.core.errors import DatabaseUnavailable, database_outage, error_response, problem_response
 from app.core.logging import request_id_var, trace_var
 
 logger = logging.getLogger("app.access")
@@ -38,16 +43,111 @@ def _trace_id(scope: Scope) -> str | None:
     return None
 
 
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+class TrustedProxies:
+    """Which address a request came from, believing only the proxies in front of us.
+
+    Each proxy appends the address it saw to X-Forwarded-For, so the list reads client first,
+    nearest proxy last, and everything left of what our own proxies wrote is whatever the
+    client chose to send. The connection's peer and the entries to its right-most `hops - 1`
+    are our proxies (Cloud Run's front end is one hop), as is any address in `networks`; the
+    client is the right-most entry that is not one of them. With neither, the peer is the
+    client and the header is ignored.
+    """
+
+    def __init__(self, hops: int = 0, networks: Sequence[IPNetwork] = ()) -> None:
+        self.hops = hops
+        self.networks = tuple(networks)
+
+    def _in_networks(self, address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address.strip("[]"))
+        except ValueError:
+            return False
+        return any(ip in network for network in self.networks)
+
+    def _trusted(self, position: int, address: str) -> bool:
+        """`position` counts hops from us: 0 is the connection's peer."""
+        return position < self.hops or self._in_networks(address)
+
+    def client(self, peer: str | None, forwarded_for: list[str]) -> str | None:
+        if peer is None or not self._trusted(0, peer):
+            return peer
+        chain = [*forwarded_for, peer]
+        for position, address in enumerate(reversed(chain)):
+            if not self._trusted(position, address):
+                return address
+        return chain[0]  # every hop is ours: the left-most is as far as anyone saw
+
+    def rewrite(self, scope: Scope) -> None:
+        """Puts the client's address (and the scheme our proxy was spoken to in) into the
+        scope, for the limiter, the logs and everything else that reads `request.client`."""
+        if not self.hops and not self.networks:
+            return
+        client = scope.get("client")
+        peer = client[0] if client else None
+        if peer is None or not self._trusted(0, peer):
+            return
+        forwarded: list[str] = []
+        proto: str | None = None
+        for key, value in scope.get("headers", ()):
+            if key == b"x-forwarded-for":
+                forwarded.extend(e.strip() for e in value.decode("latin-1").split(",") if e.strip())
+            elif key == b"x-forwarded-proto":
+                proto = value.decode("latin-1").split(",")[-1].strip().lower()
+        address = self.client(peer, forwarded)
+        if address != peer:
+            scope["client"] = (address, 0)
+        if proto in {"http", "https"}:
+            scope["scheme"] = proto
+
+
+class _EveryFewSeconds:
+    """At most one log line per `seconds` for each kind of outage: a database that is down
+    fails every request, and one line per request would bury everything else."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._last: dict[str, float] = {}
+
+    def __call__(self, kind: str) -> bool:
+        now = time.monotonic()
+        if now - self._last.get(kind, -self.seconds) < self.seconds:
+            return False
+        self._last[kind] = now
+        return True
+
+
 class RequestContextMiddleware:
-    """Accepts or generates `X-Request-ID`, echoes it, and logs one line per request."""
+    """Resolves the client's address, accepts or generates `X-Request-ID`, echoes it, and
+    logs one line per request. An exception that escapes is a 500 problem, or a 503 with
+    Retry-After when it says the database is unreachable."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self._proxies: tuple[Any, TrustedProxies] | None = None
+        self._outage_log = _EveryFewSeconds(10.0)
+
+    def _trusted_proxies(self, scope: Scope) -> TrustedProxies:
+        # Read from the running app's settings, built once per settings object.
+        state = getattr(scope.get("app"), "state", None)
+        runtime = getattr(state, "runtime", None)
+        settings = getattr(runtime, "settings", None)
+        if self._proxies is None or self._proxies[0] is not settings:
+            proxies = TrustedProxies(
+                getattr(settings, "trusted_proxy_hops", 0),
+                getattr(settings, "trusted_proxy_networks", ()),
+            )
+            self._proxies = (settings, proxies)
+        return self._proxies[1]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        self._trusted_proxies(scope).rewrite(scope)
         incoming = _header(scope, b"x-request-id")
         request_id = incoming if incoming and _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         rid_token = request_id_var.set(request_id)
@@ -66,7 +166,17 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive, send_with_id)
-        except Exception:
+        except Exception as exc:
+            if database_outage(exc):
+                if self._outage_log("database"):
+                    logger.warning(
+                        "database unavailable: answering 503 (logged every 10 s at most)",
+                        extra={"error": repr(exc)},
+                    )
+                if response_started:
+                    raise
+                await error_response(DatabaseUnavailable())(scope, receive, send_with_id)
+                return
             # Logged here, while the request id is still known; the client learns nothing
             # internal, only the id to quote.
             logger.exception("unhandled error on %s %s", scope["method"], scope["path"])
@@ -150,6 +260,35 @@ class BodyLimitMiddleware:
 
 
 _DOCS_PATHS = ("/docs", "/redoc", "/openapi.json")
+_DOCS_PAGES = ("/docs", "/redoc")  # HTML; /openapi.json is data and keeps the API's policy
+
+# Swagger UI and ReDoc as FastAPI serves them: their code and styles from the jsDelivr CDN (the
+# one script origin allowed), ReDoc's fonts from Google Fonts, and a small inline script each,
+# allowed by its hash (computed per response, so it follows FastAPI's and our settings).
+# Styles may be inline: both UIs set styles from their code. Requests go to this API only.
+DOCS_CDN = "https://cdn.jsdelivr.net"
+_DOCS_POLICY = (
+    "default-src 'none'; "
+    f"script-src {DOCS_CDN} {{hashes}}; "
+    f"style-src {DOCS_CDN} https://fonts.googleapis.com 'unsafe-inline'; "
+    "font-src https://fonts.gstatic.com; "
+    "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; "
+    "connect-src 'self'; "
+    "worker-src blob:; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+_INLINE_SCRIPT = re.compile(
+    rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE
+)
+
+
+def docs_policy(html: bytes) -> str:
+    """The Content-Security-Policy of a docs page: its own inline scripts and nothing else."""
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(body).digest()).decode() + "'"
+        for body in _INLINE_SCRIPT.findall(html)
+    )
+    return _DOCS_POLICY.format(hashes=hashes).replace(" ;", ";")
 
 
 class SecurityHeadersMiddleware:
@@ -162,8 +301,25 @@ class SecurityHeadersMiddleware:
             await self.app(scope, receive, send)
             return
         is_docs = scope["path"].startswith(_DOCS_PATHS)
+        is_docs_page = scope["path"].startswith(_DOCS_PAGES)
+        held: list[Message] = []
 
         async def send_with_headers(message: Message) -> None:
+            if is_docs_page and (held or message["type"] == "http.response.start"):
+                # Held until the page is whole: its policy names its inline scripts' hashes.
+                held.append(message)
+                if message["type"] == "http.response.start" or message.get("more_body"):
+                    return
+                start, *bodies = held
+                MutableHeaders(scope=start)["Content-Security-Policy"] = docs_policy(
+                    b"".join(part.get("body", b"") for part in bodies)
+                )
+                for part in held:
+                    await _send_secured(part)
+                return
+            await _send_secured(message)
+
+        async def _send_secured(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 headers.setdefault("X-Content-Type-Options", "nosniff")

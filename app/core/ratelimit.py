@@ -1,7 +1,8 @@
 """Fixed-window rate limits on the shared cache: one counter per key and window.
 
 Counters live in the cache backend (Redis when configured), so every instance of the service
-counts against the same limit.
+counts against the same limit. While Redis is unreachable they live in this process's memory:
+each instance then enforces the limit on its own, which is looser but never unlimited.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from cashews import Cache
 from fastapi import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.core.cache import cache_available
 from app.core.errors import TooManyRequests, error_response
 
 
@@ -28,6 +30,17 @@ class Limit:
 class RateLimiter:
     def __init__(self, cache: Cache) -> None:
         self.cache = cache
+        self.local = Cache(name="ratelimit-local")
+        self.local.setup("mem://?size=100000")
+
+    def _store(self) -> Cache:
+        return self.cache if cache_available(self.cache) else self.local
+
+    async def _incr(self, counter: str, limit: Limit) -> int:
+        count = await self._store().incr(counter, expire=limit.seconds + 1)
+        if count is None:  # Redis failed on this very call
+            count = await self.local.incr(counter, expire=limit.seconds + 1)
+        return int(count)
 
     @staticmethod
     def _counter(scope: str, key: str, limit: Limit) -> str:
@@ -39,24 +52,27 @@ class RateLimiter:
 
     async def hit(self, scope: str, key: str, limit: Limit) -> None:
         """Counts one hit; raises 429 with Retry-After once the window is used up."""
-        count = await self.cache.incr(self._counter(scope, key, limit), expire=limit.seconds + 1)
+        count = await self._incr(self._counter(scope, key, limit), limit)
         if count > limit.times:
             raise self._refuse(limit)
 
     async def ensure_allowed(self, scope: str, key: str, limit: Limit) -> None:
         """Raises 429 if the window is used up, without counting (see `record_failure`)."""
-        count = await self.cache.get(self._counter(scope, key, limit))
+        counter = self._counter(scope, key, limit)
+        count = await self._store().get(counter)
+        if count is None and not cache_available(self.cache):
+            count = await self.local.get(counter)
         if count is not None and int(count) >= limit.times:
             raise self._refuse(limit)
 
     async def record_failure(self, scope: str, key: str, limit: Limit) -> None:
         """Counts a failed attempt, for limits that only failures should use up."""
-        await self.cache.incr(self._counter(scope, key, limit), expire=limit.seconds + 1)
+        await self._incr(self._counter(scope, key, limit), limit)
 
 
 def client_ip(request: Request) -> str:
-    # Cloud Run's front end appends the caller's address as the last X-Forwarded-For entry
-    # it adds; uvicorn's proxy-headers handling has already put it in request.client.
+    # RequestContextMiddleware has put the address our trusted proxies saw in request.client
+    # (TrustedProxies in app/core/middleware.py); a client's own X-Forwarded-For is ignored.
     return request.client.host if request.client else "unknown"
 
 

@@ -1,4 +1,10 @@
-"""Liveness and readiness for Cloud Run and load balancers."""
+"""Liveness and readiness for Cloud Run and load balancers.
+
+Readiness says what each part is doing. Without the database nothing useful can be served: 503.
+Without Redis the API still serves (no shared cache, limits per instance), so the instance
+stays in rotation and says it is degraded: taking every instance out because Redis is down
+would turn a slower service into no service.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from app.core.errors import ServiceUnavailable, problem_responses
+from app.core.errors import RETRY_AFTER_SECONDS, ServiceUnavailable, problem_responses
 from app.deps import RuntimeDep
 
 logger = logging.getLogger(__name__)
@@ -21,8 +27,8 @@ CHECK_TIMEOUT_SECONDS = 2.0
 
 
 class Health(BaseModel):
-    status: Literal["ok"] = "ok"
-    checks: dict[str, Literal["ok"]] = {}
+    status: Literal["ok", "degraded"] = "ok"
+    checks: dict[str, Literal["ok", "unavailable"]] = {}
 
 
 @router.get("/live", response_model=Health, summary="The process is up")
@@ -33,7 +39,7 @@ async def live() -> Health:
 @router.get(
     "/ready",
     response_model=Health,
-    summary="The database (and Redis, when configured) answer",
+    summary="The database answers (503 if not); Redis, when configured, is reported",
     responses=problem_responses(503),
 )
 async def ready(runtime: RuntimeDep) -> Health:
@@ -47,15 +53,22 @@ async def ready(runtime: RuntimeDep) -> Health:
     checks = {"database": database}
     if runtime.settings.redis_url:
         checks["redis"] = redis
+    results = await asyncio.gather(
+        *(asyncio.wait_for(check(), CHECK_TIMEOUT_SECONDS) for check in checks.values()),
+        return_exceptions=True,
+    )
     down = []
-    for name, check in checks.items():
-        try:
-            await asyncio.wait_for(check(), CHECK_TIMEOUT_SECONDS)
-        except Exception as exc:
-            logger.warning("readiness check failed", extra={"check": name, "error": repr(exc)})
+    for name, result in zip(checks, results, strict=True):
+        if isinstance(result, BaseException):
+            logger.warning("readiness check failed", extra={"check": name, "error": repr(result)})
             down.append(name)
-    if down:
+    if "database" in down:
         raise ServiceUnavailable(
-            f"Not ready: {', '.join(down)} unavailable.", code="dependency_unavailable"
+            f"Not ready: {', '.join(down)} unavailable.",
+            code="dependency_unavailable",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
-    return Health(checks=dict.fromkeys(checks, "ok"))
+    return Health(
+        status="degraded" if down else "ok",
+        checks={name: "unavailable" if name in down else "ok" for name in checks},
+    )

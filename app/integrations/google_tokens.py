@@ -8,6 +8,7 @@ costs no network call.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import time
 from collections.abc import Mapping, Sequence
@@ -17,14 +18,24 @@ import httpx
 from google.auth import exceptions as google_auth_exceptions
 from google.auth import jwt as google_jwt
 
+from app.core.errors import DependencyUnavailable
+
 GOOGLE_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs"
 GOOGLE_ISSUERS = ("https://accounts.google.com", "accounts.google.com")
 
 _MAX_AGE = re.compile(r"max-age=(\d+)")
+_RETRY_SECONDS = 60
+
+logger = logging.getLogger(__name__)
 
 
 class InvalidGoogleToken(Exception):
     pass
+
+
+class GoogleUnavailable(DependencyUnavailable):
+    def __init__(self) -> None:
+        super().__init__("Google's sign-in service", "google_unavailable")
 
 
 class GoogleTokenVerifier:
@@ -55,7 +66,13 @@ class GoogleTokenVerifier:
                 response.raise_for_status()
                 certs = response.json()
             except (httpx.HTTPError, ValueError) as exc:
-                raise InvalidGoogleToken("Google's signing keys are unavailable") from exc
+                # Google being unreachable says nothing about the token: a 503, not a 401.
+                # Keys fetched before are still Google's keys; use them and try again soon.
+                if not self._certs:
+                    raise GoogleUnavailable() from exc
+                logger.warning("Google's certificates unavailable; using the ones fetched before")
+                self._expires_at = time.monotonic() + _RETRY_SECONDS
+                return self._certs
             match = _MAX_AGE.search(response.headers.get("cache-control", ""))
             self._certs = certs
             self._expires_at = time.monotonic() + (int(match.group(1)) if match else 300)

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, ParamSpec, Protocol, TypeVar
+
+from app.core.errors import DependencyUnavailable
 
 
 @dataclass(frozen=True)
@@ -46,3 +50,38 @@ class Storage(Protocol):
     async def delete(self, keys: list[str]) -> None: ...
 
     async def delete_upload(self, key: str) -> None: ...
+
+
+class StorageUnavailable(DependencyUnavailable):
+    """The storage service cannot be reached or is failing on its side (a 5xx, throttling):
+    a 503 with Retry-After for the client, never a 500."""
+
+    def __init__(self) -> None:
+        super().__init__("Media storage", "storage_unavailable")
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def unavailable_on(
+    is_outage: Callable[[BaseException], bool],
+) -> Callable[[Callable[P, Coroutine[Any, Any, R]]], Callable[P, Coroutine[Any, Any, R]]]:
+    """Turns a storage call's transport and server-side failures into StorageUnavailable;
+    the backend decides which of its SDK's errors those are."""
+
+    def decorate(
+        method: Callable[P, Coroutine[Any, Any, R]],
+    ) -> Callable[P, Coroutine[Any, Any, R]]:
+        @functools.wraps(method)
+        async def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return await method(*args, **kwargs)
+            except Exception as exc:
+                if is_outage(exc):
+                    raise StorageUnavailable() from exc
+                raise
+
+        return guarded
+
+    return decorate

@@ -14,11 +14,29 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import requests
 from google.api_core import exceptions as google_exceptions
+from google.auth import exceptions as google_auth_exceptions
 from google.cloud import storage as gcs  # type: ignore[attr-defined]
 from google.oauth2 import service_account
 
-from app.integrations.storage.base import ObjectInfo, UploadTicket
+from app.integrations.storage.base import ObjectInfo, UploadTicket, unavailable_on
+
+
+def _outage(exc: BaseException) -> bool:
+    """GCS unreachable, failing on its side (5xx), throttling, or out of retries."""
+    return isinstance(
+        exc,
+        google_exceptions.ServerError
+        | google_exceptions.TooManyRequests
+        | google_exceptions.RetryError
+        | google_auth_exceptions.TransportError
+        | requests.ConnectionError
+        | requests.Timeout,
+    )
+
+
+_guarded = unavailable_on(_outage)
 
 
 class GcsStorage:
@@ -55,17 +73,20 @@ class GcsStorage:
         )
         return UploadTicket(method="PUT", url=url, expires_at=expires_at, headers=headers)
 
+    @_guarded
     async def stat_upload(self, key: str) -> ObjectInfo | None:
         blob = await asyncio.to_thread(self.upload_bucket.get_blob, key)
         if blob is None:
             return None
         return ObjectInfo(size=int(blob.size or 0), content_type=blob.content_type)
 
+    @_guarded
     async def read_upload_head(self, key: str, length: int) -> bytes:
         blob = self.upload_bucket.blob(key)
         data: bytes = await asyncio.to_thread(blob.download_as_bytes, start=0, end=length - 1)
         return data
 
+    @_guarded
     async def promote(self, key: str) -> None:
         def copy() -> None:
             try:
@@ -78,9 +99,11 @@ class GcsStorage:
 
         await asyncio.to_thread(copy)
 
+    @_guarded
     async def download_to(self, key: str, path: Path) -> None:
         await asyncio.to_thread(self.bucket.blob(key).download_to_filename, str(path))
 
+    @_guarded
     async def put(self, key: str, data: bytes, content_type: str) -> None:
         await asyncio.to_thread(
             self.bucket.blob(key).upload_from_string, data, content_type=content_type
@@ -95,6 +118,7 @@ class GcsStorage:
         )
         return url
 
+    @_guarded
     async def delete(self, keys: list[str]) -> None:
         def remove() -> None:
             for key in keys:
@@ -103,6 +127,7 @@ class GcsStorage:
 
         await asyncio.to_thread(remove)
 
+    @_guarded
     async def delete_upload(self, key: str) -> None:
         def remove() -> None:
             with contextlib.suppress(google_exceptions.NotFound):

@@ -9,11 +9,26 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as BotoConnectionError
 
-from app.integrations.storage.base import ObjectInfo, UploadTicket
+from app.integrations.storage.base import ObjectInfo, UploadTicket, unavailable_on
 
 UPLOAD_PREFIX = "uploads/"
+_THROTTLED = {"SlowDown", "ServiceUnavailable", "InternalError", "RequestTimeout"}
+
+
+def _outage(exc: BaseException) -> bool:
+    """S3 unreachable (connect, read, closed connection) or failing on its side."""
+    if isinstance(exc, BotoConnectionError | HTTPClientError):
+        return True
+    if isinstance(exc, ClientError):
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        return int(status) >= 500 or exc.response.get("Error", {}).get("Code") in _THROTTLED
+    return False
+
+
+_guarded = unavailable_on(_outage)
 
 
 class S3Storage:
@@ -53,6 +68,7 @@ class S3Storage:
             method="POST", url=post["url"], expires_at=expires_at, fields=post["fields"]
         )
 
+    @_guarded
     async def stat_upload(self, key: str) -> ObjectInfo | None:
         try:
             head = await asyncio.to_thread(
@@ -64,6 +80,7 @@ class S3Storage:
             raise
         return ObjectInfo(size=int(head["ContentLength"]), content_type=head.get("ContentType"))
 
+    @_guarded
     async def read_upload_head(self, key: str, length: int) -> bytes:
         response = await asyncio.to_thread(
             self.client.get_object,
@@ -74,6 +91,7 @@ class S3Storage:
         data: bytes = await asyncio.to_thread(response["Body"].read)
         return data
 
+    @_guarded
     async def promote(self, key: str) -> None:
         def copy() -> None:
             try:
@@ -89,9 +107,11 @@ class S3Storage:
 
         await asyncio.to_thread(copy)
 
+    @_guarded
     async def download_to(self, key: str, path: Path) -> None:
         await asyncio.to_thread(self.client.download_file, self.bucket, key, str(path))
 
+    @_guarded
     async def put(self, key: str, data: bytes, content_type: str) -> None:
         await asyncio.to_thread(
             self.client.put_object, Bucket=self.bucket, Key=key, Body=data, ContentType=content_type
@@ -105,6 +125,7 @@ class S3Storage:
         )
         return url
 
+    @_guarded
     async def delete(self, keys: list[str]) -> None:
         for start in range(0, len(keys), 1000):
             batch = [{"Key": key} for key in keys[start : start + 1000]]
@@ -114,6 +135,7 @@ class S3Storage:
                 Delete={"Objects": batch, "Quiet": True},
             )
 
+    @_guarded
     async def delete_upload(self, key: str) -> None:
         await asyncio.to_thread(
             self.client.delete_object, Bucket=self.bucket, Key=UPLOAD_PREFIX + key
