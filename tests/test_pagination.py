@@ -32,3 +32,26 @@ def test_page_uses_the_extra_row_only_to_say_more_exist() -> None:
     assert decode_cursor(page.next_cursor, int) == (2,)
     last = build_page(rows[:2], 3, sort_key=lambda r: [r[0]], to_item=lambda r: r[1])
     assert last.next_cursor is None
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        ["0001-01-01T00:00:00+05:00", str(uuid.uuid4())],  # before the calendar in UTC
+        ["9999-12-31T23:59:59-05:00", str(uuid.uuid4())],  # after it
+        ["2026-01-01T00:00:00", str(uuid.uuid4())],  # no offset
+        ["2026-01-01T00:00:00+00:00", "a\u0000"],
+        [{"a": 1}, str(uuid.uuid4())],
+        [2**70, str(uuid.uuid4())],
+    ],
+)
+def test_a_crafted_cursor_never_reaches_a_statement(parts: list[object]) -> None:
+    with pytest.raises(BadRequest) as error:
+        decode_cursor(encode_cursor(parts), parse_datetime, uuid.UUID)
+    assert error.value.code == "invalid_cursor"
+
+
+def test_a_cursor_timestamp_comes_back_in_utc() -> None:
+    (when,) = decode_cursor(encode_cursor(["2026-11-23T12:00:00+02:00"]), parse_datetime)
+    assert when == datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+    assert when.utcoffset() is not None

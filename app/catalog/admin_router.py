@@ -8,14 +8,17 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Body, Query, Response
+from fastapi import APIRouter, Body, Header, Query, Response
 from pydantic import BaseModel, Field, create_model
 
 from app.auth.deps import EditorPrincipal
 from app.catalog import editing
 from app.catalog import service as catalog_service
 from app.catalog.models import Series, Theme
+from app.catalog.queries import theme_out
 from app.catalog.schemas import (
+    ADMIN_DETAILS,
+    AdminDetail,
     AdminItem,
     BulkResult,
     DiyIn,
@@ -34,11 +37,29 @@ from app.catalog.schemas import (
 )
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
+from app.core.http_cache import PreconditionRequired
 from app.core.pagination import Page, PageParamsDep, build_page, decode_cursor, parse_datetime
 from app.core.schema import table_of
 
 router = APIRouter(prefix="/admin", tags=["admin", "catalogue"])
 WRITE_ERRORS = problem_responses(401, 403, 404, 409, 422)
+# Required (428 without it): pages, captions and steps are replaced as a whole, so an edit
+# made without saying which version it changes could silently undo another editor's.
+IF_MATCH = (
+    "Required: the ETag of this item as you read it (GET the item, copy its ETag header). "
+    "A stale one is refused with 412 and changes nothing; `*` deliberately edits whatever "
+    "version is current."
+)
+ETAG: dict[int | str, dict[str, Any]] = {
+    200: {
+        "headers": {
+            "ETag": {
+                "description": "This version; send it as If-Match to edit",
+                "schema": {"type": "string"},
+            }
+        }
+    }
+}
 
 
 # --- themes ------------------------------------------------------------------------------
@@ -46,14 +67,14 @@ WRITE_ERRORS = problem_responses(401, 403, 404, 409, 422)
 
 @router.post("/themes", status_code=201, response_model=ThemeOut, responses=WRITE_ERRORS)
 async def create_theme(body: ThemeIn, principal: EditorPrincipal, session: SessionDep) -> ThemeOut:
-    return catalog_service.theme_out(await editing.create_theme(session, body))
+    return theme_out(await editing.create_theme(session, body))
 
 
 @router.patch("/themes/{theme_id}", response_model=ThemeOut, responses=WRITE_ERRORS)
 async def update_theme(
     theme_id: uuid.UUID, body: ThemeUpdate, principal: EditorPrincipal, session: SessionDep
 ) -> ThemeOut:
-    return catalog_service.theme_out(await editing.update_theme(session, theme_id, body))
+    return theme_out(await editing.update_theme(session, theme_id, body))
 
 
 @router.delete(
@@ -74,9 +95,7 @@ async def reorder_themes(body: ReorderIn, principal: EditorPrincipal, session: S
 
 
 def _series_out(series: Series) -> SeriesSummary:
-    return SeriesSummary(
-        id=series.id, slug=series.slug, title=series.title, theme_id=series.theme_id, cover_url=None
-    )
+    return catalog_service.series_summary(series)
 
 
 @router.post("/series", status_code=201, response_model=SeriesSummary, responses=WRITE_ERRORS)
@@ -162,13 +181,32 @@ def _content_routes(kind: Kind, path: str) -> None:
     create.__annotations__["body"] = body_model
     bulk.__annotations__["body"] = bulk_model
 
+    detail_model = ADMIN_DETAILS[kind]
+
+    async def read(
+        item_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep, response: Response
+    ) -> AdminDetail:
+        item = await editing.detail(session, kind, await editing.get_item(session, kind, item_id))
+        response.headers["ETag"] = editing.version(item)
+        return item
+
     async def update(
         item_id: uuid.UUID,
         principal: EditorPrincipal,
         session: SessionDep,
+        response: Response,
         patch: Annotated[dict[str, Any], Body(description=f"Any fields of {body_model.__name__}")],
-    ) -> AdminItem:
-        return editing.admin_item(kind, await editing.update(session, kind, item_id, patch))
+        if_match: Annotated[str | None, Header(description=IF_MATCH)] = None,
+    ) -> AdminDetail:
+        if if_match is None:
+            raise PreconditionRequired(
+                f"Send If-Match with the ETag of GET /admin/{kind.value}s/{item_id}, so that "
+                "an edit never replaces one made since you read the item."
+            )
+        item = await editing.update(session, kind, item_id, patch, if_match)
+        changed = await editing.detail(session, kind, item)
+        response.headers["ETag"] = editing.version(changed)
+        return changed
 
     async def delete(item_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep) -> None:
         await editing.delete(session, kind, item_id)
@@ -229,11 +267,21 @@ def _content_routes(kind: Kind, path: str) -> None:
     )
     router.add_api_route(
         f"{path}/{{item_id}}",
+        read,
+        methods=["GET"],
+        response_model=detail_model,
+        responses={**problem_responses(401, 403, 404, 422), **ETAG},
+        name=f"admin_read_{name}",
+        summary=f"One {name} with every field an edit can change, and its ETag",
+    )
+    router.add_api_route(
+        f"{path}/{{item_id}}",
         update,
         methods=["PATCH"],
-        response_model=AdminItem,
-        responses=WRITE_ERRORS,
+        response_model=detail_model,
+        responses={**WRITE_ERRORS, **problem_responses(412, 428), **ETAG},
         name=f"admin_update_{name}",
+        summary=f"Change some fields of a {name} (If-Match: its ETag)",
     )
     router.add_api_route(
         f"{path}/{{item_id}}",

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.catalog import queries
 from app.catalog.models import (
     Diy,
     DiyMaterial,
@@ -24,7 +25,10 @@ from app.catalog.models import (
     Video,
     VideoCaption,
 )
+from app.catalog.params import CATALOG_TAG
 from app.catalog.schemas import (
+    ADMIN_DETAILS,
+    AdminDetail,
     AdminItem,
     DiyIn,
     EbookIn,
@@ -36,10 +40,10 @@ from app.catalog.schemas import (
     ThemeUpdate,
     VideoIn,
 )
-from app.catalog.service import CATALOG_TAG
 from app.core.cache import invalidate_after_commit
 from app.core.db import flush_unique
 from app.core.errors import Conflict, FieldError, NotFound, UnprocessableEntity
+from app.core.http_cache import PreconditionFailed, etag_of, if_match
 from app.core.schema import table_of
 from app.media import service as media_service
 
@@ -68,7 +72,18 @@ def _error(loc: list[str | int], msg: str, kind: str) -> FieldError:
 # --- themes -----------------------------------------------------------------------------
 
 
+async def _check_cover(session: AsyncSession, body: BaseModel) -> None:
+    """A cover must be a known asset: a foreign-key violation later would be a 500."""
+    cover = getattr(body, "cover_asset_id", None)
+    if cover is not None and not await media_service.existing(session, [cover]):
+        raise UnprocessableEntity(
+            f"No media asset {cover}.",
+            errors=[_error(["cover_asset_id"], f"No media asset {cover}.", "unknown_asset")],
+        )
+
+
 async def create_theme(session: AsyncSession, body: ThemeIn) -> Theme:
+    await _check_cover(session, body)
     theme = Theme(**body.model_dump(mode="python"))
     theme.kind = body.kind.value
     session.add(theme)
@@ -78,8 +93,15 @@ async def create_theme(session: AsyncSession, body: ThemeIn) -> Theme:
     return theme
 
 
-async def _get(session: AsyncSession, model: type[Any], row_id: uuid.UUID, what: str) -> Any:
-    row = await session.get(model, row_id)
+async def _get(
+    session: AsyncSession, model: type[Any], row_id: uuid.UUID, what: str, *, lock: bool = False
+) -> Any:
+    """The row; with `lock`, locked for this transaction and read afresh, so that a change
+    decided from it cannot be based on what another editor has since replaced."""
+    if lock:
+        row = await session.get(model, row_id, with_for_update=True, populate_existing=True)
+    else:
+        row = await session.get(model, row_id)
     if row is None:
         raise NotFound(f"No such {what}.")
     return row
@@ -87,6 +109,7 @@ async def _get(session: AsyncSession, model: type[Any], row_id: uuid.UUID, what:
 
 async def _patch(session: AsyncSession, row: Any, body: BaseModel, slug_constraint: str) -> Any:
     """Applies the fields sent; null clears only the cover, every other field keeps its value."""
+    await _check_cover(session, body)
     for field, value in body.model_dump(exclude_unset=True).items():
         if value is not None or field == "cover_asset_id":
             setattr(row, field, value)
@@ -102,7 +125,8 @@ async def get_theme(session: AsyncSession, theme_id: uuid.UUID) -> Theme:
 
 
 async def update_theme(session: AsyncSession, theme_id: uuid.UUID, body: ThemeUpdate) -> Theme:
-    theme: Theme = await _patch(session, await get_theme(session, theme_id), body, "uq_theme_slug")
+    row = await _get(session, Theme, theme_id, "theme", lock=True)
+    theme: Theme = await _patch(session, row, body, "uq_theme_slug")
     return theme
 
 
@@ -146,6 +170,7 @@ async def create_series(session: AsyncSession, body: SeriesIn) -> Series:
             "A series belongs to a video theme.",
             errors=[_error(["theme_id"], "no such video theme", "unknown_theme")],
         )
+    await _check_cover(session, body)
     series = Series(**body.model_dump())
     session.add(series)
     await _unique_slug(session, "uq_series_slug", f"The slug '{body.slug}' is taken.")
@@ -160,9 +185,8 @@ async def get_series(session: AsyncSession, series_id: uuid.UUID) -> Series:
 
 
 async def update_series(session: AsyncSession, series_id: uuid.UUID, body: SeriesUpdate) -> Series:
-    series: Series = await _patch(
-        session, await get_series(session, series_id), body, "uq_series_slug"
-    )
+    row = await _get(session, Series, series_id, "series", lock=True)
+    series: Series = await _patch(session, row, body, "uq_series_slug")
     return series
 
 
@@ -335,8 +359,10 @@ async def bulk_create(
     return [(await create(session, kind, body)).id for body in bodies]
 
 
-async def get_item(session: AsyncSession, kind: Kind, item_id: uuid.UUID) -> Any:
-    return await _get(session, MODELS[kind], item_id, kind.value)
+async def get_item(
+    session: AsyncSession, kind: Kind, item_id: uuid.UUID, *, lock: bool = False
+) -> Any:
+    return await _get(session, MODELS[kind], item_id, kind.value, lock=lock)
 
 
 async def _children(
@@ -378,12 +404,38 @@ async def _current_input(session: AsyncSession, kind: Kind, item: Any) -> dict[s
     return data
 
 
+async def detail(session: AsyncSession, kind: Kind, item: Any) -> AdminDetail:
+    """What an editor reads before an edit: the item and every field an edit can change."""
+    fields = INPUTS[kind].model_validate(await _current_input(session, kind, item))
+    return ADMIN_DETAILS[kind](**dict(admin_item(kind, item)), fields=fields)
+
+
+def version(item: AdminDetail) -> str:
+    """The item's ETag: a hash of all an editor sees, pages, captions and steps included, so
+    any change to any of them (by anyone) gives another."""
+    return etag_of(type(item).__pydantic_serializer__.to_json(item))
+
+
 async def update(
-    session: AsyncSession, kind: Kind, item_id: uuid.UUID, patch: dict[str, Any]
+    session: AsyncSession, kind: Kind, item_id: uuid.UUID, patch: dict[str, Any], based_on: str
 ) -> Any:
-    """Merges the patch into the item and checks the whole result as a create would."""
-    item = await get_item(session, kind, item_id)
-    merged = {**await _current_input(session, kind, item), **patch}
+    """Merges the patch into the item and checks the whole result as a create would.
+
+    `based_on` is the If-Match of the edit: the ETag of the version the editor changed. The
+    item is locked first, so the check and the write see the same version: a second edit of
+    the same version waits, then finds it gone (412) instead of replacing the pages, captions
+    or steps the first one wrote."""
+    item = await get_item(session, kind, item_id, lock=True)
+    current = await _current_input(session, kind, item)
+    fields = INPUTS[kind].model_validate(current)
+    now = version(ADMIN_DETAILS[kind](**dict(admin_item(kind, item)), fields=fields))
+    if not if_match(based_on, now):
+        raise PreconditionFailed(
+            "This item has changed since you read it: read it again (GET) and redo your edit "
+            "on the current version.",
+            headers={"ETag": now},
+        )
+    merged = {**current, **patch}
     try:
         body = INPUTS[kind].model_validate(merged)
     except ValidationError as exc:
@@ -407,7 +459,7 @@ async def update(
 
 
 async def delete(session: AsyncSession, kind: Kind, item_id: uuid.UUID) -> None:
-    item = await get_item(session, kind, item_id)
+    item = await get_item(session, kind, item_id, lock=True)
     await session.execute(
         sa.delete(SearchDocument).where(table_of(SearchDocument).c.content_id == item.id)
     )
@@ -423,7 +475,7 @@ async def set_status(
     action: str,
     publish_at: datetime | None = None,
 ) -> Any:
-    item = await get_item(session, kind, item_id)
+    item = await get_item(session, kind, item_id, lock=True)
     now = datetime.now(UTC)
     if action in ("publish", "schedule"):
         body = INPUTS[kind].model_validate(await _current_input(session, kind, item))
@@ -453,7 +505,9 @@ async def set_status(
 
 
 async def set_series_status(session: AsyncSession, series_id: uuid.UUID, action: str) -> Series:
-    series = await get_series(session, series_id)
+    # Locked: a publish and an unpublish racing each wrote the columns they saw change, and
+    # together left a published series without a publication time.
+    series: Series = await _get(session, Series, series_id, "series", lock=True)
     if action == "publish":
         series.status = Status.published.value
         series.published_at = sa.func.clock_timestamp()  # type: ignore[assignment]
@@ -476,8 +530,7 @@ def admin_item(kind: Kind, item: Any) -> AdminItem:
     )
 
 
-@media_service.references_assets
-def _catalogue_assets() -> sa.Select[tuple[uuid.UUID]]:
+def catalogue_assets() -> sa.Select[tuple[uuid.UUID]]:
     """Every asset the catalogue uses, so media housekeeping keeps them."""
     columns = [
         table_of(Theme).c.cover_asset_id,
@@ -495,3 +548,21 @@ def _catalogue_assets() -> sa.Select[tuple[uuid.UUID]]:
     selects = [sa.select(column.label("id")).where(column.is_not(None)) for column in columns]
     union = sa.union_all(*selects).subquery()
     return sa.select(union.c.id)
+
+
+def card_images(asset_id: sa.ColumnElement[uuid.UUID]) -> sa.ColumnElement[bool]:
+    """The catalogue's images anyone may fetch by id: theme covers, and the covers and
+    thumbnails of visible series and items (published, or scheduled and due). Each test is
+    an index lookup on the asset column."""
+    conditions: list[sa.ColumnElement[bool]] = [
+        sa.exists().where(table_of(Theme).c.cover_asset_id == asset_id)
+    ]
+    for model, column in (
+        (Series, "cover_asset_id"),
+        (Video, "thumbnail_asset_id"),
+        (Ebook, "cover_asset_id"),
+        (Diy, "cover_asset_id"),
+    ):
+        table = table_of(model)
+        conditions.append(sa.exists().where(table.c[column] == asset_id, queries.is_visible(table)))
+    return sa.or_(*conditions)

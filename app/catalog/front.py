@@ -8,21 +8,20 @@
   caller themselves.
 - Cache hits are answered from the shared cache without routing: going through routing and
   dependency injection made a hit cost six times a constant endpoint. Misses go on to the
-  routes, which compute and store them.
+  routes, which compute and store them. Both build the key from the validated query model
+  (app.catalog.params), so a hit here is exactly what the route would have answered.
 """
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl
-
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, QueryParams
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.auth.deps import check_authorization
-from app.catalog.service import CATALOG_TAG
+from app.catalog.params import front_cache_key
 from app.core.errors import Unauthorized, error_response
-from app.core.http_cache import cache_key, not_modified
+from app.core.http_cache import not_modified
 
 PUBLIC_PREFIXES = (
     "/api/v1/videos",
@@ -51,7 +50,9 @@ class CatalogFrontMiddleware:
         runtime = scope["app"].state.runtime
         headers = Headers(scope=scope)
         try:
-            check_authorization(runtime.tokens, headers.get("authorization"))
+            await check_authorization(
+                runtime.tokens, runtime.revocations, headers.get("authorization")
+            )
         except Unauthorized as exc:
             await error_response(exc)(scope, receive, send)
             return
@@ -59,12 +60,10 @@ class CatalogFrontMiddleware:
         if not settings.catalog_cache:
             await self.app(scope, receive, send)
             return
-        query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
-        # Screens for an explorer vary by the profile's age band: the route handles those.
-        if any(name == "profile_id" for name, _ in query):
-            await self.app(scope, receive, send)
-            return
-        hit = await runtime.cache.get(cache_key(CATALOG_TAG, path, query))
+        # The key of the validated query, as the route stores it; none for a query the route
+        # must refuse, or a screen for one explorer (it varies by the profile's age band).
+        key = front_cache_key(path, QueryParams(scope.get("query_string", b"")))
+        hit = None if key is None else await runtime.cache.get(key)
         if hit is None:
             await self.app(scope, receive, send)
             return

@@ -15,12 +15,18 @@ from app.core.schema import timestamp_field
 
 STATUSES = "('draft', 'scheduled', 'published', 'archived')"
 KINDS = "('video', 'ebook', 'diy')"
-# Visible outside the admin routes: published, or scheduled and its time has come.
-VISIBLE = "status IN ('published', 'scheduled')"
+# Visible outside the admin routes: published, or scheduled and its time has come (the whole
+# rule is app.catalog.queries.visible; the partial indexes below hold its status part).
+VISIBLE_STATUSES = ("published", "scheduled")
+VISIBLE = f"status IN {VISIBLE_STATUSES!r}"
 
 
 def _asset(**kwargs: Any) -> Any:
-    return Field(default=None, foreign_key="media_asset.id", ondelete="SET NULL", **kwargs)
+    # RESTRICT: an asset in use cannot be deleted (content never silently loses a file);
+    # indexed, so that check and the public asset route are index lookups.
+    return Field(
+        default=None, foreign_key="media_asset.id", ondelete="RESTRICT", index=True, **kwargs
+    )
 
 
 class Theme(SQLModel, table=True):
@@ -135,7 +141,7 @@ class VideoCaption(SQLModel, table=True):
 
     video_id: uuid.UUID = Field(foreign_key="video.id", ondelete="CASCADE", primary_key=True)
     language: str = Field(sa_type=sa.String(16), primary_key=True)
-    asset_id: uuid.UUID = Field(foreign_key="media_asset.id", ondelete="RESTRICT")
+    asset_id: uuid.UUID = Field(foreign_key="media_asset.id", ondelete="RESTRICT", index=True)
 
 
 class Ebook(ContentBase, table=True):

@@ -1,8 +1,9 @@
-"""The catalogue's hot read paths as raw SQL on the pooled asyncpg connection.
+"""The catalogue's statements: every read and write the catalogue's services run.
 
-Lists, screens and search are the most-read endpoints; measured here, the ORM building a
-statement per request reached a fifth of a bare asyncpg app, so these statements are fixed
-SQL text, parameters bound by asyncpg, rows read by position.
+Lists, screens, search and details are the most-read endpoints; measured here, the ORM
+building a statement per request reached a fifth of a bare asyncpg app, so these are fixed
+SQL text run on the hot asyncpg pool, parameters bound by asyncpg. Every column is named
+(`AS`), and rows are read by those names.
 """
 
 from __future__ import annotations
@@ -12,55 +13,92 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from app.catalog.schemas import Card, Kind, Sort
-from app.core.pagination import decode_cursor, encode_cursor, parse_datetime
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+
+from app.catalog.models import VISIBLE_STATUSES
+from app.catalog.schemas import Card, Kind, Sort, ThemeOut
+from app.core.pagination import decode_cursor, encode_cursor, parse_datetime, parse_text
+
+# An asyncpg Record or a SQLAlchemy row mapping: both are read by column name here.
+Row = Any
 
 
-# statement_timestamp(), not now(): now() is frozen at the start of a transaction, and an item
-# published earlier in the same transaction must count as published.
+# The one visibility rule: published, or scheduled and its time has come. statement_timestamp(),
+# not now(): now() is frozen at the start of a transaction, and an item published earlier in
+# the same transaction must count as published.
 def visible(alias: str = "") -> str:
     p = f"{alias}." if alias else ""
-    return f"{p}status IN ('published', 'scheduled') AND {p}published_at <= statement_timestamp()"
+    statuses = ", ".join(f"'{status}'" for status in VISIBLE_STATUSES)
+    return f"{p}status IN ({statuses}) AND {p}published_at <= statement_timestamp()"
 
 
 VISIBLE = visible()
 
+
+def is_visible(table: sa.Table) -> sa.ColumnElement[bool]:
+    """The same rule as a Core expression on a table, for statements built with SQLAlchemy."""
+    return sa.and_(
+        table.c.status.in_(VISIBLE_STATUSES),
+        table.c.published_at <= sa.func.statement_timestamp(),
+    )
+
+
 # Per kind: the table, its image column, and the kind-specific columns of a card
-# (duration, series, episode, category, author, difficulty, minutes).
-_KIND_SQL: dict[Kind, tuple[str, str, tuple[str, ...]]] = {
+# (duration, series, episode, category, author, difficulty, minutes), named.
+_KIND_SQL: dict[Kind, tuple[str, str, tuple[tuple[str, str], ...]]] = {
     Kind.video: (
         "video",
         "thumbnail_asset_id",
         (
-            "duration_ms",
-            "series_id",
-            "episode",
-            "category",
-            "NULL::text",
-            "NULL::text",
-            "NULL::int",
+            ("duration_ms", "duration_ms"),
+            ("series_id", "series_id"),
+            ("episode", "episode"),
+            ("category", "category"),
+            ("NULL::text", "author"),
+            ("NULL::text", "difficulty"),
+            ("NULL::int", "minutes"),
         ),
     ),
     Kind.ebook: (
         "ebook",
         "cover_asset_id",
-        ("NULL::int", "NULL::uuid", "NULL::int", "NULL::text", "author", "NULL::text", "NULL::int"),
+        (
+            ("NULL::int", "duration_ms"),
+            ("NULL::uuid", "series_id"),
+            ("NULL::int", "episode"),
+            ("NULL::text", "category"),
+            ("author", "author"),
+            ("NULL::text", "difficulty"),
+            ("NULL::int", "minutes"),
+        ),
     ),
     Kind.diy: (
         "diy",
         "cover_asset_id",
-        ("NULL::int", "NULL::uuid", "NULL::int", "'diy'", "NULL::text", "difficulty", "minutes"),
+        (
+            ("NULL::int", "duration_ms"),
+            ("NULL::uuid", "series_id"),
+            ("NULL::int", "episode"),
+            ("'diy'::text", "category"),
+            ("NULL::text", "author"),
+            ("difficulty", "difficulty"),
+            ("minutes", "minutes"),
+        ),
     ),
 }
 _COMMON = ("id", "title", "theme_id", "age_min", "age_max", "language", "tags", "published_at")
 
 
 def card_columns(kind: Kind, alias: str = "") -> str:
+    """The columns of a card of this kind, in the same order and names for every kind (so
+    the cards of several kinds can be one UNION)."""
     _, image, extra = _KIND_SQL[kind]
     prefix = f"{alias}." if alias else ""
+    columns = [(column, column) for column in _COMMON] + [(image, "image_asset_id"), *extra]
     return ", ".join(
-        f"{prefix}{column}" if column.isidentifier() else column
-        for column in (*_COMMON, image, *extra)
+        f"{prefix}{column} AS {name}" if column.isidentifier() else f"{column} AS {name}"
+        for column, name in columns
     )
 
 
@@ -68,37 +106,151 @@ def image_url(asset_id: uuid.UUID | None) -> str | None:
     return f"/api/v1/assets/{asset_id}" if asset_id else None
 
 
-def card_fields(kind: Kind, row: Sequence[Any]) -> dict[str, Any]:
-    """A card's fields from a row of `card_columns(kind)`."""
+def card_fields(kind: Kind, row: Row) -> dict[str, Any]:
+    """A card's fields from a row of `card_columns(kind)`: the one place a card is built."""
     return {
-        "id": row[0],
+        "id": row["id"],
         "kind": kind,
-        "title": row[1],
-        "theme_id": row[2],
-        "age_min": row[3],
-        "age_max": row[4],
-        "language": row[5],
-        "tags": list(row[6]),
-        "published_at": row[7],
-        "image_url": image_url(row[8]),
-        "duration_ms": row[9],
-        "series_id": row[10],
-        "episode": row[11],
-        "category": row[12],
-        "author": row[13],
-        "difficulty": row[14],
-        "minutes": row[15],
+        "title": row["title"],
+        "theme_id": row["theme_id"],
+        "age_min": row["age_min"],
+        "age_max": row["age_max"],
+        "language": row["language"],
+        "tags": list(row["tags"]),
+        "published_at": row["published_at"],
+        "image_url": image_url(row["image_asset_id"]),
+        "duration_ms": row["duration_ms"],
+        "series_id": row["series_id"],
+        "episode": row["episode"],
+        "category": row["category"],
+        "author": row["author"],
+        "difficulty": row["difficulty"],
+        "minutes": row["minutes"],
     }
 
 
-def to_card(kind: Kind, row: Sequence[Any]) -> Card:
+def to_card(kind: Kind, row: Row) -> Card:
     """A card from a row of `card_columns(kind)`."""
     return Card(**card_fields(kind, row))
 
 
-def hit_fields(row: Sequence[Any]) -> dict[str, Any]:
+def hit_fields(row: Row) -> dict[str, Any]:
     """A search hit's fields from a row of SEARCH_SQL: card columns, then kind and score."""
-    return {**card_fields(Kind(row[16]), row), "score": round(float(row[17]), 4)}
+    return {**card_fields(Kind(row["kind"]), row), "score": round(float(row["score"]), 4)}
+
+
+# --- themes and series ------------------------------------------------------------------
+
+THEME_COLUMNS = (
+    "{p}id AS id, {p}kind AS kind, {p}slug AS slug, {p}title AS title, "
+    "{p}description AS description, {p}colour AS colour, {p}sort_order AS sort_order, "
+    "{p}cover_asset_id AS cover_asset_id"
+)
+
+
+def field(row: Any, name: str) -> Any:
+    """A named value of a row (asyncpg or SQLAlchemy) or of a table object."""
+    return row[name] if hasattr(row, "keys") else getattr(row, name)
+
+
+def theme_out(row: Any, prefix: str = "") -> ThemeOut:
+    """A theme from a row of THEME_COLUMNS (their names behind `prefix`), or a Theme."""
+    return ThemeOut(
+        id=field(row, f"{prefix}id"),
+        kind=Kind(field(row, f"{prefix}kind")),
+        slug=field(row, f"{prefix}slug"),
+        title=field(row, f"{prefix}title"),
+        description=field(row, f"{prefix}description"),
+        colour=field(row, f"{prefix}colour"),
+        sort_order=field(row, f"{prefix}sort_order"),
+        cover_url=image_url(field(row, f"{prefix}cover_asset_id")),
+    )
+
+
+# Themes page by (kind, sort_order, title, id), the order of the app's rows; $1 the kind or
+# NULL for all, then the last theme shown (or NULLs for the first page), then the limit.
+THEMES_SQL = (
+    f"SELECT {THEME_COLUMNS.format(p='')} FROM theme "
+    "WHERE ($1::text IS NULL OR kind = $1) "
+    "AND ($2::text IS NULL OR (kind, sort_order, title, id) > ($2, $3::int, $4::text, $5::uuid)) "
+    "ORDER BY kind, sort_order, title, id LIMIT $6"
+)
+THEME_BY_SLUG_SQL = f"SELECT {THEME_COLUMNS.format(p='')} FROM theme WHERE slug = $1"
+
+
+def theme_sort_key(theme: ThemeOut) -> list[Any]:
+    return [theme.kind.value, theme.sort_order, theme.title, theme.id]
+
+
+def theme_after(cursor: str | None) -> tuple[Any, ...]:
+    if not cursor:
+        return (None, None, None, None)
+    kind, order, title, ident = decode_cursor(cursor, parse_text, int, parse_text, uuid.UUID)
+    return (Kind(kind).value, order, title, ident)
+
+
+SERIES_COLUMNS = (
+    "s.id AS id, s.slug AS slug, s.title AS title, s.description AS description, "
+    "s.theme_id AS theme_id, s.cover_asset_id AS cover_asset_id, s.sort_order AS sort_order"
+)
+# Visible series by (sort_order, title, id); $1 a theme slug or NULL, then the last series
+# shown (or NULLs), then the limit.
+SERIES_LIST_SQL = (
+    f"SELECT {SERIES_COLUMNS} FROM series s "
+    f"WHERE {visible('s')} "
+    "AND ($1::text IS NULL OR s.theme_id = (SELECT id FROM theme WHERE slug = $1)) "
+    "AND ($2::int IS NULL OR (s.sort_order, s.title, s.id) > ($2, $3::text, $4::uuid)) "
+    "ORDER BY s.sort_order, s.title, s.id LIMIT $5"
+)
+SERIES_SQL = f"SELECT {SERIES_COLUMNS} FROM series s WHERE s.id = $1 AND {visible('s')}"
+EPISODES_SQL = (
+    f"SELECT {card_columns(Kind.video)} FROM video WHERE series_id = $1 "
+    f"AND {VISIBLE} ORDER BY season NULLS FIRST, episode"
+)
+
+
+def series_after(cursor: str | None) -> tuple[Any, ...]:
+    if not cursor:
+        return (None, None, None)
+    return decode_cursor(cursor, int, parse_text, uuid.UUID)
+
+
+# --- details ----------------------------------------------------------------------------
+# Run on the request's session (Core text statements, built once): a detail signs its media
+# URLs through the media service, on that same session and connection.
+
+_DETAIL_COLUMNS = {
+    Kind.video: "description, status, season, media_asset_id",
+    Kind.ebook: "description, status, reading_level",
+    Kind.diy: "description, status",
+}
+DETAIL = {
+    kind: sa.text(
+        f"SELECT {card_columns(kind)}, {_DETAIL_COLUMNS[kind]} FROM {_KIND_SQL[kind][0]} "
+        f"WHERE id = :id AND {VISIBLE}"
+    )
+    for kind in Kind
+}
+CAPTIONS = sa.text(
+    "SELECT language, asset_id FROM video_caption WHERE video_id = :id ORDER BY language"
+)
+PAGES = sa.text(
+    "SELECT number, text, illustration_asset_id, narration_asset_id, word_timings "
+    "FROM ebook_page WHERE ebook_id = :id ORDER BY number"
+).columns(
+    sa.column("number", sa.Integer),
+    sa.column("text", sa.Text),
+    sa.column("illustration_asset_id", sa.Uuid),
+    sa.column("narration_asset_id", sa.Uuid),
+    sa.column("word_timings", JSONB),
+)
+MATERIALS = sa.text(
+    "SELECT name, quantity, ask_a_grown_up FROM diy_material WHERE diy_id = :id ORDER BY position"
+)
+STEPS = sa.text(
+    "SELECT number, text, image_asset_id, video_asset_id FROM diy_step WHERE diy_id = :id "
+    "ORDER BY number"
+)
 
 
 @dataclass(frozen=True)
@@ -142,7 +294,7 @@ def list_sql(
     else:
         order = "lower(title), id"
         if cursor:
-            title, ident = decode_cursor(cursor, str, uuid.UUID)
+            title, ident = decode_cursor(cursor, parse_text, uuid.UUID)
             where.append(f"(lower(title), id) > ({bind(title)}, {bind(ident)})")
     sql = (
         f"SELECT {card_columns(kind)} FROM {table} WHERE {' AND '.join(where)} "
@@ -151,30 +303,36 @@ def list_sql(
     return sql, params
 
 
-def next_cursor(kind: Kind, sort: Sort, rows: Sequence[Sequence[Any]], limit: int) -> str | None:
+def next_cursor(kind: Kind, sort: Sort, rows: Sequence[Row], limit: int) -> str | None:
     if len(rows) <= limit:
         return None
     last = rows[limit - 1]
     if sort is Sort.newest:
-        return encode_cursor([last[7], last[0]])
-    return encode_cursor([str(last[1]).lower(), last[0]])
+        return encode_cursor([last["published_at"], last["id"]])
+    return encode_cursor([str(last["title"]).lower(), last["id"]])
 
 
 def rows_per_theme_sql(
     kind: Kind, per_theme: int, age_band: tuple[int, int] | None
 ) -> tuple[str, list[Any]]:
-    """The newest `per_theme` visible cards of every theme of one kind, in one query: a
-    LATERAL per theme walks that theme's newest-first index and stops after `per_theme`."""
+    """Every theme of one kind with its newest `per_theme` visible cards, in one query: a
+    LATERAL per theme walks that theme's newest-first index and stops after `per_theme`.
+    The theme's own columns come along (`t_...`), in the order of the app's rows."""
     table = _KIND_SQL[kind][0]
     params: list[Any] = [per_theme, kind.value]
     where = visible("c")
     if age_band:
         params += [age_band[1], age_band[0]]
         where += " AND c.age_min <= $3 AND c.age_max >= $4"
+    theme_columns = ", ".join(
+        f"{column.split(' AS ')[0]} AS t_{column.split(' AS ')[1]}"
+        for column in THEME_COLUMNS.format(p="t.").split(", ")
+    )
     sql = (
-        f"SELECT {card_columns(kind, 'c')} FROM theme t CROSS JOIN LATERAL "
+        f"SELECT {theme_columns}, {card_columns(kind, 'c')} FROM theme t CROSS JOIN LATERAL "
         f"(SELECT * FROM {table} c WHERE c.theme_id = t.id AND {where} "
-        f"ORDER BY c.published_at DESC, c.id DESC LIMIT $1) c WHERE t.kind = $2"
+        f"ORDER BY c.published_at DESC, c.id DESC LIMIT $1) c WHERE t.kind = $2 "
+        f"ORDER BY t.sort_order, t.title, t.id, c.published_at DESC, c.id DESC"
     )
     return sql, params
 
@@ -213,7 +371,7 @@ MIN_PREFIX = 3
 def _hit_cards(kind: Kind) -> str:
     table = _KIND_SQL[kind][0]
     return (
-        f"SELECT {card_columns(kind, 'c')}, h.kind, h.score FROM hits h "
+        f"SELECT {card_columns(kind, 'c')}, h.kind AS kind, h.score AS score FROM hits h "
         f"JOIN {table} c ON c.id = h.content_id WHERE h.kind = '{kind.value}'"
     )
 
@@ -230,7 +388,7 @@ hits AS (
     SELECT d.kind, d.content_id,
            ts_rank(d.vector, query.q) + word_similarity(query.t, d.title) AS score
     FROM search_document d JOIN matches m USING (content_id), query
-    WHERE d.status IN ('published', 'scheduled') AND d.published_at <= statement_timestamp()
+    WHERE {visible("d")}
       AND ($3::text IS NULL OR d.kind = $3)
     ORDER BY score DESC, d.content_id
     LIMIT $4
@@ -240,12 +398,14 @@ ORDER BY score DESC, id
 """
 
 
-def prefix_query(q: str) -> str:
-    """'kente col' -> 'kente:* & col:*': children type partial words. A word shorter than
+def prefix_query(q: str) -> str | None:
+    """'kente col' -> "'kente':* & 'col':*": children type partial words. A word shorter than
     MIN_PREFIX letters must match whole: as a prefix it matched much of the catalogue, and
-    ranking all of that took a hundred times as long as a normal search."""
+    ranking all of that took a hundred times as long as a normal search.
+
+    Only letters and digits are kept, and each word is quoted, so nothing typed is tsquery
+    syntax (`!`, `'`, `:`, `&`, `\\` once reached to_tsquery raw and failed there). None when
+    nothing searchable is left: there is nothing to look for."""
     words = ["".join(ch for ch in word if ch.isalnum()) for word in q.lower().split()]
-    return (
-        " & ".join(f"{word}:*" if len(word) >= MIN_PREFIX else word for word in words if word)
-        or "''"
-    )
+    terms = [f"'{word}':*" if len(word) >= MIN_PREFIX else f"'{word}'" for word in words if word]
+    return " & ".join(terms) or None

@@ -11,11 +11,18 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.deps import OptionalCaller
 from app.catalog import service as catalog_service
+from app.catalog.params import (
+    CATALOG_TAG,
+    LIST_QUERIES,
+    SearchQuery,
+    SeriesListQuery,
+    ThemesQuery,
+)
 from app.catalog.queries import ListFilters
 from app.catalog.schemas import (
     CardPage,
@@ -26,15 +33,14 @@ from app.catalog.schemas import (
     SearchResults,
     SeriesOut,
     SeriesSummary,
-    Sort,
     ThemeOut,
     VideoOut,
 )
-from app.catalog.service import CATALOG_TAG
+from app.catalog.service import MediaLinks
 from app.core.db import SessionDep
 from app.core.errors import Unauthorized, problem_responses
 from app.core.http_cache import cached_json
-from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.core.pagination import Page
 from app.core.query import QueryModel
 from app.deps import runtime_of
 from app.profiles import service as profiles_service
@@ -48,16 +54,11 @@ from app.runtime import Runtime
 router = APIRouter(tags=["catalogue"])
 
 
-class _Themes(BaseModel):
-    items: list[ThemeOut]
-
-
-class _SeriesList(BaseModel):
-    items: list[SeriesSummary]
-
-
 def _cached(
-    request: Request, build: Callable[[], Awaitable[BaseModel]], vary: str = ""
+    request: Request,
+    build: Callable[[], Awaitable[BaseModel]],
+    params: QueryModel | None = None,
+    vary: str = "",
 ) -> Awaitable[Response]:
     runtime = runtime_of(request)
     settings = runtime.settings
@@ -68,6 +69,7 @@ def _cached(
         ttl=settings.cache_ttl_seconds,
         tag=CATALOG_TAG,
         enabled=settings.catalog_cache,
+        params=params,
         vary=vary,
     )
 
@@ -81,34 +83,24 @@ PUBLIC: dict[int | str, dict[str, Any]] = {
 OPTIONAL_TOKEN: dict[str, Any] = {"security": [{}, {"OAuth2PasswordBearer": []}]}
 
 
-class ListQuery(QueryModel):
-    """The query of a list."""
-
-    limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page")
-    cursor: str | None = Field(default=None, max_length=512)
-    theme: str | None = Field(default=None, max_length=80, description="Theme slug")
-    series: uuid.UUID | None = None
-    age: int | None = Field(default=None, ge=0, le=18, description="Fits this age")
-    language: str | None = Field(default=None, pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")
-    tag: str | None = Field(default=None, max_length=40)
-    sort: Sort = Sort.newest
-
-
 def _list_route(kind: Kind) -> Callable[..., Awaitable[Response]]:
+    model = LIST_QUERIES[kind]
+
     async def list_items(request: Request) -> Response:
-        query = ListQuery.from_request(request)
+        query = model.from_request(request)
         db = runtime_of(request).db
         filters = ListFilters(
             query.theme,
-            query.series,
+            getattr(query, "series", None),
             query.age,
             query.language,
-            query.tag.lower() if query.tag else None,
+            query.tag,
             query.sort,
         )
         return await _cached(
             request,
             lambda: catalog_service.list_cards(db, kind, filters, query.limit, query.cursor),
+            query,
         )
 
     return list_items
@@ -120,17 +112,11 @@ for _kind, _path in ((Kind.video, "/videos"), (Kind.ebook, "/ebooks"), (Kind.diy
         _list_route(_kind),
         methods=["GET"],
         response_model=CardPage,
-        openapi_extra={**OPTIONAL_TOKEN, **ListQuery.openapi()},
+        openapi_extra={**OPTIONAL_TOKEN, **LIST_QUERIES[_kind].openapi()},
         responses={**PUBLIC, **problem_responses(400, 422)},
         summary=f"Published {_kind.value}s, newest first or by title",
         name=f"list_{_kind.value}s",
     )
-
-
-class SearchQuery(QueryModel):
-    q: str = Field(min_length=1, max_length=100, description="Words, or the start of them")
-    kind: Kind | None = None
-    limit: int = Field(default=20, ge=1, le=MAX_LIMIT)
 
 
 @router.get(
@@ -144,7 +130,7 @@ async def search(request: Request) -> Response:
     query = SearchQuery.from_request(request)
     db = runtime_of(request).db
     return await _cached(
-        request, lambda: catalog_service.search(db, query.q, query.kind, query.limit)
+        request, lambda: catalog_service.search(db, query.q, query.kind, query.limit), query
     )
 
 
@@ -166,25 +152,29 @@ async def tab(
         if caller is None:
             raise Unauthorized("Sign in to see a screen for an explorer.", code="not_authenticated")
         band_name = (await profiles_service.get_for(session, caller, profile_id)).age_band
+        # Done with the session: its connection goes back to its pool before the screen
+        # takes one from the hot pool (a request never holds two).
+        await session.commit()
     band = catalog_service.age_band(band_name)
     return await _cached(
         request,
-        lambda: catalog_service.screen(runtime_of(request).db, session, tab, band),
+        lambda: catalog_service.screen(runtime_of(request).db, tab, band),
         vary=band_name or "",
     )
 
 
 @router.get(
     "/themes",
-    response_model=_Themes,
-    openapi_extra=OPTIONAL_TOKEN,
-    responses={**PUBLIC, **problem_responses(422)},
+    response_model=Page[ThemeOut],
+    openapi_extra={**OPTIONAL_TOKEN, **ThemesQuery.openapi()},
+    responses={**PUBLIC, **problem_responses(400, 422)},
 )
-async def themes(request: Request, session: SessionDep, kind: Kind | None = None) -> Response:
-    async def build() -> _Themes:
-        return _Themes(items=await catalog_service.themes(session, kind))
-
-    return await _cached(request, build)
+async def themes(request: Request) -> Response:
+    query = ThemesQuery.from_request(request)
+    db = runtime_of(request).db
+    return await _cached(
+        request, lambda: catalog_service.themes(db, query.kind, query.limit, query.cursor), query
+    )
 
 
 @router.get(
@@ -193,21 +183,25 @@ async def themes(request: Request, session: SessionDep, kind: Kind | None = None
     openapi_extra=OPTIONAL_TOKEN,
     responses={**PUBLIC, **problem_responses(404)},
 )
-async def theme(slug: str, request: Request, session: SessionDep) -> Response:
-    return await _cached(request, lambda: catalog_service.theme_by_slug(session, slug))
+async def theme(slug: str, request: Request) -> Response:
+    db = runtime_of(request).db
+    return await _cached(request, lambda: catalog_service.theme_by_slug(db, slug))
 
 
 @router.get(
     "/series",
-    response_model=_SeriesList,
-    openapi_extra=OPTIONAL_TOKEN,
-    responses={**PUBLIC, **problem_responses(422)},
+    response_model=Page[SeriesSummary],
+    openapi_extra={**OPTIONAL_TOKEN, **SeriesListQuery.openapi()},
+    responses={**PUBLIC, **problem_responses(400, 422)},
 )
-async def series_list(request: Request, session: SessionDep, theme: str | None = None) -> Response:
-    async def build() -> _SeriesList:
-        return _SeriesList(items=await catalog_service.series_list(session, theme))
-
-    return await _cached(request, build)
+async def series_list(request: Request) -> Response:
+    query = SeriesListQuery.from_request(request)
+    db = runtime_of(request).db
+    return await _cached(
+        request,
+        lambda: catalog_service.series_list(db, query.theme, query.limit, query.cursor),
+        query,
+    )
 
 
 @router.get(
@@ -216,17 +210,22 @@ async def series_list(request: Request, session: SessionDep, theme: str | None =
     openapi_extra=OPTIONAL_TOKEN,
     responses={**PUBLIC, **problem_responses(404, 422)},
 )
-async def series(series_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
-    return await _cached(
-        request, lambda: catalog_service.series_detail(runtime_of(request).db, session, series_id)
-    )
+async def series(series_id: uuid.UUID, request: Request) -> Response:
+    db = runtime_of(request).db
+    return await _cached(request, lambda: catalog_service.series_detail(db, series_id))
+
+
+def _links(runtime: Runtime) -> MediaLinks:
+    settings = runtime.settings
+    return MediaLinks(runtime.storage, settings.download_url_minutes, settings.media_cdn_base_url)
 
 
 def _detail_route(
-    read: Callable[[Runtime, AsyncSession, uuid.UUID], Awaitable[BaseModel]],
+    read: Callable[[AsyncSession, MediaLinks, uuid.UUID], Awaitable[BaseModel]],
 ) -> Callable[..., Awaitable[Response]]:
     async def detail(item_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
-        return await _cached(request, lambda: read(runtime_of(request), session, item_id))
+        links = _links(runtime_of(request))
+        return await _cached(request, lambda: read(session, links, item_id))
 
     return detail
 

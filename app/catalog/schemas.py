@@ -5,7 +5,14 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
@@ -14,6 +21,8 @@ Tag = Annotated[
     str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=40)
 ]
 Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
+# The largest value of an `integer` column: past it, PostgreSQL refuses the row (a 500 once).
+INT_MAX = 2**31 - 1
 
 
 class Kind(StrEnum):
@@ -191,7 +200,7 @@ class ThemeIn(_In):
     title: Title
     description: str = Field(default="", max_length=2000)
     colour: Colour = "#ffb300"
-    sort_order: int = Field(default=0, ge=0)
+    sort_order: int = Field(default=0, ge=0, le=INT_MAX)
     cover_asset_id: uuid.UUID | None = None
 
 
@@ -200,7 +209,7 @@ class ThemeUpdate(_In):
     title: Title | None = None
     description: str | None = Field(default=None, max_length=2000)
     colour: Colour | None = None
-    sort_order: int | None = Field(default=None, ge=0)
+    sort_order: int | None = Field(default=None, ge=0, le=INT_MAX)
     cover_asset_id: uuid.UUID | None = None
 
 
@@ -242,10 +251,10 @@ class CaptionIn(_In):
 
 class VideoIn(_ContentIn):
     series_id: uuid.UUID | None = None
-    season: int | None = Field(default=None, ge=1)
-    episode: int | None = Field(default=None, ge=1)
+    season: int | None = Field(default=None, ge=1, le=INT_MAX)
+    episode: int | None = Field(default=None, ge=1, le=INT_MAX)
     category: VideoCategory = VideoCategory.stories
-    duration_ms: int | None = Field(default=None, ge=0)
+    duration_ms: int | None = Field(default=None, ge=0, le=INT_MAX)
     media_asset_id: uuid.UUID | None = None
     thumbnail_asset_id: uuid.UUID | None = None
     captions: list[CaptionIn] = Field(default_factory=list, max_length=20)
@@ -261,9 +270,9 @@ class PageIn(_In):
     text: str = Field(min_length=1, max_length=5000)
     illustration_asset_id: uuid.UUID | None = None
     narration_asset_id: uuid.UUID | None = None
-    word_timings: list[Annotated[list[int], Field(min_length=2, max_length=2)]] = Field(
-        default_factory=list, description="[start_ms, end_ms] per word of the text"
-    )
+    word_timings: list[
+        Annotated[list[Annotated[int, Field(ge=0, le=INT_MAX)]], Field(min_length=2, max_length=2)]
+    ] = Field(default_factory=list, description="[start_ms, end_ms] per word of the text")
 
     @model_validator(mode="after")
     def _timings(self) -> PageIn:
@@ -308,7 +317,7 @@ class DiyIn(_ContentIn):
 
 
 class ScheduleIn(_In):
-    publish_at: datetime
+    publish_at: AwareDatetime = Field(description="With its time zone, e.g. 2027-01-01T09:00:00Z")
 
 
 class ReorderIn(_In):
@@ -322,6 +331,26 @@ class AdminItem(BaseModel):
     status: Status
     published_at: datetime | None
     sort_order: int
+
+
+class VideoAdmin(AdminItem):
+    fields: VideoIn
+
+
+class EbookAdmin(AdminItem):
+    fields: EbookIn
+
+
+class DiyAdmin(AdminItem):
+    fields: DiyIn
+
+
+AdminDetail = VideoAdmin | EbookAdmin | DiyAdmin
+ADMIN_DETAILS: dict[Kind, type[VideoAdmin] | type[EbookAdmin] | type[DiyAdmin]] = {
+    Kind.video: VideoAdmin,
+    Kind.ebook: EbookAdmin,
+    Kind.diy: DiyAdmin,
+}
 
 
 class BulkResult(BaseModel):

@@ -9,9 +9,10 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, TypeVar
 from uuid import UUID
 
@@ -63,24 +64,63 @@ def encode_cursor(values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
+_INT64 = 2**63
+
+
+def _plain(value: Any) -> bool:
+    """A cursor part a statement can take as it is: text PostgreSQL can hold, an integer
+    within bigint, or a finite number. Anything else was never written by encode_cursor."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")  # a lone surrogate cannot be sent
+        except UnicodeEncodeError:
+            return False
+        return "\x00" not in value
+    if isinstance(value, bool) or value is None:
+        return True
+    if isinstance(value, int):
+        return -_INT64 <= value < _INT64
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return False
+
+
 def decode_cursor(cursor: str, *converters: Callable[[Any], Any]) -> tuple[Any, ...]:
-    """The sort key in a cursor, each part passed through its converter (e.g. `UUID`)."""
+    """The sort key in a cursor, each part passed through its converter (e.g. `UUID`).
+
+    Checked before any use, for every list: a cursor is client input, and a crafted one (a
+    date that leaves the calendar in UTC, a NUL, a number past bigint) used to reach the
+    driver and fail there as a 500. Every way a cursor can be wrong is the same 400."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
         if not isinstance(values, list) or len(values) != len(converters):
             raise ValueError("wrong shape")
+        if not all(_plain(v) for v in values):
+            raise ValueError("not a value a cursor holds")
         return tuple(convert(v) for convert, v in zip(converters, values, strict=True))
-    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError) as exc:
+    except (ValueError, TypeError, OverflowError, binascii.Error, json.JSONDecodeError) as exc:
         raise BadRequest(
             "The cursor is not valid; start again from the first page.", code="invalid_cursor"
         ) from exc
 
 
 def parse_datetime(value: Any) -> datetime:
+    """A timestamp of a cursor: ISO 8601 with its offset (encode_cursor writes them so), in
+    UTC. One that falls outside the calendar once in UTC raises OverflowError."""
     if not isinstance(value, str):
         raise TypeError("expected an ISO timestamp")
-    return datetime.fromisoformat(value)
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        raise ValueError("a cursor's timestamp has an offset")
+    return parsed.astimezone(UTC)
+
+
+def parse_text(value: Any) -> str:
+    """A text part of a cursor (e.g. a title to sort by)."""
+    if not isinstance(value, str):
+        raise TypeError("expected text")
+    return value
 
 
 def build_page(

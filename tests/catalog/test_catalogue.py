@@ -151,9 +151,9 @@ async def test_search_matches_short_words_whole(
 
 
 def test_prefix_query_keeps_short_words_whole() -> None:
-    assert prefix_query("Kente  col!") == "kente:* & col:*"
-    assert prefix_query("go ox volc") == "go & ox & volc:*"
-    assert prefix_query("?!") == "''"
+    assert prefix_query("Kente  col!") == "'kente':* & 'col':*"
+    assert prefix_query("go ox volc") == "'go' & 'ox' & 'volc':*"
+    assert prefix_query("?! ' : & \\") is None
 
 
 async def test_search_by_kind_and_hidden_drafts(
@@ -517,13 +517,18 @@ async def test_update_and_delete_items(
     runtime: Runtime, client: httpx.AsyncClient, editor: dict, themes: dict
 ) -> None:
     item = await add(client, editor, "video", _video(themes["stories"], "Old title"))
+    etag = (await client.get(f"/api/v1/admin/videos/{item}", headers=editor)).headers["etag"]
     updated = await client.patch(
-        f"/api/v1/admin/videos/{item}", json={"title": "New title"}, headers=editor
+        f"/api/v1/admin/videos/{item}",
+        json={"title": "New title"},
+        headers={**editor, "If-Match": etag},
     )
     assert updated.status_code == 200
     assert await _titles(client, "/api/v1/videos") == ["New title"]
     bad = await client.patch(
-        f"/api/v1/admin/videos/{item}", json={"theme_id": themes["folktales"]}, headers=editor
+        f"/api/v1/admin/videos/{item}",
+        json={"theme_id": themes["folktales"]},
+        headers={**editor, "If-Match": updated.headers["etag"]},
     )
     assert bad.status_code == 422
     assert (await client.delete(f"/api/v1/admin/videos/{item}", headers=editor)).status_code == 204
