@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import boto3
+import httpx
 import pytest
 import sqlalchemy as sa
 from moto.server import ThreadedMotoServer
@@ -17,6 +18,7 @@ from app.integrations.email.ses import SesEmailSender
 from app.integrations.email.smtp import SmtpEmailSender
 from app.outbox.models import OutboxMessage
 from app.runtime import Runtime
+from tests.support.auth import PASSWORD, signed_in
 from tests.support.net import free_port
 from tests.support.smtp import SmtpServer
 
@@ -111,3 +113,39 @@ async def test_ses_sender_sends_the_raw_message(moto_endpoint: str) -> None:
     assert "Subject: Your Wonderspaced code" in raw
     assert "493021" in raw
     assert set(sent[0].destinations) == {"parent@example.com"}
+
+
+async def test_email_queued_for_a_deleted_account_is_dropped(
+    runtime: Runtime, client: httpx.AsyncClient, smtp_server: SmtpServer
+) -> None:
+    headers = await signed_in(runtime, client, "leaving@example.com")
+    forgot = await client.post(
+        "/api/v1/auth/password/forgot", json={"email": "leaving@example.com"}
+    )
+    assert forgot.status_code == 202
+    deleted = await client.request(
+        "DELETE", "/api/v1/accounts/me", json={"password": PASSWORD}, headers=headers
+    )
+    assert deleted.status_code == 204, deleted.text
+
+    await runtime.worker.run_due()
+    assert smtp_server.to("leaving@example.com") == []
+    async with runtime.db.session() as session:
+        [message] = (
+            await session.execute(
+                sa.select(OutboxMessage).where(OutboxMessage.name == "email.send")
+            )
+        ).scalars()
+    assert message.status == "done"
+    assert message.payload == {}  # the address and the code are forgotten too
+
+
+async def test_email_to_an_address_without_account_is_still_sent(
+    runtime: Runtime, client: httpx.AsyncClient, smtp_server: SmtpServer
+) -> None:
+    started = await client.post(
+        "/api/v1/auth/passwordless/start", json={"email": "new@example.com"}
+    )
+    assert started.status_code == 202, started.text
+    await runtime.worker.run_due()
+    assert smtp_server.wait_for("new@example.com")

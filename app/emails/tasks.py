@@ -1,20 +1,42 @@
 from __future__ import annotations
 
-from app.integrations.email import EmailMessage
-from app.outbox.registry import TaskContext, task
+import logging
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.accounts import service as accounts_service
+from app.integrations.email import EmailMessage, EmailSender
+from app.outbox.registry import TaskContext
 
 SEND_EMAIL = "email.send"
 
+logger = logging.getLogger(__name__)
 
-@task(SEND_EMAIL, forget_payload=True)
-async def send_email(ctx: TaskContext) -> None:
+
+async def recipient_gone(session: AsyncSession, payload: dict[str, Any]) -> bool:
+    """Whether the message was written for an account that has since been deleted."""
+    account_id = payload.get("account_id")
+    if account_id is None:
+        return False
+    return await accounts_service.get(session, UUID(account_id)) is None
+
+
+async def send_email(ctx: TaskContext, email: EmailSender, sender: str) -> None:
     payload = ctx.payload
-    await ctx.runtime.email.send(
+    if await recipient_gone(ctx.session, payload):
+        # Done without sending; the outbox forgets the payload (address and text) as usual.
+        logger.info(
+            "email dropped: its account was deleted", extra={"message_id": str(ctx.message_id)}
+        )
+        return
+    await email.send(
         EmailMessage(
             to=payload["to"],
             subject=payload["subject"],
             text=payload["text"],
-            sender=ctx.runtime.settings.email_from,
+            sender=sender,
             # The same message id on a retry lets the provider and client drop a duplicate.
             message_id=str(ctx.message_id),
         )

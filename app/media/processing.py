@@ -30,21 +30,27 @@ class Probe:
 _PIL_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
 
 
-def probe(path: Path, kind: Purpose, content_type: str) -> Probe:
+def probe(path: Path, kind: Purpose, content_type: str, max_pixels: int) -> Probe:
     if kind is Purpose.image:
-        return _image(path, content_type)
+        return _image(path, content_type, max_pixels)
     if kind in (Purpose.video, Purpose.audio):
         return _audio_video(path, kind)
     return _captions(path)
 
 
-def _image(path: Path, content_type: str) -> Probe:
+def _image(path: Path, content_type: str, max_pixels: int) -> Probe:
     try:
         with Image.open(path) as image:
+            # Opening reads the header only; decoding a few KB of PNG can fill gigabytes, so
+            # the size is checked before a single pixel is unpacked.
+            width, height = image.size
+            if width * height > max_pixels:
+                raise UnusableMedia(
+                    f"the image is {width}x{height} pixels; at most {max_pixels:,} are accepted"
+                )
             image.load()
             if image.format != _PIL_FORMATS[content_type]:
                 raise UnusableMedia(f"the file is {image.format}, not {content_type}")
-            width, height = image.size
             # A new image from the pixels alone: no EXIF, GPS, XMP or text chunks survive.
             clean = Image.frombytes(image.mode, image.size, image.tobytes())
             if image.mode == "P" and image.getpalette():
@@ -53,7 +59,15 @@ def _image(path: Path, content_type: str) -> Probe:
             clean.save(
                 out, format=image.format, **({"quality": 95} if image.format != "PNG" else {})
             )
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+    except UnusableMedia:
+        raise
+    except Image.DecompressionBombError as exc:
+        # Pillow's own guard, at twice its MAX_IMAGE_PIXELS, fires while opening.
+        limit = 2 * (Image.MAX_IMAGE_PIXELS or 0)
+        raise UnusableMedia(
+            f"the image has over {limit:,} pixels; at most {max_pixels:,} are accepted"
+        ) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise UnusableMedia(f"the image cannot be decoded: {exc}") from exc
     return Probe(width=width, height=height, cleaned=out.getvalue())
 

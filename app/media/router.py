@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from functools import cache
+from typing import Annotated
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Depends, Response, status
 
 from app.auth.deps import EditorPrincipal
 from app.core.db import SessionDep
@@ -13,6 +15,7 @@ from app.deps import RuntimeDep
 from app.media import service as media_service
 from app.media.models import MediaAsset
 from app.media.schemas import AssetOut, UploadCreate, UploadTicketOut
+from app.media.service import PublicAssets
 from app.runtime import Runtime
 
 router = APIRouter(prefix="/admin", tags=["admin", "media"])
@@ -56,6 +59,20 @@ async def get_asset(
     return await _out(runtime, await media_service.get_asset(session, asset_id))
 
 
+@router.delete(
+    "/assets/{asset_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=problem_responses(401, 403, 404, 409),
+    summary="Delete an asset no content uses; its file goes once the deletion commits",
+)
+async def delete_asset(
+    asset_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep
+) -> Response:
+    await media_service.delete_asset(session, asset_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
 async def _out(runtime: Runtime, asset: MediaAsset) -> AssetOut:
     settings = runtime.settings
     return await media_service.asset_out(
@@ -64,6 +81,18 @@ async def _out(runtime: Runtime, asset: MediaAsset) -> AssetOut:
 
 
 public_router = APIRouter(tags=["media"])
+
+
+@cache
+def _servable() -> tuple[PublicAssets, ...]:
+    # Imported here: the list of modules imports this router.
+    from app.modules import public_assets
+
+    return tuple(public_assets())
+
+
+async def servable_assets() -> tuple[PublicAssets, ...]:
+    return _servable()
 
 
 @public_router.get(
@@ -75,9 +104,18 @@ public_router = APIRouter(tags=["media"])
         **problem_responses(404),
     },
     summary="Images of catalogue cards: redirects to a short-lived download URL",
+    description="Only assets shown publicly (covers of visible content, theme covers); "
+    "editors reach drafts' files through `/admin/assets/{asset_id}`.",
 )
-async def asset_file(asset_id: uuid.UUID, session: SessionDep, runtime: RuntimeDep) -> Response:
-    asset = await media_service.get_asset(session, asset_id)
+async def asset_file(
+    asset_id: uuid.UUID,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    servable: Annotated[tuple[PublicAssets, ...], Depends(servable_assets)],
+) -> Response:
+    asset = await media_service.public_asset(session, asset_id, servable)
+    if asset is None:
+        raise NotFound("This file is not available.")
     settings = runtime.settings
     url = await media_service.download_url(
         runtime.storage, asset, settings.download_url_minutes, settings.media_cdn_base_url

@@ -6,15 +6,17 @@ import asyncio
 import logging
 import tempfile
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import Conflict, FieldError, NotFound, UnprocessableEntity
 from app.core.schema import table_of
+from app.data_rights import STORAGE_DELETE_TASK
 from app.integrations.storage import Storage
 from app.media.models import MediaAsset, Upload
 from app.media.policy import RULES, SNIFF_BYTES, Purpose, looks_like
@@ -29,14 +31,17 @@ STALE_UPLOAD = timedelta(days=1)
 _uploads = table_of(Upload).c
 _assets = table_of(MediaAsset).c
 
-# Content modules register a SELECT of the asset ids they use, so housekeeping keeps them.
+# Content modules declare (in app/modules.py) a SELECT of the asset ids they use, so
+# housekeeping keeps them.
 AssetReferences = Callable[[], sa.Select[tuple[uuid.UUID]]]
-ASSET_REFERENCES: list[AssetReferences] = []
+
+# Given the asset id column, a condition true when anyone may fetch that asset by id (a cover
+# of visible content, an avatar...): what `/api/v1/assets/{id}` serves.
+PublicAssets = Callable[[sa.ColumnElement[uuid.UUID]], sa.ColumnElement[bool]]
 
 
-def references_assets(func: AssetReferences) -> AssetReferences:
-    ASSET_REFERENCES.append(func)
-    return func
+class AssetInUse(Conflict):
+    code = "asset_in_use"
 
 
 def _field_error(field: str, msg: str) -> UnprocessableEntity:
@@ -151,9 +156,67 @@ async def get_asset(session: AsyncSession, asset_id: uuid.UUID) -> MediaAsset:
     return asset
 
 
-async def process(session: AsyncSession, storage: Storage, asset_id: uuid.UUID) -> None:
+async def public_asset(
+    session: AsyncSession, asset_id: uuid.UUID, servable: Sequence[PublicAssets]
+) -> MediaAsset | None:
+    """The asset, when it is ready and anyone may fetch it: one statement, each condition an
+    indexed lookup of the asset's id in one table."""
+    if not servable:
+        return None
+    statement = sa.select(MediaAsset).where(
+        _assets.id == asset_id,
+        _assets.status == "ready",
+        sa.or_(*(condition(_assets.id) for condition in servable)),
+    )
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def _remove_files_after_commit(session: AsyncSession, keys: list[str]) -> None:
+    # Files go only once the rows are gone for good: a rolled-back delete keeps both.
+    if keys:
+        await enqueue(session, STORAGE_DELETE_TASK, {"keys": keys}, dedup_key=None)
+
+
+async def _delete_rows(session: AsyncSession, asset_id: uuid.UUID) -> None:
+    """Deletes the asset and its upload record in a savepoint; raises IntegrityError (and
+    changes nothing) while content references it."""
+    async with session.begin_nested():
+        await session.execute(sa.delete(table_of(Upload)).where(_uploads.asset_id == asset_id))
+        await session.execute(sa.delete(table_of(MediaAsset)).where(_assets.id == asset_id))
+
+
+async def delete_asset(session: AsyncSession, asset_id: uuid.UUID) -> None:
+    """Deletes an asset nothing uses; its file is removed by a task after commit.
+
+    Every reference to media_asset is a RESTRICT foreign key, and the row is locked first:
+    content attaching it meanwhile waits for this transaction, so an asset in use is never
+    deleted and content never loses a file."""
+    key = await session.scalar(
+        sa.select(_assets.key).where(_assets.id == asset_id).with_for_update()
+    )
+    if key is None:
+        raise NotFound("No such media asset.")
+    try:
+        await _delete_rows(session, asset_id)
+    except IntegrityError as exc:
+        raise AssetInUse(
+            f"This asset is still used by {_referrer(exc)}; detach it from that content first."
+        ) from exc
+    await _remove_files_after_commit(session, [key])
+
+
+def _referrer(exc: IntegrityError) -> str:
+    """Which table still references the asset, read from the foreign-key violation."""
+    table = getattr(getattr(exc.orig, "__cause__", None), "table_name", None)
+    return f"content ({table})" if table else "content"
+
+
+async def process(
+    session: AsyncSession, storage: Storage, asset_id: uuid.UUID, max_image_pixels: int
+) -> None:
     """Probes the file and marks the asset ready or failed. A file that cannot be used fails
-    for good (with its reason); a storage error raises, so the task is retried."""
+    for good (with its reason) and leaves the serving bucket after commit; a storage error
+    raises, so the task is retried."""
     asset = await session.get(MediaAsset, asset_id, with_for_update=True)
     if asset is None or asset.status != "processing":
         return
@@ -161,10 +224,14 @@ async def process(session: AsyncSession, storage: Storage, asset_id: uuid.UUID) 
         path = Path(tmp) / "file"
         await storage.download_to(asset.key, path)
         try:
-            result = await asyncio.to_thread(probe, path, Purpose(asset.kind), asset.content_type)
+            result = await asyncio.to_thread(
+                probe, path, Purpose(asset.kind), asset.content_type, max_image_pixels
+            )
         except UnusableMedia as exc:
             asset.status, asset.failure_reason = "failed", str(exc)[:500]
             asset.processed_at = datetime.now(UTC)
+            await session.flush()
+            await _remove_files_after_commit(session, [asset.key])
             logger.info("media asset failed processing", extra={"asset_id": str(asset.id)})
             return
     if result.cleaned is not None:
@@ -231,9 +298,16 @@ async def require_ready(session: AsyncSession, asset_ids: list[uuid.UUID]) -> No
         )
 
 
-async def cleanup(session: AsyncSession, storage: Storage) -> tuple[int, int]:
+async def cleanup(
+    session: AsyncSession, storage: Storage, references: Sequence[AssetReferences]
+) -> tuple[int, int]:
     """Deletes uploads never completed after a day, and assets older than a day that no
-    content references. Returns (uploads, assets) deleted; a rerun deletes nothing more."""
+    content references. Returns (uploads, assets) deleted; a rerun deletes nothing more.
+
+    Refuses to run without any references: in a process where no module declared its
+    content, every asset would look unused."""
+    if not references:
+        raise RuntimeError("no module declares the assets its content references")
     cutoff = datetime.now(UTC) - STALE_UPLOAD
     stale = (
         (
@@ -247,13 +321,17 @@ async def cleanup(session: AsyncSession, storage: Storage) -> tuple[int, int]:
     for upload in stale:
         await storage.delete_upload(upload.key)
         await session.delete(upload)
-    query = sa.select(MediaAsset).where(_assets.created_at < cutoff)
-    for references in ASSET_REFERENCES:
-        query = query.where(_assets.id.not_in(references()))
-    unused = (await session.execute(query)).scalars().all()
-    if unused:
-        await storage.delete([asset.key for asset in unused])
-        for asset in unused:
-            await session.delete(asset)
+    query = sa.select(_assets.id, _assets.key).where(_assets.created_at < cutoff)
+    for referenced in references:
+        query = query.where(_assets.id.not_in(referenced()))
+    candidates = (await session.execute(query.with_for_update(skip_locked=True))).all()
+    removed: list[str] = []
+    for candidate in candidates:
+        try:
+            await _delete_rows(session, candidate.id)
+        except IntegrityError:
+            continue  # attached since the SELECT: the foreign keys have the last word
+        removed.append(candidate.key)
+    await _remove_files_after_commit(session, removed)
     await session.flush()
-    return len(stale), len(unused)
+    return len(stale), len(removed)

@@ -2,19 +2,17 @@ from __future__ import annotations
 
 import uuid
 
-from app.data_rights import STORAGE_DELETE_TASK
+from app.integrations.storage import Storage
 from app.media import service as media_service
-from app.outbox.registry import TaskContext, task
+from app.outbox.registry import TaskContext
 
 
-@task(media_service.PROCESS_TASK)
-async def process_asset(ctx: TaskContext) -> None:
+async def process_asset(ctx: TaskContext, storage: Storage, max_image_pixels: int) -> None:
     await media_service.process(
-        ctx.session, ctx.runtime.storage, uuid.UUID(ctx.payload["asset_id"])
+        ctx.session, storage, uuid.UUID(ctx.payload["asset_id"]), max_image_pixels
     )
 
 
-@task(STORAGE_DELETE_TASK)
-async def delete_files(ctx: TaskContext) -> None:
+async def delete_files(ctx: TaskContext, storage: Storage) -> None:
     # Idempotent: deleting a missing object is not an error on any backend.
-    await ctx.runtime.storage.delete(list(ctx.payload["keys"]))
+    await storage.delete(list(ctx.payload["keys"]))

@@ -9,6 +9,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import parse_qsl, unquote, urlparse
 
 import boto3
@@ -19,6 +20,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from moto.server import ThreadedMotoServer
 
+from app.bootstrap import build_runtime
 from app.integrations.storage.gcs import GcsStorage
 from app.integrations.storage.s3 import UPLOAD_PREFIX, S3Storage
 from app.media import service as media_service
@@ -172,6 +174,47 @@ async def test_s3_post_policy_pins_key_type_and_size(s3_storage: S3Storage) -> N
     assert expiry <= datetime.now(UTC) + timedelta(minutes=15, seconds=5)
 
 
+def _on(runtime: Runtime, storage: S3Storage) -> Runtime:
+    """The test's runtime with its task handlers bound to this storage."""
+    return build_runtime(
+        runtime.settings, db=runtime.db, storage=storage, google_tokens=runtime.google_tokens
+    )
+
+
+async def _upload_to_s3(runtime: Runtime, storage: S3Storage, data: bytes, type_: str) -> Any:
+    editor = await make_account(runtime, "editor@example.com")
+    purpose = Purpose(type_.split("/")[0])
+    body = UploadCreate(filename="f", content_type=type_, size_bytes=len(data), purpose=purpose)
+    async with runtime.db.session() as session:
+        upload, ticket = await media_service.create_upload(session, storage, editor.id, body, 15)
+    async with httpx.AsyncClient() as http:
+        response = await http.post(
+            str(ticket["url"]),
+            data=dict(ticket["fields"]),  # type: ignore[arg-type]
+            files={"file": ("f", data, type_)},
+        )
+    assert response.status_code in (200, 204), response.text
+    async with runtime.db.session() as session:
+        return await media_service.complete_upload(session, storage, upload.id)
+
+
+async def test_s3_file_that_fails_processing_leaves_the_bucket(
+    runtime: Runtime, s3_storage: S3Storage
+) -> None:
+    runtime = _on(runtime, s3_storage)
+    fake_video = b"\x00\x00\x00\x18ftypisom" + b"\x00" * 200  # right magic, no movie
+    asset = await _upload_to_s3(runtime, s3_storage, fake_video, "video/mp4")
+    listing = s3_storage.client.list_objects_v2(Bucket=s3_storage.bucket)
+    assert [o["Key"] for o in listing["Contents"]] == [asset.key]  # served from here
+    await runtime.worker.run_due()
+    async with runtime.db.session() as session:
+        failed = await session.get(MediaAsset, asset.id)
+        assert failed is not None
+        assert failed.status == "failed"
+    listing = s3_storage.client.list_objects_v2(Bucket=s3_storage.bucket)
+    assert listing.get("KeyCount", 0) == 0
+
+
 async def test_s3_flow_against_moto(runtime: Runtime, s3_storage: S3Storage) -> None:
     editor = await make_account(runtime, "editor@example.com")
     video = mp4(frames=20)
@@ -187,7 +230,7 @@ async def test_s3_flow_against_moto(runtime: Runtime, s3_storage: S3Storage) -> 
             files={"file": ("drums.mp4", video, "video/mp4")},
         )
     assert response.status_code in (200, 204), response.text
-    runtime.storage = s3_storage
+    runtime = _on(runtime, s3_storage)
     async with runtime.db.session() as session:
         asset = await media_service.complete_upload(session, s3_storage, upload.id)
     assert await s3_storage.stat_upload(upload.key) is None  # moved out of the upload area

@@ -18,8 +18,8 @@ from app.accounts.models import Role
 from app.api import create_app
 from app.integrations.storage import create_storage
 from app.integrations.storage.local import LocalStorage
-from app.jobs.media import cleanup_uploads
 from app.media.models import MediaAsset, Upload
+from app.modules import jobs
 from app.runtime import Runtime
 from tests.support.auth import family, kid_token, make_profile, signed_in
 from tests.support.live_server import serve
@@ -318,7 +318,10 @@ async def test_cleanup_removes_stale_uploads_and_unused_assets_once(
         )
     assert storage.object_path(old_key).exists()
 
+    cleanup_uploads = jobs()["cleanup-uploads"]
     assert await cleanup_uploads(runtime) == "deleted 1 stale upload(s) and 1 unused asset(s)"
+    assert storage.object_path(old_key).exists()  # the file goes after commit, by a task
+    await runtime.worker.run_due()
     assert not storage.object_path(old_key).exists()
     assert await cleanup_uploads(runtime) == "deleted 0 stale upload(s) and 0 unused asset(s)"
     async with runtime.db.session() as session:

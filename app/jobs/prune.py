@@ -1,0 +1,80 @@
+"""Retention: deletes what the service no longer needs after the periods in the settings
+(README, "Retention"). Run as `python -m app.jobs prune` and, in each running server, every
+RETENTION_PRUNE_INTERVAL_SECONDS. Idempotent; logs counts only, never what was deleted."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from app.accounts import retention as accounts_retention
+from app.auth import retention as auth_retention
+from app.outbox import retention as outbox_retention
+from app.runtime import Runtime
+
+logger = logging.getLogger(__name__)
+
+# One prune at a time across instances (a transaction-level advisory lock).
+_LOCK_KEY = 0x5052554E45  # "PRUNE"
+
+
+async def prune(runtime: Runtime) -> str:
+    settings = runtime.settings
+    now = datetime.now(UTC)
+
+    def days_ago(days: int) -> datetime:
+        return now - timedelta(days=days)
+
+    async with runtime.db.session() as session:
+        if not await session.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(_LOCK_KEY))):
+            return "another prune is running"
+        counts = {
+            "dead_letters": await outbox_retention.prune(
+                session, days_ago(settings.retention_dead_letter_days)
+            ),
+            "email_codes": await auth_retention.prune_email_codes(
+                session, days_ago(settings.retention_email_code_days)
+            ),
+            "refresh_tokens": await auth_retention.prune_refresh_tokens(
+                session, days_ago(settings.retention_refresh_token_days)
+            ),
+            "unverified_accounts": await accounts_retention.prune(
+                session, days_ago(settings.retention_unverified_account_days)
+            ),
+        }
+    logger.info("retention prune", extra=counts)
+    return "deleted " + ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in counts.items())
+
+
+class PruneTicker:
+    """Runs `prune` in this process: first a minute after start-up (or after one interval,
+    if shorter), then every interval. A failure is logged and retried at the next tick."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.interval = runtime.settings.retention_prune_interval_seconds
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        if self.interval > 0 and self._task is None:
+            self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        await asyncio.sleep(min(self.interval, 60.0))
+        while True:
+            try:
+                await prune(self.runtime)
+            except Exception:
+                logger.exception("retention prune failed")
+            await asyncio.sleep(self.interval)
