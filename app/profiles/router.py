@@ -3,46 +3,32 @@
 from __future__ import annotations
 
 import hashlib
-import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Response, status
+from fastapi import APIRouter, Header, Response, status
 
 from app.auth.deps import EXPLORER, CallerDep, CurrentPrincipal
 from app.avatars.schemas import AvatarSelection
 from app.core.db import SessionDep
-from app.core.errors import Forbidden, problem_responses
+from app.core.errors import problem_responses
+from app.core.pagination import Page
 from app.deps import RuntimeDep
 from app.profiles import service as profiles_service
-from app.profiles.models import Profile
 from app.profiles.schemas import KidSession, KidSessionIn, ProfileCreate, ProfileOut, ProfileUpdate
+from app.profiles.scope import ParentProfileDep, ProfileDep
 
 router = APIRouter(prefix="/profiles", tags=["profiles"])
 
 
-async def _profile(profile_id: uuid.UUID, caller: CallerDep, session: SessionDep) -> Profile:
-    return await profiles_service.get_for(session, caller, profile_id)
-
-
-async def _parent_profile(
-    profile: Annotated[Profile, Depends(_profile)], caller: CallerDep
-) -> Profile:
-    # Ownership first (another family's or a sibling's id is 404), then the parent zone.
-    if caller.is_explorer:
-        raise Forbidden("Ask a grown-up: this is for parents.", code="parents_only")
-    return profile
-
-
-ProfileDep = Annotated[Profile, Depends(_profile)]
-ParentProfileDep = Annotated[Profile, Depends(_parent_profile)]
 SCOPED = problem_responses(401, 403, 404)
 
 
-@router.get("", response_model=list[ProfileOut], responses=problem_responses(401, 403))
-async def list_profiles(principal: CurrentPrincipal, session: SessionDep) -> list[ProfileOut]:
-    return [
-        ProfileOut.of(p) for p in await profiles_service.list_for(session, principal.account_id)
-    ]
+@router.get("", response_model=Page[ProfileOut], responses=problem_responses(401, 403))
+async def list_profiles(principal: CurrentPrincipal, session: SessionDep) -> Page[ProfileOut]:
+    """The family's explorers, oldest first, in the envelope of every list. A family has at
+    most a handful, so they come on one page (`next_cursor` is always null)."""
+    profiles = await profiles_service.list_for(session, principal.account_id)
+    return Page[ProfileOut](items=[ProfileOut.of(p) for p in profiles])
 
 
 @router.post(

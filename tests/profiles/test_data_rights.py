@@ -109,7 +109,7 @@ async def test_deleting_the_account_removes_every_row_of_the_family(
     assert login.status_code == 401
     # The other family is untouched.
     assert [
-        p["nickname"] for p in (await client.get("/api/v1/profiles", headers=other)).json()
+        p["nickname"] for p in (await client.get("/api/v1/profiles", headers=other)).json()["items"]
     ] == ["Esi"]
 
 
@@ -134,9 +134,9 @@ async def test_deleting_one_profile_keeps_its_siblings(
     assert (await _rows_of(runtime, None, [ama["id"]], None)) == {"profile": 1}
     assert (await client.delete(f"/api/v1/profiles/{ama['id']}", headers=parent)).status_code == 204
     assert await _rows_of(runtime, None, [ama["id"]], None) == {}
-    assert [p["id"] for p in (await client.get("/api/v1/profiles", headers=parent)).json()] == [
-        kojo["id"]
-    ]
+    assert [
+        p["id"] for p in (await client.get("/api/v1/profiles", headers=parent)).json()["items"]
+    ] == [kojo["id"]]
     # An explorer token of the deleted profile reaches nothing.
     kid = await kid_token(client, parent, kojo["id"])
     assert (await client.get(f"/api/v1/profiles/{ama['id']}", headers=kid)).status_code == 404

@@ -79,7 +79,8 @@ async def test_create_read_update_list_delete(runtime: Runtime, client: httpx.As
     assert updated.json()["read_aloud"] is False
     assert updated.json()["nickname"] == "Ama Star"
     listed = await client.get("/api/v1/profiles", headers=headers)
-    assert [p["id"] for p in listed.json()] == [profile["id"]]
+    assert [p["id"] for p in listed.json()["items"]] == [profile["id"]]
+    assert listed.json()["next_cursor"] is None
     assert (await client.delete(url, headers=headers)).status_code == 204
     assert (await client.get(url, headers=headers)).status_code == 404
     assert await _count(runtime) == 0

@@ -1,0 +1,377 @@
+"""Progress statements: fixed SQL run with asyncpg on the request's own connection.
+
+The heartbeat is the most written path of the service. It is one statement, built once: an
+upsert whose update merges what arrived with what is stored *inside* PostgreSQL (interval
+union, page and step sets, completion stamping, the sent_at ordering rule, time credited)
+and, in the same statement, adds the time credited to the learning-time bucket. The row lock
+that INSERT ... ON CONFLICT DO UPDATE takes makes concurrent heartbeats of one explorer
+apply one after the other, each to the latest row, so nothing is lost and there is no
+read-modify-write race. It runs on the driver connection under the request's session (same
+transaction, same unit of work) because the ORM building and compiling a statement per
+request is several times the cost of the statement itself on this path (DESIGN.md, section 8).
+"""
+
+# SQL text from constants only; every value is bound by asyncpg.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+async def connection(session: AsyncSession) -> asyncpg.Connection[Any]:
+    """The asyncpg connection under the session, inside the request's transaction."""
+    conn = await session.connection()
+    raw = await conn.get_raw_connection()
+    driver: asyncpg.Connection[Any] | None = raw.driver_connection
+    assert driver is not None
+    if not driver.is_in_transaction():
+        # SQLAlchemy opens the transaction on its first statement: make sure it has.
+        await conn.execute(sa.text("SELECT 1"))
+    return driver
+
+
+def _measure(multirange: str) -> str:
+    """The total length of a multirange: milliseconds, pages or steps covered."""
+    return f"(SELECT coalesce(sum(upper(r) - lower(r)), 0) FROM unnest({multirange}) r)::bigint"
+
+
+def state_columns(alias: str) -> str:
+    """The resume state, in the order `state_of` reads it."""
+    a = f"{alias}."
+    return (
+        f"{a}kind, {a}item_id, {a}status, {a}percent, {a}position_ms, {a}page, {a}read_aloud, "
+        f"CASE WHEN {a}kind = 'video' THEN NULL ELSE ARRAY(SELECT generate_series(lower(r), "
+        f"upper(r) - 1) FROM unnest({a}covered) r) END, "
+        f"{a}covered_units, {a}spent_ms, {a}started_at, {a}completed_at, {a}updated_at"
+    )
+
+
+def state_of(row: Sequence[Any]) -> dict[str, Any]:
+    kind = row[0]
+    units = [int(n) for n in row[7]] if row[7] is not None else None
+    return {
+        "kind": kind,
+        "item_id": row[1],
+        "status": row[2],
+        "percent": row[3],
+        "position_ms": row[4],
+        "page": row[5],
+        "read_aloud": row[6],
+        "pages_read": units if kind == "ebook" else None,
+        "steps_done": units if kind == "diy" else None,
+        "watched_ms": int(row[8]) if kind == "video" else None,
+        "seconds_spent": int(row[9]) // 1000,
+        "started_at": row[10],
+        "completed_at": row[11],
+        "updated_at": row[12],
+    }
+
+
+_MERGED = "(p.covered + excluded.covered)"
+_NEWER = "(excluded.sent_at > p.sent_at)"
+_DONE = f"(p.completed_at IS NOT NULL OR {_measure(_MERGED)} >= $12)"
+_GAP_MS = "(extract(epoch FROM excluded.sent_at - p.sent_at) * 1000)::bigint"
+_WALL_MS = "(extract(epoch FROM excluded.heartbeat_at - p.heartbeat_at) * 1000)::bigint"
+# Time credited: what the heartbeat claims (a video: the length it played; otherwise the
+# time since the previous heartbeat), never more than the time between the two heartbeats by
+# their own clock, nor by the server's, nor a heartbeat's longest gap. An older or repeated
+# heartbeat credits nothing: replays add nothing and two devices never double the time.
+_CREDIT = (
+    f"CASE WHEN {_NEWER} THEN greatest(0, least(coalesce($13, {_GAP_MS}), {_GAP_MS}, $14, "
+    f"{_WALL_MS})) ELSE 0 END"
+)
+
+# $1 profile, $2 kind, $3 item, $4 sent_at, $5 now, $6 position_ms, $7 page, $8 read_aloud,
+# $9/$10 starts/ends of what was done ([n, n+1) for a page or a step), $11 the item's length
+# in units, $12 the units that complete it, $13 the time claimed (videos) or NULL, $14 the
+# longest time one heartbeat may credit.
+HEARTBEAT_SQL = f"""
+WITH beat AS (
+    SELECT c AS covered, {_measure("c")} AS units
+    FROM (
+        SELECT coalesce(range_agg(int8range(s, e)), '{{}}'::int8multirange) AS c
+        FROM unnest($9::int8[], $10::int8[]) AS t(s, e)
+    ) merged
+),
+saved AS (
+    INSERT INTO progress AS p (
+        profile_id, kind, item_id, status, percent, position_ms, page, read_aloud, covered,
+        covered_units, total_units, spent_ms, last_credit_ms, sent_at, heartbeat_at,
+        started_at, completed_at, updated_at
+    )
+    SELECT $1::uuid, $2::varchar, $3::uuid,
+        CASE WHEN units >= $12::bigint THEN 'completed' ELSE 'in_progress' END,
+        CASE WHEN units >= $12 THEN 100 ELSE least(99, units * 100 / greatest($11::bigint, 1))
+        END,
+        $6::bigint, $7::int, $8::boolean, covered, units, $11,
+        least(coalesce($13::bigint, 0), $14::bigint), least(coalesce($13, 0), $14),
+        $4::timestamptz, $5::timestamptz, $5, CASE WHEN units >= $12 THEN $5 END, $5
+    FROM beat
+    ON CONFLICT (profile_id, kind, item_id) DO UPDATE SET
+        covered = {_MERGED},
+        covered_units = {_measure(_MERGED)},
+        total_units = excluded.total_units,
+        status = CASE WHEN {_DONE} THEN 'completed' ELSE 'in_progress' END,
+        percent = CASE WHEN {_DONE} THEN 100
+            ELSE least(99, {_measure(_MERGED)} * 100 / greatest(excluded.total_units, 1)) END,
+        completed_at = CASE WHEN {_DONE} THEN coalesce(p.completed_at, excluded.heartbeat_at) END,
+        position_ms = CASE WHEN {_NEWER} THEN excluded.position_ms ELSE p.position_ms END,
+        page = CASE WHEN {_NEWER} THEN excluded.page ELSE p.page END,
+        read_aloud = CASE WHEN {_NEWER} THEN excluded.read_aloud ELSE p.read_aloud END,
+        spent_ms = p.spent_ms + {_CREDIT},
+        last_credit_ms = {_CREDIT},
+        sent_at = greatest(p.sent_at, excluded.sent_at),
+        heartbeat_at = CASE WHEN {_NEWER} THEN excluded.heartbeat_at ELSE p.heartbeat_at END,
+        updated_at = excluded.updated_at
+    -- A repeated heartbeat (nothing newer, nothing new covered) changes nothing at all.
+    WHERE {_NEWER} OR NOT (p.covered @> excluded.covered)
+    RETURNING {state_columns("p")}, p.last_credit_ms
+),
+timed AS (
+    INSERT INTO learning_time AS t (profile_id, bucket, kind, active_ms)
+    SELECT $1, date_bin('15 minutes', least($4, $5), TIMESTAMPTZ '2000-01-01 00:00:00+00'), $2,
+        last_credit_ms
+    FROM saved WHERE last_credit_ms > 0
+    ON CONFLICT (profile_id, bucket, kind)
+    DO UPDATE SET active_ms = t.active_ms + excluded.active_ms
+)
+SELECT * FROM saved
+"""
+
+STATE_SQL = (
+    f"SELECT {state_columns('p')} FROM progress p "
+    "WHERE p.profile_id = $1 AND p.kind = $2 AND p.item_id = $3"
+)
+
+
+async def heartbeat(conn: asyncpg.Connection[Any], *params: Any) -> asyncpg.Record | None:
+    """The new state, or None when the heartbeat changed nothing (a duplicate)."""
+    return await conn.fetchrow(HEARTBEAT_SQL, *params)
+
+
+async def state(
+    conn: asyncpg.Connection[Any], profile_id: uuid.UUID, kind: str, item_id: uuid.UUID
+) -> asyncpg.Record | None:
+    return await conn.fetchrow(STATE_SQL, profile_id, kind, item_id)
+
+
+# --- lists ------------------------------------------------------------------------------
+
+_LIST_SQL = f"""
+SELECT {state_columns("p")} FROM progress p
+WHERE p.profile_id = $1
+  AND ($2::text IS NULL OR p.kind = $2) AND ($3::text IS NULL OR p.status = $3)
+  AND ($4::timestamptz IS NULL OR (p.updated_at, p.item_id) < ($4, $5::uuid))
+ORDER BY p.updated_at DESC, p.item_id DESC
+LIMIT $6
+"""
+
+_COMPLETED_SQL = f"""
+SELECT {state_columns("p")} FROM progress p
+WHERE p.profile_id = $1 AND p.completed_at IS NOT NULL
+  AND ($2::timestamptz IS NULL OR (p.completed_at, p.item_id) < ($2, $3::uuid))
+ORDER BY p.completed_at DESC, p.item_id DESC
+LIMIT $4
+"""
+
+
+async def list_states(
+    conn: asyncpg.Connection[Any],
+    profile_id: uuid.UUID,
+    *,
+    kind: str | None,
+    status: str | None,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[asyncpg.Record]:
+    """Newest activity first; `limit` rows (ask one more to know whether more exist)."""
+    when, ident = after or (None, None)
+    rows: list[asyncpg.Record] = await conn.fetch(
+        _LIST_SQL, profile_id, kind, status, when, ident, limit
+    )
+    return rows
+
+
+async def list_completed(
+    conn: asyncpg.Connection[Any],
+    profile_id: uuid.UUID,
+    *,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[asyncpg.Record]:
+    when, ident = after or (None, None)
+    rows: list[asyncpg.Record] = await conn.fetch(_COMPLETED_SQL, profile_id, when, ident, limit)
+    return rows
+
+
+async def states_for(
+    conn: asyncpg.Connection[Any], profile_id: uuid.UUID, item_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, asyncpg.Record]:
+    rows = await conn.fetch(
+        f"SELECT {state_columns('p')} FROM progress p "
+        "WHERE p.profile_id = $1 AND p.item_id = ANY($2::uuid[])",
+        profile_id,
+        list(item_ids),
+    )
+    return {row[1]: row for row in rows}
+
+
+async def engaged(conn: asyncpg.Connection[Any], profile_id: uuid.UUID) -> list[uuid.UUID]:
+    """Items the explorer started, finished or saved."""
+    rows = await conn.fetch(
+        "SELECT item_id FROM progress WHERE profile_id = $1 "
+        "UNION SELECT item_id FROM saved_item WHERE profile_id = $1",
+        profile_id,
+    )
+    return [r[0] for r in rows]
+
+
+async def completed_count(conn: asyncpg.Connection[Any], profile_id: uuid.UUID) -> int:
+    count = await conn.fetchval(
+        "SELECT count(*) FROM progress WHERE profile_id = $1 AND completed_at IS NOT NULL",
+        profile_id,
+    )
+    return int(count or 0)
+
+
+# --- saved items ------------------------------------------------------------------------
+
+# DO UPDATE (to the same value) rather than DO NOTHING, so a repeated save returns the
+# original row in the same round trip.
+_SAVE_SQL = """
+INSERT INTO saved_item AS s (profile_id, kind, item_id, saved_at) VALUES ($1, $2, $3, $4)
+ON CONFLICT (profile_id, kind, item_id) DO UPDATE SET saved_at = s.saved_at
+RETURNING s.kind, s.item_id, s.saved_at
+"""
+
+
+async def save(
+    conn: asyncpg.Connection[Any],
+    profile_id: uuid.UUID,
+    kind: str,
+    item_id: uuid.UUID,
+    now: datetime,
+) -> asyncpg.Record:
+    row = await conn.fetchrow(_SAVE_SQL, profile_id, kind, item_id, now)
+    assert row is not None
+    return row
+
+
+async def unsave(
+    conn: asyncpg.Connection[Any], profile_id: uuid.UUID, kind: str, item_id: uuid.UUID
+) -> None:
+    await conn.execute(
+        "DELETE FROM saved_item WHERE profile_id = $1 AND kind = $2 AND item_id = $3",
+        profile_id,
+        kind,
+        item_id,
+    )
+
+
+async def list_saved(
+    conn: asyncpg.Connection[Any],
+    profile_id: uuid.UUID,
+    *,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[asyncpg.Record]:
+    when, ident = after or (None, None)
+    rows: list[asyncpg.Record] = await conn.fetch(
+        "SELECT kind, item_id, saved_at FROM saved_item WHERE profile_id = $1 "
+        "AND ($2::timestamptz IS NULL OR (saved_at, item_id) < ($2, $3::uuid)) "
+        "ORDER BY saved_at DESC, item_id DESC LIMIT $4",
+        profile_id,
+        when,
+        ident,
+        limit,
+    )
+    return rows
+
+
+# --- time and days ----------------------------------------------------------------------
+
+# A day counts towards a streak when it holds enough learning or a completion, in the
+# family's time zone ($2). Buckets are UTC quarter hours, which every zone's days divide.
+_ACTIVE_DAYS_SQL = """
+SELECT (bucket AT TIME ZONE $2)::date AS day FROM learning_time WHERE profile_id = $1
+GROUP BY 1 HAVING sum(active_ms) >= $3
+UNION
+SELECT (completed_at AT TIME ZONE $2)::date FROM progress
+WHERE profile_id = $1 AND completed_at IS NOT NULL
+"""
+
+
+async def active_days(
+    conn: asyncpg.Connection[Any], profile_id: uuid.UUID, time_zone: str, min_ms: int
+) -> set[Any]:
+    return {row[0] for row in await conn.fetch(_ACTIVE_DAYS_SQL, profile_id, time_zone, min_ms)}
+
+
+async def time_by_day(
+    conn: asyncpg.Connection[Any],
+    profile_id: uuid.UUID,
+    time_zone: str,
+    start: datetime,
+    end: datetime,
+) -> list[asyncpg.Record]:
+    """(local date, kind, milliseconds) between two instants."""
+    rows: list[asyncpg.Record] = await conn.fetch(
+        "SELECT (bucket AT TIME ZONE $2)::date, kind, sum(active_ms)::bigint FROM learning_time "
+        "WHERE profile_id = $1 AND bucket >= $3 AND bucket < $4 GROUP BY 1, 2",
+        profile_id,
+        time_zone,
+        start,
+        end,
+    )
+    return rows
+
+
+async def milestones(
+    conn: asyncpg.Connection[Any], profile_id: uuid.UUID, start: datetime, end: datetime
+) -> list[asyncpg.Record]:
+    """(kind, item, when, 'started' | 'completed') between two instants, oldest first."""
+    rows: list[asyncpg.Record] = await conn.fetch(
+        "SELECT kind, item_id, started_at AS at, 'started' FROM progress "
+        "WHERE profile_id = $1 AND started_at >= $2 AND started_at < $3 "
+        "UNION ALL SELECT kind, item_id, completed_at, 'completed' FROM progress "
+        "WHERE profile_id = $1 AND completed_at >= $2 AND completed_at < $3 "
+        "ORDER BY at",
+        profile_id,
+        start,
+        end,
+    )
+    return rows
+
+
+# --- export -----------------------------------------------------------------------------
+
+
+async def export_rows(
+    conn: asyncpg.Connection[Any], profile_ids: Sequence[uuid.UUID]
+) -> dict[str, list[asyncpg.Record]]:
+    ids = list(profile_ids)
+    return {
+        "progress": await conn.fetch(
+            f"SELECT p.profile_id, {state_columns('p')}, p.covered::text FROM progress p "
+            "WHERE p.profile_id = ANY($1::uuid[]) ORDER BY p.profile_id, p.started_at",
+            ids,
+        ),
+        "learning_time": await conn.fetch(
+            "SELECT profile_id, bucket, kind, active_ms FROM learning_time "
+            "WHERE profile_id = ANY($1::uuid[]) ORDER BY profile_id, bucket, kind",
+            ids,
+        ),
+        "saved": await conn.fetch(
+            "SELECT profile_id, kind, item_id, saved_at FROM saved_item "
+            "WHERE profile_id = ANY($1::uuid[]) ORDER BY profile_id, saved_at",
+            ids,
+        ),
+    }
