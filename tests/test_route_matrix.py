@@ -1,0 +1,423 @@
+"""Every route of the OpenAPI document against every kind of caller.
+
+Each route is declared once below with its access class; what each caller must get follows
+from the class. A route missing from the table fails with its name, so a new module cannot
+ship a route nobody thought about. Bodies are empty JSON objects: a 422 proves the caller
+got past authorization, which is all the matrix asks. Each request runs in a savepoint that
+is rolled back, with the cache cleared after it, so no case sees another's writes.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from app.api import create_app
+from app.bootstrap import build_runtime
+from app.core.config import Settings
+from app.core.db import Database
+from app.integrations.google_tokens import GoogleTokenVerifier
+from app.runtime import Runtime
+from tests.support.google_keys import CertsServer
+from tests.support.matrix import CALLERS, World, build_world
+
+
+class Access(enum.Enum):
+    public = "anyone, signed in or not, gets the same answer"
+    health = "probes: anyone, the same answer"
+    grown_up = "any signed-in grown-up; an explorer is refused (403)"
+    profile = "the explorer of that profile and its family's parent; anyone else 404"
+    parent_profile = "that profile's family's parent; its explorer 403, anyone else 404"
+    editor = "editors and admins"
+    admin = "admins only"
+    internal = "task delivery: only Google-signed OIDC tokens, none of ours"
+
+
+A = Access
+ROUTES: dict[str, Access] = {
+    # Public catalogue, avatars, privacy notice and media links.
+    "GET /api/v1/videos": A.public,
+    "GET /api/v1/ebooks": A.public,
+    "GET /api/v1/diys": A.public,
+    "GET /api/v1/search": A.public,
+    "GET /api/v1/tabs/{tab}": A.public,
+    "GET /api/v1/themes": A.public,
+    "GET /api/v1/themes/{slug}": A.public,
+    "GET /api/v1/series": A.public,
+    "GET /api/v1/series/{series_id}": A.public,
+    "GET /api/v1/videos/{item_id}": A.public,
+    "GET /api/v1/ebooks/{item_id}": A.public,
+    "GET /api/v1/diys/{item_id}": A.public,
+    "GET /api/v1/assets/{asset_id}": A.public,
+    "GET /api/v1/privacy-notice": A.public,
+    "GET /api/v1/avatars/parts": A.public,
+    # Signing in: anyone may try.
+    "POST /api/v1/auth/register": A.public,
+    "POST /api/v1/auth/email/verify": A.public,
+    "POST /api/v1/auth/login": A.public,
+    "POST /api/v1/auth/token": A.public,
+    "POST /api/v1/auth/passwordless/start": A.public,
+    "POST /api/v1/auth/passwordless/verify": A.public,
+    "POST /api/v1/auth/google": A.public,
+    "POST /api/v1/auth/refresh": A.public,
+    "POST /api/v1/auth/logout": A.public,
+    "POST /api/v1/auth/password/forgot": A.public,
+    "POST /api/v1/auth/password/reset": A.public,
+    # The grown-up's own account and family.
+    "POST /api/v1/auth/logout-all": A.grown_up,
+    "GET /api/v1/accounts/me": A.grown_up,
+    "PATCH /api/v1/accounts/me": A.grown_up,
+    "DELETE /api/v1/accounts/me": A.grown_up,
+    "POST /api/v1/accounts/me/password": A.grown_up,
+    "POST /api/v1/accounts/me/consent": A.grown_up,
+    "PUT /api/v1/accounts/me/pin": A.grown_up,
+    "DELETE /api/v1/accounts/me/pin": A.grown_up,
+    "GET /api/v1/accounts/me/export": A.grown_up,
+    "GET /api/v1/profiles": A.grown_up,
+    "POST /api/v1/profiles": A.grown_up,
+    # One explorer's things.
+    "GET /api/v1/profiles/{profile_id}": A.profile,
+    "GET /api/v1/profiles/{profile_id}/avatar": A.profile,
+    "PUT /api/v1/profiles/{profile_id}/avatar": A.profile,
+    "GET /api/v1/profiles/{profile_id}/avatar.svg": A.profile,
+    "PATCH /api/v1/profiles/{profile_id}": A.parent_profile,
+    "DELETE /api/v1/profiles/{profile_id}": A.parent_profile,
+    "POST /api/v1/profiles/{profile_id}/session": A.parent_profile,
+    "GET /api/v1/profiles/{profile_id}/progress": A.profile,
+    "GET /api/v1/profiles/{profile_id}/progress/{kind}/{item_id}": A.profile,
+    "PUT /api/v1/profiles/{profile_id}/progress/video/{item_id}": A.profile,
+    "PUT /api/v1/profiles/{profile_id}/progress/ebook/{item_id}": A.profile,
+    "PUT /api/v1/profiles/{profile_id}/progress/diy/{item_id}": A.profile,
+    "GET /api/v1/profiles/{profile_id}/saved": A.profile,
+    "PUT /api/v1/profiles/{profile_id}/saved/{kind}/{item_id}": A.profile,
+    "DELETE /api/v1/profiles/{profile_id}/saved/{kind}/{item_id}": A.profile,
+    "GET /api/v1/profiles/{profile_id}/library": A.profile,
+    "GET /api/v1/profiles/{profile_id}/library/{section}": A.profile,
+    "GET /api/v1/tabs/my-explorer": A.profile,  # the explorer in ?profile_id=
+    "GET /api/v1/profiles/{profile_id}/activity": A.parent_profile,
+    # Staff.
+    "GET /api/v1/admin/accounts": A.admin,
+    "GET /api/v1/admin/accounts/{account_id}": A.admin,
+    "PATCH /api/v1/admin/accounts/{account_id}": A.admin,
+    "POST /api/v1/admin/avatar-parts": A.editor,
+    "PATCH /api/v1/admin/avatar-parts/{part_id}": A.editor,
+    "DELETE /api/v1/admin/avatar-parts/{part_id}": A.editor,
+    "POST /api/v1/admin/uploads": A.editor,
+    "POST /api/v1/admin/uploads/{upload_id}/complete": A.editor,
+    "GET /api/v1/admin/assets/{asset_id}": A.editor,
+    "DELETE /api/v1/admin/assets/{asset_id}": A.editor,
+    "POST /api/v1/admin/themes": A.editor,
+    "PATCH /api/v1/admin/themes/{theme_id}": A.editor,
+    "DELETE /api/v1/admin/themes/{theme_id}": A.editor,
+    "POST /api/v1/admin/themes/reorder": A.editor,
+    "PATCH /api/v1/admin/themes/reorder": A.editor,
+    "POST /api/v1/admin/series": A.editor,
+    "PATCH /api/v1/admin/series/{series_id}": A.editor,
+    "DELETE /api/v1/admin/series/{series_id}": A.editor,
+    "POST /api/v1/admin/series/{series_id}/publish": A.editor,
+    "POST /api/v1/admin/series/{series_id}/unpublish": A.editor,
+    **{
+        f"{method} /api/v1/admin/{kind}{path}": A.editor
+        for kind in ("videos", "ebooks", "diys")
+        for method, path in (
+            ("GET", ""),
+            ("POST", ""),
+            ("POST", "/bulk"),
+            ("PATCH", "/bulk"),
+            ("POST", "/reorder"),
+            ("PATCH", "/reorder"),
+            ("GET", "/{item_id}"),
+            ("PATCH", "/{item_id}"),
+            ("DELETE", "/{item_id}"),
+            ("POST", "/{item_id}/publish"),
+            ("POST", "/{item_id}/unpublish"),
+            ("POST", "/{item_id}/archive"),
+            ("POST", "/{item_id}/schedule"),
+        )
+    },
+    # Probes.
+    "GET /health/live": A.health,
+    "GET /health/ready": A.health,
+}
+
+# Routes kept out of the document on purpose, checked by hand with the same rules.
+HIDDEN: dict[str, Access] = {
+    "POST /internal/tasks/{name}": A.internal,
+}
+
+# A literal route may be declared under either method while the contract settles (POST or
+# PATCH for /bulk and /reorder); an entry for a method the document does not have is fine
+# only for these.
+EITHER_METHOD = re.compile(r"/(bulk|reorder)$")
+
+# Statuses that prove authorization passed: the request reached validation or the handler.
+PASSED = frozenset({400, 409, 412, 413, 415, 422, 428})
+PROFILE_SCOPED = (A.profile, A.parent_profile)
+# Refusals that come after authorization, from the route's own rules (with an empty body).
+PASSED_BY_ROUTE: dict[str, set[tuple[int, str]]] = {
+    "DELETE /api/v1/accounts/me": {(403, "reauthentication_required")},
+    # No progress on that item yet: the profile was found, the record was not.
+    "GET /api/v1/profiles/{profile_id}/progress/{kind}/{item_id}": {(404, "not_started")},
+}
+
+
+@cache
+def _document() -> dict[str, Any]:
+    # No runtime: building the document touches no database.
+    document: dict[str, Any] = create_app(settings=Settings(_env_file=None, env="test")).openapi()  # type: ignore[call-arg]
+    return document
+
+
+def _operations() -> dict[str, dict[str, Any]]:
+    return {
+        f"{method.upper()} {path}": operation
+        for path, item in _document()["paths"].items()
+        for method, operation in item.items()
+        if method in {"get", "put", "post", "patch", "delete", "head", "options"}
+    }
+
+
+@dataclass
+class Matrix:
+    conn: AsyncConnection
+    runtime: Runtime
+    client: httpx.AsyncClient
+    world: World
+
+
+@pytest.fixture(scope="module")
+async def matrix(
+    settings: Settings, engine: AsyncEngine, google_certs: CertsServer
+) -> AsyncIterator[Matrix]:
+    """One world for the whole module, inside a transaction rolled back at the end."""
+    # ~800 requests from one address: the per-IP budget is not what is under test here.
+    own = settings.model_copy(update={"rate_limit_per_minute": 1_000_000})
+    async with engine.connect() as conn:
+        transaction = await conn.begin()
+        runtime = build_runtime(
+            own,
+            db=Database(engine, bind=conn),
+            google_tokens=GoogleTokenVerifier(google_certs.url),
+        )
+        await runtime.cache.clear()
+        try:
+            app = create_app(runtime=runtime)
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+                world = await build_world(runtime, c)
+                yield Matrix(conn, runtime, c, world)
+        finally:
+            await runtime.tasks.stop()
+            await runtime.google_tokens.aclose()
+            await transaction.rollback()
+
+
+def _fill(
+    route: str, ids: dict[str, str], profile_id: str | None = None, in_query: bool = False
+) -> str:
+    """The route's path with real ids of the right kind; an unknown parameter fails.
+    `in_query` puts the profile in `?profile_id=` for routes that take it there."""
+    _, path = route.split(" ", 1)
+    if in_query:
+        path = f"{path}?profile_id={profile_id or ids['profile_id']}"
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name == "profile_id":
+            return profile_id or ids["profile_id"]
+        if name == "item_id":
+            # The kind is the segment before the id: /videos/{item_id}, /progress/ebook/{item_id},
+            # /saved/{kind}/{item_id} (filled with "video").
+            before = path[: match.start()].rstrip("/").rsplit("/", 1)[-1]
+            kind = {"{kind}": "video"}.get(before, before.removesuffix("s"))
+            assert f"{kind}_id" in ids, f"{route}: no catalogue kind for {{item_id}}"
+            return ids[f"{kind}_id"]
+        fixed = {
+            "slug": ids["theme_slug"],
+            "tab": "explore",
+            "kind": "video",
+            "section": "continue",
+            "name": "send_email",
+        }
+        if name in fixed:
+            return fixed[name]
+        assert name in ids, f"{route}: the matrix has no real id for {{{name}}}; add one"
+        return ids[name]
+
+    return re.sub(r"\{([^}:]+)(?::[^}]*)?\}", value, path)
+
+
+QUERY_VALUES = {"q": "anansi"}
+
+
+def _takes_profile_in_query(operation: dict[str, Any], required: bool) -> bool:
+    return any(
+        p["in"] == "query" and p["name"] == "profile_id" and bool(p.get("required")) is required
+        for p in operation.get("parameters", [])
+    )
+
+
+async def _call(
+    m: Matrix, route: str, operation: dict[str, Any], caller: str, path: str
+) -> tuple[int, str | None]:
+    method = route.split(" ", 1)[0]
+    params = {}
+    for parameter in operation.get("parameters", []):
+        if parameter["in"] == "query" and parameter.get("required"):
+            name = parameter["name"]
+            if name == "profile_id":
+                continue  # in the path already (see _fill)
+            assert name in QUERY_VALUES, f"{route}: no value for the query parameter {name}"
+            params[name] = QUERY_VALUES[name]
+    kwargs: dict[str, Any] = {"headers": m.world.headers[caller]}
+    if params:  # httpx's params replace a query already in the path
+        kwargs["params"] = params
+    body = operation.get("requestBody")
+    if body is not None:
+        if "application/json" in body.get("content", {}):
+            kwargs["json"] = {}
+        else:
+            kwargs["data"] = {}
+    savepoint = await m.conn.begin_nested()
+    try:
+        response = await m.client.request(method, path, **kwargs)
+    finally:
+        if savepoint.is_active:
+            await savepoint.rollback()
+        await m.runtime.cache.clear()
+    code = None
+    if response.headers.get("content-type", "").startswith("application/problem+json"):
+        code = response.json().get("code")
+    return response.status_code, code
+
+
+def _expected(access: Access, caller: str) -> int | None:
+    """The refusal a caller must get, or None where it must get past authorization."""
+    if access in (A.public, A.health):
+        return None
+    if caller == "anonymous":
+        return 401
+    if access is A.internal:
+        return 401
+    if access is A.grown_up:
+        return 403 if caller == "explorer" else None
+    if access is A.profile:
+        return None if caller in ("explorer", "parent") else 404
+    if access is A.parent_profile:
+        return 403 if caller == "explorer" else None if caller == "parent" else 404
+    if caller == "explorer":
+        return 403
+    allowed = ("editor", "admin") if access is A.editor else ("admin",)
+    return None if caller in allowed else 403
+
+
+def _refusal_code(access: Access, caller: str, status: int) -> str | None:
+    if status == 401:
+        return None if access is A.internal else "not_authenticated"
+    if status == 403:
+        return "parents_only" if caller == "explorer" else "role_required"
+    return None  # 404: compared with a missing id instead
+
+
+async def _row(
+    m: Matrix, route: str, operation: dict[str, Any], access: Access, in_query: bool = False
+) -> list[str]:
+    """Every way this route's row disagrees with its class; empty when it holds."""
+    problems: list[str] = []
+    in_query = in_query or _takes_profile_in_query(operation, required=True)
+    path = _fill(route, m.world.ids, in_query=in_query)
+    answers = {c: await _call(m, route, operation, c, path) for c in CALLERS}
+    for caller, (status, code) in answers.items():
+        expected = _expected(access, caller)
+        if status >= 500:
+            problems.append(f"{caller}: {status} (a server error)")
+        elif expected is None:
+            if not (
+                status < 400 or status in PASSED or (status, code) in PASSED_BY_ROUTE.get(route, ())
+            ):
+                problems.append(f"{caller}: {status} {code}, expected to get past authorization")
+            elif access in (A.public, A.health) and status != answers["anonymous"][0]:
+                problems.append(
+                    f"{caller}: {status}, but anonymous got {answers['anonymous'][0]}: "
+                    "a public route answers everyone alike"
+                )
+        elif status != expected:
+            problems.append(f"{caller}: {status} {code}, expected {expected}")
+        else:
+            want = _refusal_code(access, caller, status)
+            if want and code != want:
+                problems.append(f"{caller}: {status} with code {code}, expected code {want}")
+
+    if access in PROFILE_SCOPED:
+        missing = _fill(route, m.world.ids, str(uuid.uuid4()), in_query)
+        strangers = [c for c in CALLERS if _expected(access, c) == 404]
+        for caller in strangers:
+            unknown = await _call(m, route, operation, caller, missing)
+            if answers[caller] != unknown:
+                problems.append(
+                    f"{caller}: another family's id answered {answers[caller]}, "
+                    f"a missing id {unknown}: they must be alike"
+                )
+        # An explorer reaching for a brother's or sister's profile is a stranger too.
+        sibling = _fill(route, m.world.ids, m.world.ids["sibling_profile_id"], in_query)
+        reached = await _call(m, route, operation, "explorer", sibling)
+        unknown = await _call(m, route, operation, "explorer", missing)
+        if reached != unknown or reached[0] != 404:
+            problems.append(
+                f"explorer: a sibling's profile answered {reached}, a missing id {unknown}: "
+                "both must be the same 404"
+            )
+    return problems
+
+
+def test_every_route_is_classified() -> None:
+    operations = set(_operations())
+    unclassified = sorted(operations - ROUTES.keys())
+    assert not unclassified, (
+        "Routes with no access class in tests/test_route_matrix.py ROUTES: "
+        + ", ".join(unclassified)
+    )
+    stale = sorted(r for r in ROUTES.keys() - operations if not EITHER_METHOD.search(r))
+    assert not stale, "ROUTES names routes the document no longer has: " + ", ".join(stale)
+
+
+@pytest.mark.parametrize("route", sorted(_operations()))
+async def test_route_answers_each_caller_by_its_class(matrix: Matrix, route: str) -> None:
+    access = ROUTES.get(route)
+    assert access is not None, f"{route} has no access class: add it to ROUTES"
+    problems = await _row(matrix, route, _operations()[route], access)
+    assert not problems, f"{route} ({access.name}: {access.value}):\n  " + "\n  ".join(problems)
+
+
+def _profile_in_query() -> list[str]:
+    """Routes that may shape their answer for one explorer named in the query."""
+    return sorted(
+        route
+        for route, operation in _operations().items()
+        if _takes_profile_in_query(operation, required=False)
+    )
+
+
+@pytest.mark.parametrize("route", _profile_in_query())
+async def test_a_profile_named_in_the_query_is_scoped_like_one_in_the_path(
+    matrix: Matrix, route: str
+) -> None:
+    """A screen shaped for one explorer is that explorer's, whatever the route's own class."""
+    problems = await _row(matrix, route, _operations()[route], A.profile, in_query=True)
+    assert not problems, f"{route}?profile_id=:\n  " + "\n  ".join(problems)
+
+
+@pytest.mark.parametrize("route", sorted(HIDDEN))
+async def test_hidden_routes_refuse_every_caller_of_ours(matrix: Matrix, route: str) -> None:
+    operation = {"requestBody": {"content": {"application/json": {}}}}
+    problems = await _row(matrix, route, operation, HIDDEN[route])
+    assert not problems, f"{route}:\n  " + "\n  ".join(problems)
