@@ -1,10 +1,15 @@
-"""`make bench`: the catalogue's hot paths under load, each beside its floor, in one run.
+"""`make bench`: the hot paths under load, each beside its reference, in one run.
 
-Starts PostgreSQL (embedded, or BENCH_DATABASE_URL), loads 20k videos, 2k eBooks and 2k
-DIYs, starts the app (uncached and cached), the floor app (Starlette + asyncpg, same SQL,
-same JSON, same JWT check) and a constant FastAPI endpoint, drives each from a separate
-load-generator process, and prints requests/s, p50, p99 and the ratios. These machines are
-noisy: read the ratios, not the absolute numbers.
+Starts PostgreSQL (embedded, or BENCH_DATABASE_URL), makes sure the two data sets are loaded
+(kept between runs), starts the app (uncached, cached, and on the large data set), the floor
+(bench/floor.py) and a constant FastAPI endpoint, checks that the floor answers the app's
+JSON, and measures every scenario of bench/scenarios.py in alternating rounds. The main
+figure is the server process's CPU time per 1,000 requests, read from the kernel around each
+measured round; requests/s and latencies are reported beside it as ratios, never targets.
+Prints one table and writes bench/results/latest.json (the one before becomes previous.json).
+
+    python -m bench            # full: 20,000 and 200,000 videos, 5 rounds of 2 s
+    python -m bench --quick    # 2,000 and 20,000 videos, 1 round
 """
 
 from __future__ import annotations
@@ -13,10 +18,13 @@ import asyncio
 import json
 import os
 import random
+import shutil
+import statistics
 import subprocess
 import sys
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,13 +37,30 @@ from app.auth.tokens import TokenIssuer
 from app.bootstrap import migrate
 from app.core.config import Settings
 from app.core.embedded_pg import start_embedded_postgres
+from bench.scenarios import SCENARIOS, Call, Context, Scenario, Side
 
 ROOT = Path(__file__).resolve().parent.parent
-SECONDS = float(os.environ.get("BENCH_SECONDS", "2"))
-# Each pair is measured in alternating rounds and each side's best round is kept: other load
-# on a shared machine only ever slows a round down, and alternating exposes both sides to it.
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
+RESULTS = Path(__file__).resolve().parent / "results"
 SECRET = "bench-secret-" + "x" * 40
+MEMORY_LIMIT_MIB = 300
+# Bump when `load` changes what it loads: kept data sets of another version are rebuilt.
+DATASET_VERSION = "1"
+PORTS = {"app": 18081, "cached": 18082, "floor": 18083, "constant": 18084, "large": 18085}
+
+
+@dataclass(frozen=True)
+class Mode:
+    name: str
+    main_videos: int
+    large_videos: int
+    rounds: int
+    seconds: float
+    warmup: float
+
+
+FULL = Mode("full", 20_000, 200_000, 5, 2.0, 1.0)
+QUICK = Mode("quick", 2_000, 20_000, 1, 1.5, 0.5)
+
 _SYLLABLES = [
     "ka",
     "ma",
@@ -59,15 +84,23 @@ WORDS = sorted(
     | {"anansi", "kente", "drum", "river", "baobab", "tortoise", "volcano", "rainbow"}
 )
 TAGS = ["folktale", "science", "music", "dance", "craft", "nature", "animals", "colours", "history"]
+MAIN_THEME = "video-theme-0"
+# The parent every request is sent as: a token must belong to a live account.
+ACCOUNT = uuid.UUID("b0000000-0000-4000-8000-000000000001")
+
+
+# --- data sets ----------------------------------------------------------------------------
 
 
 def _title(rng: random.Random) -> str:
     return " ".join(rng.choice(WORDS).title() for _ in range(rng.randint(2, 5)))
 
 
-async def load(dsn: str) -> dict[str, Any]:
-    """Bulk-loads a realistic catalogue with COPY; returns facts the scenarios need."""
+async def load(dsn: str, videos: int) -> None:
+    """Bulk-loads a catalogue of `videos` videos and a tenth as many eBooks (three pages
+    each) and DIYs with COPY, and builds their search documents with the app's own code."""
     rng = random.Random(7)
+    others = max(1, videos // 10)
     conn = await asyncpg.connect(dsn)
     now = datetime.now(UTC)
     themes = {
@@ -114,18 +147,18 @@ async def load(dsn: str) -> dict[str, Any]:
         "tags",
         "sort_order",
     ]
-    videos = [
+    video_rows = [
         (
             *common(i, "video"),
             rng.choice(["stories", "music", "dance", "science", "culture"]),
             rng.randint(60, 900) * 1000,
         )
-        for i in range(20_000)
+        for i in range(videos)
     ]
     await conn.copy_records_to_table(
-        "video", columns=[*base, "category", "duration_ms"], records=videos
+        "video", columns=[*base, "category", "duration_ms"], records=video_rows
     )
-    ebooks = [(*common(i, "ebook"), "Bench Author", 2) for i in range(2_000)]
+    ebooks = [(*common(i, "ebook"), "Bench Author", 2) for i in range(others)]
     await conn.copy_records_to_table(
         "ebook", columns=[*base, "author", "reading_level"], records=ebooks
     )
@@ -138,7 +171,7 @@ async def load(dsn: str) -> dict[str, Any]:
             for n in (1, 2, 3)
         ],
     )
-    diys = [(*common(i, "diy"), "easy", 20) for i in range(2_000)]
+    diys = [(*common(i, "diy"), "easy", 20) for i in range(others)]
     await conn.copy_records_to_table("diy", columns=[*base, "difficulty", "minutes"], records=diys)
     await conn.close()
 
@@ -150,8 +183,9 @@ async def load(dsn: str) -> dict[str, Any]:
 
     engine = create_async_engine(make_url(dsn).set(drivername="postgresql+asyncpg"))
     async with create_sessionmaker(engine)() as session:
-        for kind, rows in ((Kind.video, videos), (Kind.ebook, ebooks), (Kind.diy, diys)):
-            await editing.reindex(session, kind, [r[0] for r in rows])
+        for kind, rows in ((Kind.video, video_rows), (Kind.ebook, ebooks), (Kind.diy, diys)):
+            for at in range(0, len(rows), 20_000):
+                await editing.reindex(session, kind, [r[0] for r in rows[at : at + 20_000]])
         await session.commit()
     await engine.dispose()
     # As autovacuum leaves a live database: statistics, and the GIN indexes' pending lists
@@ -161,10 +195,72 @@ async def load(dsn: str) -> dict[str, Any]:
     await conn.execute("VACUUM ANALYZE")
     await conn.execute("CHECKPOINT")
     await conn.close()
-    return {"theme": themes["video"][0][1]}
+
+
+async def _dataset_version(dsn: str) -> str | None:
+    try:
+        conn = await asyncpg.connect(dsn)
+    except asyncpg.InvalidCatalogNameError:
+        return None
+    try:
+        return await conn.fetchval("SELECT version FROM bench_dataset")  # type: ignore[no-any-return]
+    except asyncpg.UndefinedTableError:
+        return None
+    finally:
+        await conn.close()
+
+
+def ensure_dataset(server_dsn: str, videos: int) -> str:
+    """The DSN of a database holding the data set of `videos` videos, built once and kept:
+    rebuilt only when absent, half-built or of another DATASET_VERSION. A kept one is
+    migrated to the current head, as a live database would be."""
+    name = f"bench_data_{videos}"
+    dsn = make_url(server_dsn).set(database=name).render_as_string(False)
+    app_dsn = make_url(dsn).set(drivername="postgresql+asyncpg").render_as_string(False)
+    if asyncio.run(_dataset_version(dsn)) == DATASET_VERSION:
+        print(f"data set of {videos:,} videos: kept ({name})", flush=True)
+        migrate(app_dsn)
+        asyncio.run(_admin(dsn, ACCOUNT_SQL))
+        return dsn
+    print(f"data set of {videos:,} videos: building ({name}) ...", flush=True)
+    started = time.monotonic()
+    asyncio.run(_admin(server_dsn, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    asyncio.run(_admin(server_dsn, f'CREATE DATABASE "{name}"'))
+    migrate(app_dsn)
+    asyncio.run(load(dsn, videos))
+    asyncio.run(_admin(dsn, ACCOUNT_SQL))
+    # Last, so that a build cut short is found half-built and redone.
+    asyncio.run(
+        _admin(
+            dsn,
+            "CREATE TABLE bench_dataset (version text NOT NULL, videos int NOT NULL, "
+            f"built_at timestamptz NOT NULL DEFAULT now()); "
+            f"INSERT INTO bench_dataset (version, videos) VALUES ('{DATASET_VERSION}', {videos})",
+        )
+    )
+    print(f"  built in {time.monotonic() - started:.0f} s", flush=True)
+    return dsn
+
+
+ACCOUNT_SQL = (
+    "INSERT INTO account (id, email, role, created_at, updated_at) "
+    f"VALUES ('{ACCOUNT}', 'bench@example.com', 'parent', now(), now()) ON CONFLICT DO NOTHING"
+)
+
+
+async def _admin(dsn: str, sql: str) -> None:
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+# --- servers and rounds -------------------------------------------------------------------
 
 
 def serve(module: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    # One uvicorn worker, in this very process: the pid is the server's.
     return subprocess.Popen(
         [
             sys.executable,
@@ -184,196 +280,379 @@ def serve(module: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes
     )
 
 
-def wait_up(url: str) -> None:
-    for _ in range(300):
+def wait_up(url: str, server: subprocess.Popen[bytes]) -> None:
+    for _ in range(600):
+        if server.poll() is not None:
+            raise SystemExit(f"{url}: the server exited ({server.returncode})")
         try:
             httpx.get(url, timeout=1)
             return
         except httpx.HTTPError:
             time.sleep(0.1)
-    raise RuntimeError(f"{url} did not start")
+    raise SystemExit(f"{url} did not start")
 
 
-def drive(url: str, clients: int, headers: list[str]) -> dict[str, float]:
+@dataclass
+class Target:
+    """Where one side of a scenario sends its requests."""
+
+    url: str
+    call: Call
+    pid: int
+    db_dsn: str | None
+
+
+def drive(target: Target, clients: int, seconds: float, warmup: float) -> dict[str, Any]:
+    spec = {
+        "url": target.url,
+        "method": target.call.method,
+        "body": target.call.body,
+        "headers": list(target.call.headers),
+        "clients": clients,
+        "seconds": seconds,
+        "warmup": warmup,
+        "pid": target.pid,
+        "db_dsn": target.db_dsn,
+    }
     out = subprocess.run(
-        [sys.executable, "-m", "bench.load", url, str(clients), str(SECONDS), *headers],
+        [sys.executable, "-m", "bench.load", json.dumps(spec)],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        check=True,
     )
-    result: dict[str, float] = json.loads(out.stdout)
+    if out.returncode != 0:
+        raise SystemExit(f"load generator failed on {target.url}:\n{out.stderr}")
+    result: dict[str, Any] = json.loads(out.stdout)
     return result
 
 
-def pair(
-    app_url: str, ref_url: str, clients: int, headers: list[str]
-) -> tuple[dict[str, float], dict[str, float]]:
-    """The app's and the reference's best rounds (highest requests/s) of ROUNDS each."""
-    rounds: list[tuple[dict[str, float], dict[str, float]]] = [
-        (drive(app_url, clients, headers), drive(ref_url, clients, headers)) for _ in range(ROUNDS)
-    ]
-    return (
-        max((app for app, _ in rounds), key=lambda r: r["rps"]),
-        max((ref for _, ref in rounds), key=lambda r: r["rps"]),
+def summarise(rounds: list[dict[str, Any]], with_db: bool) -> dict[str, Any]:
+    """One side's figures over its rounds: CPU per 1,000 requests as the median round
+    (robust to one disturbed round either way); requests/s and latencies from its best
+    round (other load on a shared machine only ever slows a round down)."""
+
+    def per_1k(r: dict[str, Any], db: bool) -> float | None:
+        if not r["requests"] or r["cpu_s"] is None:
+            return None
+        cpu = float(r["cpu_s"]) + (float(r["db_cpu_s"] or 0.0) if db else 0.0)
+        return 1e6 * cpu / int(r["requests"])  # ms per 1,000 requests
+
+    def median(values: list[float | None]) -> float | None:
+        known = [v for v in values if v is not None]
+        return statistics.median(known) if known else None
+
+    best = max(rounds, key=lambda r: r["rps"])
+    db_known = all(r["db_cpu_s"] is not None for r in rounds)
+    rss = [r["peak_rss_mib"] for r in rounds if r["peak_rss_mib"] is not None]
+    return {
+        "cpu_ms_per_1k": median([per_1k(r, with_db and db_known) for r in rounds]),
+        "server_cpu_ms_per_1k": median([per_1k(r, False) for r in rounds]),
+        "db_cpu_ms_per_1k": median(
+            [1e6 * r["db_cpu_s"] / r["requests"] for r in rounds if r["requests"]]
+        )
+        if db_known
+        else None,
+        "db_included": with_db and db_known,
+        "rps": best["rps"],
+        "p50_ms": best["p50_ms"],
+        "p99_ms": best["p99_ms"],
+        "peak_rss_mib": max(rss) if rss else None,
+        "errors": sum(r["errors"] for r in rounds),
+        "rounds": rounds,
+    }
+
+
+def measure(scenario: Scenario, app: Target, ref: Target, mode: Mode) -> dict[str, Any]:
+    rounds: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    for _ in range(mode.rounds):
+        # Alternating: both sides are exposed to whatever else the machine is doing.
+        a = drive(app, scenario.clients, mode.seconds, mode.warmup)
+        r = drive(ref, scenario.clients, mode.seconds, mode.warmup)
+        rounds.append((a, r))
+    app_side = summarise([a for a, _ in rounds], scenario.with_db)
+    ref_side = summarise([r for _, r in rounds], scenario.with_db)
+    ratio = (
+        ref_side["cpu_ms_per_1k"] / app_side["cpu_ms_per_1k"]
+        if app_side["cpu_ms_per_1k"] and ref_side["cpu_ms_per_1k"]
+        else None
     )
+    errors = app_side["errors"] + ref_side["errors"]
+    held = None
+    if scenario.target is not None:
+        held = ratio is not None and ratio >= scenario.target and not errors
+    return {
+        "name": scenario.name,
+        "against": scenario.against,
+        "clients": scenario.clients,
+        "app": {"server": scenario.app.server, "path": app.call.path, **app_side},
+        "ref": {"server": scenario.ref.server, "path": ref.call.path, **ref_side},
+        "ratio": ratio,
+        "rps_ratio": app_side["rps"] / ref_side["rps"] if ref_side["rps"] else None,
+        "p50_ratio": app_side["p50_ms"] / ref_side["p50_ms"] if ref_side["p50_ms"] else None,
+        "p99_ratio": app_side["p99_ms"] / ref_side["p99_ms"] if ref_side["p99_ms"] else None,
+        "target": scenario.target,
+        "held": held,
+        "figure": "server + database CPU" if app_side["db_included"] else "server CPU",
+    }
 
 
-def main() -> int:
+# --- the run ------------------------------------------------------------------------------
+
+
+def main(argv: list[str]) -> int:
+    mode = QUICK if "--quick" in argv or os.environ.get("BENCH_QUICK") == "1" else FULL
+    mode = Mode(
+        mode.name,
+        mode.main_videos,
+        mode.large_videos,
+        int(os.environ.get("BENCH_ROUNDS", mode.rounds)),
+        float(os.environ.get("BENCH_SECONDS", mode.seconds)),
+        mode.warmup,
+    )
+    only = os.environ.get("BENCH_ONLY")  # a substring of scenario names, to measure a few
+    scenarios = [s for s in SCENARIOS if not only or only in s.name]
+    load_before = os.getloadavg()
+    started = time.monotonic()
     given = os.environ.get("BENCH_DATABASE_URL")
     embedded = None
     if given:
         server_dsn = make_url(given).set(drivername="postgresql").render_as_string(False)
     else:
         embedded = start_embedded_postgres(ROOT / ".data" / "bench-postgres", "postgres")
-        # Two app instances and the floor each keep a pool as large as the clients in flight.
-        embedded.ensure_max_connections(400)
+        # Three app instances and the floor each keep a pool as large as the clients in flight.
+        embedded.ensure_max_connections(500)
         server_dsn = embedded.url("postgres", driver="postgresql")
-    name = f"bench_{os.getpid()}"
-    asyncio.run(_admin(server_dsn, f'CREATE DATABASE "{name}"'))
-    dsn = make_url(server_dsn).set(database=name).render_as_string(False)
-    app_url = make_url(dsn).set(drivername="postgresql+asyncpg").render_as_string(False)
-    servers: list[subprocess.Popen[bytes]] = []
+    servers: dict[str, subprocess.Popen[bytes]] = {}
     try:
-        print("migrating and loading 20k videos, 2k eBooks, 2k DIYs ...", flush=True)
-        migrate(app_url)
-        facts = asyncio.run(load(dsn))
-        env = {
-            "DATABASE_URL": app_url,
-            "ENV": "test",
-            "SECRET_KEY": SECRET,
-            "SEED_DEMO_CONTENT": "false",
-            "DB_POOL_SIZE": "70",
-            "RATE_LIMIT_PER_MINUTE": "100000000",
-            "LOG_LEVEL": "WARNING",
-            "REDIS_URL": os.environ.get("BENCH_REDIS_URL", ""),
-        }
-        ports = {"uncached": 18081, "cached": 18082, "floor": 18083, "constant": 18084}
-        servers.append(serve("main:app", ports["uncached"], {**env, "CATALOG_CACHE": "false"}))
-        servers.append(serve("main:app", ports["cached"], {**env, "CATALOG_CACHE": "true"}))
-        servers.append(serve("bench.floor:app", ports["floor"], {**env, "FLOOR_DSN": dsn}))
-        for port in ports.values():
-            if port != ports["constant"]:
-                wait_up(f"http://127.0.0.1:{port}/api/v1/videos?limit=1")
-        token = TokenIssuer.from_settings(Settings(_env_file=None, secret_key=SECRET)).issue(  # type: ignore[call-arg]
-            str(uuid.uuid4()), "access", role="parent", ttl_seconds=3600
-        )
-        auth = [f"Authorization: Bearer {token}"]
-        list_path = f"/api/v1/videos?theme={facts['theme']}&limit=20"
-        body = httpx.get(f"http://127.0.0.1:{ports['cached']}{list_path}").content
-        servers.append(
-            serve("bench.constant:app", ports["constant"], {"CONSTANT_BODY": body.decode()})
-        )
-        wait_up(f"http://127.0.0.1:{ports['constant']}/api/v1/videos")
-        explore, search = "/api/v1/tabs/explore", "/api/v1/search?q=anansi%20kente"
-        _same_json(ports, list_path, explore, search)
-        page100 = _cursor_at(ports["uncached"], list_path, 100)
+        main_dsn = ensure_dataset(server_dsn, mode.main_videos)
+        needs_large = any("large" in (s.app.server, s.ref.server) for s in scenarios)
+        large_dsn = ensure_dataset(server_dsn, mode.large_videos) if needs_large else None
 
-        def url(kind: str, path: str) -> str:
-            return f"http://127.0.0.1:{ports[kind]}{path}"
+        def app_env(dsn: str) -> dict[str, str]:
+            url = make_url(dsn).set(drivername="postgresql+asyncpg").render_as_string(False)
+            return {
+                "DATABASE_URL": url,
+                "ENV": "test",
+                "SECRET_KEY": SECRET,
+                "SEED_DEMO_CONTENT": "false",
+                "DB_POOL_SIZE": "70",
+                "RATE_LIMIT_PER_MINUTE": "100000000",
+                "LOG_LEVEL": "WARNING",
+                "REDIS_URL": os.environ.get("BENCH_REDIS_URL", ""),
+            }
 
+        db_of = {"app": main_dsn, "cached": main_dsn, "floor": main_dsn, "large": large_dsn}
+        servers["app"] = serve(
+            "main:app", PORTS["app"], {**app_env(main_dsn), "CATALOG_CACHE": "false"}
+        )
+        servers["cached"] = serve(
+            "main:app", PORTS["cached"], {**app_env(main_dsn), "CATALOG_CACHE": "true"}
+        )
+        servers["floor"] = serve(
+            "bench.floor:app", PORTS["floor"], {**app_env(main_dsn), "FLOOR_DSN": main_dsn}
+        )
+        if large_dsn:
+            servers["large"] = serve(
+                "main:app", PORTS["large"], {**app_env(large_dsn), "CATALOG_CACHE": "false"}
+            )
+        for name, server in servers.items():
+            wait_up(f"http://127.0.0.1:{PORTS[name]}/api/v1/videos?limit=1", server)
+        token = TokenIssuer.from_settings(Settings(_env_file=None, secret_key=SECRET)).issue(
+            str(ACCOUNT), "access", role="parent", ttl_seconds=3600
+        )
+        auth = f"Authorization: Bearer {token}"
+
+        def get_json(server: str, path: str) -> Any:
+            response = httpx.get(
+                f"http://127.0.0.1:{PORTS[server]}{path}",
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            response.raise_for_status()
+            return response.json()
+
+        ctx = Context(facts={"theme": MAIN_THEME}, token=token, get_json=get_json)
+        list_path = f"/api/v1/videos?theme={MAIN_THEME}&limit=20"
+        body = httpx.get(f"http://127.0.0.1:{PORTS['cached']}{list_path}").content
+        servers["constant"] = serve(
+            "bench.constant:app", PORTS["constant"], {"CONSTANT_BODY": body.decode()}
+        )
+        wait_up(f"http://127.0.0.1:{PORTS['constant']}/api/v1/videos", servers["constant"])
+
+        def target(side: Side) -> Target:
+            call = side.call(ctx)
+            call = Call(call.path, call.method, call.body, (*call.headers, auth))
+            return Target(
+                f"http://127.0.0.1:{PORTS[side.server]}{call.path}",
+                call,
+                servers[side.server].pid,
+                db_of.get(side.server),
+            )
+
+        plan = [(s, target(s.app), target(s.ref)) for s in scenarios]
+        for scenario, app, ref in plan:
+            if scenario.same_json:
+                _same_json(scenario, app, ref)
         # Unmeasured: every server fills its pool and prepares its statements on each of
         # those connections before the first round, so no scenario pays for the start.
-        for kind in ("uncached", "cached", "floor"):
-            for path in (list_path, explore, search):
-                drive(url(kind, path), 64, auth)
-        drive(url("uncached", f"{list_path}&cursor={page100}"), 64, auth)
-
-        results = [
-            (
-                "list, uncached (64)",
-                *pair(url("uncached", list_path), url("floor", list_path), 64, auth),
-                "floor",
-            ),
-            (
-                "list, cached (64)",
-                *pair(url("cached", list_path), url("constant", "/api/v1/videos"), 64, auth),
-                "constant",
-            ),
-            (
-                "explore, uncached (64)",
-                *pair(url("uncached", explore), url("floor", explore), 64, auth),
-                "floor",
-            ),
-            (
-                "search, uncached (32)",
-                *pair(url("uncached", search), url("floor", search), 32, auth),
-                "floor",
-            ),
-            (
-                "list page 100 vs page 1 (32)",
-                *pair(
-                    url("uncached", f"{list_path}&cursor={page100}"),
-                    url("uncached", list_path),
-                    32,
-                    auth,
-                ),
-                "page 1",
-            ),
-        ]
-        _report(results)
+        warmed: set[tuple[str, str]] = set()
+        for _, *sides in plan:
+            for side in sides:
+                if (side.url, side.call.method) not in warmed:
+                    warmed.add((side.url, side.call.method))
+                    drive(side, 64, mode.warmup, 0)
+        print(
+            f"measuring {len(plan)} scenarios, {mode.rounds} round(s) of {mode.seconds:g} s ...",
+            flush=True,
+        )
+        results = []
+        for scenario, app, ref in plan:
+            results.append(measure(scenario, app, ref, mode))
+            print(f"  {scenario.name}: {results[-1]['ratio'] or 0:.2f}", flush=True)
+        memory = _memory(results, mode)
+        report = {
+            "mode": mode.name,
+            "when": datetime.now(UTC).isoformat(timespec="seconds"),
+            "commit": _commit(),
+            "rounds": mode.rounds,
+            "seconds": mode.seconds,
+            "datasets": {"main_videos": mode.main_videos, "large_videos": mode.large_videos},
+            "cpus": os.cpu_count(),
+            "load_average_before": load_before,
+            "load_average_after": os.getloadavg(),
+            "duration_s": round(time.monotonic() - started),
+            "scenarios": results,
+            "memory": memory,
+        }
+        print(render(report))
+        _write(report)
         return 0
     finally:
-        for server in servers:
+        for server in servers.values():
             server.terminate()
-        for server in servers:
+        for server in servers.values():
             server.wait(10)
-        asyncio.run(_admin(server_dsn, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         if embedded is not None:
             embedded.stop()
 
 
-async def _admin(dsn: str, sql: str) -> None:
-    conn = await asyncpg.connect(dsn)
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
-def _same_json(ports: dict[str, int], *paths: str) -> None:
-    """The floor must answer exactly what the app answers, or the ratio means nothing."""
-    for path in paths:
-        app = httpx.get(f"http://127.0.0.1:{ports['uncached']}{path}").json()
-        floor = httpx.get(f"http://127.0.0.1:{ports['floor']}{path}").json()
-        if app != floor:
-            raise SystemExit(f"the floor's JSON differs from the app's for {path}")
-
-
-def _cursor_at(port: int, path: str, page: int) -> str:
-    cursor = ""
-    for _ in range(page - 1):
-        suffix = f"&cursor={cursor}" if cursor else ""
-        cursor = httpx.get(f"http://127.0.0.1:{port}{path}{suffix}").json()["next_cursor"]
-    return cursor
-
-
-def _report(results: list[tuple[str, dict[str, float], dict[str, float], str]]) -> None:
-    print(
-        f"\n{'scenario':32} {'app rps':>9} {'p50 ms':>8} {'p99 ms':>8} | "
-        f"{'ref rps':>9} {'p50 ms':>8} {'p99 ms':>8}  ratio"
-    )
-    ratios = {}
-    for name, app, ref, ref_name in results:
-        ratio = app["rps"] / ref["rps"] if ref["rps"] else 0.0
-        ratios[name] = (ratio, app)
-        print(
-            f"{name:32} {app['rps']:9.0f} {app['p50_ms']:8.1f} {app['p99_ms']:8.1f} | "
-            f"{ref['rps']:9.0f} {ref['p50_ms']:8.1f} {ref['p99_ms']:8.1f}  "
-            f"{ratio:.2f} of {ref_name}"
-            + (f"  ({int(app['errors'])} errors)" if app["errors"] else "")
+def _same_json(scenario: Scenario, app: Target, ref: Target) -> None:
+    """Both sides must answer the same JSON (parsed), or the ratio means nothing."""
+    answers = []
+    for side in (app, ref):
+        headers = dict(h.split(": ", 1) for h in side.call.headers)
+        response = httpx.request(
+            side.call.method, side.url, headers=headers, content=side.call.body or None
         )
-    checks = [
-        ("uncached list >= 0.5 of floor", ratios["list, uncached (64)"][0] >= 0.5),
-        ("uncached list p99 < 100 ms", ratios["list, uncached (64)"][1]["p99_ms"] < 100),
-        ("cached list >= 0.8 of a constant endpoint", ratios["list, cached (64)"][0] >= 0.8),
-        ("search p99 < 50 ms at 32 clients", ratios["search, uncached (32)"][1]["p99_ms"] < 50),
-        ("page 100 as fast as page 1 (>= 0.9)", ratios["list page 100 vs page 1 (32)"][0] >= 0.9),
+        answers.append((response.status_code, response.json()))
+    if answers[0] != answers[1]:
+        raise SystemExit(
+            f"{scenario.name}: the reference answers other JSON than the app "
+            f"({answers[0][0]} vs {answers[1][0]}; first difference at "
+            f"{_difference(answers[0][1], answers[1][1], '$')}); fix the floor before measuring"
+        )
+
+
+def _difference(a: Any, b: Any, at: str) -> str:
+    """Where two parsed JSON documents first differ, as a path: `$.rows[0].theme.id: ...`."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in sorted(a.keys() | b.keys()):
+            if a.get(key, "<missing>") != b.get(key, "<missing>"):
+                return _difference(a.get(key, "<missing>"), b.get(key, "<missing>"), f"{at}.{key}")
+    elif isinstance(a, list) and isinstance(b, list):
+        for i, (x, y) in enumerate(zip(a, b, strict=False)):
+            if x != y:
+                return _difference(x, y, f"{at}[{i}]")
+        return f"{at}: {len(a)} items vs {len(b)}"
+    return f"{at}: app {a!r:.80} vs reference {b!r:.80}"
+
+
+def _memory(results: list[dict[str, Any]], mode: Mode) -> dict[str, Any]:
+    """The app's peak resident memory on the large data set, against the limit: one
+    instance must fit Cloud Run's default 512 MiB with room for a burst."""
+    peaks = [
+        side["peak_rss_mib"]
+        for r in results
+        for side in (r["app"], r["ref"])
+        if side["server"] == "large" and side["peak_rss_mib"] is not None
     ]
-    print()
-    for label, ok in checks:
-        print(f"  {'PASS' if ok else 'MISS'}  {label}")
+    peak = max(peaks) if peaks else None
+    applies = mode.large_videos >= 200_000
+    return {
+        "videos": mode.large_videos,
+        "peak_rss_mib": peak,
+        "limit_mib": MEMORY_LIMIT_MIB if applies else None,
+        "held": (peak is not None and peak < MEMORY_LIMIT_MIB) if applies else None,
+    }
+
+
+def _commit() -> str | None:
+    try:
+        return (
+            subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+            ).stdout.strip()
+            or None
+        )
+    except OSError:
+        return None
+
+
+def _write(report: dict[str, Any]) -> None:
+    RESULTS.mkdir(exist_ok=True)
+    latest = RESULTS / "latest.json"
+    if latest.exists():
+        shutil.copyfile(latest, RESULTS / "previous.json")
+    latest.write_text(json.dumps(report, indent=1) + "\n")
+    print(f"\nwritten: {latest.relative_to(ROOT)}")
+
+
+# --- the table ----------------------------------------------------------------------------
+
+
+def _f(value: float | None, spec: str) -> str:
+    width = int(spec.split(".")[0] or 0)
+    return "-".rjust(width) if value is None else format(value, spec)
+
+
+def render(report: dict[str, Any]) -> str:
+    m = report["datasets"]
+    before, after = report["load_average_before"][0], report["load_average_after"][0]
+    lines = [
+        f"\n{report['mode']} run, {report['rounds']} round(s) of {report['seconds']:g} s; "
+        f"data sets of {m['main_videos']:,} (main) and {m['large_videos']:,} (large) videos; "
+        f"load average {before:.2f} before, {after:.2f} after\n",
+        f"{'':31} {'':14} {'CPU ms / 1k req':>15}  {'ratio':>7}  {'target':>7}  {'':6}"
+        f" | {'req/s':>10} | {'p50 ms':>10} | {'p99 ms':>10} | {'peak MiB':>9}",
+        f"{'scenario':31} {'against':14} {'app':>7} {'ref':>7}  {'ref/app':>7}  {'':>7}  {'':6}"
+        f" | {'app':>5} {'xref':>4} | {'app':>5} {'xref':>4} | {'app':>5} {'xref':>4} "
+        f"| {'app':>4} {'ref':>4}",
+    ]
+    for r in report["scenarios"]:
+        a, f = r["app"], r["ref"]
+        held = {True: "held", False: "MISSED", None: ""}[r["held"]]
+        target = f">= {r['target']:.2f}" if r["target"] is not None else "-"
+        name = f"{r['name']} ({r['clients']})" + (" +db" if a["db_included"] else "")
+        errors = a["errors"] + f["errors"]
+        lines.append(
+            f"{name:31} {r['against']:14} "
+            f"{_f(a['cpu_ms_per_1k'], '7.0f')} {_f(f['cpu_ms_per_1k'], '7.0f')}  "
+            f"{_f(r['ratio'], '7.2f')}  {target:>7}  {held:6}"
+            f" | {a['rps']:5.0f} {_f(r['rps_ratio'], '4.2f')} "
+            f"| {a['p50_ms']:5.1f} {_f(r['p50_ratio'], '4.2f')} "
+            f"| {a['p99_ms']:5.1f} {_f(r['p99_ratio'], '4.2f')} "
+            f"| {_f(a['peak_rss_mib'], '4.0f')} {_f(f['peak_rss_mib'], '4.0f')}"
+            + (f"  ({errors} errors)" if errors else "")
+        )
+    mem = report["memory"]
+    if mem["peak_rss_mib"] is not None:
+        held = {True: "held", False: "MISSED", None: "(reported)"}[mem["held"]]
+        limit = f"< {mem['limit_mib']} MiB" if mem["limit_mib"] else ""
+        lines.append(
+            f"\npeak resident memory of the app with {mem['videos']:,} videos: "
+            f"{mem['peak_rss_mib']:.0f} MiB  {limit}  {held}"
+        )
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
