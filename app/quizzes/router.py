@@ -1,0 +1,270 @@
+"""Quiz routes: public reads (`/quizzes`), one explorer's attempts and results
+(`/profiles/{profile_id}/...`, the explorer or its parent), and authoring and analytics for
+editors (`/admin/quizzes`)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from app.auth.deps import EditorPrincipal
+from app.core.db import SessionDep
+from app.core.errors import problem_responses
+from app.core.pagination import PageParamsDep
+from app.deps import RuntimeDep
+from app.profiles.scope import ProfileDep
+from app.progress.clock import ClockDep
+from app.quizzes import service as quizzes_service
+from app.quizzes.schemas import (
+    AdminQuiz,
+    AdminQuizPage,
+    AnswerIn,
+    AnswerOut,
+    AttemptOut,
+    AttemptResult,
+    BulkResult,
+    ContentKind,
+    Deleted,
+    Difficulty,
+    NextQuiz,
+    QuizBulk,
+    QuizIn,
+    QuizOut,
+    QuizPage,
+    QuizPatch,
+    QuizResultPage,
+    QuizStats,
+    QuizStatus,
+    ReorderIn,
+)
+
+router = APIRouter(tags=["quizzes"])
+profile_router = APIRouter(prefix="/profiles/{profile_id}", tags=["quizzes"])
+admin_router = APIRouter(prefix="/admin/quizzes", tags=["admin", "quizzes"])
+
+SCOPED = problem_responses(401, 403, 404, 422)
+WRITE_ERRORS = problem_responses(401, 403, 404, 409, 422)
+
+
+# --- public ------------------------------------------------------------------------------
+
+
+@router.get(
+    "/quizzes",
+    response_model=QuizPage,
+    responses=problem_responses(400, 422),
+    summary="Published quizzes, questions and choices included (never which one is right)",
+)
+async def list_quizzes(
+    runtime: RuntimeDep,
+    session: SessionDep,
+    page: PageParamsDep,
+    content_kind: ContentKind | None = None,
+    content_id: uuid.UUID | None = None,
+    difficulty: Difficulty | None = None,
+) -> QuizPage:
+    return await quizzes_service.list_quizzes(
+        runtime, session, content_kind, content_id, difficulty, page.limit, page.cursor
+    )
+
+
+@router.get(
+    "/quizzes/{quiz_id}",
+    response_model=QuizOut,
+    responses=problem_responses(404, 422),
+    summary="One published quiz, to play (never which choice is right)",
+)
+async def get_quiz(quiz_id: uuid.UUID, runtime: RuntimeDep, session: SessionDep) -> QuizOut:
+    return await quizzes_service.get_quiz(runtime, session, quiz_id)
+
+
+# --- one explorer --------------------------------------------------------------------------
+
+
+@profile_router.post(
+    "/quizzes/{quiz_id}/attempts",
+    response_model=AttemptOut,
+    status_code=status.HTTP_201_CREATED,
+    responses={**SCOPED, 200: {"model": AttemptOut, "description": "The open attempt, resumed"}},
+    summary="Start an attempt (or resume the one open on this quiz, answered 200)",
+)
+async def start_attempt(
+    quiz_id: uuid.UUID,
+    profile: ProfileDep,
+    runtime: RuntimeDep,
+    session: SessionDep,
+    clock: ClockDep,
+    response: Response,
+) -> AttemptOut:
+    attempt, created = await quizzes_service.start(runtime, session, profile.id, quiz_id, clock())
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return attempt
+
+
+@profile_router.put(
+    "/attempts/{attempt_id}/answers/{question_id}",
+    response_model=AnswerOut,
+    responses=WRITE_ERRORS,
+    summary="Answer one question (the same answer again counts once)",
+)
+async def answer(
+    attempt_id: uuid.UUID,
+    question_id: uuid.UUID,
+    body: AnswerIn,
+    profile: ProfileDep,
+    session: SessionDep,
+    clock: ClockDep,
+) -> AnswerOut:
+    return await quizzes_service.answer(session, profile.id, attempt_id, question_id, body, clock())
+
+
+@profile_router.post(
+    "/attempts/{attempt_id}/submit",
+    response_model=AttemptResult,
+    responses=SCOPED,
+    summary="Finish: the score, each question's result, passed or not, stars (again: the same)",
+)
+async def submit(
+    attempt_id: uuid.UUID, profile: ProfileDep, session: SessionDep, clock: ClockDep
+) -> AttemptResult:
+    return await quizzes_service.submit(session, profile.id, attempt_id, clock())
+
+
+@profile_router.get(
+    "/quizzes/next",
+    response_model=NextQuiz,
+    responses=SCOPED,
+    summary="The quiz to take next on this content, at the level that fits",
+)
+async def next_quiz(
+    profile: ProfileDep,
+    session: SessionDep,
+    clock: ClockDep,
+    content_kind: ContentKind,
+    content_id: uuid.UUID,
+) -> NextQuiz:
+    return await quizzes_service.next_quiz(session, profile, content_kind, content_id, clock())
+
+
+@profile_router.get(
+    "/quiz-results",
+    response_model=QuizResultPage,
+    responses={**SCOPED, **problem_responses(400)},
+    summary="Per quiz taken: best score, attempts, mastered; latest first",
+)
+async def quiz_results(
+    profile: ProfileDep, session: SessionDep, clock: ClockDep, page: PageParamsDep
+) -> QuizResultPage:
+    return await quizzes_service.results(session, profile.id, clock(), page.limit, page.cursor)
+
+
+# --- editors -------------------------------------------------------------------------------
+
+
+@admin_router.get("", response_model=AdminQuizPage, responses=problem_responses(400, 401, 403, 422))
+async def admin_list(
+    principal: EditorPrincipal,
+    session: SessionDep,
+    page: PageParamsDep,
+    content_id: uuid.UUID | None = None,
+    status_: Annotated[QuizStatus | None, Query(alias="status")] = None,
+) -> AdminQuizPage:
+    return await quizzes_service.admin_list(session, content_id, status_, page.limit, page.cursor)
+
+
+@admin_router.post("", response_model=AdminQuiz, status_code=201, responses=WRITE_ERRORS)
+async def create(body: QuizIn, principal: EditorPrincipal, session: SessionDep) -> AdminQuiz:
+    quiz_id = await quizzes_service.create(session, body)
+    return await quizzes_service.admin_detail(session, quiz_id)
+
+
+@admin_router.post(
+    "/bulk",
+    response_model=BulkResult,
+    status_code=201,
+    responses=WRITE_ERRORS,
+    summary="Create many quizzes: all or nothing, with the errors of every item",
+)
+async def bulk(body: QuizBulk, principal: EditorPrincipal, session: SessionDep) -> BulkResult:
+    return BulkResult(ids=await quizzes_service.bulk_create(session, body.items))
+
+
+@admin_router.get(
+    "/{quiz_id}",
+    response_model=AdminQuiz,
+    responses=problem_responses(401, 403, 404, 422),
+    summary="One quiz with its answers",
+)
+async def read(quiz_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep) -> AdminQuiz:
+    return await quizzes_service.admin_detail(session, quiz_id)
+
+
+@admin_router.patch("/{quiz_id}", response_model=AdminQuiz, responses=WRITE_ERRORS)
+async def update(
+    quiz_id: uuid.UUID, body: QuizPatch, principal: EditorPrincipal, session: SessionDep
+) -> AdminQuiz:
+    await quizzes_service.update(session, quiz_id, body)
+    return await quizzes_service.admin_detail(session, quiz_id)
+
+
+@admin_router.delete(
+    "/{quiz_id}",
+    response_model=Deleted,
+    responses=WRITE_ERRORS,
+    summary="Delete a quiz; one that explorers took is archived instead (results are kept)",
+)
+async def delete(quiz_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep) -> Deleted:
+    return await quizzes_service.delete(session, quiz_id)
+
+
+def _status_route(action: str) -> None:
+    async def run(quiz_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep) -> AdminQuiz:
+        await quizzes_service.set_status(session, quiz_id, action)
+        return await quizzes_service.admin_detail(session, quiz_id)
+
+    admin_router.add_api_route(
+        f"/{{quiz_id}}/{action}",
+        run,
+        methods=["POST"],
+        response_model=AdminQuiz,
+        responses=WRITE_ERRORS,
+        name=f"admin_{action}_quiz",
+    )
+
+
+for _action in ("publish", "unpublish", "archive"):
+    _status_route(_action)
+
+
+@admin_router.post(
+    "/{quiz_id}/questions/reorder",
+    response_model=AdminQuiz,
+    responses=WRITE_ERRORS,
+    summary="Put the questions in this order (every question once)",
+)
+async def reorder(
+    quiz_id: uuid.UUID, body: ReorderIn, principal: EditorPrincipal, session: SessionDep
+) -> AdminQuiz:
+    await quizzes_service.reorder(session, quiz_id, body.ids)
+    return await quizzes_service.admin_detail(session, quiz_id)
+
+
+@admin_router.get(
+    "/{quiz_id}/stats",
+    response_model=QuizStats,
+    responses=problem_responses(401, 403, 404, 422),
+    summary="Per question: attempts, share correct, hints, most chosen wrong choice, flags",
+)
+async def stats(
+    quiz_id: uuid.UUID,
+    principal: EditorPrincipal,
+    session: SessionDep,
+    clock: ClockDep,
+    from_: Annotated[date | None, Query(alias="from", description="First day (UTC)")] = None,
+    to: Annotated[date | None, Query(description="Last day (UTC), included")] = None,
+) -> QuizStats:
+    return await quizzes_service.stats(session, quiz_id, from_, to, clock())
