@@ -17,8 +17,10 @@ from app.core.cache import create_cache
 from app.core.config import Settings, get_settings
 from app.core.db import Database, create_engine
 from app.core.embedded_pg import EmbeddedPostgres, start_embedded_postgres
+from app.integrations.broker import create_broker
 from app.integrations.email import create_email_sender
 from app.integrations.google_tokens import GoogleTokenVerifier
+from app.integrations.push import create_push_sender
 from app.integrations.storage import create_storage
 from app.modules import MODULES, Module, task_handlers
 from app.outbox import service as outbox_service
@@ -63,7 +65,8 @@ def build_runtime(
     """The runtime of one instance, and its outbox worker with every module's handlers.
 
     `db` replaces the database built from the URL (tests pass one bound to a transaction);
-    `overrides` replace any other part (cache, email, google_tokens, storage, tasks)."""
+    `overrides` replace any other part (cache, email, google_tokens, storage, tasks, push,
+    broker)."""
     if db is None:
         url = database_url or settings.database_url
         if not url:
@@ -78,6 +81,8 @@ def build_runtime(
         "google_tokens": lambda: GoogleTokenVerifier(settings.google_certs_url),
         "storage": lambda: create_storage(settings),
         "tasks": lambda: create_task_backend(settings, worker),
+        "push": lambda: create_push_sender(settings),
+        "broker": lambda: create_broker(settings),
     }
     unknown = set(overrides) - set(defaults)
     if unknown:

@@ -1,5 +1,6 @@
 """The infrastructure one running instance holds: settings, database, cache, limiter, storage,
-email, Google token checks, and task delivery (its backend and the worker behind it).
+email, Google token checks, task delivery (its backend and the worker behind it), push
+delivery and the realtime broker.
 
 Built once at start-up by `app.bootstrap.build_runtime`, which also builds the outbox worker
 beside it from the list of modules, and kept on `app.state.runtime`. Domain code takes the
@@ -22,8 +23,10 @@ from app.core.cache import invalidate_tags, take_tags
 from app.core.config import Settings, TasksBackend
 from app.core.db import Database
 from app.core.ratelimit import RateLimiter
+from app.integrations.broker import Broker, take_rung
 from app.integrations.email import EmailSender
 from app.integrations.google_tokens import GoogleTokenVerifier
+from app.integrations.push import PushSender
 from app.integrations.storage import Storage
 from app.integrations.tasks import TaskBackend, TaskRef
 
@@ -78,6 +81,8 @@ class Runtime:
     storage: Storage
     worker: TaskWorker
     tasks: TaskBackend
+    push: PushSender
+    broker: Broker
     rate_limiter: RateLimiter = field(init=False)
     tokens: TokenIssuer = field(init=False)
 
@@ -87,6 +92,12 @@ class Runtime:
         self.revocations = Revocations(self.cache, self.db)
         self.db.after_commit.insert(0, self.invalidate_stale)
         self.db.after_commit.append(self.revocations.publish)
+        self.db.after_commit.append(self.ring_doorbells)
+
+    async def ring_doorbells(self, session: AsyncSession) -> None:
+        """After a commit: wakes the live streams whose events the transaction wrote."""
+        for channel in take_rung(session):
+            await self.broker.publish(channel)
 
     async def invalidate_stale(self, session: AsyncSession) -> None:
         """After a commit: drops the cache entries the transaction made stale."""
@@ -101,4 +112,6 @@ class Runtime:
     async def close(self) -> None:
         await self.tasks.stop()
         await self.google_tokens.aclose()
+        await self.broker.close()
+        await self.push.aclose()
         await self.db.dispose()

@@ -1,0 +1,1 @@
+"""Notifications: inbox, live stream, push, follows, reminders and parents' preferences."""

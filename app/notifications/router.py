@@ -1,0 +1,292 @@
+"""Notifications: the inbox, the live stream, devices, push consent, preferences, follows
+and admin announcements."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+from sse_starlette import EventSourceResponse
+
+from app.auth.deps import (
+    Caller,
+    CallerDep,
+    CurrentPrincipal,
+    EditorPrincipal,
+    get_caller,
+    oauth2_scheme,
+)
+from app.core.db import SessionDep
+from app.core.errors import BadRequest, problem_responses
+from app.core.pagination import Page, PageParamsDep
+from app.deps import RuntimeDep, runtime_of
+from app.notifications import service
+from app.notifications.schemas import (
+    AnnouncementIn,
+    AnnouncementOut,
+    DeviceIn,
+    DeviceOut,
+    FollowKind,
+    FollowOut,
+    NotificationOut,
+    PreferencesIn,
+    PreferencesOut,
+    PushConsentIn,
+    PushConsentOut,
+    ReadAllOut,
+    Status,
+    TicketOut,
+    UnreadCount,
+)
+from app.notifications.stream import StreamSpec, events
+from app.profiles.scope import ParentProfileDep, ProfileDep
+
+router = APIRouter(tags=["notifications"])
+
+ProfileFilter = Annotated[
+    uuid.UUID | None, Query(description="One explorer's inbox (a parent may pick any child)")
+]
+
+
+@router.get(
+    "/notifications",
+    response_model=Page[NotificationOut],
+    responses=problem_responses(400, 401, 404, 422),
+)
+async def inbox(
+    caller: CallerDep,
+    session: SessionDep,
+    page: PageParamsDep,
+    profile_id: ProfileFilter = None,
+    status: Status | None = None,
+) -> Page[NotificationOut]:
+    return await service.list_inbox(
+        session, caller, profile_id, status.value if status else None, page.limit, page.cursor
+    )
+
+
+@router.get(
+    "/notifications/unread-count", response_model=UnreadCount, responses=problem_responses(401, 404)
+)
+async def unread_count(
+    caller: CallerDep, session: SessionDep, profile_id: ProfileFilter = None
+) -> UnreadCount:
+    return UnreadCount(unread=await service.unread_count(session, caller, profile_id))
+
+
+@router.post(
+    "/notifications/read-all", response_model=ReadAllOut, responses=problem_responses(401, 404)
+)
+async def read_all(
+    caller: CallerDep, session: SessionDep, profile_id: ProfileFilter = None
+) -> ReadAllOut:
+    return ReadAllOut(updated=await service.read_all(session, caller, profile_id))
+
+
+def _marker(column: str, summary: str) -> None:
+    async def mark(
+        notification_id: uuid.UUID, caller: CallerDep, session: SessionDep
+    ) -> NotificationOut:
+        return await service.mark(session, caller, notification_id, column)
+
+    verb = column.removesuffix("_at").replace("archived", "archive")
+    router.add_api_route(
+        f"/notifications/{{notification_id}}/{verb}",
+        mark,
+        methods=["POST"],
+        response_model=NotificationOut,
+        responses=problem_responses(401, 404, 422),
+        summary=summary,
+        name=f"mark_{column}",
+    )
+
+
+_marker("read_at", "Mark as read (seen too)")
+_marker("seen_at", "Mark as seen")
+_marker("archived_at", "Archive")
+
+
+@router.post(
+    "/notifications/stream-ticket",
+    response_model=TicketOut,
+    responses=problem_responses(401),
+    summary="A single-use, 60-second ticket for EventSource (which cannot send headers)",
+)
+async def stream_ticket(caller: CallerDep, session: SessionDep) -> TicketOut:
+    return TicketOut(
+        ticket=await service.issue_ticket(session, caller), expires_in=service.TICKET_SECONDS
+    )
+
+
+async def _stream_caller(
+    request: Request,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+    ticket: Annotated[
+        str | None,
+        Query(max_length=200, description="From POST /notifications/stream-ticket; used once"),
+    ] = None,
+) -> Caller:
+    if ticket is not None and token is None:
+        runtime = runtime_of(request)
+        async with runtime.db.session() as session:
+            return await service.redeem_ticket(session, ticket)
+    return await get_caller(request, token)
+
+
+@router.get(
+    "/notifications/stream",
+    response_class=EventSourceResponse,
+    responses={
+        200: {"content": {"text/event-stream": {}}, "description": "Server-sent events"},
+        **problem_responses(400, 401),
+    },
+    summary="Live notifications and read-state changes (server-sent events)",
+)
+async def stream(
+    caller: Annotated[Caller, Depends(_stream_caller)],
+    runtime: RuntimeDep,
+    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", max_length=20)] = None,
+) -> EventSourceResponse:
+    position: int | None = None
+    if last_event_id:
+        if not last_event_id.isdigit():
+            raise BadRequest(
+                "Last-Event-ID is the id of an event of this stream.", code="invalid_event_id"
+            )
+        position = int(last_event_id)
+    spec = StreamSpec(
+        max_seconds=runtime.settings.stream_max_seconds,
+        heartbeat_seconds=runtime.settings.stream_heartbeat_seconds,
+    )
+    return EventSourceResponse(
+        events(runtime.db, runtime.broker, caller, position, spec),
+        # Heartbeats come from the stream itself (one task less per stream).
+        ping=0,
+        headers={
+            # No proxy or CDN may buffer, store or re-encode (compress) the stream.
+            "Cache-Control": "no-cache, no-store, no-transform",
+            "Content-Encoding": "identity",
+        },
+    )
+
+
+# --- devices and consent ---------------------------------------------------------------------
+
+
+@router.post(
+    "/devices",
+    response_model=DeviceOut,
+    responses=problem_responses(401, 403, 404, 422),
+    summary="Register a push token (again: the same device, updated)",
+)
+async def register_device(body: DeviceIn, caller: CallerDep, session: SessionDep) -> DeviceOut:
+    return await service.register_device(session, caller, body)
+
+
+@router.delete(
+    "/devices/{device_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=problem_responses(401, 404, 422),
+)
+async def remove_device(device_id: uuid.UUID, caller: CallerDep, session: SessionDep) -> None:
+    await service.remove_device(session, caller, device_id)
+
+
+@router.post(
+    "/accounts/me/push-consent",
+    response_model=PushConsentOut,
+    responses=problem_responses(401, 403, 422),
+    tags=["privacy"],
+    summary="Allow push notifications, or stop them (every device is forgotten)",
+)
+async def push_consent(
+    body: PushConsentIn, principal: CurrentPrincipal, session: SessionDep
+) -> PushConsentOut:
+    granted_at, removed = await service.set_push_consent(
+        session, principal.account_id, body.granted
+    )
+    return PushConsentOut(granted=body.granted, granted_at=granted_at, devices_removed=removed)
+
+
+# --- preferences and follows -----------------------------------------------------------------
+
+
+@router.get(
+    "/profiles/{profile_id}/notification-preferences",
+    response_model=PreferencesOut,
+    responses=problem_responses(401, 404),
+)
+async def get_preferences(profile: ProfileDep, session: SessionDep) -> PreferencesOut:
+    return await service.preferences(session, profile.id)
+
+
+@router.put(
+    "/profiles/{profile_id}/notification-preferences",
+    response_model=PreferencesOut,
+    responses=problem_responses(401, 403, 404, 422),
+    summary="Parents only: what this explorer is sent, how, and when",
+)
+async def put_preferences(
+    body: PreferencesIn, profile: ParentProfileDep, session: SessionDep
+) -> PreferencesOut:
+    return await service.put_preferences(session, profile.account_id, profile.id, body)
+
+
+@router.put(
+    "/profiles/{profile_id}/follows/{kind}/{target_id}",
+    response_model=FollowOut,
+    responses=problem_responses(401, 404, 422),
+)
+async def follow(
+    kind: FollowKind, target_id: uuid.UUID, profile: ProfileDep, session: SessionDep
+) -> FollowOut:
+    return await service.follow(session, profile.account_id, profile.id, kind, target_id)
+
+
+@router.delete(
+    "/profiles/{profile_id}/follows/{kind}/{target_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=problem_responses(401, 404, 422),
+)
+async def unfollow(
+    kind: FollowKind, target_id: uuid.UUID, profile: ProfileDep, session: SessionDep
+) -> None:
+    await service.unfollow(session, profile.id, kind, target_id)
+
+
+# --- announcements ---------------------------------------------------------------------------
+
+
+@router.post(
+    "/admin/announcements",
+    response_model=AnnouncementOut,
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        200: {"model": AnnouncementOut, "description": "A preview"},
+        **problem_responses(401, 403, 422),
+    },
+    tags=["admin"],
+    summary="Announce to every family, or to followers of a theme or series (now or later)",
+)
+async def announce(
+    body: AnnouncementIn, principal: EditorPrincipal, session: SessionDep, response: Response
+) -> AnnouncementOut:
+    out = await service.announce(session, principal.account_id, body)
+    if body.preview:
+        response.status_code = status.HTTP_200_OK
+    return out
+
+
+@router.get(
+    "/admin/announcements/{announcement_id}",
+    response_model=AnnouncementOut,
+    responses=problem_responses(401, 403, 404),
+    tags=["admin"],
+)
+async def get_announcement(
+    announcement_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep
+) -> AnnouncementOut:
+    return await service.get_announcement(session, announcement_id)

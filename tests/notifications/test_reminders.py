@@ -1,0 +1,141 @@
+"""Reminders, nudges and quiet hours on a simulated clock: many days, time zones, DST."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import httpx
+import sqlalchemy as sa
+
+from app.notifications.quiet import push_window
+from app.notifications.ticker import tick
+from app.runtime import Runtime
+from tests.notifications.conftest import Family, make_family, send
+
+API = "/api/v1"
+
+
+async def _setup(client: httpx.AsyncClient, fam: Family, zone: str, body: dict) -> None:
+    assert (
+        await client.patch(f"{API}/accounts/me", json={"timezone": zone}, headers=fam.parent)
+    ).status_code == 200
+    put = await client.put(
+        f"{API}/profiles/{fam.profile_id}/notification-preferences", json=body, headers=fam.parent
+    )
+    assert put.status_code == 200, put.text
+
+
+async def _run(runtime: Runtime, start: datetime, days: int, step_minutes: int = 15) -> None:
+    now = start
+    while now < start + timedelta(days=days):
+        await tick(runtime, now=now)
+        now += timedelta(minutes=step_minutes)
+
+
+async def _reminders(runtime: Runtime, profile_id: str) -> list[datetime]:
+    async with runtime.db.session() as session:
+        rows = await session.execute(
+            sa.text(
+                "SELECT created_at FROM notification "
+                "WHERE profile_id = :p AND category = 'reminder' "
+                "ORDER BY created_at"
+            ).bindparams(p=uuid.UUID(profile_id))
+        )
+        return [r[0] for r in rows]
+
+
+async def test_once_per_local_day_across_the_autumn_dst_change(
+    runtime: Runtime, client: httpx.AsyncClient
+) -> None:
+    fam = await make_family(runtime, client, "ny.parent@example.com")
+    # 01:30 happens twice in New York on 1 November 2026.
+    await _setup(
+        client,
+        fam,
+        "America/New_York",
+        {"reminders": {"days": [1, 2, 3, 4, 5, 6, 7], "time": "01:30"}},
+    )
+    await _run(runtime, datetime(2026, 10, 30, 0, 0, tzinfo=UTC), days=4)
+    sent = await _reminders(runtime, fam.profile_id)
+    zone = ZoneInfo("America/New_York")
+    local_days = [s.astimezone(zone).date().isoformat() for s in sent]
+    assert local_days == ["2026-10-30", "2026-10-31", "2026-11-01", "2026-11-02"]
+    assert all(time(1, 30) <= s.astimezone(zone).time() < time(2, 0) for s in sent)
+    # A rerun of any moment sends nothing twice.
+    await tick(runtime, now=sent[2] + timedelta(minutes=1))
+    assert len(await _reminders(runtime, fam.profile_id)) == 4
+
+
+async def test_spring_forward_gap_and_chosen_weekdays_in_another_zone(
+    runtime: Runtime, client: httpx.AsyncClient
+) -> None:
+    fam = await make_family(runtime, client, "la.parent@example.com")
+    # 02:30 does not exist in Los Angeles on 8 March 2026 (a Sunday); Sundays and Tuesdays.
+    await _setup(
+        client, fam, "America/Los_Angeles", {"reminders": {"days": [7, 2], "time": "02:30"}}
+    )
+    await _run(runtime, datetime(2026, 3, 6, 8, 0, tzinfo=UTC), days=5)
+    zone = ZoneInfo("America/Los_Angeles")
+    sent = [s.astimezone(zone) for s in await _reminders(runtime, fam.profile_id)]
+    assert [s.date().isoformat() for s in sent] == ["2026-03-08", "2026-03-10"]
+    assert sent[0].time() >= time(3, 0)  # just after the skipped hour, the same day
+
+
+async def test_never_in_quiet_hours_and_pushes_wait_for_them(
+    runtime: Runtime, client: httpx.AsyncClient
+) -> None:
+    fam = await make_family(runtime, client, "accra.parent@example.com")
+    await _setup(
+        client,
+        fam,
+        "Africa/Accra",
+        {
+            "reminders": {"days": [1, 2, 3, 4, 5, 6, 7], "time": "20:00"},
+            "quiet_hours": {"start": "19:30", "end": "07:00"},
+            "categories": {"new_content": {"in_app": True, "push": True}},
+        },
+    )
+    await _run(runtime, datetime(2026, 6, 1, 0, 0, tzinfo=UTC), days=3, step_minutes=30)
+    assert await _reminders(runtime, fam.profile_id) == []
+    # A push asked for at 22:00 Accra (UTC) waits until 07:00.
+    await client.post(f"{API}/accounts/me/push-consent", json={"granted": True}, headers=fam.parent)
+    await client.post(
+        f"{API}/devices", json={"platform": "android", "token": "token-quiet-1"}, headers=fam.kid
+    )
+    from app.notifications.models import Category
+
+    late = datetime(2026, 6, 4, 22, 0, tzinfo=UTC)
+    made = await send(runtime, fam, "late", category=Category.new_content, now=late)
+    async with runtime.db.session() as session:
+        push_at = await session.scalar(
+            sa.text("SELECT push_at FROM notification WHERE id = :i").bindparams(i=made.id)
+        )
+        queued = await session.scalar(
+            sa.text("SELECT count(*) FROM outbox_message WHERE name = 'notifications.push'")
+        )
+    assert push_at == datetime(2026, 6, 5, 7, 0, tzinfo=UTC)
+    assert queued == 0
+    await tick(runtime, now=datetime(2026, 6, 5, 7, 5, tzinfo=UTC))
+    async with runtime.db.session() as session:
+        queued = await session.scalar(
+            sa.text("SELECT count(*) FROM outbox_message WHERE name = 'notifications.push'")
+        )
+    assert queued == 1
+
+
+def test_a_push_ttl_never_reaches_into_quiet_hours() -> None:
+    zone = ZoneInfo("Europe/London")
+    start, end = time(21, 0), time(7, 0)
+    at_six_pm = datetime(2026, 6, 1, 17, 0, tzinfo=UTC)  # 18:00 in London
+    wait, ttl = push_window(at_six_pm, start, end, zone, 24 * 3600)
+    assert wait is None
+    assert ttl == 3 * 3600
+    at_eleven = datetime(2026, 6, 1, 22, 0, tzinfo=UTC)
+    wait, ttl = push_window(at_eleven, start, end, zone, 3600)
+    assert wait == datetime(2026, 6, 2, 6, 0, tzinfo=UTC)
+    assert ttl == 0
+    just_before = datetime(2026, 6, 1, 19, 59, 30, tzinfo=UTC)  # 30 s before quiet hours
+    wait, _ = push_window(just_before, start, end, zone, 3600)
+    assert wait == datetime(2026, 6, 2, 6, 0, tzinfo=UTC)
