@@ -1,0 +1,470 @@
+"""`/classrooms` for teachers (and the parent's code lookup), and the explorer's classrooms and
+assignments under `/profiles/{profile_id}`."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+
+from app.accounts.models import Role
+from app.auth.deps import CallerDep, CurrentPrincipal, Principal, require_roles
+from app.classrooms import service
+from app.classrooms.schemas import (
+    AssignmentIn,
+    AssignmentOut,
+    AssignmentPatch,
+    AssignmentReport,
+    ClassroomCard,
+    ClassroomIn,
+    ClassroomOut,
+    ClassroomPatch,
+    ClassroomReport,
+    Code,
+    Enrolment,
+    InviteIn,
+    InviteOut,
+    JoinIn,
+    MemberOut,
+    MyAssignment,
+    ReorderIn,
+)
+from app.core.db import SessionDep
+from app.core.errors import problem_responses
+from app.core.pagination import Page, PageParamsDep
+from app.core.ratelimit import client_ip
+from app.deps import RuntimeDep
+from app.profiles.scope import ParentProfileDep, ProfileDep
+from app.progress.clock import ClockDep
+
+router = APIRouter(prefix="/classrooms", tags=["classrooms"])
+profile_router = APIRouter(prefix="/profiles/{profile_id}", tags=["classrooms"])
+
+TeacherDep = Annotated[Principal, Depends(require_roles(Role.teacher, Role.admin))]
+TEACHER = problem_responses(401, 403, 422)
+ROOM = problem_responses(401, 403, 404, 422)
+WRITE = problem_responses(401, 403, 404, 409, 422)
+CSV: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {}}, "description": "UTF-8, a header row"}
+}
+
+
+async def _room(
+    classroom_id: uuid.UUID, principal: TeacherDep, session: SessionDep
+) -> service.Access:
+    return await service.teacher_access(session, principal, classroom_id)
+
+
+async def _writable_room(
+    classroom_id: uuid.UUID, principal: TeacherDep, session: SessionDep
+) -> service.Access:
+    return await service.teacher_access(session, principal, classroom_id, write=True)
+
+
+RoomDep = Annotated[service.Access, Depends(_room)]
+WritableRoomDep = Annotated[service.Access, Depends(_writable_room)]
+
+
+def _csv(text: str, name: str) -> Response:
+    return Response(
+        text.encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+# --- literal paths first: they would otherwise be taken for a classroom id ------------------
+
+
+@router.get(
+    "/lookup",
+    response_model=ClassroomCard,
+    responses=problem_responses(401, 403, 404, 422, 429),
+    summary="Parents: the classroom a code belongs to (name and teacher), before joining",
+)
+async def lookup(
+    code: Annotated[Code, Query()],
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    request: Request,
+) -> ClassroomCard:
+    return await service.lookup(session, runtime.rate_limiter, principal, client_ip(request), code)
+
+
+@router.get("/invites", response_model=list[InviteOut], responses=TEACHER)
+async def my_invites(principal: TeacherDep, session: SessionDep) -> list[InviteOut]:
+    """Invitations to co-teach sent to the signed-in teacher's address."""
+    return await service.my_invites(session, principal)
+
+
+@router.post(
+    "/invites/{invite_id}/accept",
+    response_model=ClassroomOut,
+    responses=ROOM,
+    summary="Accept an invitation to co-teach (sent to this account's address)",
+)
+async def accept_invite(
+    invite_id: uuid.UUID, principal: TeacherDep, session: SessionDep
+) -> ClassroomOut:
+    return await service.accept_invite(session, principal, invite_id)
+
+
+# --- classrooms -------------------------------------------------------------------------------
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ClassroomOut,
+    responses=TEACHER,
+    summary="Teachers: create a classroom; answers its join code",
+)
+async def create_classroom(
+    body: ClassroomIn, principal: TeacherDep, session: SessionDep
+) -> ClassroomOut:
+    return await service.create(session, principal, body)
+
+
+@router.get(
+    "",
+    response_model=Page[ClassroomOut],
+    responses={**TEACHER, **problem_responses(400)},
+    summary="The classrooms the teacher owns or co-teaches, newest first",
+)
+async def list_classrooms(
+    principal: TeacherDep,
+    session: SessionDep,
+    page: PageParamsDep,
+    archived: Annotated[bool, Query(description="Archived ones instead")] = False,
+) -> Page[ClassroomOut]:
+    return await service.list_taught(session, principal, archived, page.limit, page.cursor)
+
+
+@router.get("/{classroom_id}", response_model=ClassroomOut, responses=ROOM)
+async def get_classroom(access: RoomDep, session: SessionDep) -> ClassroomOut:
+    return await service.classroom_out(session, access)
+
+
+@router.patch(
+    "/{classroom_id}",
+    response_model=ClassroomOut,
+    responses=WRITE,
+    summary="Rename, change grade, age band or time zone; switch the join code off or on",
+)
+async def update_classroom(
+    body: ClassroomPatch, access: WritableRoomDep, session: SessionDep
+) -> ClassroomOut:
+    return await service.update(session, access, body)
+
+
+@router.delete(
+    "/{classroom_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=ROOM,
+    summary="Archive the classroom (reports stay readable; the code stops working)",
+)
+async def archive_classroom(access: RoomDep, session: SessionDep) -> None:
+    await service.archive(session, access)
+
+
+@router.post(
+    "/{classroom_id}/code",
+    response_model=ClassroomOut,
+    responses=WRITE,
+    summary="A new join code; the old one stops working",
+)
+async def rotate_code(access: WritableRoomDep, session: SessionDep) -> ClassroomOut:
+    return await service.rotate_code(session, access)
+
+
+# --- co-teachers ------------------------------------------------------------------------------
+
+
+@router.post(
+    "/{classroom_id}/invites",
+    status_code=status.HTTP_201_CREATED,
+    response_model=InviteOut,
+    responses=WRITE,
+    summary="Invite a co-teacher by email address",
+)
+async def invite_teacher(
+    body: InviteIn, access: WritableRoomDep, principal: TeacherDep, session: SessionDep
+) -> InviteOut:
+    return await service.invite(session, access, principal, str(body.email))
+
+
+@router.delete(
+    "/{classroom_id}/invites/{invite_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=ROOM,
+)
+async def revoke_invite(invite_id: uuid.UUID, access: RoomDep, session: SessionDep) -> None:
+    await service.revoke_invite(session, access, invite_id)
+
+
+@router.delete(
+    "/{classroom_id}/teachers/{account_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=WRITE,
+    summary="Remove a co-teacher (the owner), or leave (a co-teacher)",
+)
+async def remove_teacher(
+    account_id: uuid.UUID, access: RoomDep, principal: TeacherDep, session: SessionDep
+) -> None:
+    await service.remove_teacher(session, access, principal, account_id)
+
+
+# --- members ----------------------------------------------------------------------------------
+
+
+@router.get(
+    "/{classroom_id}/members",
+    response_model=list[MemberOut],
+    responses=ROOM,
+    summary="The explorers enrolled: nickname, avatar and age band only",
+)
+async def list_members(access: RoomDep, session: SessionDep) -> list[MemberOut]:
+    return await service.members(session, access)
+
+
+@router.get(
+    "/{classroom_id}/members/{profile_id}/avatar.svg",
+    response_class=Response,
+    responses={
+        200: {"content": {"image/svg+xml": {}}},
+        304: {"description": "Not modified"},
+        **ROOM,
+    },
+)
+async def member_avatar(
+    profile_id: uuid.UUID,
+    access: RoomDep,
+    session: SessionDep,
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    svg = await service.member_avatar(session, access, profile_id)
+    etag = '"' + hashlib.sha256(svg.encode()).hexdigest()[:32] + '"'
+    headers = {"ETag": etag, "Cache-Control": "private, max-age=300"}
+    if if_none_match and etag in [tag.strip() for tag in if_none_match.split(",")]:
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
+    return Response(svg, media_type="image/svg+xml", headers=headers)
+
+
+@router.delete(
+    "/{classroom_id}/members/{profile_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=ROOM,
+    summary="Take an explorer out of the classroom",
+)
+async def remove_member(profile_id: uuid.UUID, access: RoomDep, session: SessionDep) -> None:
+    await service.remove_member(session, access, profile_id)
+
+
+# --- assignments ------------------------------------------------------------------------------
+
+
+@router.post(
+    "/{classroom_id}/assignments",
+    status_code=status.HTTP_201_CREATED,
+    response_model=AssignmentOut,
+    responses=WRITE,
+    summary="Assign videos, eBooks, DIYs and quizzes, due by a day of the classroom's calendar",
+)
+async def create_assignment(
+    body: AssignmentIn, access: WritableRoomDep, session: SessionDep, clock: ClockDep
+) -> AssignmentOut:
+    return await service.create_assignment(session, access, body, clock())
+
+
+@router.get(
+    "/{classroom_id}/assignments",
+    response_model=Page[AssignmentOut],
+    responses={**ROOM, **problem_responses(400)},
+    summary="The classroom's assignments in the teacher's order",
+)
+async def list_assignments(
+    access: RoomDep, session: SessionDep, page: PageParamsDep, clock: ClockDep
+) -> Page[AssignmentOut]:
+    return await service.list_assignments(session, access, page.limit, page.cursor, clock())
+
+
+@router.post(
+    "/{classroom_id}/assignments/reorder",
+    response_model=list[AssignmentOut],
+    responses=WRITE,
+    summary="Put every assignment of the classroom in a new order",
+)
+async def reorder_assignments(
+    body: ReorderIn, access: WritableRoomDep, session: SessionDep, clock: ClockDep
+) -> list[AssignmentOut]:
+    return await service.reorder(session, access, body.ids, clock())
+
+
+@router.get(
+    "/{classroom_id}/assignments/{assignment_id}", response_model=AssignmentOut, responses=ROOM
+)
+async def get_assignment(
+    assignment_id: uuid.UUID, access: RoomDep, session: SessionDep, clock: ClockDep
+) -> AssignmentOut:
+    return await service.get_assignment(session, access, assignment_id, clock())
+
+
+@router.patch(
+    "/{classroom_id}/assignments/{assignment_id}", response_model=AssignmentOut, responses=WRITE
+)
+async def update_assignment(
+    assignment_id: uuid.UUID,
+    body: AssignmentPatch,
+    access: WritableRoomDep,
+    session: SessionDep,
+    clock: ClockDep,
+) -> AssignmentOut:
+    return await service.update_assignment(session, access, assignment_id, body, clock())
+
+
+@router.post(
+    "/{classroom_id}/assignments/{assignment_id}/close",
+    response_model=AssignmentOut,
+    responses=WRITE,
+)
+async def close_assignment(
+    assignment_id: uuid.UUID, access: WritableRoomDep, session: SessionDep, clock: ClockDep
+) -> AssignmentOut:
+    return await service.set_closed(session, access, assignment_id, True, clock())
+
+
+@router.post(
+    "/{classroom_id}/assignments/{assignment_id}/reopen",
+    response_model=AssignmentOut,
+    responses=WRITE,
+)
+async def reopen_assignment(
+    assignment_id: uuid.UUID, access: WritableRoomDep, session: SessionDep, clock: ClockDep
+) -> AssignmentOut:
+    return await service.set_closed(session, access, assignment_id, False, clock())
+
+
+@router.delete(
+    "/{classroom_id}/assignments/{assignment_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=WRITE,
+)
+async def delete_assignment(
+    assignment_id: uuid.UUID, access: WritableRoomDep, session: SessionDep
+) -> None:
+    await service.delete_assignment(session, access, assignment_id)
+
+
+# --- reports ----------------------------------------------------------------------------------
+
+
+@router.get(
+    "/{classroom_id}/assignments/{assignment_id}/report",
+    response_model=AssignmentReport,
+    responses=ROOM,
+    summary="Per explorer and item: status, late or not, quiz scores",
+)
+async def assignment_report(
+    assignment_id: uuid.UUID, access: RoomDep, session: SessionDep, clock: ClockDep
+) -> AssignmentReport:
+    return await service.assignment_report(session, access, assignment_id, clock())
+
+
+@router.get(
+    "/{classroom_id}/assignments/{assignment_id}/report.csv",
+    response_class=Response,
+    responses={**CSV, **ROOM},
+)
+async def assignment_report_csv(
+    assignment_id: uuid.UUID, access: RoomDep, session: SessionDep, clock: ClockDep
+) -> Response:
+    text = await service.assignment_csv(session, access, assignment_id, clock())
+    return _csv(text, f"assignment-{assignment_id}.csv")
+
+
+@router.get(
+    "/{classroom_id}/report",
+    response_model=ClassroomReport,
+    responses=ROOM,
+    summary="Every assignment summarised: per assignment and per explorer",
+)
+async def classroom_report(
+    access: RoomDep, session: SessionDep, clock: ClockDep
+) -> ClassroomReport:
+    return await service.classroom_report(session, access, clock())
+
+
+@router.get("/{classroom_id}/report.csv", response_class=Response, responses={**CSV, **ROOM})
+async def classroom_report_csv(access: RoomDep, session: SessionDep, clock: ClockDep) -> Response:
+    text = await service.classroom_csv(session, access, clock())
+    return _csv(text, f"classroom-{access.room.id}.csv")
+
+
+# --- the explorer's side ---------------------------------------------------------------------
+
+
+@profile_router.get(
+    "/classrooms",
+    response_model=list[Enrolment],
+    responses=problem_responses(401, 403, 404),
+    summary="The classrooms this explorer is in",
+)
+async def my_classrooms(profile: ProfileDep, session: SessionDep) -> list[Enrolment]:
+    return await service.classrooms_of(session, profile)
+
+
+@profile_router.post(
+    "/classrooms",
+    response_model=Enrolment,
+    status_code=status.HTTP_201_CREATED,
+    responses={200: {"model": Enrolment}, **problem_responses(401, 403, 404, 422, 429)},
+    summary="Parents: enrol this explorer with the teacher's code (200 if already in)",
+)
+async def join_classroom(
+    body: JoinIn,
+    profile: ParentProfileDep,
+    caller: CallerDep,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    request: Request,
+    response: Response,
+) -> Enrolment:
+    enrolment, created = await service.enrol(
+        session, runtime.rate_limiter, caller, client_ip(request), profile, body.code
+    )
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return enrolment
+
+
+@profile_router.delete(
+    "/classrooms/{classroom_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=problem_responses(401, 403, 404),
+    summary="Parents: take this explorer out of a classroom",
+)
+async def leave_classroom(
+    classroom_id: uuid.UUID, profile: ParentProfileDep, session: SessionDep
+) -> None:
+    await service.leave(session, profile, classroom_id)
+
+
+@profile_router.get(
+    "/assignments",
+    response_model=Page[MyAssignment],
+    responses=problem_responses(401, 403, 404, 400),
+    summary="The explorer's assignments: open ones first, by due date",
+)
+async def my_assignments(
+    profile: ProfileDep, session: SessionDep, page: PageParamsDep, clock: ClockDep
+) -> Page[MyAssignment]:
+    return await service.assignments_for(session, profile, page.limit, page.cursor, clock())
