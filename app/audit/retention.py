@@ -1,0 +1,27 @@
+"""`python -m app.jobs prune-audit`: deletes audit rows older than AUDIT_RETENTION_DAYS, the
+only deletion the table's trigger lets through. Also run in each server with the retention
+prune's interval. Idempotent."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from app.audit import queries
+from app.runtime import Runtime
+
+logger = logging.getLogger(__name__)
+
+_LOCK_KEY = 0x4155444954  # "AUDIT"
+
+
+async def prune_audit(runtime: Runtime) -> str:
+    before = datetime.now(UTC) - timedelta(days=runtime.settings.audit_retention_days)
+    async with runtime.db.session() as session:
+        if not await session.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(_LOCK_KEY))):
+            return "another audit prune is running"
+        deleted = await queries.prune(session, before)
+    logger.info("audit prune", extra={"audit_events": deleted})
+    return f"deleted {deleted} audit events"

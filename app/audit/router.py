@@ -1,0 +1,39 @@
+"""`GET /admin/audit`: the audit log, for admins."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.audit import service
+from app.audit.schemas import Action, AuditEventOut, AuditFilters
+from app.auth.deps import AdminPrincipal
+from app.core.db import SessionDep
+from app.core.errors import problem_responses
+from app.core.pagination import Page, PageParamsDep
+
+router = APIRouter(prefix="/admin", tags=["admin", "audit"])
+
+
+@router.get(
+    "/audit",
+    response_model=Page[AuditEventOut],
+    responses=problem_responses(401, 403),
+    summary="Staff writes, newest first (cursor pages)",
+)
+async def list_audit(
+    principal: AdminPrincipal,
+    session: SessionDep,
+    page: PageParamsDep,
+    actor: Annotated[uuid.UUID | None, Query(description="Account id of the staff member")] = None,
+    target_type: Annotated[str | None, Query(max_length=64, description="e.g. `video`")] = None,
+    target_id: Annotated[str | None, Query(max_length=200)] = None,
+    action: Action | None = None,
+    from_: Annotated[datetime | None, Query(alias="from", description="At or after")] = None,
+    to: Annotated[datetime | None, Query(description="Before")] = None,
+) -> Page[AuditEventOut]:
+    filters = AuditFilters(actor, target_type, target_id, action, from_, to)
+    return await service.list_events(session, filters, page)

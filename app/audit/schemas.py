@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+Action = Literal["create", "update", "delete"]
+
+
+class AuditEventOut(BaseModel):
+    id: uuid.UUID
+    at: datetime
+    actor_id: uuid.UUID
+    actor_role: str
+    action: Action
+    target_type: str = Field(description="The table written, e.g. `video`, `account`")
+    target_id: str = Field(description="The row's primary key (parts joined by commas)")
+    changes: dict[str, Any] = Field(
+        description='Changed fields: {"field": {"before": ..., "after": ...}}; '
+        'secrets only as "[redacted]"'
+    )
+    route: str = Field(description="Method and route template of the staff request")
+    request_id: str | None
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    actor: uuid.UUID | None = None
+    target_type: str | None = None
+    target_id: str | None = None
+    action: Action | None = None
+    from_: datetime | None = None
+    to: datetime | None = None

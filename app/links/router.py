@@ -1,0 +1,92 @@
+"""Share links: making one (`/share-links`), following one (`/r/{code}`), disabling one
+(`/admin/share-links/disable`), and the two files that let the installed apps open them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+
+from app.auth.deps import CurrentPrincipal, EditorPrincipal
+from app.core.db import SessionDep
+from app.core.errors import problem_responses
+from app.deps import RuntimeDep
+from app.links import service
+from app.links.schemas import DisableIn, ShareIn, ShareOut
+
+router = APIRouter(tags=["share links"])
+admin_router = APIRouter(prefix="/admin", tags=["admin", "share links"])
+public_router = APIRouter(include_in_schema=False)
+
+
+@router.post(
+    "/share-links",
+    response_model=ShareOut,
+    status_code=201,
+    responses={
+        200: {"model": ShareOut, "description": "This item's existing link"},
+        **problem_responses(401, 403, 404, 409),
+    },
+    summary="The share link of a published item (the same item gives the same link)",
+)
+async def share(
+    body: ShareIn,
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    response: Response,
+) -> ShareOut:
+    shared = await service.share(session, body.kind, body.item_id)
+    if not shared.created:
+        response.status_code = 200
+    return ShareOut(code=shared.code, url=service.link_url(runtime.settings, shared.code))
+
+
+@admin_router.post(
+    "/share-links/disable",
+    status_code=204,
+    responses=problem_responses(401, 403, 404),
+    summary="Turns a share link off: it answers 404 from then on",
+)
+async def disable(body: DisableIn, principal: EditorPrincipal, session: SessionDep) -> None:
+    await service.disable(session, body.code)
+
+
+# Not in the API document: browsers and link-preview crawlers follow these, not the apps.
+@public_router.get("/r/{code}")
+async def follow(
+    code: str,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    user_agent: Annotated[str | None, Header()] = None,
+) -> Response:
+    opened = await service.open_link(session, code)
+    settings = runtime.settings
+    if service.is_crawler(user_agent):
+        return HTMLResponse(
+            service.preview_page(settings, code, opened),
+            headers={"Cache-Control": "public, max-age=300"},
+        )
+    await service.count_click(session, opened)
+    return RedirectResponse(
+        service.deep_link(settings, opened.kind, opened.item_id),
+        status_code=302,
+        # Not cached: the item may be unpublished, and every click is counted.
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@public_router.get("/.well-known/assetlinks.json")
+async def assetlinks(runtime: RuntimeDep) -> JSONResponse:
+    return JSONResponse(
+        service.assetlinks(runtime.settings), headers={"Cache-Control": "public, max-age=3600"}
+    )
+
+
+@public_router.get("/.well-known/apple-app-site-association")
+async def apple_app_site_association(runtime: RuntimeDep) -> JSONResponse:
+    return JSONResponse(
+        service.apple_app_site_association(runtime.settings),
+        headers={"Cache-Control": "public, max-age=3600"},
+    )

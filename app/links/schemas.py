@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+import uuid
+
+from pydantic import BaseModel, Field
+
+from app.catalog.schemas import Kind
+
+
+class ShareIn(BaseModel):
+    kind: Kind
+    item_id: uuid.UUID
+
+
+class ShareOut(BaseModel):
+    code: str
+    url: str = Field(description="The link to share: `/r/{code}` on this service")
+
+
+class DisableIn(BaseModel):
+    code: str = Field(min_length=1, max_length=16)

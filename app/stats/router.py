@@ -1,0 +1,58 @@
+"""`/admin/stats/...`: dashboards for editors and admins, from the daily rollups."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from app.auth.deps import EditorPrincipal
+from app.core.db import SessionDep
+from app.core.errors import problem_responses
+from app.stats import service
+from app.stats.schemas import ContentSort, ContentStats, Interval, Overview
+
+router = APIRouter(prefix="/admin/stats", tags=["admin", "stats"])
+
+From = Annotated[date | None, Query(alias="from", description="First day (UTC); 30 days back")]
+To = Annotated[date | None, Query(description="Last day (UTC), included; default today")]
+
+
+@router.get(
+    "/overview",
+    response_model=Overview,
+    response_model_by_alias=True,
+    responses=problem_responses(400, 401, 403),
+    summary="Sign-ups, active explorers (DAU/WAU/MAU), learning time, starts and quizzes",
+)
+async def overview(
+    principal: EditorPrincipal,
+    session: SessionDep,
+    from_: From = None,
+    to: To = None,
+    interval: Interval = Interval.day,
+) -> Overview:
+    return await service.overview(session, from_, to, interval)
+
+
+@router.get(
+    "/content",
+    response_model=ContentStats,
+    response_model_by_alias=True,
+    responses=problem_responses(400, 401, 403),
+    summary="The top items by starts, completions or completion rate",
+)
+async def content(
+    principal: EditorPrincipal,
+    session: SessionDep,
+    kind: Literal["video", "ebook", "diy"] | None = None,
+    theme: Annotated[str | None, Query(max_length=80, description="Theme id or slug")] = None,
+    sort: ContentSort = ContentSort.starts,
+    from_: From = None,
+    to: To = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> ContentStats:
+    return await service.content(
+        session, kind=kind, theme=theme, sort=sort, first=from_, last=to, limit=limit
+    )

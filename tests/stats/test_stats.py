@@ -1,0 +1,245 @@
+"""Rollups and dashboards: idempotent days, backfills, today's live figures and the
+small-numbers rule."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import httpx
+import pytest
+import sqlalchemy as sa
+
+from app.accounts.models import Role
+from app.catalog.seed import seed_catalogue
+from app.runtime import Runtime
+from app.stats import service
+from tests.support.auth import make_account, signed_in
+
+pytestmark = pytest.mark.asyncio
+
+TODAY = datetime.now(UTC).date()
+DAY = TODAY - timedelta(days=3)
+
+
+def at(day: date, hour: int = 10) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=UTC)
+
+
+async def _sql(runtime: Runtime, statement: str, params: Any = None) -> Any:
+    async with runtime.db.session() as session:
+        result = await session.execute(sa.text(statement), params or {})
+        return result.mappings().all() if result.returns_rows else None
+
+
+async def _videos(runtime: Runtime) -> list[uuid.UUID]:
+    async with runtime.db.session() as session:
+        await seed_catalogue(session)
+    rows = await _sql(runtime, "SELECT id FROM video ORDER BY id LIMIT 2")
+    return [row["id"] for row in rows]
+
+
+async def _explorers(runtime: Runtime, n: int, created: date) -> list[uuid.UUID]:
+    account = await make_account(runtime, f"family-{uuid.uuid4().hex[:8]}@example.com")
+    ids = [uuid.uuid4() for _ in range(n)]
+    await _sql(
+        runtime,
+        "INSERT INTO profile (id, account_id, nickname, age_band, language, read_aloud, "
+        "narration_speed, avatar, created_at, updated_at) VALUES (:id, :account, :nick, '6-8', "
+        "'en', true, 1.0, '{}', :at, :at)",
+        [
+            {"id": i, "account": account.id, "nick": f"kid{k}", "at": at(created)}
+            for k, i in enumerate(ids)
+        ],
+    )
+    return ids
+
+
+async def _activity(
+    runtime: Runtime, profile: uuid.UUID, item: uuid.UUID, day: date, *, completed: bool = False
+) -> None:
+    await _sql(
+        runtime,
+        "INSERT INTO progress (profile_id, kind, item_id, status, percent, covered_units, "
+        "total_units, spent_ms, last_credit_ms, started_at, completed_at) VALUES "
+        "(:p, 'video', :item, :status, :percent, 0, 100, 60000, 0, :at, :done)",
+        {
+            "p": profile,
+            "item": item,
+            "status": "completed" if completed else "in_progress",
+            "percent": 100 if completed else 10,
+            "at": at(day),
+            "done": at(day, 11) if completed else None,
+        },
+    )
+    await _sql(
+        runtime,
+        "INSERT INTO learning_time (profile_id, bucket, kind, active_ms) "
+        "VALUES (:p, :bucket, 'video', 120000)",
+        {"p": profile, "bucket": at(day)},
+    )
+
+
+async def _world(runtime: Runtime) -> tuple[uuid.UUID, uuid.UUID]:
+    """Six explorers start video A on DAY (three finish it), two start video B."""
+    a, b = await _videos(runtime)
+    kids = await _explorers(runtime, 8, DAY)
+    for k, kid in enumerate(kids[:6]):
+        await _activity(runtime, kid, a, DAY, completed=k < 3)
+    for kid in kids[6:]:
+        await _activity(runtime, kid, b, DAY)
+    return a, b
+
+
+async def _stored(runtime: Runtime) -> list[Any]:
+    return [dict(r) for r in await _sql(runtime, "SELECT * FROM daily_stat ORDER BY day")] + [
+        dict(r)
+        for r in await _sql(runtime, "SELECT * FROM daily_item_stat ORDER BY day, kind, item_id")
+    ]
+
+
+async def test_a_day_rolled_up_twice_gives_identical_rows(runtime: Runtime) -> None:
+    a, b = await _world(runtime)
+    assert await service.rollup_stats(runtime, ["--date", DAY.isoformat()]) == (
+        f"rolled up 1 day(s), {DAY} to {DAY}"
+    )
+    first = await _stored(runtime)
+    await service.rollup_stats(runtime, ["--date", DAY.isoformat()])
+    assert await _stored(runtime) == first
+
+    day = first[0]
+    assert day["day"] == DAY
+    assert day["new_profiles"] == 8
+    assert day["active_explorers"] == 8
+    assert day["video_ms"] == 8 * 120000
+    assert day["starts"] == 8
+    assert day["completions"] == 3
+    items = {row["item_id"]: (row["starts"], row["completions"]) for row in first[1:]}
+    assert items == {a: (6, 3), b: (2, 0)}
+
+
+async def test_a_range_backfills_every_day_and_refuses_days_not_over(runtime: Runtime) -> None:
+    await _world(runtime)
+    first = DAY - timedelta(days=2)
+    await service.rollup_stats(runtime, ["--from", first.isoformat(), "--to", DAY.isoformat()])
+    rows = await _sql(
+        runtime, "SELECT day, active_explorers, active_7d FROM daily_stat ORDER BY day"
+    )
+    assert [(r["day"], r["active_explorers"]) for r in rows] == [
+        (first, 0),
+        (first + timedelta(days=1), 0),
+        (DAY, 8),
+    ]
+    with pytest.raises(ValueError, match="once it is over"):
+        await service.rollup_stats(runtime, ["--date", TODAY.isoformat()])
+
+
+async def test_the_tick_fills_the_days_it_missed(runtime: Runtime) -> None:
+    await _world(runtime)
+    assert await service.catch_up(runtime) == f"rolled up {service.CATCH_UP_DAYS} day(s)"
+    assert await service.catch_up(runtime) == "rolled up 1 day(s)"  # only yesterday again
+
+
+async def test_content_hides_small_numbers(client: httpx.AsyncClient, runtime: Runtime) -> None:
+    a, b = await _world(runtime)
+    await service.rollup_stats(runtime, ["--date", DAY.isoformat()])
+    editor = await signed_in(runtime, client, "editor@example.com", Role.editor)
+    response = await client.get(
+        "/api/v1/admin/stats/content",
+        params={"from": (DAY - timedelta(days=1)).isoformat(), "to": DAY.isoformat()},
+        headers=editor,
+    )
+    assert response.status_code == 200, response.text
+    items = response.json()["items"]
+    assert [item["id"] for item in items] == [str(a), str(b)]
+    assert items[0]["starts"] == 6
+    assert items[0]["completions"] == "fewer than 5"
+    assert items[0]["completion_rate"] is None
+    assert items[1]["starts"] == "fewer than 5"
+    assert "nickname" not in response.text
+    assert "profile" not in response.text
+
+    by_rate = await client.get(
+        "/api/v1/admin/stats/content",
+        params={"sort": "completion_rate", "kind": "ebook", "to": DAY.isoformat()},
+        headers=editor,
+    )
+    assert by_rate.status_code == 200
+    assert by_rate.json()["items"] == []
+
+
+async def test_overview_series_with_today_live(client: httpx.AsyncClient, runtime: Runtime) -> None:
+    a, _ = await _world(runtime)
+    await service.rollup_stats(runtime, ["--date", DAY.isoformat()])
+    # Five explorers active today: not rolled up, read from the live tables.
+    for kid in await _explorers(runtime, 5, TODAY):
+        await _activity(runtime, kid, a, TODAY)
+    editor = await signed_in(runtime, client, "editor@example.com", Role.editor)
+
+    daily = await client.get(
+        "/api/v1/admin/stats/overview",
+        params={"from": DAY.isoformat(), "to": TODAY.isoformat()},
+        headers=editor,
+    )
+    assert daily.status_code == 200, daily.text
+    body = daily.json()
+    assert body["includes_today"] is True
+    assert body["from"] == DAY.isoformat()
+    points = {p["start"]: p for p in body["points"]}
+    assert len(points) == 4
+    assert points[DAY.isoformat()]["dau"] == 8
+    assert points[DAY.isoformat()]["minutes_watched"] == 16
+    assert points[TODAY.isoformat()]["dau"] == 5
+    assert points[TODAY.isoformat()]["wau"] == 13
+    # Nobody on the days between: zero, which points at nobody.
+    assert points[(DAY + timedelta(days=1)).isoformat()]["dau"] == 0
+
+    monthly = await client.get(
+        "/api/v1/admin/stats/overview",
+        params={"from": DAY.isoformat(), "to": TODAY.isoformat(), "interval": "month"},
+        headers=editor,
+    )
+    assert monthly.status_code == 200
+    assert sum(p["starts"] for p in monthly.json()["points"] if isinstance(p["starts"], int)) >= 8
+
+
+async def test_small_days_show_fewer_than_5(client: httpx.AsyncClient, runtime: Runtime) -> None:
+    a, _ = await _videos(runtime)
+    kids = await _explorers(runtime, 2, DAY)
+    for kid in kids:
+        await _activity(runtime, kid, a, DAY)
+    await service.rollup_stats(runtime, ["--date", DAY.isoformat()])
+    admin = await signed_in(runtime, client, "admin@example.com", Role.admin)
+    response = await client.get(
+        "/api/v1/admin/stats/overview",
+        params={"from": DAY.isoformat(), "to": DAY.isoformat()},
+        headers=admin,
+    )
+    point = response.json()["points"][0]
+    assert point["dau"] == "fewer than 5"
+    assert point["new_profiles"] == "fewer than 5"
+    assert point["minutes_watched"] is None
+
+
+async def test_bad_ranges_and_callers_are_refused(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    editor = await signed_in(runtime, client, "editor@example.com", Role.editor)
+    parent = await signed_in(runtime, client, "parent@example.com")
+    url = "/api/v1/admin/stats/overview"
+    backwards = await client.get(
+        url, params={"from": "2026-03-02", "to": "2026-03-01"}, headers=editor
+    )
+    assert backwards.status_code == 400
+    assert backwards.json()["code"] == "invalid_range"
+    too_long = await client.get(
+        url, params={"from": "2020-01-01", "to": "2026-01-01"}, headers=editor
+    )
+    assert too_long.status_code == 400
+    assert too_long.json()["code"] == "range_too_long"
+    assert (await client.get(url, params={"interval": "year"}, headers=editor)).status_code == 422
+    for path in (url, "/api/v1/admin/stats/content"):
+        assert (await client.get(path, headers=parent)).status_code == 403
+        assert (await client.get(path)).status_code == 401
+        assert (await client.get(path, headers=editor)).status_code == 200
