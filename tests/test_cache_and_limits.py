@@ -21,7 +21,7 @@ from app.core.cache import (
 from app.core.config import Settings
 from app.core.errors import TooManyRequests
 from app.core.ratelimit import Limit, RateLimiter
-from tests.support.apps import app_client
+from tests.support.app import app_client
 from tests.support.clock import fresh_window
 from tests.support.google_keys import CertsServer
 from tests.support.net import free_port

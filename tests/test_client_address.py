@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.core.config import Settings
 from app.core.middleware import TrustedProxies
-from tests.support.apps import app_client
+from tests.support.app import app_client
 from tests.support.clock import fresh_window, fresh_window_sync
 from tests.support.container import ContainerServer
 from tests.support.google_keys import CertsServer

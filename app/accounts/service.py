@@ -6,18 +6,16 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.accounts import queries
 from app.accounts.models import Account, Consent, Role
 from app.accounts.privacy import NOTICE_VERSION
 from app.accounts.schemas import AccountOut, AccountUpdate, AdminAccountOut, AdminAccountUpdate
 from app.auth import revocation
-from app.auth.models import EmailCode
 from app.auth.tokens import clock_us
 from app.core.errors import Conflict, Forbidden, NotFound
-from app.core.pagination import Page, PageParams, build_page, decode_cursor, parse_datetime
+from app.core.pagination import Page, PageParams, build_page, cursor_values, parse_datetime
 from app.core.ratelimit import Limit, RateLimiter
 from app.core.security import hash_password, verify_password
 
@@ -38,22 +36,17 @@ async def get_or_404(session: AsyncSession, account_id: uuid.UUID) -> Account:
 
 
 async def get_by_email(session: AsyncSession, email: str, *, lock: bool = False) -> Account | None:
-    statement = sa.select(Account).where(sa.func.lower(Account.email) == normalize_email(email))
-    if lock:
-        statement = statement.with_for_update()
-    return (await session.execute(statement)).scalar_one_or_none()
+    statement = queries.BY_EMAIL.with_for_update() if lock else queries.BY_EMAIL
+    params = {"email": normalize_email(email)}
+    return (await session.execute(statement, params)).scalar_one_or_none()
 
 
 async def get_by_google_sub(session: AsyncSession, sub: str) -> Account | None:
-    statement = sa.select(Account).where(Account.google_sub == sub)  # type: ignore[arg-type]
-    return (await session.execute(statement)).scalar_one_or_none()
+    return (await session.execute(queries.BY_GOOGLE_SUB, {"sub": sub})).scalar_one_or_none()
 
 
 async def admin_exists(session: AsyncSession) -> bool:
-    result = await session.execute(
-        sa.select(sa.exists().where(Account.role == Role.admin))  # type: ignore[arg-type]
-    )
-    return bool(result.scalar())
+    return bool(await session.scalar(queries.ADMIN_EXISTS))
 
 
 async def create_account(
@@ -108,26 +101,8 @@ async def admin_list(
     session: AsyncSession, page: PageParams, q: str | None, role: Role | None
 ) -> Page[AdminAccountOut]:
     """Newest first; `q` matches email or display name."""
-    statement = sa.select(Account)
-    if q:
-        pattern = f"%{q.strip().lower()}%"
-        statement = statement.where(
-            sa.or_(
-                sa.func.lower(Account.email).like(pattern),
-                sa.func.lower(Account.display_name).like(pattern),
-            )
-        )
-    if role:
-        statement = statement.where(Account.role == role)  # type: ignore[arg-type]
-    if page.cursor:
-        created, ident = decode_cursor(page.cursor, parse_datetime, uuid.UUID)
-        statement = statement.where(
-            sa.tuple_(Account.created_at, Account.id) < sa.tuple_(created, ident)
-        )
-    statement = statement.order_by(
-        Account.created_at.desc(),  # type: ignore[attr-defined]
-        Account.id.desc(),  # type: ignore[attr-defined]
-    ).limit(page.limit + 1)
+    after = cursor_values(page.cursor, parse_datetime, uuid.UUID)
+    statement = queries.admin_list(q, role, after, page.limit + 1)
     rows: Sequence[Account] = (await session.execute(statement)).scalars().all()
     return build_page(rows, page.limit, lambda a: [a.created_at, a.id], AdminAccountOut.of)
 
@@ -162,15 +137,8 @@ async def admin_update(
 
 
 async def has_current_consent(session: AsyncSession, account_id: uuid.UUID) -> bool:
-    result = await session.execute(
-        sa.select(
-            sa.exists().where(
-                Consent.account_id == account_id,  # type: ignore[arg-type]
-                Consent.notice_version == NOTICE_VERSION,  # type: ignore[arg-type]
-            )
-        )
-    )
-    return bool(result.scalar())
+    params = {"account_id": account_id, "version": NOTICE_VERSION}
+    return bool(await session.scalar(queries.CONSENT_EXISTS, params))
 
 
 async def require_consent(session: AsyncSession, account_id: uuid.UUID) -> None:
@@ -187,20 +155,9 @@ async def record_consent(session: AsyncSession, account_id: uuid.UUID, version: 
             f"The current privacy notice is version {NOTICE_VERSION}; read it and accept that.",
             code="notice_outdated",
         )
-    statement = (
-        insert(Consent)
-        .values(id=uuid.uuid4(), account_id=account_id, notice_version=version)
-        .on_conflict_do_nothing(index_elements=["account_id", "notice_version"])
-    )
-    await session.execute(statement)
-    consent = (
-        await session.execute(
-            sa.select(Consent).where(
-                Consent.account_id == account_id,  # type: ignore[arg-type]
-                Consent.notice_version == version,  # type: ignore[arg-type]
-            )
-        )
-    ).scalar_one()
+    params = {"account_id": account_id, "version": version}
+    await session.execute(queries.RECORD_CONSENT, {**params, "id": uuid.uuid4()})
+    consent: Consent = (await session.execute(queries.CONSENT, params)).scalar_one()
     return consent
 
 
@@ -257,11 +214,7 @@ async def export_account(session: AsyncSession, account_id: uuid.UUID) -> dict[s
 
 
 async def export_consents(session: AsyncSession, account_id: uuid.UUID) -> list[dict[str, object]]:
-    consents = (
-        await session.execute(
-            sa.select(Consent).where(Consent.account_id == account_id)  # type: ignore[arg-type]
-        )
-    ).scalars()
+    consents = (await session.execute(queries.CONSENTS_OF, {"account_id": account_id})).scalars()
     return [
         {"notice_version": c.notice_version, "accepted_at": c.accepted_at.isoformat()}
         for c in sorted(consents, key=lambda c: c.accepted_at)
@@ -270,7 +223,7 @@ async def export_consents(session: AsyncSession, account_id: uuid.UUID) -> list[
 
 async def delete_account(session: AsyncSession, account: Account) -> None:
     """Deletes the account; the database cascades to every row that belongs to it."""
-    await session.execute(sa.delete(EmailCode).where(EmailCode.email == account.email.lower()))  # type: ignore[arg-type]
+    await session.execute(queries.DELETE_EMAIL_CODES, {"email": account.email.lower()})
     await session.delete(account)
     await session.flush()
     # Every token of the account answers 401 from the next request on.

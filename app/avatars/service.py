@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.avatars import queries
 from app.avatars.models import SLOT_ORDER, AvatarPart, Slot
 from app.avatars.schemas import (
     AvatarCatalogue,
@@ -17,15 +18,11 @@ from app.avatars.schemas import (
     AvatarSelection,
 )
 from app.avatars.svg import UnsafeSvg, check_fragment, compose
-from app.core.errors import Conflict, FieldError, NotFound, UnprocessableEntity
-from app.core.schema import table_of
+from app.core.errors import Conflict, NotFound, UnprocessableEntity, field_errors, invalid_field
 
 
 async def _all_parts(session: AsyncSession) -> Sequence[AvatarPart]:
-    result = await session.execute(
-        sa.select(AvatarPart).order_by(AvatarPart.slot, AvatarPart.sort_order, AvatarPart.name)  # type: ignore[arg-type]
-    )
-    return result.scalars().all()
+    return (await session.execute(queries.ALL_PARTS)).scalars().all()
 
 
 async def catalogue(session: AsyncSession) -> AvatarCatalogue:
@@ -37,52 +34,41 @@ async def catalogue(session: AsyncSession) -> AvatarCatalogue:
 
 async def validate_selection(session: AsyncSession, selection: AvatarSelection) -> None:
     """422 naming each unknown part, part in the wrong slot, or colour the part does not allow."""
-    ids = list(selection.parts.values())
-    found = {
-        part.id: part
-        for part in (
-            await session.execute(sa.select(AvatarPart).where(AvatarPart.id.in_(ids)))  # type: ignore[attr-defined]
-        ).scalars()
-    }
-    errors: list[FieldError] = []
+    found = await _parts(session, selection)
+    problems: list[dict[str, Any]] = []
+
+    def problem(loc: list[str], msg: str, kind: str) -> None:
+        problems.append({"loc": loc, "msg": msg, "type": kind})
+
     for slot, part_id in selection.parts.items():
         part = found.get(part_id)
         if part is None:
-            errors.append(_error(["parts", slot.value], "No such avatar part.", "unknown_part"))
+            problem(["parts", slot.value], "No such avatar part.", "unknown_part")
         elif part.slot != slot.value:
-            errors.append(
-                _error(["parts", slot.value], f"This part belongs in '{part.slot}'.", "wrong_slot")
-            )
+            problem(["parts", slot.value], f"This part belongs in '{part.slot}'.", "wrong_slot")
     for slot, colour in selection.colours.items():
         part = found.get(selection.parts.get(slot, uuid.UUID(int=0)))
         if part is None:
-            errors.append(
-                _error(["colours", slot.value], "Choose a part for this slot first.", "no_part")
-            )
+            problem(["colours", slot.value], "Choose a part for this slot first.", "no_part")
         elif colour not in part.colours:
             allowed = ", ".join(part.colours) or "none"
-            errors.append(
-                _error(
-                    ["colours", slot.value], f"Allowed colours: {allowed}.", "colour_not_allowed"
-                )
-            )
-    if errors:
-        raise UnprocessableEntity("The avatar does not fit the catalogue.", errors=errors)
+            problem(["colours", slot.value], f"Allowed colours: {allowed}.", "colour_not_allowed")
+    if problems:
+        raise UnprocessableEntity(
+            "The avatar does not fit the catalogue.", errors=field_errors(problems, ["body"])
+        )
 
 
-def _error(loc: list[str], msg: str, kind: str) -> FieldError:
-    return FieldError(loc=["body", *loc], msg=msg, type=kind)
+async def _parts(session: AsyncSession, selection: AvatarSelection) -> dict[uuid.UUID, AvatarPart]:
+    """The parts of a selection that exist, by id."""
+    ids = list(selection.parts.values())
+    rows = (await session.execute(queries.PARTS, {"ids": ids})).scalars()
+    return {part.id: part for part in rows}
 
 
 async def render(session: AsyncSession, selection: AvatarSelection) -> str:
     """The composed SVG; parts deleted since the selection was made are skipped."""
-    ids = list(selection.parts.values())
-    parts = {
-        part.id: part
-        for part in (
-            await session.execute(sa.select(AvatarPart).where(AvatarPart.id.in_(ids)))  # type: ignore[attr-defined]
-        ).scalars()
-    }
+    parts = await _parts(session, selection)
     layers: list[tuple[str, str | None]] = []
     for slot in SLOT_ORDER:
         part = parts.get(selection.parts.get(slot, uuid.UUID(int=0)))
@@ -98,19 +84,18 @@ def _checked_svg(svg: str) -> str:
     try:
         return check_fragment(svg)
     except UnsafeSvg as exc:
-        raise UnprocessableEntity(
-            f"The SVG is not allowed: {exc}.",
-            errors=[FieldError(loc=["body", "svg"], msg=str(exc), type="unsafe_svg")],
+        raise invalid_field(
+            ["body", "svg"], str(exc), type="unsafe_svg", detail=f"The SVG is not allowed: {exc}."
         ) from exc
 
 
 def _check_default(colours: list[str], default: str | None) -> None:
     if default is not None and default not in colours:
-        raise UnprocessableEntity(
-            "The default colour must be one of the allowed colours.",
-            errors=[
-                FieldError(loc=["body", "default_colour"], msg="not in colours", type="colour")
-            ],
+        raise invalid_field(
+            ["body", "default_colour"],
+            "not in colours",
+            type="colour",
+            detail="The default colour must be one of the allowed colours.",
         )
 
 
@@ -124,13 +109,9 @@ async def get_part(session: AsyncSession, part_id: uuid.UUID) -> AvatarPart:
 async def _name_taken(
     session: AsyncSession, slot: str, name: str, exclude: uuid.UUID | None
 ) -> None:
-    parts = table_of(AvatarPart).c
-    statement = sa.select(parts.id).where(
-        parts.slot == slot, sa.func.lower(parts.name) == name.lower()
-    )
-    if exclude:
-        statement = statement.where(parts.id != exclude)
-    if (await session.execute(statement)).first():
+    statement = queries.NAME_TAKEN_BY_OTHER if exclude else queries.NAME_TAKEN
+    params = {"slot": slot, "name": name.lower(), "exclude": exclude}
+    if (await session.execute(statement, params)).first():
         raise Conflict(f"A '{slot}' part named '{name}' exists already.", code="name_taken")
 
 
@@ -171,11 +152,7 @@ async def update_part(
 
 async def delete_part(session: AsyncSession, part_id: uuid.UUID) -> None:
     part = await get_part(session, part_id)
-    in_use = await session.scalar(
-        sa.text(
-            "SELECT EXISTS (SELECT 1 FROM profile WHERE avatar -> 'parts' ->> :slot = :id)"
-        ).bindparams(slot=part.slot, id=str(part.id))
-    )
+    in_use = await session.scalar(queries.IN_USE, {"slot": part.slot, "id": str(part.id)})
     if in_use:
         raise Conflict("Explorers are wearing this part; it cannot be deleted.", code="part_in_use")
     await session.delete(part)

@@ -15,13 +15,12 @@
 from __future__ import annotations
 
 from starlette.datastructures import Headers, QueryParams
-from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.auth.deps import check_authorization
 from app.catalog.params import front_cache_key
 from app.core.errors import Unauthorized, error_response
-from app.core.http_cache import not_modified
+from app.core.http_cache import conditional_response
 
 PUBLIC_PREFIXES = (
     "/api/v1/videos",
@@ -68,13 +67,11 @@ class CatalogFrontMiddleware:
             await self.app(scope, receive, send)
             return
         etag, body = hit
-        cache_headers = {
-            "ETag": etag,
-            "Cache-Control": f"public, max-age={settings.cache_ttl_seconds}",
-        }
-        if not_modified(headers.get("if-none-match"), etag):
-            await Response(status_code=304, headers=cache_headers)(scope, receive, send)
-            return
-        await Response(body, media_type="application/json", headers=cache_headers)(
-            scope, receive, send
+        response = conditional_response(
+            body,
+            headers.get("if-none-match"),
+            media_type="application/json",
+            cache_control=f"public, max-age={settings.cache_ttl_seconds}",
+            etag=etag,
         )
+        await response(scope, receive, send)

@@ -8,14 +8,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import asyncpg
 
 from app.catalog import queries
 from app.catalog.schemas import Card, Kind
-from app.core.pagination import decode_cursor, encode_cursor, parse_datetime
+from app.core.pagination import build_page, cursor_values, keyset, parse_datetime
 
 __all__ = ["ItemFacts", "cards", "item_facts", "recommended"]
 
@@ -34,17 +33,17 @@ class ItemFacts:
 
 _FACTS_SQL = {
     Kind.video: (
-        f"SELECT id, theme_id, series_id, duration_ms::bigint FROM video "
+        f"SELECT id, theme_id, series_id, duration_ms::bigint AS units FROM video "
         f"WHERE id = $1 AND {queries.VISIBLE}"
     ),
     Kind.ebook: (
-        f"SELECT id, theme_id, NULL::uuid, "
-        f"(SELECT count(*) FROM ebook_page p WHERE p.ebook_id = e.id) "
+        f"SELECT id, theme_id, NULL::uuid AS series_id, "
+        f"(SELECT count(*) FROM ebook_page p WHERE p.ebook_id = e.id) AS units "
         f"FROM ebook e WHERE id = $1 AND {queries.visible('e')}"
     ),
     Kind.diy: (
-        f"SELECT id, theme_id, NULL::uuid, "
-        f"(SELECT count(*) FROM diy_step s WHERE s.diy_id = d.id) "
+        f"SELECT id, theme_id, NULL::uuid AS series_id, "
+        f"(SELECT count(*) FROM diy_step s WHERE s.diy_id = d.id) AS units "
         f"FROM diy d WHERE id = $1 AND {queries.visible('d')}"
     ),
 }
@@ -57,37 +56,41 @@ async def item_facts(
     row = await conn.fetchrow(_FACTS_SQL[kind], item_id)
     if row is None:
         return None
-    return ItemFacts(kind, row[0], row[1], row[2], None if row[3] is None else int(row[3]))
+    units = row["units"]
+    return ItemFacts(
+        kind, row["id"], row["theme_id"], row["series_id"], None if units is None else int(units)
+    )
 
 
 # Card columns of every kind line up (see queries.card_columns), so one statement serves a
 # mixed list; the kind follows the card columns, as in search.
 _CARDS_SQL = " UNION ALL ".join(
-    f"SELECT {queries.card_columns(kind)}, '{kind.value}' FROM {kind.value} "
+    f"SELECT {queries.card_columns(kind)}, '{kind.value}' AS kind FROM {kind.value} "
     f"WHERE id = ANY($1::uuid[]) AND {queries.VISIBLE}"
     for kind in Kind
 )
 
 
-def _card(row: Sequence[Any]) -> Card:
-    return queries.to_card(Kind(row[16]), row)
+def _card(row: asyncpg.Record) -> Card:
+    return queries.to_card(Kind(row["kind"]), row)
 
 
 async def cards(conn: asyncpg.Connection[Any], ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Card]:
     """Cards of the visible items among `ids`, by id; hidden or deleted items are left out."""
     if not ids:
         return {}
-    return {row[0]: _card(row) for row in await conn.fetch(_CARDS_SQL, list(ids))}
+    return {row["id"]: _card(row) for row in await conn.fetch(_CARDS_SQL, list(ids))}
 
 
 def _recommended_part(kind: Kind) -> str:
     series = "OR c.series_id IN (SELECT id FROM engaged_series)" if kind is Kind.video else ""
     return (
-        f"SELECT {queries.card_columns(kind, 'c')}, '{kind.value}' FROM {kind.value} c "
+        f"SELECT {queries.card_columns(kind, 'c')}, '{kind.value}' AS kind FROM {kind.value} c "
         f"WHERE {queries.visible('c')} AND c.age_min <= $3 AND c.age_max >= $4 "
         f"AND NOT (c.id = ANY($2::uuid[])) "
         f"AND ($5 OR c.theme_id IN (SELECT id FROM engaged_themes) {series}) "
-        f"AND ($6::timestamptz IS NULL OR (c.published_at, c.id) < ($6, $7::uuid))"
+        f"AND ($6::timestamptz IS NULL OR "
+        f"{keyset(['c.published_at', 'c.id'], ['$6', '$7::uuid'], descending=True)})"
     )
 
 
@@ -120,9 +123,7 @@ async def recommended(
 ) -> tuple[list[Card], str | None]:
     """One keyset page (newest first) of visible items from the themes and series of the
     `engaged` items that fit `band` (ages), never one of `exclude`."""
-    after: tuple[datetime | None, uuid.UUID | None] = (None, None)
-    if cursor:
-        after = decode_cursor(cursor, parse_datetime, uuid.UUID)
+    after = cursor_values(cursor, parse_datetime, uuid.UUID)
     rows = await conn.fetch(
         _RECOMMENDED_SQL,
         list(engaged),
@@ -134,8 +135,47 @@ async def recommended(
         after[1],
         limit + 1,
     )
-    found = [_card(row) for row in rows[:limit]]
-    next_cursor = None
-    if len(rows) > limit and found:
-        next_cursor = encode_cursor([found[-1].published_at, found[-1].id])
-    return found, next_cursor
+    page = build_page(rows, limit, lambda row: [row["published_at"], row["id"]], _card)
+    return page.items, page.next_cursor
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a link preview shows of an item, and whether it is visible now."""
+
+    kind: Kind
+    id: uuid.UUID
+    title: str
+    description: str
+    image_url: str | None  # relative to the service's base URL
+    visible: bool
+
+
+_PREVIEW_IMAGE = {
+    Kind.video: "thumbnail_asset_id",
+    Kind.ebook: "cover_asset_id",
+    Kind.diy: "cover_asset_id",
+}
+_PREVIEW_SQL = {
+    kind: (
+        f"SELECT id, title, description, {_PREVIEW_IMAGE[kind]} AS image_asset_id, "
+        f"({queries.VISIBLE}) AS visible FROM {kind.value} WHERE id = $1"
+    )
+    for kind in Kind
+}
+
+
+async def preview(conn: asyncpg.Connection[Any], kind: Kind, item_id: uuid.UUID) -> Preview | None:
+    """The item whether visible or not (share links tell "gone" from "never was"); None
+    when there is no such item."""
+    row = await conn.fetchrow(_PREVIEW_SQL[kind], item_id)
+    if row is None:
+        return None
+    return Preview(
+        kind,
+        row["id"],
+        row["title"],
+        row["description"],
+        queries.image_url(row["image_asset_id"]),
+        bool(row["visible"]),
+    )

@@ -3,7 +3,8 @@
 Lists, screens, search and details are the most-read endpoints; measured here, the ORM
 building a statement per request reached a fifth of a bare asyncpg app, so these are fixed
 SQL text run on the hot asyncpg pool, parameters bound by asyncpg. Every column is named
-(`AS`), and rows are read by those names.
+(`AS`), and rows are read by those names. The staff side (admin_service) is written rarely:
+its statements are Core, built once here where they do not depend on the request.
 """
 
 from __future__ import annotations
@@ -11,14 +12,35 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
-from app.catalog.models import VISIBLE_STATUSES
+from app.catalog.models import (
+    VISIBLE_STATUSES,
+    Diy,
+    DiyMaterial,
+    DiyStep,
+    Ebook,
+    EbookPage,
+    SearchDocument,
+    Series,
+    Theme,
+    Video,
+    VideoCaption,
+)
 from app.catalog.schemas import Card, Kind, Sort, ThemeOut
-from app.core.pagination import decode_cursor, encode_cursor, parse_datetime, parse_text
+from app.core.pagination import (
+    cursor_values,
+    decode_cursor,
+    keyset,
+    page_cursor,
+    parse_datetime,
+    parse_text,
+)
+from app.core.schema import table_of
 
 # An asyncpg Record or a SQLAlchemy row mapping: both are read by column name here.
 Row = Any
@@ -172,21 +194,20 @@ def theme_out(row: Any, prefix: str = "") -> ThemeOut:
 THEMES_SQL = (
     f"SELECT {THEME_COLUMNS.format(p='')} FROM theme "
     "WHERE ($1::text IS NULL OR kind = $1) "
-    "AND ($2::text IS NULL OR (kind, sort_order, title, id) > ($2, $3::int, $4::text, $5::uuid)) "
+    "AND ($2::text IS NULL OR "
+    f"{keyset(['kind', 'sort_order', 'title', 'id'], ['$2', '$3::int', '$4::text', '$5::uuid'])}) "
     "ORDER BY kind, sort_order, title, id LIMIT $6"
 )
 THEME_BY_SLUG_SQL = f"SELECT {THEME_COLUMNS.format(p='')} FROM theme WHERE slug = $1"
 
 
-def theme_sort_key(theme: ThemeOut) -> list[Any]:
-    return [theme.kind.value, theme.sort_order, theme.title, theme.id]
+def theme_sort_key(row: Row) -> list[Any]:
+    return [row["kind"], row["sort_order"], row["title"], row["id"]]
 
 
 def theme_after(cursor: str | None) -> tuple[Any, ...]:
-    if not cursor:
-        return (None, None, None, None)
-    kind, order, title, ident = decode_cursor(cursor, parse_text, int, parse_text, uuid.UUID)
-    return (Kind(kind).value, order, title, ident)
+    kind, order, title, ident = cursor_values(cursor, parse_text, int, parse_text, uuid.UUID)
+    return (None if kind is None else Kind(kind).value, order, title, ident)
 
 
 SERIES_COLUMNS = (
@@ -199,7 +220,8 @@ SERIES_LIST_SQL = (
     f"SELECT {SERIES_COLUMNS} FROM series s "
     f"WHERE {visible('s')} "
     "AND ($1::text IS NULL OR s.theme_id = (SELECT id FROM theme WHERE slug = $1)) "
-    "AND ($2::int IS NULL OR (s.sort_order, s.title, s.id) > ($2, $3::text, $4::uuid)) "
+    "AND ($2::int IS NULL OR "
+    f"{keyset(['s.sort_order', 's.title', 's.id'], ['$2', '$3::text', '$4::uuid'])}) "
     "ORDER BY s.sort_order, s.title, s.id LIMIT $5"
 )
 SERIES_SQL = f"SELECT {SERIES_COLUMNS} FROM series s WHERE s.id = $1 AND {visible('s')}"
@@ -210,9 +232,11 @@ EPISODES_SQL = (
 
 
 def series_after(cursor: str | None) -> tuple[Any, ...]:
-    if not cursor:
-        return (None, None, None)
-    return decode_cursor(cursor, int, parse_text, uuid.UUID)
+    return cursor_values(cursor, int, parse_text, uuid.UUID)
+
+
+def series_sort_key(row: Row) -> list[Any]:
+    return [row["sort_order"], row["title"], row["id"]]
 
 
 # --- details ----------------------------------------------------------------------------
@@ -290,12 +314,12 @@ def list_sql(
         order = "published_at DESC, id DESC"
         if cursor:
             when, ident = decode_cursor(cursor, parse_datetime, uuid.UUID)
-            where.append(f"(published_at, id) < ({bind(when)}, {bind(ident)})")
+            where.append(keyset(["published_at", "id"], [bind(when), bind(ident)], descending=True))
     else:
         order = "lower(title), id"
         if cursor:
             title, ident = decode_cursor(cursor, parse_text, uuid.UUID)
-            where.append(f"(lower(title), id) > ({bind(title)}, {bind(ident)})")
+            where.append(keyset(["lower(title)", "id"], [bind(title), bind(ident)]))
     sql = (
         f"SELECT {card_columns(kind)} FROM {table} WHERE {' AND '.join(where)} "
         f"ORDER BY {order} LIMIT {bind(limit + 1)}"
@@ -303,13 +327,16 @@ def list_sql(
     return sql, params
 
 
+def _newest_key(row: Row) -> list[Any]:
+    return [row["published_at"], row["id"]]
+
+
+def _title_key(row: Row) -> list[Any]:
+    return [str(row["title"]).lower(), row["id"]]
+
+
 def next_cursor(kind: Kind, sort: Sort, rows: Sequence[Row], limit: int) -> str | None:
-    if len(rows) <= limit:
-        return None
-    last = rows[limit - 1]
-    if sort is Sort.newest:
-        return encode_cursor([last["published_at"], last["id"]])
-    return encode_cursor([str(last["title"]).lower(), last["id"]])
+    return page_cursor(rows, limit, _newest_key if sort is Sort.newest else _title_key)
 
 
 def rows_per_theme_sql(
@@ -409,3 +436,163 @@ def prefix_query(q: str) -> str | None:
     words = ["".join(ch for ch in word if ch.isalnum()) for word in q.lower().split()]
     terms = [f"'{word}':*" if len(word) >= MIN_PREFIX else f"'{word}'" for word in words if word]
     return " & ".join(terms) or None
+
+
+# --- staff side (admin_service) ---------------------------------------------------------
+# Core statements, built once; values are bound when they run. Rows by column name.
+
+_THEME_USERS = (Video, Ebook, Diy, Series)
+# Whether anything still belongs to the theme (:id): one EXISTS per table, each an index
+# lookup, in one round trip; whether the series (:id) has episodes.
+THEME_IN_USE = sa.select(
+    sa.or_(
+        *(
+            sa.exists().where(table_of(model).c.theme_id == sa.bindparam("id"))
+            for model in _THEME_USERS
+        )
+    )
+)
+SERIES_HAS_EPISODES = sa.select(
+    sa.exists().where(table_of(Video).c.series_id == sa.bindparam("id"))
+)
+
+
+@dataclass(frozen=True)
+class Reorder:
+    """The two statements of a reorder of one table: which of the ids exist (:ids), and
+    one row's new place (:item_id, :position), run once for all rows (executemany)."""
+
+    known: sa.Select[tuple[uuid.UUID]]
+    place: sa.Update
+
+
+def _reorder(table: sa.Table) -> Reorder:
+    return Reorder(
+        known=sa.select(table.c.id).where(table.c.id.in_(sa.bindparam("ids", expanding=True))),
+        place=sa.update(table)
+        .where(table.c.id == sa.bindparam("item_id"))
+        .values(sort_order=sa.bindparam("position")),
+    )
+
+
+REORDER = {
+    table.name: _reorder(table)
+    for table in (table_of(Theme), table_of(Video), table_of(Ebook), table_of(Diy))
+}
+
+# What an item is made of, replaced as a whole by an edit: the deletes before the new rows
+# (:item_id), and the statements that read them back (CAPTIONS, PAGES, MATERIALS, STEPS).
+DELETE_CHILDREN: dict[Kind, tuple[sa.Delete, ...]] = {
+    Kind.video: (
+        sa.delete(table_of(VideoCaption)).where(
+            table_of(VideoCaption).c.video_id == sa.bindparam("item_id")
+        ),
+    ),
+    Kind.ebook: (
+        sa.delete(table_of(EbookPage)).where(
+            table_of(EbookPage).c.ebook_id == sa.bindparam("item_id")
+        ),
+    ),
+    Kind.diy: (
+        sa.delete(table_of(DiyMaterial)).where(
+            table_of(DiyMaterial).c.diy_id == sa.bindparam("item_id")
+        ),
+        sa.delete(table_of(DiyStep)).where(table_of(DiyStep).c.diy_id == sa.bindparam("item_id")),
+    ),
+}
+DELETE_SEARCH_DOCUMENT = sa.delete(table_of(SearchDocument)).where(
+    table_of(SearchDocument).c.content_id == sa.bindparam("item_id")
+)
+
+_VECTOR = (
+    "setweight(to_tsvector('english', c.title), 'A') || "
+    "setweight(to_tsvector('english', c.description || ' ' || array_to_string(c.tags, ' ')), 'B')"
+)
+_EBOOK_TEXT = (
+    " || setweight(to_tsvector('english', coalesce((SELECT string_agg(p.text, ' ') "
+    "FROM ebook_page p WHERE p.ebook_id = c.id), '')), 'C')"
+)
+
+
+def _reindex(kind: Kind) -> sa.TextClause:
+    vector = _VECTOR + (_EBOOK_TEXT if kind is Kind.ebook else "")
+    return sa.text(
+        "INSERT INTO search_document (content_id, kind, theme_id, title, status, published_at, "
+        "age_min, age_max, language, vector) "
+        f"SELECT c.id, :kind, c.theme_id, c.title, c.status, c.published_at, c.age_min, "
+        f"c.age_max, c.language, {vector} FROM {_KIND_SQL[kind][0]} c WHERE c.id = ANY(:ids) "
+        "ON CONFLICT (content_id) DO UPDATE SET theme_id = excluded.theme_id, "
+        "title = excluded.title, status = excluded.status, "
+        "published_at = excluded.published_at, "
+        "age_min = excluded.age_min, age_max = excluded.age_max, language = excluded.language, "
+        "vector = excluded.vector"
+    )
+
+
+# The search documents of the items :ids of one kind, written afresh from the items
+# (:kind), inserted or replaced.
+REINDEX = {kind: _reindex(kind) for kind in Kind}
+
+
+def clock() -> sa.ColumnElement[datetime]:
+    """The database's clock at the moment of the write, the one the visibility rule reads
+    (statement_timestamp() is never earlier): a publication is visible once it commits."""
+    return sa.func.clock_timestamp()
+
+
+MODELS: dict[Kind, type[Any]] = {Kind.video: Video, Kind.ebook: Ebook, Kind.diy: Diy}
+_ADMIN_ITEM = ("id", "title", "status", "published_at", "sort_order", "created_at")
+
+
+def admin_list(
+    kind: Kind, status: str | None, after: tuple[Any, ...], limit: int
+) -> sa.Select[Any]:
+    """One page of a kind's items for editors, newest first, any status (or one); `after`
+    the (created_at, id) of the last item shown, or NULLs."""
+    table = table_of(MODELS[kind])
+    statement = sa.select(*(table.c[name] for name in _ADMIN_ITEM))
+    if status is not None:
+        statement = statement.where(table.c.status == status)
+    if after[0] is not None:
+        statement = statement.where(
+            keyset([table.c.created_at, table.c.id], list(after), descending=True)
+        )
+    return statement.order_by(table.c.created_at.desc(), table.c.id.desc()).limit(limit)
+
+
+def catalogue_assets() -> sa.Select[tuple[uuid.UUID]]:
+    """Every asset the catalogue uses, so media housekeeping keeps them."""
+    columns = [
+        table_of(Theme).c.cover_asset_id,
+        table_of(Series).c.cover_asset_id,
+        table_of(Video).c.media_asset_id,
+        table_of(Video).c.thumbnail_asset_id,
+        table_of(VideoCaption).c.asset_id,
+        table_of(Ebook).c.cover_asset_id,
+        table_of(EbookPage).c.illustration_asset_id,
+        table_of(EbookPage).c.narration_asset_id,
+        table_of(Diy).c.cover_asset_id,
+        table_of(DiyStep).c.image_asset_id,
+        table_of(DiyStep).c.video_asset_id,
+    ]
+    selects = [sa.select(column.label("id")).where(column.is_not(None)) for column in columns]
+    union = sa.union_all(*selects).subquery()
+    return sa.select(union.c.id)
+
+
+def card_images(asset_id: sa.ColumnElement[uuid.UUID]) -> sa.ColumnElement[bool]:
+    """The catalogue's images anyone may fetch by id: theme covers, and the covers and
+    thumbnails of visible series and items (published, or scheduled and due). Each test is
+    an index lookup on the asset column."""
+    conditions: list[sa.ColumnElement[bool]] = [
+        sa.exists().where(table_of(Theme).c.cover_asset_id == asset_id)
+    ]
+    for model, column in (
+        (Series, "cover_asset_id"),
+        (Video, "thumbnail_asset_id"),
+        (Ebook, "cover_asset_id"),
+        (Diy, "cover_asset_id"),
+    ):
+        table = table_of(model)
+        conditions.append(sa.exists().where(table.c[column] == asset_id, is_visible(table)))
+    return sa.or_(*conditions)

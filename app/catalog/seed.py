@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.catalog import editing
+from app.catalog import admin_service
 from app.catalog.models import Theme
 from app.catalog.schemas import DiyIn, EbookIn, Kind, SeriesIn, ThemeIn, VideoIn
 from app.core.schema import table_of
@@ -228,13 +228,13 @@ async def seed_catalogue(session: AsyncSession) -> None:
     themes = table_of(Theme).c
     if (await session.execute(sa.select(themes.id).where(themes.slug == "ghana-stories"))).first():
         return
-    ids = {t.slug: (await editing.create_theme(session, t)).id for t in THEMES}
+    ids = {t.slug: (await admin_service.create_theme(session, t)).id for t in THEMES}
 
     async def publish(kind: Kind, body: object) -> None:
-        item = await editing.create(session, kind, body)  # type: ignore[arg-type]
-        await editing.set_status(session, kind, item.id, "publish")
+        item = await admin_service.create(session, kind, body)  # type: ignore[arg-type]
+        await admin_service.set_status(session, kind, item.id, "publish")
 
-    series = await editing.create_series(
+    series = await admin_service.create_series(
         session,
         SeriesIn(
             theme_id=ids["ghana-stories"],
@@ -243,7 +243,7 @@ async def seed_catalogue(session: AsyncSession) -> None:
             description="The clever spider's tales, one episode at a time.",
         ),
     )
-    await editing.set_series_status(session, series.id, "publish")
+    await admin_service.set_series_status(session, series.id, "publish")
     for number, (title, description) in enumerate(EPISODES, 1):
         await publish(
             Kind.video,

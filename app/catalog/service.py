@@ -38,9 +38,10 @@ from app.catalog.schemas import (
 )
 from app.core.db import Database
 from app.core.errors import NotFound
-from app.core.pagination import Page, encode_cursor
+from app.core.pagination import Page, build_page
 from app.integrations.storage import Storage
 from app.media import service as media_service
+from app.quizzes import service as quizzes_service
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,7 @@ async def themes(db: Database, kind: Kind | None, limit: int, cursor: str | None
     after = queries.theme_after(cursor)
     async with db.raw_connection() as conn:
         rows = await conn.fetch(queries.THEMES_SQL, kind.value if kind else None, *after, limit + 1)
-    found = [theme_out(row) for row in rows]
-    return _page(found, limit, queries.theme_sort_key)
+    return build_page(rows, limit, queries.theme_sort_key, theme_out)
 
 
 async def theme_by_slug(db: Database, slug: str) -> ThemeOut:
@@ -103,18 +103,7 @@ async def series_list(
     after = queries.series_after(cursor)
     async with db.raw_connection() as conn:
         rows = await conn.fetch(queries.SERIES_LIST_SQL, theme, *after, limit + 1)
-    shown = rows[:limit]
-    next_cursor = None
-    if len(rows) > limit:
-        last = shown[-1]
-        next_cursor = encode_cursor([last["sort_order"], last["title"], last["id"]])
-    return Page[SeriesSummary](items=[series_summary(r) for r in shown], next_cursor=next_cursor)
-
-
-def _page(found: list[ThemeOut], limit: int, sort_key: Any) -> Page[ThemeOut]:
-    shown = found[:limit]
-    next_cursor = encode_cursor(sort_key(shown[-1])) if len(found) > limit else None
-    return Page[ThemeOut](items=shown, next_cursor=next_cursor)
+    return build_page(rows, limit, queries.series_sort_key, series_summary)
 
 
 async def series_detail(db: Database, series_id: uuid.UUID) -> SeriesOut:
@@ -174,6 +163,7 @@ async def video(session: AsyncSession, links: MediaLinks, video_id: uuid.UUID) -
     return VideoOut(
         **_detail_card(Kind.video, item),
         season=item["season"],
+        quizzes=await quizzes_service.summaries_for(session, "video", video_id),
         media_url=urls.get(media) if media else None,
         captions=[
             CaptionOut(language=c["language"], url=urls.get(c["asset_id"])) for c in captions
@@ -192,6 +182,7 @@ async def ebook(session: AsyncSession, links: MediaLinks, ebook_id: uuid.UUID) -
     return EbookOut(
         **_detail_card(Kind.ebook, item),
         reading_level=item["reading_level"],
+        quizzes=await quizzes_service.summaries_for(session, "ebook", ebook_id),
         pages=[
             PageOut(
                 number=p["number"],
@@ -214,6 +205,7 @@ async def diy(session: AsyncSession, links: MediaLinks, diy_id: uuid.UUID) -> Di
     )
     return DiyOut(
         **_detail_card(Kind.diy, item),
+        quizzes=await quizzes_service.summaries_for(session, "diy", diy_id),
         materials=[
             MaterialOut(name=m["name"], quantity=m["quantity"], ask_a_grown_up=m["ask_a_grown_up"])
             for m in materials

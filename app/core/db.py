@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 import asyncpg
+import sqlalchemy as sa
 from fastapi import Depends, Request
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
@@ -195,6 +196,17 @@ class Database:
         if self._hot_pool is not None:
             await self._hot_pool.close()
         await self.engine.dispose()
+
+
+async def session_driver(session: AsyncSession) -> asyncpg.Connection[Any]:
+    """The asyncpg connection under the session, inside the request's transaction: for the
+    fixed statements a module runs with asyncpg in the same unit of work (see its queries.py)."""
+    conn = await session.connection()
+    driver = await _driver_connection(conn)
+    if not driver.is_in_transaction():
+        # SQLAlchemy opens the transaction on its first statement: make sure it has.
+        await conn.execute(sa.text("SELECT 1"))
+    return driver
 
 
 async def flush_unique(session: AsyncSession, constraint: str, message: str, code: str) -> None:

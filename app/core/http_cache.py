@@ -47,7 +47,27 @@ def _tags(header: str) -> list[str]:
 
 
 def not_modified(if_none_match: str | None, etag: str) -> bool:
+    """RFC 9110 If-None-Match: the client's copy (one of the tags listed) is current."""
     return bool(if_none_match) and etag in _tags(if_none_match or "")
+
+
+def conditional_response(
+    body: bytes | str,
+    if_none_match: str | None,
+    *,
+    media_type: str,
+    cache_control: str,
+    etag: str | None = None,
+) -> Response:
+    """The body with its ETag (a hash of it, unless given) and Cache-Control, or a bodiless
+    304 with the same headers when If-None-Match names that ETag: every conditional read
+    answers through here."""
+    if etag is None:
+        etag = etag_of(body.encode() if isinstance(body, str) else body)
+    headers = {"ETag": etag, "Cache-Control": cache_control}
+    if not_modified(if_none_match, etag):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=media_type, headers=headers)
 
 
 def if_match(header: str, etag: str) -> bool:
@@ -84,7 +104,10 @@ async def cached_json(
         etag, body = await get_or_compute(cache, key, compute, ttl=ttl, tags=[tag])
     else:
         etag, body = await compute()
-    headers = {"ETag": etag, "Cache-Control": f"public, max-age={ttl}"}
-    if not_modified(request.headers.get("if-none-match"), etag):
-        return Response(status_code=304, headers=headers)
-    return Response(body, media_type="application/json", headers=headers)
+    return conditional_response(
+        body,
+        request.headers.get("if-none-match"),
+        media_type="application/json",
+        cache_control=f"public, max-age={ttl}",
+        etag=etag,
+    )

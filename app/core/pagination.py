@@ -13,9 +13,10 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar, overload
 from uuid import UUID
 
+import sqlalchemy as sa
 from fastapi import Depends, Query
 from pydantic import BaseModel
 
@@ -123,14 +124,58 @@ def parse_text(value: Any) -> str:
     return value
 
 
+def cursor_values(cursor: str | None, *converters: Callable[[Any], Any]) -> tuple[Any, ...]:
+    """The sort key of `cursor` (see decode_cursor), or as many NULLs for the first page: a
+    statement written once takes both, `($n IS NULL OR (a, b) > ($n, $m))`."""
+    if not cursor:
+        return (None,) * len(converters)
+    return decode_cursor(cursor, *converters)
+
+
+@overload
+def keyset(columns: Sequence[str], values: Sequence[str], *, descending: bool = False) -> str: ...
+
+
+@overload
+def keyset(
+    columns: Sequence[sa.ColumnElement[Any]], values: Sequence[Any], *, descending: bool = False
+) -> sa.ColumnElement[bool]: ...
+
+
+def keyset(
+    columns: Sequence[Any], values: Sequence[Any], *, descending: bool = False
+) -> str | sa.ColumnElement[bool]:
+    """The keyset condition "after the last row shown": `(a, b) > (v1, v2)`, or `<` when the
+    list is in descending order. The row comparison is what lets PostgreSQL walk the
+    list's index from the cursor on, so page 100 costs what page 1 does.
+
+    Given column names and placeholders (`"$2"`, `":when"`), it is SQL text for statements
+    written as text (built once, at import); given Core columns and values, a Core condition."""
+    op = "<" if descending else ">"
+    if all(isinstance(part, str) for part in (*columns, *values)):
+        return f"({', '.join(columns)}) {op} ({', '.join(values)})"
+    left, right = sa.tuple_(*columns), sa.tuple_(*values)
+    return left < right if descending else left > right
+
+
+def page_cursor(
+    rows: Sequence[R], limit: int, sort_key: Callable[[R], Sequence[Any]]
+) -> str | None:
+    """The next page's cursor from `limit + 1` fetched rows: the extra row only says whether
+    more exist; the cursor is the sort key of the last row shown."""
+    if len(rows) <= limit or limit < 1:
+        return None
+    return encode_cursor(sort_key(rows[limit - 1]))
+
+
 def build_page(
     rows: Sequence[R],
     limit: int,
     sort_key: Callable[[R], Sequence[Any]],
     to_item: Callable[[R], T],
 ) -> Page[T]:
-    """A page from `limit + 1` fetched rows: the extra row only says whether more exist."""
-    has_more = len(rows) > limit
-    shown = rows[:limit]
-    next_cursor = encode_cursor(sort_key(shown[-1])) if has_more and shown else None
-    return Page[T](items=[to_item(row) for row in shown], next_cursor=next_cursor)
+    """A page from `limit + 1` fetched rows (see page_cursor)."""
+    return Page[T](
+        items=[to_item(row) for row in rows[:limit]],
+        next_cursor=page_cursor(rows, limit, sort_key),
+    )

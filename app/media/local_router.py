@@ -11,6 +11,7 @@ from fastapi import APIRouter, Header, Query, Request, Response, status
 from fastapi.responses import FileResponse
 
 from app.core.errors import AppError, BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge
+from app.core.http_cache import not_modified
 from app.deps import RuntimeDep
 from app.integrations.storage.local import LocalStorage
 
@@ -94,6 +95,6 @@ async def download(
         path, stat_result=path.stat(), headers={"Cache-Control": "private, max-age=300"}
     )
     etag = response.headers.get("etag")
-    if if_none_match and etag and etag in [t.strip() for t in if_none_match.split(",")]:
+    if etag is not None and not_modified(if_none_match, etag):
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
     return response

@@ -6,18 +6,17 @@ import asyncio
 import logging
 import tempfile
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.errors import Conflict, FieldError, NotFound, UnprocessableEntity
-from app.core.schema import table_of
+from app.core.errors import Conflict, NotFound, UnprocessableEntity, invalid_field
 from app.data_rights import STORAGE_DELETE_TASK
 from app.integrations.storage import Storage
+from app.media import queries
 from app.media.models import MediaAsset, Upload
 from app.media.policy import RULES, SNIFF_BYTES, Purpose, looks_like
 from app.media.processing import UnusableMedia, probe
@@ -28,16 +27,8 @@ logger = logging.getLogger(__name__)
 
 PROCESS_TASK = "media.process"
 STALE_UPLOAD = timedelta(days=1)
-_uploads = table_of(Upload).c
-_assets = table_of(MediaAsset).c
-
-# Content modules declare (in app/modules.py) a SELECT of the asset ids they use, so
-# housekeeping keeps them.
-AssetReferences = Callable[[], sa.Select[tuple[uuid.UUID]]]
-
-# Given the asset id column, a condition true when anyone may fetch that asset by id (a cover
-# of visible content, an avatar...): what `/api/v1/assets/{id}` serves.
-PublicAssets = Callable[[sa.ColumnElement[uuid.UUID]], sa.ColumnElement[bool]]
+AssetReferences = queries.AssetReferences
+PublicAssets = queries.PublicAssets
 
 
 class AssetInUse(Conflict):
@@ -45,9 +36,7 @@ class AssetInUse(Conflict):
 
 
 def _field_error(field: str, msg: str) -> UnprocessableEntity:
-    return UnprocessableEntity(
-        msg, errors=[FieldError(loc=["body", field], msg=msg, type="upload_rule")]
-    )
+    return invalid_field(["body", field], msg, type="upload_rule")
 
 
 def make_key(purpose: Purpose, extension: str) -> str:
@@ -105,7 +94,7 @@ async def complete_upload(
     """Checks the uploaded object (size, type, first bytes), makes it an asset and schedules
     its processing. Completing twice returns the same asset."""
     upload = (
-        await session.execute(sa.select(Upload).where(_uploads.id == upload_id).with_for_update())
+        await session.execute(queries.UPLOAD_FOR_UPDATE, {"upload_id": upload_id})
     ).scalar_one_or_none()
     if upload is None:
         raise NotFound("No such upload.")
@@ -163,12 +152,10 @@ async def public_asset(
     indexed lookup of the asset's id in one table."""
     if not servable:
         return None
-    statement = sa.select(MediaAsset).where(
-        _assets.id == asset_id,
-        _assets.status == "ready",
-        sa.or_(*(condition(_assets.id) for condition in servable)),
-    )
-    return (await session.execute(statement)).scalar_one_or_none()
+    asset: MediaAsset | None = (
+        await session.execute(queries.public_asset(asset_id, servable))
+    ).scalar_one_or_none()
+    return asset
 
 
 async def _remove_files_after_commit(session: AsyncSession, keys: list[str]) -> None:
@@ -181,8 +168,8 @@ async def _delete_rows(session: AsyncSession, asset_id: uuid.UUID) -> None:
     """Deletes the asset and its upload record in a savepoint; raises IntegrityError (and
     changes nothing) while content references it."""
     async with session.begin_nested():
-        await session.execute(sa.delete(table_of(Upload)).where(_uploads.asset_id == asset_id))
-        await session.execute(sa.delete(table_of(MediaAsset)).where(_assets.id == asset_id))
+        await session.execute(queries.DELETE_UPLOADS_OF_ASSET, {"asset_id": asset_id})
+        await session.execute(queries.DELETE_ASSET, {"asset_id": asset_id})
 
 
 async def delete_asset(session: AsyncSession, asset_id: uuid.UUID) -> None:
@@ -191,9 +178,7 @@ async def delete_asset(session: AsyncSession, asset_id: uuid.UUID) -> None:
     Every reference to media_asset is a RESTRICT foreign key, and the row is locked first:
     content attaching it meanwhile waits for this transaction, so an asset in use is never
     deleted and content never loses a file."""
-    key = await session.scalar(
-        sa.select(_assets.key).where(_assets.id == asset_id).with_for_update()
-    )
+    key = await session.scalar(queries.ASSET_KEY_FOR_UPDATE, {"asset_id": asset_id})
     if key is None:
         raise NotFound("No such media asset.")
     try:
@@ -256,7 +241,7 @@ async def download_url(
 async def existing(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, MediaAsset]:
     if not ids:
         return {}
-    rows = (await session.execute(sa.select(MediaAsset).where(_assets.id.in_(ids)))).scalars()
+    rows = (await session.execute(queries.ASSETS, {"ids": ids})).scalars()
     return {asset.id: asset for asset in rows}
 
 
@@ -270,7 +255,7 @@ async def download_urls(
     """Download URLs of these assets by id (None for those not ready)."""
     if not ids:
         return {}
-    assets = (await session.execute(sa.select(MediaAsset).where(_assets.id.in_(ids)))).scalars()
+    assets = (await session.execute(queries.ASSETS, {"ids": ids})).scalars()
     return {asset.id: await download_url(storage, asset, minutes, cdn_base) for asset in assets}
 
 
@@ -284,13 +269,7 @@ async def require_ready(session: AsyncSession, asset_ids: list[uuid.UUID]) -> No
     """For publishing: every asset exists and is ready."""
     if not asset_ids:
         return
-    ready = set(
-        (
-            await session.execute(
-                sa.select(_assets.id).where(_assets.id.in_(asset_ids), _assets.status == "ready")
-            )
-        ).scalars()
-    )
+    ready = set((await session.execute(queries.READY_IDS, {"ids": asset_ids})).scalars())
     missing = [str(i) for i in asset_ids if i not in ready]
     if missing:
         raise Conflict(
@@ -309,22 +288,12 @@ async def cleanup(
     if not references:
         raise RuntimeError("no module declares the assets its content references")
     cutoff = datetime.now(UTC) - STALE_UPLOAD
-    stale = (
-        (
-            await session.execute(
-                sa.select(Upload).where(_uploads.status == "pending", _uploads.created_at < cutoff)
-            )
-        )
-        .scalars()
-        .all()
-    )
+    stale = (await session.execute(queries.STALE_UPLOADS, {"cutoff": cutoff})).scalars().all()
     for upload in stale:
         await storage.delete_upload(upload.key)
         await session.delete(upload)
-    query = sa.select(_assets.id, _assets.key).where(_assets.created_at < cutoff)
-    for referenced in references:
-        query = query.where(_assets.id.not_in(referenced()))
-    candidates = (await session.execute(query.with_for_update(skip_locked=True))).all()
+    query = queries.unreferenced(references)
+    candidates = (await session.execute(query, {"cutoff": cutoff})).all()
     removed: list[str] = []
     for candidate in candidates:
         try:

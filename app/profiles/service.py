@@ -6,7 +6,6 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts import service as accounts_service
@@ -18,20 +17,16 @@ from app.core.config import Settings
 from app.core.db import flush_unique
 from app.core.errors import Conflict, Forbidden, NotFound
 from app.core.ratelimit import RateLimiter
-from app.core.schema import table_of
 from app.data_rights import Scope, schedule_file_removal
+from app.profiles import queries
 from app.profiles.models import Profile
 from app.profiles.schemas import ProfileCreate, ProfileOut, ProfileUpdate
-
-_profiles = table_of(Profile).c
 
 NICKNAME_TAKEN = "Another explorer in this family has that nickname."
 
 
 async def list_for(session: AsyncSession, account_id: uuid.UUID) -> Sequence[Profile]:
-    result = await session.execute(
-        sa.select(Profile).where(_profiles.account_id == account_id).order_by(_profiles.created_at)
-    )
+    result = await session.execute(queries.OF_ACCOUNT, {"account_id": account_id})
     return result.scalars().all()
 
 
@@ -48,9 +43,7 @@ async def get_for(session: AsyncSession, caller: Caller, profile_id: uuid.UUID) 
 
 async def _lock_account(session: AsyncSession, account_id: uuid.UUID) -> None:
     # Serialises profile creation per family, so the limit holds under concurrent requests.
-    await session.execute(
-        sa.text("SELECT 1 FROM account WHERE id = :id FOR UPDATE").bindparams(id=account_id)
-    )
+    await session.execute(queries.LOCK_ACCOUNT, {"account_id": account_id})
 
 
 async def create(
@@ -58,9 +51,7 @@ async def create(
 ) -> Profile:
     await accounts_service.require_consent(session, account_id)
     await _lock_account(session, account_id)
-    count = await session.scalar(
-        sa.select(sa.func.count()).where(_profiles.account_id == account_id)
-    )
+    count = await session.scalar(queries.COUNT_OF_ACCOUNT, {"account_id": account_id})
     if (count or 0) >= settings.max_profiles_per_account:
         raise Conflict(
             f"A family can have at most {settings.max_profiles_per_account} explorers.",

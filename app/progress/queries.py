@@ -22,20 +22,12 @@ from datetime import datetime
 from typing import Any
 
 import asyncpg
-import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.db import session_driver
+from app.core.pagination import keyset
 
-async def connection(session: AsyncSession) -> asyncpg.Connection[Any]:
-    """The asyncpg connection under the session, inside the request's transaction."""
-    conn = await session.connection()
-    raw = await conn.get_raw_connection()
-    driver: asyncpg.Connection[Any] | None = raw.driver_connection
-    assert driver is not None
-    if not driver.is_in_transaction():
-        # SQLAlchemy opens the transaction on its first statement: make sure it has.
-        await conn.execute(sa.text("SELECT 1"))
-    return driver
+# The asyncpg connection under the request's session, in its transaction.
+connection = session_driver
 
 
 def _measure(multirange: str) -> str:
@@ -44,34 +36,37 @@ def _measure(multirange: str) -> str:
 
 
 def state_columns(alias: str) -> str:
-    """The resume state, in the order `state_of` reads it."""
+    """The resume state, named as `state_of` reads it."""
     a = f"{alias}."
     return (
-        f"{a}kind, {a}item_id, {a}status, {a}percent, {a}position_ms, {a}page, {a}read_aloud, "
+        f"{a}kind AS kind, {a}item_id AS item_id, {a}status AS status, {a}percent AS percent, "
+        f"{a}position_ms AS position_ms, {a}page AS page, {a}read_aloud AS read_aloud, "
         f"CASE WHEN {a}kind = 'video' THEN NULL ELSE ARRAY(SELECT generate_series(lower(r), "
-        f"upper(r) - 1) FROM unnest({a}covered) r) END, "
-        f"{a}covered_units, {a}spent_ms, {a}started_at, {a}completed_at, {a}updated_at"
+        f"upper(r) - 1) FROM unnest({a}covered) r) END AS units, "
+        f"{a}covered_units AS covered_units, {a}spent_ms AS spent_ms, "
+        f"{a}started_at AS started_at, {a}completed_at AS completed_at, "
+        f"{a}updated_at AS updated_at"
     )
 
 
-def state_of(row: Sequence[Any]) -> dict[str, Any]:
-    kind = row[0]
-    units = [int(n) for n in row[7]] if row[7] is not None else None
+def state_of(row: asyncpg.Record) -> dict[str, Any]:
+    kind = row["kind"]
+    units = [int(n) for n in row["units"]] if row["units"] is not None else None
     return {
         "kind": kind,
-        "item_id": row[1],
-        "status": row[2],
-        "percent": row[3],
-        "position_ms": row[4],
-        "page": row[5],
-        "read_aloud": row[6],
+        "item_id": row["item_id"],
+        "status": row["status"],
+        "percent": row["percent"],
+        "position_ms": row["position_ms"],
+        "page": row["page"],
+        "read_aloud": row["read_aloud"],
         "pages_read": units if kind == "ebook" else None,
         "steps_done": units if kind == "diy" else None,
-        "watched_ms": int(row[8]) if kind == "video" else None,
-        "seconds_spent": int(row[9]) // 1000,
-        "started_at": row[10],
-        "completed_at": row[11],
-        "updated_at": row[12],
+        "watched_ms": int(row["covered_units"]) if kind == "video" else None,
+        "seconds_spent": int(row["spent_ms"]) // 1000,
+        "started_at": row["started_at"],
+        "completed_at": row["completed_at"],
+        "updated_at": row["updated_at"],
     }
 
 
@@ -133,7 +128,7 @@ saved AS (
         updated_at = excluded.updated_at
     -- A repeated heartbeat (nothing newer, nothing new covered) changes nothing at all.
     WHERE {_NEWER} OR NOT (p.covered @> excluded.covered)
-    RETURNING {state_columns("p")}, p.last_credit_ms
+    RETURNING {state_columns("p")}, p.last_credit_ms AS last_credit_ms
 ),
 timed AS (
     INSERT INTO learning_time AS t (profile_id, bucket, kind, active_ms)
@@ -169,7 +164,8 @@ _LIST_SQL = f"""
 SELECT {state_columns("p")} FROM progress p
 WHERE p.profile_id = $1
   AND ($2::text IS NULL OR p.kind = $2) AND ($3::text IS NULL OR p.status = $3)
-  AND ($4::timestamptz IS NULL OR (p.updated_at, p.item_id) < ($4, $5::uuid))
+  AND ($4::timestamptz IS NULL OR
+       {keyset(["p.updated_at", "p.item_id"], ["$4", "$5::uuid"], descending=True)})
 ORDER BY p.updated_at DESC, p.item_id DESC
 LIMIT $6
 """
@@ -177,10 +173,22 @@ LIMIT $6
 _COMPLETED_SQL = f"""
 SELECT {state_columns("p")} FROM progress p
 WHERE p.profile_id = $1 AND p.completed_at IS NOT NULL
-  AND ($2::timestamptz IS NULL OR (p.completed_at, p.item_id) < ($2, $3::uuid))
+  AND ($2::timestamptz IS NULL OR
+       {keyset(["p.completed_at", "p.item_id"], ["$2", "$3::uuid"], descending=True)})
 ORDER BY p.completed_at DESC, p.item_id DESC
 LIMIT $4
 """
+_STATES_FOR_SQL = (
+    f"SELECT {state_columns('p')} FROM progress p "
+    "WHERE p.profile_id = $1 AND p.item_id = ANY($2::uuid[])"
+)
+_ENGAGED_SQL = (
+    "SELECT item_id FROM progress WHERE profile_id = $1 "
+    "UNION SELECT item_id FROM saved_item WHERE profile_id = $1"
+)
+_COMPLETED_COUNT_SQL = (
+    "SELECT count(*) FROM progress WHERE profile_id = $1 AND completed_at IS NOT NULL"
+)
 
 
 async def list_states(
@@ -207,38 +215,37 @@ async def list_completed(
     after: tuple[datetime, uuid.UUID] | None,
     limit: int,
 ) -> list[asyncpg.Record]:
+    return await _newest_first(conn, _COMPLETED_SQL, profile_id, after, limit)
+
+
+async def _newest_first(
+    conn: asyncpg.Connection[Any],
+    sql: str,
+    profile_id: uuid.UUID,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[asyncpg.Record]:
+    """A page of one explorer's list ($1) whose statement takes the (time, item) after
+    which it starts ($2, $3, NULLs for the first page) and the limit ($4)."""
     when, ident = after or (None, None)
-    rows: list[asyncpg.Record] = await conn.fetch(_COMPLETED_SQL, profile_id, when, ident, limit)
+    rows: list[asyncpg.Record] = await conn.fetch(sql, profile_id, when, ident, limit)
     return rows
 
 
 async def states_for(
     conn: asyncpg.Connection[Any], profile_id: uuid.UUID, item_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, asyncpg.Record]:
-    rows = await conn.fetch(
-        f"SELECT {state_columns('p')} FROM progress p "
-        "WHERE p.profile_id = $1 AND p.item_id = ANY($2::uuid[])",
-        profile_id,
-        list(item_ids),
-    )
-    return {row[1]: row for row in rows}
+    rows = await conn.fetch(_STATES_FOR_SQL, profile_id, list(item_ids))
+    return {row["item_id"]: row for row in rows}
 
 
 async def engaged(conn: asyncpg.Connection[Any], profile_id: uuid.UUID) -> list[uuid.UUID]:
     """Items the explorer started, finished or saved."""
-    rows = await conn.fetch(
-        "SELECT item_id FROM progress WHERE profile_id = $1 "
-        "UNION SELECT item_id FROM saved_item WHERE profile_id = $1",
-        profile_id,
-    )
-    return [r[0] for r in rows]
+    return [row["item_id"] for row in await conn.fetch(_ENGAGED_SQL, profile_id)]
 
 
 async def completed_count(conn: asyncpg.Connection[Any], profile_id: uuid.UUID) -> int:
-    count = await conn.fetchval(
-        "SELECT count(*) FROM progress WHERE profile_id = $1 AND completed_at IS NOT NULL",
-        profile_id,
-    )
+    count = await conn.fetchval(_COMPLETED_COUNT_SQL, profile_id)
     return int(count or 0)
 
 
@@ -249,8 +256,15 @@ async def completed_count(conn: asyncpg.Connection[Any], profile_id: uuid.UUID) 
 _SAVE_SQL = """
 INSERT INTO saved_item AS s (profile_id, kind, item_id, saved_at) VALUES ($1, $2, $3, $4)
 ON CONFLICT (profile_id, kind, item_id) DO UPDATE SET saved_at = s.saved_at
-RETURNING s.kind, s.item_id, s.saved_at
+RETURNING s.kind AS kind, s.item_id AS item_id, s.saved_at AS saved_at
 """
+_UNSAVE_SQL = "DELETE FROM saved_item WHERE profile_id = $1 AND kind = $2 AND item_id = $3"
+_SAVED_SQL = (
+    "SELECT kind, item_id, saved_at FROM saved_item WHERE profile_id = $1 "
+    f"AND ($2::timestamptz IS NULL OR "
+    f"{keyset(['saved_at', 'item_id'], ['$2', '$3::uuid'], descending=True)}) "
+    "ORDER BY saved_at DESC, item_id DESC LIMIT $4"
+)
 
 
 async def save(
@@ -268,12 +282,7 @@ async def save(
 async def unsave(
     conn: asyncpg.Connection[Any], profile_id: uuid.UUID, kind: str, item_id: uuid.UUID
 ) -> None:
-    await conn.execute(
-        "DELETE FROM saved_item WHERE profile_id = $1 AND kind = $2 AND item_id = $3",
-        profile_id,
-        kind,
-        item_id,
-    )
+    await conn.execute(_UNSAVE_SQL, profile_id, kind, item_id)
 
 
 async def list_saved(
@@ -283,17 +292,7 @@ async def list_saved(
     after: tuple[datetime, uuid.UUID] | None,
     limit: int,
 ) -> list[asyncpg.Record]:
-    when, ident = after or (None, None)
-    rows: list[asyncpg.Record] = await conn.fetch(
-        "SELECT kind, item_id, saved_at FROM saved_item WHERE profile_id = $1 "
-        "AND ($2::timestamptz IS NULL OR (saved_at, item_id) < ($2, $3::uuid)) "
-        "ORDER BY saved_at DESC, item_id DESC LIMIT $4",
-        profile_id,
-        when,
-        ident,
-        limit,
-    )
-    return rows
+    return await _newest_first(conn, _SAVED_SQL, profile_id, after, limit)
 
 
 # --- time and days ----------------------------------------------------------------------
@@ -312,7 +311,20 @@ WHERE profile_id = $1 AND completed_at IS NOT NULL
 async def active_days(
     conn: asyncpg.Connection[Any], profile_id: uuid.UUID, time_zone: str, min_ms: int
 ) -> set[Any]:
-    return {row[0] for row in await conn.fetch(_ACTIVE_DAYS_SQL, profile_id, time_zone, min_ms)}
+    return {row["day"] for row in await conn.fetch(_ACTIVE_DAYS_SQL, profile_id, time_zone, min_ms)}
+
+
+_TIME_BY_DAY_SQL = (
+    "SELECT (bucket AT TIME ZONE $2)::date AS day, kind, sum(active_ms)::bigint AS ms "
+    "FROM learning_time WHERE profile_id = $1 AND bucket >= $3 AND bucket < $4 GROUP BY 1, 2"
+)
+_MILESTONES_SQL = (
+    "SELECT kind, item_id, started_at AS at, 'started' AS what FROM progress "
+    "WHERE profile_id = $1 AND started_at >= $2 AND started_at < $3 "
+    "UNION ALL SELECT kind, item_id, completed_at, 'completed' FROM progress "
+    "WHERE profile_id = $1 AND completed_at >= $2 AND completed_at < $3 "
+    "ORDER BY at"
+)
 
 
 async def time_by_day(
@@ -322,10 +334,9 @@ async def time_by_day(
     start: datetime,
     end: datetime,
 ) -> list[asyncpg.Record]:
-    """(local date, kind, milliseconds) between two instants."""
+    """(day: local date, kind, ms) between two instants."""
     rows: list[asyncpg.Record] = await conn.fetch(
-        "SELECT (bucket AT TIME ZONE $2)::date, kind, sum(active_ms)::bigint FROM learning_time "
-        "WHERE profile_id = $1 AND bucket >= $3 AND bucket < $4 GROUP BY 1, 2",
+        _TIME_BY_DAY_SQL,
         profile_id,
         time_zone,
         start,
@@ -337,41 +348,33 @@ async def time_by_day(
 async def milestones(
     conn: asyncpg.Connection[Any], profile_id: uuid.UUID, start: datetime, end: datetime
 ) -> list[asyncpg.Record]:
-    """(kind, item, when, 'started' | 'completed') between two instants, oldest first."""
-    rows: list[asyncpg.Record] = await conn.fetch(
-        "SELECT kind, item_id, started_at AS at, 'started' FROM progress "
-        "WHERE profile_id = $1 AND started_at >= $2 AND started_at < $3 "
-        "UNION ALL SELECT kind, item_id, completed_at, 'completed' FROM progress "
-        "WHERE profile_id = $1 AND completed_at >= $2 AND completed_at < $3 "
-        "ORDER BY at",
-        profile_id,
-        start,
-        end,
-    )
+    """(kind, item_id, at, what: 'started' | 'completed') between two instants, oldest
+    first."""
+    rows: list[asyncpg.Record] = await conn.fetch(_MILESTONES_SQL, profile_id, start, end)
     return rows
 
 
 # --- export -----------------------------------------------------------------------------
 
 
+_EXPORT_SQL = {
+    "progress": (
+        f"SELECT p.profile_id AS profile_id, {state_columns('p')}, p.covered::text AS covered "
+        "FROM progress p WHERE p.profile_id = ANY($1::uuid[]) ORDER BY p.profile_id, p.started_at"
+    ),
+    "learning_time": (
+        "SELECT profile_id, bucket, kind, active_ms FROM learning_time "
+        "WHERE profile_id = ANY($1::uuid[]) ORDER BY profile_id, bucket, kind"
+    ),
+    "saved": (
+        "SELECT profile_id, kind, item_id, saved_at FROM saved_item "
+        "WHERE profile_id = ANY($1::uuid[]) ORDER BY profile_id, saved_at"
+    ),
+}
+
+
 async def export_rows(
     conn: asyncpg.Connection[Any], profile_ids: Sequence[uuid.UUID]
 ) -> dict[str, list[asyncpg.Record]]:
     ids = list(profile_ids)
-    return {
-        "progress": await conn.fetch(
-            f"SELECT p.profile_id, {state_columns('p')}, p.covered::text FROM progress p "
-            "WHERE p.profile_id = ANY($1::uuid[]) ORDER BY p.profile_id, p.started_at",
-            ids,
-        ),
-        "learning_time": await conn.fetch(
-            "SELECT profile_id, bucket, kind, active_ms FROM learning_time "
-            "WHERE profile_id = ANY($1::uuid[]) ORDER BY profile_id, bucket, kind",
-            ids,
-        ),
-        "saved": await conn.fetch(
-            "SELECT profile_id, kind, item_id, saved_at FROM saved_item "
-            "WHERE profile_id = ANY($1::uuid[]) ORDER BY profile_id, saved_at",
-            ids,
-        ),
-    }
+    return {name: await conn.fetch(sql, ids) for name, sql in _EXPORT_SQL.items()}

@@ -18,6 +18,7 @@ from app.media.models import MediaAsset
 from app.runtime import Runtime
 from tests.catalog.conftest import add
 from tests.support.auth import family, kid_token, make_profile
+from tests.support.factories import stored_asset
 
 
 def _video(theme: str, title: str, **extra: object) -> dict:
@@ -403,16 +404,7 @@ async def test_timings_must_end_within_the_narration(
     runtime: Runtime, client: httpx.AsyncClient, editor: dict, themes: dict
 ) -> None:
     async with runtime.db.session() as session:
-        audio = MediaAsset(
-            key="audio/x.wav",
-            kind="audio",
-            content_type="audio/wav",
-            size_bytes=10,
-            filename="x.wav",
-            status="ready",
-            duration_ms=500,
-        )
-        session.add(audio)
+        audio = await stored_asset(session, runtime.storage, "audio", "x", duration_ms=500)
     body = {
         "theme_id": themes["folktales"],
         "title": "Long",
@@ -456,14 +448,7 @@ async def test_publishing_needs_ready_assets(
     runtime: Runtime, client: httpx.AsyncClient, editor: dict, themes: dict
 ) -> None:
     async with runtime.db.session() as session:
-        video = MediaAsset(
-            key="video/y.mp4",
-            kind="video",
-            content_type="video/mp4",
-            size_bytes=10,
-            filename="y.mp4",
-        )
-        session.add(video)
+        video = await stored_asset(session, runtime.storage, "video", "y", status="processing")
     item = await add(
         client,
         editor,
@@ -484,7 +469,7 @@ async def test_publishing_needs_ready_assets(
         await client.post(f"/api/v1/admin/videos/{item}/publish", headers=editor)
     ).status_code == 200
     detail = (await client.get(f"/api/v1/videos/{item}")).json()
-    assert detail["media_url"].startswith("http://testserver/media/video/y.mp4?")
+    assert detail["media_url"].startswith(f"http://testserver/media/{video.key}?")
 
 
 async def test_themes_slugs_reorder_and_delete(

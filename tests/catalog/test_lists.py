@@ -6,9 +6,9 @@ import httpx
 import pytest
 
 from app.core.pagination import encode_cursor
-from app.media.models import MediaAsset
 from app.runtime import Runtime
 from tests.catalog.conftest import add
+from tests.support.factories import stored_asset
 
 
 async def _all_pages(client: httpx.AsyncClient, path: str, **params: object) -> list[str]:
@@ -43,10 +43,7 @@ async def test_series_page_and_carry_their_cover(
     runtime: Runtime, client: httpx.AsyncClient, editor: dict, themes: dict
 ) -> None:
     async with runtime.db.session() as session:
-        cover = MediaAsset(
-            key="image/c.png", kind="image", content_type="image/png", size_bytes=1, filename="c"
-        )
-        session.add(cover)
+        cover = await stored_asset(session, runtime.storage, name="c")
     for slug in ("b-series", "a-series", "hidden"):
         made = await client.post(
             "/api/v1/admin/series",

@@ -22,6 +22,7 @@ from app.media.models import MediaAsset, Upload
 from app.modules import jobs
 from app.runtime import Runtime
 from tests.support.auth import family, kid_token, make_profile, signed_in
+from tests.support.factories import media_asset
 from tests.support.live_server import serve
 from tests.support.media_files import VTT, jpeg_with_gps, mp4, wav
 from tests.support.net import free_port
@@ -349,14 +350,7 @@ async def test_stored_files_of_a_deleted_family_are_removed_by_a_task(
 async def test_cdn_base_url_replaces_signed_links(runtime: Runtime) -> None:
     from app.media import service as media_service
 
-    asset = MediaAsset(
-        key="image/2026/11/a.png",
-        kind="image",
-        content_type="image/png",
-        size_bytes=10,
-        filename="a.png",
-        status="ready",
-    )
+    asset = media_asset("image", "a", key="image/2026/11/a.png")
     url = await media_service.download_url(
         runtime.storage, asset, 60, "https://cdn.wonderspaced.app/"
     )

@@ -16,6 +16,7 @@ from app.accounts.models import Role
 from app.progress.clock import get_clock
 from app.runtime import Runtime
 from tests.support.auth import family, kid_token, make_profile, signed_in
+from tests.support.catalogue import add, make_themes
 
 VIDEO_MS = 100_000
 
@@ -63,38 +64,13 @@ class Catalogue:
     themes: dict[str, str]
 
 
-async def _add(
-    client: httpx.AsyncClient,
-    editor: dict[str, str],
-    kind: str,
-    body: dict[str, Any],
-    publish: bool = True,
-) -> str:
-    response = await client.post(f"/api/v1/admin/{kind}s", json=body, headers=editor)
-    assert response.status_code == 201, response.text
-    item_id: str = response.json()["id"]
-    if publish:
-        published = await client.post(f"/api/v1/admin/{kind}s/{item_id}/publish", headers=editor)
-        assert published.status_code == 200, published.text
-    return item_id
-
-
 async def make_catalogue(runtime: Runtime, client: httpx.AsyncClient) -> Catalogue:
     editor = await signed_in(runtime, client, "editor@example.com", Role.editor)
-    themes = {}
-    for kind, slug in (
-        ("video", "stories"),
-        ("video", "music"),
-        ("ebook", "folktales"),
-        ("diy", "crafts"),
-    ):
-        response = await client.post(
-            "/api/v1/admin/themes",
-            json={"kind": kind, "slug": slug, "title": slug.title()},
-            headers=editor,
-        )
-        assert response.status_code == 201, response.text
-        themes[slug] = response.json()["id"]
+    themes = await make_themes(
+        client,
+        editor,
+        (("video", "stories"), ("video", "music"), ("ebook", "folktales"), ("diy", "crafts")),
+    )
     series = await client.post(
         "/api/v1/admin/series",
         json={"theme_id": themes["music"], "slug": "drums", "title": "Drums"},
@@ -109,12 +85,12 @@ async def make_catalogue(runtime: Runtime, client: httpx.AsyncClient) -> Catalog
         return {"theme_id": themes[theme], "title": title, "duration_ms": VIDEO_MS, **extra}
 
     return Catalogue(
-        video=await _add(client, editor, "video", video("Ananse and the pot", "stories")),
-        video2=await _add(client, editor, "video", video("The clever tortoise", "stories")),
-        episode=await _add(
+        video=await add(client, editor, "video", video("Ananse and the pot", "stories")),
+        video2=await add(client, editor, "video", video("The clever tortoise", "stories")),
+        episode=await add(
             client, editor, "video", video("Drums 1", "music", series_id=series_id, episode=1)
         ),
-        ebook=await _add(
+        ebook=await add(
             client,
             editor,
             "ebook",
@@ -124,7 +100,7 @@ async def make_catalogue(runtime: Runtime, client: httpx.AsyncClient) -> Catalog
                 "pages": [{"text": f"Page {n}"} for n in range(1, 5)],
             },
         ),
-        diy=await _add(
+        diy=await add(
             client,
             editor,
             "diy",
@@ -134,8 +110,8 @@ async def make_catalogue(runtime: Runtime, client: httpx.AsyncClient) -> Catalog
                 "steps": [{"text": f"Step {n}"} for n in range(1, 4)],
             },
         ),
-        draft=await _add(client, editor, "video", video("Not yet", "stories"), publish=False),
-        grown_up=await _add(
+        draft=await add(client, editor, "video", video("Not yet", "stories"), publish=False),
+        grown_up=await add(
             client, editor, "video", video("For big kids", "stories", age_min=13, age_max=18)
         ),
         themes=themes,

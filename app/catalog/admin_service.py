@@ -1,6 +1,7 @@
-"""Admin changes to the catalogue: create, update, delete, bulk create, publish, schedule,
-unpublish, archive, reorder. Every change keeps the search document in step and drops the
-cached catalogue once it commits."""
+"""The staff-side catalogue service: what editors read (admin lists, an item with every
+field an edit can change) and change (create, update, delete, bulk create, publish,
+schedule, unpublish, archive, reorder). Every change keeps the search document in step and
+drops the cached catalogue once it commits. Its statements are in queries.py."""
 
 from __future__ import annotations
 
@@ -14,15 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.catalog import queries
 from app.catalog.models import (
-    Diy,
     DiyMaterial,
     DiyStep,
-    Ebook,
     EbookPage,
-    SearchDocument,
     Series,
     Theme,
-    Video,
     VideoCaption,
 )
 from app.catalog.params import CATALOG_TAG
@@ -42,16 +39,21 @@ from app.catalog.schemas import (
 )
 from app.core.cache import invalidate_after_commit
 from app.core.db import flush_unique
-from app.core.errors import Conflict, FieldError, NotFound, UnprocessableEntity
+from app.core.errors import (
+    Conflict,
+    FieldError,
+    NotFound,
+    UnprocessableEntity,
+    field_errors,
+    invalid_field,
+)
 from app.core.http_cache import PreconditionFailed, etag_of, if_match
-from app.core.schema import table_of
+from app.core.pagination import Page, PageParams, build_page, cursor_values, parse_datetime
 from app.media import service as media_service
 
-MODELS: dict[Kind, type[Any]] = {Kind.video: Video, Kind.ebook: Ebook, Kind.diy: Diy}
+MODELS = queries.MODELS
 INPUTS: dict[Kind, type[BaseModel]] = {Kind.video: VideoIn, Kind.ebook: EbookIn, Kind.diy: DiyIn}
 CHILD_FIELDS = {Kind.video: "captions", Kind.ebook: "pages", Kind.diy: ("materials", "steps")}
-
-_themes = table_of(Theme).c
 
 
 def _changed(session: AsyncSession) -> None:
@@ -61,12 +63,13 @@ def _changed(session: AsyncSession) -> None:
 EPISODE_TAKEN = "That series already has this episode."
 
 
-async def _unique_slug(session: AsyncSession, constraint: str, message: str) -> None:
+async def _saved(session: AsyncSession, row: Any, constraint: str, message: str) -> Any:
+    """A theme or series written: its slug checked by the unique constraint (409 with
+    `message`), the cached catalogue dropped after commit, the row read back."""
     await flush_unique(session, constraint, message, "slug_taken")
-
-
-def _error(loc: list[str | int], msg: str, kind: str) -> FieldError:
-    return FieldError(loc=["body", *loc], msg=msg, type=kind)
+    _changed(session)
+    await session.refresh(row)
+    return row
 
 
 # --- themes -----------------------------------------------------------------------------
@@ -76,9 +79,8 @@ async def _check_cover(session: AsyncSession, body: BaseModel) -> None:
     """A cover must be a known asset: a foreign-key violation later would be a 500."""
     cover = getattr(body, "cover_asset_id", None)
     if cover is not None and not await media_service.existing(session, [cover]):
-        raise UnprocessableEntity(
-            f"No media asset {cover}.",
-            errors=[_error(["cover_asset_id"], f"No media asset {cover}.", "unknown_asset")],
+        raise invalid_field(
+            ["body", "cover_asset_id"], f"No media asset {cover}.", type="unknown_asset"
         )
 
 
@@ -87,10 +89,10 @@ async def create_theme(session: AsyncSession, body: ThemeIn) -> Theme:
     theme = Theme(**body.model_dump(mode="python"))
     theme.kind = body.kind.value
     session.add(theme)
-    await _unique_slug(session, "uq_theme_slug", f"The slug '{body.slug}' is taken.")
-    _changed(session)
-    await session.refresh(theme)
-    return theme
+    saved: Theme = await _saved(
+        session, theme, "uq_theme_slug", f"The slug '{body.slug}' is taken."
+    )
+    return saved
 
 
 async def _get(
@@ -107,56 +109,56 @@ async def _get(
     return row
 
 
-async def _patch(session: AsyncSession, row: Any, body: BaseModel, slug_constraint: str) -> Any:
-    """Applies the fields sent; null clears only the cover, every other field keeps its value."""
+async def _patch(
+    session: AsyncSession, model: type[Any], row_id: uuid.UUID, body: BaseModel, constraint: str
+) -> Any:
+    """Applies the fields sent to the row, locked; null clears only the cover, every other
+    field keeps its value."""
+    row = await _get(session, model, row_id, model.__tablename__, lock=True)
     await _check_cover(session, body)
     for field, value in body.model_dump(exclude_unset=True).items():
         if value is not None or field == "cover_asset_id":
             setattr(row, field, value)
-    await _unique_slug(session, slug_constraint, "That slug is taken.")
-    _changed(session)
-    await session.refresh(row)
-    return row
-
-
-async def get_theme(session: AsyncSession, theme_id: uuid.UUID) -> Theme:
-    theme: Theme = await _get(session, Theme, theme_id, "theme")
-    return theme
+    return await _saved(session, row, constraint, "That slug is taken.")
 
 
 async def update_theme(session: AsyncSession, theme_id: uuid.UUID, body: ThemeUpdate) -> Theme:
-    row = await _get(session, Theme, theme_id, "theme", lock=True)
-    theme: Theme = await _patch(session, row, body, "uq_theme_slug")
+    theme: Theme = await _patch(session, Theme, theme_id, body, "uq_theme_slug")
     return theme
 
 
-async def delete_theme(session: AsyncSession, theme_id: uuid.UUID) -> None:
-    theme = await get_theme(session, theme_id)
-    for model in (Video, Ebook, Diy, Series):
-        used = await session.scalar(
-            sa.select(sa.func.count())
-            .select_from(table_of(model))
-            .where(table_of(model).c.theme_id == theme.id)
-        )
-        if used:
-            raise Conflict(
-                "This theme still has items; move or delete them first.", code="theme_not_empty"
-            )
-    await session.delete(theme)
+async def _delete_unless_used(
+    session: AsyncSession, row: Any, in_use: Any, conflict: Conflict
+) -> None:
+    """Deletes a theme or series, unless `in_use` (run with the row's id) says something
+    still belongs to it."""
+    if await session.scalar(in_use, {"id": row.id}):
+        raise conflict
+    await session.delete(row)
     await session.flush()
     _changed(session)
 
 
+async def delete_theme(session: AsyncSession, theme_id: uuid.UUID) -> None:
+    await _delete_unless_used(
+        session,
+        await _get(session, Theme, theme_id, "theme"),
+        queries.THEME_IN_USE,
+        Conflict("This theme still has items; move or delete them first.", code="theme_not_empty"),
+    )
+
+
 async def reorder(session: AsyncSession, table: sa.Table, ids: list[uuid.UUID]) -> None:
     """Gives the listed rows sort_order 0, 1, 2... in the order given."""
-    found = set((await session.execute(sa.select(table.c.id).where(table.c.id.in_(ids)))).scalars())
+    statements = queries.REORDER[table.name]
+    found = set((await session.execute(statements.known, {"ids": ids})).scalars())
     missing = [str(i) for i in ids if i not in found]
     if missing:
         raise NotFound(f"Unknown ids: {', '.join(missing)}.")
-    for position, item_id in enumerate(ids):
-        await session.execute(
-            sa.update(table).where(table.c.id == item_id).values(sort_order=position)
-        )
+    await session.execute(
+        statements.place,
+        [{"item_id": item_id, "position": position} for position, item_id in enumerate(ids)],
+    )
     _changed(session)
 
 
@@ -166,42 +168,33 @@ async def reorder(session: AsyncSession, table: sa.Table, ids: list[uuid.UUID]) 
 async def create_series(session: AsyncSession, body: SeriesIn) -> Series:
     theme = await session.get(Theme, body.theme_id)
     if theme is None or theme.kind != Kind.video.value:
-        raise UnprocessableEntity(
-            "A series belongs to a video theme.",
-            errors=[_error(["theme_id"], "no such video theme", "unknown_theme")],
+        raise invalid_field(
+            ["body", "theme_id"],
+            "no such video theme",
+            type="unknown_theme",
+            detail="A series belongs to a video theme.",
         )
     await _check_cover(session, body)
     series = Series(**body.model_dump())
     session.add(series)
-    await _unique_slug(session, "uq_series_slug", f"The slug '{body.slug}' is taken.")
-    _changed(session)
-    await session.refresh(series)
-    return series
-
-
-async def get_series(session: AsyncSession, series_id: uuid.UUID) -> Series:
-    series: Series = await _get(session, Series, series_id, "series")
-    return series
+    saved: Series = await _saved(
+        session, series, "uq_series_slug", f"The slug '{body.slug}' is taken."
+    )
+    return saved
 
 
 async def update_series(session: AsyncSession, series_id: uuid.UUID, body: SeriesUpdate) -> Series:
-    row = await _get(session, Series, series_id, "series", lock=True)
-    series: Series = await _patch(session, row, body, "uq_series_slug")
+    series: Series = await _patch(session, Series, series_id, body, "uq_series_slug")
     return series
 
 
 async def delete_series(session: AsyncSession, series_id: uuid.UUID) -> None:
-    series = await get_series(session, series_id)
-    episodes = await session.scalar(
-        sa.select(sa.func.count())
-        .select_from(table_of(Video))
-        .where(table_of(Video).c.series_id == series.id)
+    await _delete_unless_used(
+        session,
+        await _get(session, Series, series_id, "series"),
+        queries.SERIES_HAS_EPISODES,
+        Conflict("This series still has episodes.", code="series_not_empty"),
     )
-    if episodes:
-        raise Conflict("This series still has episodes.", code="series_not_empty")
-    await session.delete(series)
-    await session.flush()
-    _changed(session)
 
 
 # --- content items ----------------------------------------------------------------------
@@ -226,28 +219,26 @@ async def check(
     """What pydantic cannot know: the theme exists and is of this kind, the series is in it,
     the assets exist, and narration timings end within the audio."""
     data = body.model_dump()
-    errors: list[FieldError] = []
+    problems: list[dict[str, Any]] = []
+
+    def problem(loc: list[str | int], msg: str, kind: str) -> None:
+        problems.append({"loc": loc, "msg": msg, "type": kind})
+
     theme = await session.get(Theme, data["theme_id"])
     if theme is None:
-        errors.append(_error([*prefix, "theme_id"], "No such theme.", "unknown_theme"))
+        problem(["theme_id"], "No such theme.", "unknown_theme")
     elif theme.kind != kind.value:
-        errors.append(
-            _error(
-                [*prefix, "theme_id"],
-                f"This is a {theme.kind} theme, not a {kind.value} one.",
-                "wrong_kind",
-            )
+        problem(
+            ["theme_id"], f"This is a {theme.kind} theme, not a {kind.value} one.", "wrong_kind"
         )
     if data.get("series_id"):
         series = await session.get(Series, data["series_id"])
         if series is None or (theme is not None and series.theme_id != theme.id):
-            errors.append(
-                _error([*prefix, "series_id"], "No such series in this theme.", "unknown_series")
-            )
+            problem(["series_id"], "No such series in this theme.", "unknown_series")
     ids = asset_ids(kind, body)
     assets = await media_service.existing(session, ids)
     for missing in [i for i in ids if i not in assets]:
-        errors.append(_error([*prefix], f"No media asset {missing}.", "unknown_asset"))
+        problem([], f"No media asset {missing}.", "unknown_asset")
     for index, page in enumerate(data.get("pages", [])):
         narration = assets.get(page["narration_asset_id"]) if page["narration_asset_id"] else None
         timings = page["word_timings"]
@@ -257,14 +248,12 @@ async def check(
             and timings
             and timings[-1][1] > narration.duration_ms
         ):
-            errors.append(
-                _error(
-                    [*prefix, "pages", index, "word_timings"],
-                    f"Timings end after the narration ({narration.duration_ms} ms).",
-                    "timings_too_long",
-                )
+            problem(
+                ["pages", index, "word_timings"],
+                f"Timings end after the narration ({narration.duration_ms} ms).",
+                "timings_too_long",
             )
-    return errors
+    return field_errors(problems, ["body", *prefix])
 
 
 def _columns(kind: Kind, body: BaseModel) -> dict[str, Any]:
@@ -282,21 +271,15 @@ async def _write_children(
     session: AsyncSession, kind: Kind, item_id: uuid.UUID, body: BaseModel
 ) -> None:
     data = body.model_dump()
+    for statement in queries.DELETE_CHILDREN[kind]:
+        await session.execute(statement, {"item_id": item_id})
     if kind is Kind.video:
-        await session.execute(
-            sa.delete(VideoCaption).where(table_of(VideoCaption).c.video_id == item_id)
-        )
         session.add_all(VideoCaption(video_id=item_id, **c) for c in data["captions"])
     elif kind is Kind.ebook:
-        await session.execute(sa.delete(EbookPage).where(table_of(EbookPage).c.ebook_id == item_id))
         session.add_all(
             EbookPage(ebook_id=item_id, number=n, **p) for n, p in enumerate(data["pages"], 1)
         )
     else:
-        await session.execute(
-            sa.delete(DiyMaterial).where(table_of(DiyMaterial).c.diy_id == item_id)
-        )
-        await session.execute(sa.delete(DiyStep).where(table_of(DiyStep).c.diy_id == item_id))
         session.add_all(
             DiyMaterial(diy_id=item_id, position=n, **m) for n, m in enumerate(data["materials"], 1)
         )
@@ -306,31 +289,9 @@ async def _write_children(
     await session.flush()
 
 
-_VECTOR = (
-    "setweight(to_tsvector('english', c.title), 'A') || "
-    "setweight(to_tsvector('english', c.description || ' ' || array_to_string(c.tags, ' ')), 'B')"
-)
-_EBOOK_TEXT = (
-    " || setweight(to_tsvector('english', coalesce((SELECT string_agg(p.text, ' ') "
-    "FROM ebook_page p WHERE p.ebook_id = c.id), '')), 'C')"
-)
-
-
 async def reindex(session: AsyncSession, kind: Kind, ids: list[uuid.UUID]) -> None:
-    vector = _VECTOR + (_EBOOK_TEXT if kind is Kind.ebook else "")
-    await session.execute(
-        sa.text(
-            "INSERT INTO search_document (content_id, kind, theme_id, title, status, published_at, "
-            "age_min, age_max, language, vector) "
-            f"SELECT c.id, :kind, c.theme_id, c.title, c.status, c.published_at, c.age_min, "
-            f"c.age_max, c.language, {vector} FROM {kind.value} c WHERE c.id = ANY(:ids) "
-            "ON CONFLICT (content_id) DO UPDATE SET theme_id = excluded.theme_id, "
-            "title = excluded.title, status = excluded.status, "
-            "published_at = excluded.published_at, "
-            "age_min = excluded.age_min, age_max = excluded.age_max, language = excluded.language, "
-            "vector = excluded.vector"
-        ).bindparams(kind=kind.value, ids=ids)
-    )
+    """The search documents of these items written afresh from them."""
+    await session.execute(queries.REINDEX[kind], {"kind": kind.value, "ids": ids})
 
 
 async def create(session: AsyncSession, kind: Kind, body: BaseModel) -> Any:
@@ -366,41 +327,34 @@ async def get_item(
 
 
 async def _children(
-    session: AsyncSession, model: type[Any], key: str, item_id: uuid.UUID, order: str
-) -> list[Any]:
-    table = table_of(model)
-    statement = sa.select(model).where(table.c[key] == item_id).order_by(table.c[order])
-    return list((await session.execute(statement)).scalars())
+    session: AsyncSession, statement: Any, item_id: uuid.UUID, fields: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """The item's rows of one child table (queries.CAPTIONS, PAGES, ...), as an input has them."""
+    rows = (await session.execute(statement, {"id": item_id})).mappings()
+    return [{name: row[name] for name in fields} for row in rows]
 
 
 async def _current_input(session: AsyncSession, kind: Kind, item: Any) -> dict[str, Any]:
     fields = INPUTS[kind].model_fields
     data = {name: getattr(item, name) for name in fields if hasattr(item, name)}
     if kind is Kind.video:
-        captions = await _children(session, VideoCaption, "video_id", item.id, "language")
-        data["captions"] = [{"language": c.language, "asset_id": c.asset_id} for c in captions]
+        data["captions"] = await _children(
+            session, queries.CAPTIONS, item.id, ("language", "asset_id")
+        )
     elif kind is Kind.ebook:
-        pages = await _children(session, EbookPage, "ebook_id", item.id, "number")
-        data["pages"] = [
-            {
-                "text": p.text,
-                "illustration_asset_id": p.illustration_asset_id,
-                "narration_asset_id": p.narration_asset_id,
-                "word_timings": p.word_timings,
-            }
-            for p in pages
-        ]
+        data["pages"] = await _children(
+            session,
+            queries.PAGES,
+            item.id,
+            ("text", "illustration_asset_id", "narration_asset_id", "word_timings"),
+        )
     else:
-        materials = await _children(session, DiyMaterial, "diy_id", item.id, "position")
-        steps = await _children(session, DiyStep, "diy_id", item.id, "number")
-        data["materials"] = [
-            {"name": m.name, "quantity": m.quantity, "ask_a_grown_up": m.ask_a_grown_up}
-            for m in materials
-        ]
-        data["steps"] = [
-            {"text": s.text, "image_asset_id": s.image_asset_id, "video_asset_id": s.video_asset_id}
-            for s in steps
-        ]
+        data["materials"] = await _children(
+            session, queries.MATERIALS, item.id, ("name", "quantity", "ask_a_grown_up")
+        )
+        data["steps"] = await _children(
+            session, queries.STEPS, item.id, ("text", "image_asset_id", "video_asset_id")
+        )
     return data
 
 
@@ -439,9 +393,7 @@ async def update(
     try:
         body = INPUTS[kind].model_validate(merged)
     except ValidationError as exc:
-        errors = [
-            FieldError(loc=["body", *e["loc"]], msg=e["msg"], type=e["type"]) for e in exc.errors()
-        ]
+        errors = field_errors(exc.errors(), ["body"])
         raise UnprocessableEntity(errors[0].msg, errors=errors) from exc
     errors = await check(session, kind, body, [])
     if errors:
@@ -460,9 +412,7 @@ async def update(
 
 async def delete(session: AsyncSession, kind: Kind, item_id: uuid.UUID) -> None:
     item = await get_item(session, kind, item_id, lock=True)
-    await session.execute(
-        sa.delete(SearchDocument).where(table_of(SearchDocument).c.content_id == item.id)
-    )
+    await session.execute(queries.DELETE_SEARCH_DOCUMENT, {"item_id": item.id})
     await session.delete(item)
     await session.flush()
     _changed(session)
@@ -483,13 +433,15 @@ async def set_status(
     if action == "publish":
         # The database's clock, like the visibility check it is compared with.
         item.status = Status.published.value
-        item.published_at = sa.func.clock_timestamp()
+        item.published_at = queries.clock()
     elif action == "schedule":
         assert publish_at is not None
         if publish_at <= now:
-            raise UnprocessableEntity(
-                "publish_at must be in the future; publish now instead.",
-                errors=[_error(["publish_at"], "must be in the future", "past")],
+            raise invalid_field(
+                ["body", "publish_at"],
+                "must be in the future",
+                type="past",
+                detail="publish_at must be in the future; publish now instead.",
             )
         item.status, item.published_at = Status.scheduled.value, publish_at
     elif action == "unpublish":
@@ -510,7 +462,7 @@ async def set_series_status(session: AsyncSession, series_id: uuid.UUID, action:
     series: Series = await _get(session, Series, series_id, "series", lock=True)
     if action == "publish":
         series.status = Status.published.value
-        series.published_at = sa.func.clock_timestamp()  # type: ignore[assignment]
+        series.published_at = queries.clock()  # type: ignore[assignment]
     else:
         series.status, series.published_at = Status.draft.value, None
     await session.flush()
@@ -530,39 +482,13 @@ def admin_item(kind: Kind, item: Any) -> AdminItem:
     )
 
 
-def catalogue_assets() -> sa.Select[tuple[uuid.UUID]]:
-    """Every asset the catalogue uses, so media housekeeping keeps them."""
-    columns = [
-        table_of(Theme).c.cover_asset_id,
-        table_of(Series).c.cover_asset_id,
-        table_of(Video).c.media_asset_id,
-        table_of(Video).c.thumbnail_asset_id,
-        table_of(VideoCaption).c.asset_id,
-        table_of(Ebook).c.cover_asset_id,
-        table_of(EbookPage).c.illustration_asset_id,
-        table_of(EbookPage).c.narration_asset_id,
-        table_of(Diy).c.cover_asset_id,
-        table_of(DiyStep).c.image_asset_id,
-        table_of(DiyStep).c.video_asset_id,
-    ]
-    selects = [sa.select(column.label("id")).where(column.is_not(None)) for column in columns]
-    union = sa.union_all(*selects).subquery()
-    return sa.select(union.c.id)
-
-
-def card_images(asset_id: sa.ColumnElement[uuid.UUID]) -> sa.ColumnElement[bool]:
-    """The catalogue's images anyone may fetch by id: theme covers, and the covers and
-    thumbnails of visible series and items (published, or scheduled and due). Each test is
-    an index lookup on the asset column."""
-    conditions: list[sa.ColumnElement[bool]] = [
-        sa.exists().where(table_of(Theme).c.cover_asset_id == asset_id)
-    ]
-    for model, column in (
-        (Series, "cover_asset_id"),
-        (Video, "thumbnail_asset_id"),
-        (Ebook, "cover_asset_id"),
-        (Diy, "cover_asset_id"),
-    ):
-        table = table_of(model)
-        conditions.append(sa.exists().where(table.c[column] == asset_id, queries.is_visible(table)))
-    return sa.or_(*conditions)
+async def list_items(
+    session: AsyncSession, kind: Kind, status: Status | None, page: PageParams
+) -> Page[AdminItem]:
+    """Items of a kind as editors list them: newest first, any status unless one is asked."""
+    after = cursor_values(page.cursor, parse_datetime, uuid.UUID)
+    statement = queries.admin_list(kind, status.value if status else None, after, page.limit + 1)
+    rows = (await session.execute(statement)).all()
+    return build_page(
+        rows, page.limit, lambda r: [r.created_at, r.id], lambda r: admin_item(kind, r)
+    )
