@@ -21,16 +21,24 @@ from sqlmodel import SQLModel
 from app.accounts import models as accounts_models
 from app.accounts import service as accounts_service
 from app.accounts.router import router as accounts_router
+from app.audit import models as audit_models
+from app.audit import retention as audit_retention
+from app.audit.router import router as audit_router
 from app.auth import models as auth_models
 from app.auth.router import router as auth_router
 from app.avatars import models as avatars_models
 from app.avatars.router import router as avatars_router
 from app.avatars.seed import seed_avatar_parts
-from app.catalog import editing as catalog_editing
 from app.catalog import models as catalog_models
+from app.catalog import queries as catalog_queries
 from app.catalog.admin_router import router as catalog_admin_router
 from app.catalog.router import router as catalog_router
 from app.catalog.seed import seed_catalogue
+from app.classrooms import models as classrooms_models
+from app.classrooms import service as classrooms_service
+from app.classrooms import tasks as classrooms_tasks
+from app.classrooms.router import profile_router as classrooms_profile_router
+from app.classrooms.router import router as classrooms_router
 from app.data_rights import STORAGE_DELETE_TASK, Exporter, FileCollector
 from app.emails import tasks as email_tasks
 from app.health.router import router as health_router
@@ -38,8 +46,13 @@ from app.jobs import Job
 from app.jobs import media as media_jobs
 from app.jobs import outbox as outbox_jobs
 from app.jobs import prune as prune_jobs
+from app.jobs.periodic import Tick
 from app.library.router import router as library_router
 from app.library.router import tabs_router as library_tabs_router
+from app.links import models as links_models
+from app.links.router import admin_router as links_admin_router
+from app.links.router import public_router as links_public_router
+from app.links.router import router as links_router
 from app.media import models as media_models
 from app.media import service as media_service
 from app.media import tasks as media_tasks
@@ -47,7 +60,12 @@ from app.media.local_router import router as local_media_router
 from app.media.router import public_router as media_public_router
 from app.media.router import router as media_router
 from app.media.service import AssetReferences, PublicAssets
+from app.notifications import jobs as notifications_jobs
 from app.notifications import models as notifications_models
+from app.notifications import service as notifications_service
+from app.notifications import tasks as notifications_tasks
+from app.notifications import ticker as notifications_ticker
+from app.notifications.router import router as notifications_router
 from app.outbox import models as outbox_models
 from app.outbox.registry import Registration, Registry, registry
 from app.outbox.router import router as tasks_router
@@ -65,6 +83,9 @@ from app.quizzes.router import profile_router as quizzes_profile_router
 from app.quizzes.router import router as quizzes_router
 from app.quizzes.seed import seed_quizzes
 from app.runtime import Runtime
+from app.stats import models as stats_models
+from app.stats import service as stats_service
+from app.stats.router import router as stats_router
 
 API_PREFIX = "/api/v1"
 
@@ -104,6 +125,8 @@ class Module:
     seeder: DemoSeeder | None = None
     # Batch jobs by name, for `python -m app.jobs <name>`.
     jobs: Mapping[str, Job] = field(default_factory=dict)
+    # Work each server also runs by itself on a timer (Cloud Scheduler runs the jobs too).
+    ticks: tuple[Tick, ...] = ()
 
 
 MODULES: tuple[Module, ...] = (
@@ -122,8 +145,8 @@ MODULES: tuple[Module, ...] = (
             catalog_models.DiyStep,
             catalog_models.SearchDocument,
         ),
-        asset_references=(catalog_editing.catalogue_assets,),
-        public_assets=(catalog_editing.card_images,),
+        asset_references=(catalog_queries.catalogue_assets,),
+        public_assets=(catalog_queries.card_images,),
         seeder=seed_catalogue,
     ),
     Module(
@@ -179,6 +202,13 @@ MODULES: tuple[Module, ...] = (
         # After the catalogue's: quizzes are written on the demo videos and eBooks.
         seeder=seed_quizzes,
         jobs={"close-quiz-attempts": quizzes_service.close_stale_attempts},
+        ticks=(
+            Tick(
+                "close-quiz-attempts",
+                quizzes_service.close_stale_attempts,
+                lambda settings: settings.quiz_close_interval_seconds,
+            ),
+        ),
     ),
     Module(
         name="library",
@@ -233,10 +263,73 @@ MODULES: tuple[Module, ...] = (
     ),
     Module(
         name="notifications",
+        routers=(Mount(notifications_router),),
+        tasks=lambda runtime: notifications_tasks.handlers(runtime.db, runtime.push),
         tables=notifications_models.TABLES,
+        exports={"notifications": notifications_service.export_notifications},
+        jobs={"send-reminders": notifications_jobs.send_reminders},
+        ticks=(
+            Tick(
+                "notifications",
+                notifications_ticker.tick,
+                lambda settings: settings.notification_tick_seconds,
+            ),
+        ),
+    ),
+    Module(
+        name="classrooms",
+        routers=(Mount(classrooms_router), Mount(classrooms_profile_router)),
+        tasks=lambda runtime: {
+            classrooms_service.ASSIGNMENT_CREATED: Registration(classrooms_tasks.assignment_created)
+        },
+        tables=classrooms_models.TABLES,
+        exports={"classrooms": classrooms_service.export_classrooms},
     ),
     # Deletes what no module needs any more, after the periods the README publishes.
-    Module(name="retention", jobs={"prune": prune_jobs.prune}),
+    Module(
+        name="retention",
+        jobs={"prune": prune_jobs.prune},
+        ticks=(
+            Tick(
+                "prune",
+                prune_jobs.prune,
+                lambda settings: settings.retention_prune_interval_seconds,
+            ),
+        ),
+    ),
+    Module(
+        name="stats",
+        routers=(Mount(stats_router),),
+        tables=stats_models.TABLES,
+        # `rollup-stats [--date D | --from D --to D]` (the job takes its arguments).
+        jobs={"rollup-stats": stats_service.rollup_stats},
+        # Yesterday again and any missed day: the dashboard never waits for the scheduler.
+        ticks=(
+            Tick(
+                "catch-up-stats",
+                stats_service.catch_up,
+                lambda settings: settings.stats_rollup_interval_seconds,
+            ),
+        ),
+    ),
+    Module(
+        name="audit",
+        routers=(Mount(audit_router),),
+        tables=(audit_models.AuditEvent,),
+        jobs={"prune-audit": audit_retention.prune_audit},
+        ticks=(
+            Tick(
+                "prune-audit",
+                audit_retention.prune_audit,
+                lambda settings: settings.retention_prune_interval_seconds,
+            ),
+        ),
+    ),
+    Module(
+        name="links",
+        routers=(Mount(links_router), Mount(links_admin_router), Mount(links_public_router, "")),
+        tables=links_models.TABLES,
+    ),
 )
 
 
@@ -281,6 +374,12 @@ def public_assets(modules: tuple[Module, ...] = MODULES) -> list[PublicAssets]:
 
 def seeders(modules: tuple[Module, ...] = MODULES) -> list[DemoSeeder]:
     return [module.seeder for module in modules if module.seeder]
+
+
+def ticks(modules: tuple[Module, ...] = MODULES) -> list[Tick]:
+    found = [tick for module in modules for tick in module.ticks]
+    _unique("tick", [(tick.name, tick) for tick in found])
+    return found
 
 
 def jobs(modules: tuple[Module, ...] = MODULES) -> dict[str, Job]:

@@ -56,6 +56,11 @@ class StorageBackend(StrEnum):
     s3 = "s3"
 
 
+class PushBackend(StrEnum):
+    local = "local"
+    fcm = "fcm"
+
+
 class ConfigurationError(RuntimeError):
     """Raised at start-up when the settings cannot run the service safely."""
 
@@ -142,6 +147,23 @@ class Settings(BaseSettings):
     retention_refresh_token_days: int = Field(default=7, ge=0)
     retention_unverified_account_days: int = Field(default=7, ge=1)
     retention_prune_interval_seconds: float = Field(default=3600.0, ge=0)
+    # Audit rows older than this are deleted (`python -m app.jobs prune-audit`, and the server
+    # with the prune interval above).
+    audit_retention_days: int = Field(default=400, ge=1)
+
+    # Quizzes: attempts open for a day are closed and scored every interval (0: never)
+    quiz_close_interval_seconds: float = Field(default=3600.0, ge=0)
+
+    # Stats: the server rolls up yesterday (and missed days) every interval (0: never)
+    stats_rollup_interval_seconds: float = Field(default=3600.0, ge=0)
+
+    # Share links: `/r/{code}` redirects to APP_LINK_BASE/<kind>/<id>; the two .well-known
+    # files let the installed apps open those links (Android App Links, iOS universal links).
+    app_link_base: str = "https://wonderspaced.app/open"
+    android_package_name: str | None = None
+    android_sha256_cert_fingerprints: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    apple_app_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    apple_link_paths: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["/r/*"])
 
     # Background work
     tasks_backend: TasksBackend = TasksBackend.local
@@ -163,6 +185,17 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     ses_region: str | None = None
 
+    # Notifications: push (recorded locally, or Firebase Cloud Messaging), the live stream,
+    # the periodic tick (reminders, new content, delayed pushes) and how long events are kept
+    push_backend: PushBackend = PushBackend.local
+    firebase_credentials_json: SecretStr | None = None  # none: application default
+    firebase_project_id: str | None = None
+    fcm_endpoint: str | None = None  # the FCM v1 send URL; only tests point it elsewhere
+    stream_max_seconds: int = Field(default=3000, ge=2, le=3500)
+    stream_heartbeat_seconds: float = Field(default=15.0, gt=0, le=15.0)
+    notification_tick_seconds: float = Field(default=180.0, ge=0)
+    notification_event_retention_hours: int = Field(default=72, ge=1)
+
     # Seeding: the address follows the sign-in rule, so the admin created can sign in
     first_admin_email: EmailAddress | None = None
     first_admin_password: SecretStr | None = None
@@ -172,7 +205,15 @@ class Settings(BaseSettings):
     gcp_secret_manager_project: str | None = None
     gcp_project: str | None = None
 
-    @field_validator("cors_origins", "google_client_ids", "trusted_proxy_networks", mode="before")
+    @field_validator(
+        "cors_origins",
+        "google_client_ids",
+        "trusted_proxy_networks",
+        "android_sha256_cert_fingerprints",
+        "apple_app_ids",
+        "apple_link_paths",
+        mode="before",
+    )
     @classmethod
     def _split_list(cls, value: Any) -> Any:
         if isinstance(value, str):

@@ -4,8 +4,6 @@ RETENTION_PRUNE_INTERVAL_SECONDS. Idempotent; logs counts only, never what was d
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from datetime import UTC, datetime, timedelta
 
@@ -48,33 +46,3 @@ async def prune(runtime: Runtime) -> str:
         }
     logger.info("retention prune", extra=counts)
     return "deleted " + ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in counts.items())
-
-
-class PruneTicker:
-    """Runs `prune` in this process: first a minute after start-up (or after one interval,
-    if shorter), then every interval. A failure is logged and retried at the next tick."""
-
-    def __init__(self, runtime: Runtime) -> None:
-        self.runtime = runtime
-        self.interval = runtime.settings.retention_prune_interval_seconds
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        if self.interval > 0 and self._task is None:
-            self._task = asyncio.create_task(self._run())
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _run(self) -> None:
-        await asyncio.sleep(min(self.interval, 60.0))
-        while True:
-            try:
-                await prune(self.runtime)
-            except Exception:
-                logger.exception("retention prune failed")
-            await asyncio.sleep(self.interval)

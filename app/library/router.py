@@ -28,6 +28,7 @@ SCOPED = problem_responses(401, 403, 404, 422)
 
 @router.get(
     "/saved",
+    name="list_saved",
     response_model=LibraryPage,
     responses={**SCOPED, **problem_responses(400)},
     summary="Saved items as cards with their progress, last saved first",
@@ -38,6 +39,7 @@ async def saved(profile: ProfileDep, session: SessionDep, page: PageParamsDep) -
 
 @router.get(
     "/library",
+    name="get_library",
     response_model=Library,
     responses=SCOPED,
     summary='"My adventures": continue, completed, saved, recommended and stats',
@@ -50,6 +52,7 @@ async def library(
 
 @router.get(
     "/library/{section}",
+    name="list_library_section",
     response_model=LibraryPage,
     responses={**SCOPED, **problem_responses(400)},
     summary="One section of the library as a paged list",
@@ -70,6 +73,7 @@ async def _explorer(
 
 @tabs_router.get(
     "/tabs/my-explorer",
+    name="get_my_explorer",
     response_model=MyExplorer,
     responses=SCOPED,
     summary="The explorer's tab: avatar, nickname, streak, continue row, recent completions",

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.avatars.schemas import AvatarSelection
 from app.catalog.schemas import Card
+from app.classrooms.schemas import DueSoon
 from app.progress.schemas import Minutes, ProgressOut
 
 
@@ -43,6 +44,8 @@ class LibraryStats(BaseModel):
     items_completed: int
     current_streak: int
     longest_streak: int
+    quizzes_taken: int = Field(description="Quizzes this explorer has finished an attempt of")
+    quizzes_passed: int = Field(description="Quizzes this explorer has passed (mastered)")
 
 
 class Library(BaseModel):
@@ -55,6 +58,10 @@ class Library(BaseModel):
     saved: list[LibraryCard]
     recommended: list[LibraryCard]
     stats: LibraryStats
+    due_soon: list[DueSoon] = Field(
+        default_factory=list,
+        description="Classroom assignments due in the next days, soonest first",
+    )
 
 
 class ExplorerOut(BaseModel):

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,8 +13,9 @@ from app.avatars.schemas import AvatarSelection
 from app.catalog import lookups
 from app.catalog import service as catalog_service
 from app.catalog.schemas import Card
+from app.classrooms import service as classrooms_service
 from app.core.config import Settings
-from app.core.pagination import encode_cursor
+from app.core.pagination import page_cursor
 from app.library.schemas import (
     ExplorerOut,
     Library,
@@ -30,8 +30,11 @@ from app.profiles.models import Profile
 from app.progress import queries as progress_queries
 from app.progress import service as progress_service
 from app.progress.schemas import ProgressOut
+from app.quizzes import service as quizzes_service
 
 SCREEN_ROW = 10
+# The library's quiz figures count every quiz ever taken.
+EVER = datetime(2000, 1, 1, tzinfo=UTC)
 ALL_AGES = (0, 18)
 
 
@@ -84,8 +87,8 @@ async def section(
         return LibraryPage(items=[_card(c, None, None) for c in found], next_cursor=next_cursor)
     if name is Section.saved:
         rows = await progress_queries.list_saved(conn, profile.id, after=after, limit=limit + 1)
-        entries = [(row[1], None, row[2]) for row in rows[:limit]]
-        keys = [(row[2], row[1]) for row in rows]
+        entries = [(row["item_id"], None, row["saved_at"]) for row in rows[:limit]]
+        order = "saved_at"
         items = await _with_cards(session, profile.id, entries, need_progress=True)
     else:
         if name is Section.continue_:
@@ -99,16 +102,11 @@ async def section(
         states = [
             ProgressOut.model_validate(progress_queries.state_of(row)) for row in rows[:limit]
         ]
-        when: list[Any] = [
-            s.updated_at if name is Section.continue_ else s.completed_at for s in states
-        ]
-        keys = [(w, s.item_id) for w, s in zip(when, states, strict=True)]
+        order = "updated_at" if name is Section.continue_ else "completed_at"
         entries = [(s.item_id, s, None) for s in states]
         items = await _with_cards(session, profile.id, entries, need_progress=False)
-    next_cursor = None
-    if len(rows) > limit:
-        last = keys[limit - 1]
-        next_cursor = encode_cursor([last[0], last[1]])
+    # The order of each list's statement: its time, then the item.
+    next_cursor = page_cursor(rows, limit, lambda row: [row[order], row["item_id"]])
     return LibraryPage(items=items, next_cursor=next_cursor)
 
 
@@ -121,6 +119,7 @@ async def library(
     zone = await progress_service.time_zone_of(session, profile.account_id)
     streak = await progress_service.streak(session, profile.id, zone, now, settings.streak_minutes)
     week = progress_service.week_start(now.astimezone(zone).date())
+    quizzes = await quizzes_service.counts_for(session, profile.id, EVER, now)
     return Library(
         continue_=sections[Section.continue_],
         completed=sections[Section.completed],
@@ -133,7 +132,10 @@ async def library(
             items_completed=await progress_service.completed_count(session, profile.id),
             current_streak=streak.current,
             longest_streak=streak.longest,
+            quizzes_taken=quizzes.taken,
+            quizzes_passed=quizzes.passed,
         ),
+        due_soon=await classrooms_service.due_soon(session, profile, now),
     )
 
 

@@ -160,7 +160,7 @@ async def stream(
         heartbeat_seconds=runtime.settings.stream_heartbeat_seconds,
     )
     return EventSourceResponse(
-        events(runtime.db, runtime.broker, caller, position, spec),
+        events(runtime.db, runtime.broker, runtime.revocations, caller, position, spec),
         # Heartbeats come from the stream itself (one task less per stream).
         ping=0,
         headers={

@@ -5,6 +5,11 @@ Last-Event-ID, then after every ring (or heartbeat-time reread) reads what follo
 event it sent. The log is the only source, so each event goes out once and in order
 whichever instance committed it, and a ring missed is only a delay. Between reads a stream
 holds no database connection, only its doorbell flag and the number of its last event.
+
+A stream outlives the check of the token that opened it, so at every wake-up (a ring or a
+heartbeat, at most STREAM_HEARTBEAT_SECONDS apart) it asks whether the sign-in was ended
+since it started: a parent who signs out everywhere or deletes a profile closes its streams
+within a heartbeat, on every instance. The check is one shared-cache read.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ import anyio
 from sse_starlette import ServerSentEvent
 
 from app.auth.deps import Caller
+from app.auth.revocation import Revocations
+from app.auth.tokens import clock_us
 from app.core.db import Database
 from app.integrations.broker import Broker
 from app.notifications import queries
@@ -66,11 +73,14 @@ async def _start(
 async def events(
     db: Database,
     broker: Broker,
+    revocations: Revocations,
     caller: Caller,
     last_event_id: int | None,
     spec: StreamSpec,
 ) -> AsyncIterator[ServerSentEvent]:
     deadline = anyio.current_time() + _lifetime(spec.max_seconds)
+    # The caller's token was valid just now: any revocation from here on is later than this.
+    opened_us = clock_us()
     async with broker.subscribe(channel(caller.account_id)) as bell:
         position, reset = await _start(db, caller.account_id, last_event_id)
         if reset is not None:
@@ -91,5 +101,8 @@ async def events(
                 yield ServerSentEvent(comment="stream ends; reconnect", retry=RETRY_MS)
                 return
             rung = await bell.wait(min(spec.heartbeat_seconds, left))
+            if await revocations.is_revoked(caller.account_id, caller.profile_id, opened_us):
+                yield ServerSentEvent(event="signed_out", data="{}")
+                return
             if not rung and deadline - anyio.current_time() > 0:
                 yield ServerSentEvent(comment="heartbeat")

@@ -9,8 +9,6 @@ per recipient, so overlapping or repeated ticks send nothing twice.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -175,31 +173,3 @@ async def tick(runtime: Runtime, now: datetime | None = None) -> str:
     }
     logger.info("notifications tick", extra=counts)
     return ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in counts.items())
-
-
-class NotificationTicker:
-    """Runs `tick` in this process every interval; a failure is logged and retried."""
-
-    def __init__(self, runtime: Runtime) -> None:
-        self.runtime = runtime
-        self.interval = runtime.settings.notification_tick_seconds
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        if self.interval > 0 and self._task is None:
-            self._task = asyncio.create_task(self._run())
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(self.interval)
-            try:
-                await tick(self.runtime)
-            except Exception:
-                logger.exception("notifications tick failed")

@@ -111,5 +111,7 @@ class Activity(BaseModel):
     from_: date = Field(alias="from")
     to: date
     days: list[ActivityDay]
+    quizzes_taken: int = Field(description="Quizzes with an attempt finished in the period")
+    quizzes_passed: int = Field(description="Quizzes passed in the period")
 
     model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)

@@ -23,8 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.accounts import service as accounts_service
 from app.catalog import lookups
 from app.catalog.schemas import Kind
-from app.core.errors import FieldError, NotFound, UnprocessableEntity
-from app.core.pagination import decode_cursor, encode_cursor, parse_datetime
+from app.core.errors import NotFound, UnprocessableEntity, invalid_field
+from app.core.pagination import cursor_values, page_cursor, parse_datetime
 from app.profiles import service as profiles_service
 from app.progress import queries
 from app.progress.schemas import (
@@ -39,6 +39,7 @@ from app.progress.schemas import (
     ProgressStatus,
     VideoBeat,
 )
+from app.quizzes import service as quizzes_service
 
 Beat = VideoBeat | EbookBeat | DiyBeat
 
@@ -54,9 +55,7 @@ MAX_ACTIVITY_DAYS = 92
 
 
 def _invalid(detail: str, code: str, loc: list[str | int]) -> UnprocessableEntity:
-    return UnprocessableEntity(
-        detail, code=code, errors=[FieldError(loc=["body", *loc], msg=detail, type=code)]
-    )
+    return invalid_field(["body", *loc], detail, type=code, code=code)
 
 
 async def _facts(session: AsyncSession, kind: Kind, item_id: uuid.UUID) -> lookups.ItemFacts:
@@ -203,10 +202,9 @@ async def get(
 
 
 def after_of(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
-    if not cursor:
-        return None
-    when, ident = decode_cursor(cursor, parse_datetime, uuid.UUID)
-    return when, ident
+    """The (time, item) of a list's cursor, or None for the first page."""
+    when, ident = cursor_values(cursor, parse_datetime, uuid.UUID)
+    return None if when is None else (when, ident)
 
 
 async def list_progress(
@@ -226,9 +224,7 @@ async def list_progress(
         limit=limit + 1,
     )
     items = [ProgressOut.model_validate(queries.state_of(row)) for row in rows[:limit]]
-    next_cursor = None
-    if len(rows) > limit:
-        next_cursor = encode_cursor([items[-1].updated_at, items[-1].item_id])
+    next_cursor = page_cursor(rows, limit, lambda row: [row["updated_at"], row["item_id"]])
     return ProgressPage(items=items, next_cursor=next_cursor)
 
 
@@ -249,7 +245,7 @@ async def save(
     row = await queries.save(
         await queries.connection(session), profile_id, kind.value, item_id, now
     )
-    return {"kind": row[0], "item_id": row[1], "saved_at": row[2]}
+    return {"kind": row["kind"], "item_id": row["item_id"], "saved_at": row["saved_at"]}
 
 
 async def unsave(
@@ -340,8 +336,8 @@ async def minutes_since(
         now + timedelta(days=1),
     )
     totals: dict[str, int] = {}
-    for _, kind, ms in rows:
-        totals[kind] = totals.get(kind, 0) + int(ms)
+    for row in rows:
+        totals[row["kind"]] = totals.get(row["kind"], 0) + int(row["ms"])
     return Minutes(**{kind: round(ms / 60_000, 1) for kind, ms in totals.items()})
 
 
@@ -362,37 +358,46 @@ async def activity(
     end = end or now.astimezone(zone).date()
     start = start or end - timedelta(days=6)
     if start > end:
-        raise UnprocessableEntity(
-            "`from` is after `to`.",
-            errors=[FieldError(loc=["query", "from"], msg="after `to`", type="value_error")],
-        )
+        raise invalid_field(["query", "from"], "after `to`", detail="`from` is after `to`.")
     if (end - start).days >= MAX_ACTIVITY_DAYS:
-        raise UnprocessableEntity(
-            f"Ask for at most {MAX_ACTIVITY_DAYS} days at a time.",
-            errors=[FieldError(loc=["query", "to"], msg="range too long", type="value_error")],
+        raise invalid_field(
+            ["query", "to"],
+            "range too long",
+            detail=f"Ask for at most {MAX_ACTIVITY_DAYS} days at a time.",
         )
     conn = await queries.connection(session)
     since, until = local_start(start, zone), local_start(end + timedelta(days=1), zone)
     times = await queries.time_by_day(conn, profile_id, zone.key, since, until)
     marks = await queries.milestones(conn, profile_id, since, until)
-    cards = await lookups.cards(conn, list({row[1] for row in marks}))
+    cards = await lookups.cards(conn, list({row["item_id"] for row in marks}))
     days = {
         start + timedelta(days=n): ActivityDay(
             date=start + timedelta(days=n), minutes=Minutes(), started=[], completed=[]
         )
         for n in range((end - start).days + 1)
     }
-    for day, kind, ms in times:
-        if day in days:
-            setattr(days[day].minutes, kind, round(int(ms) / 60_000, 1))
-    for kind, item_id, at, what in marks:
+    for row in times:
+        if row["day"] in days:
+            setattr(days[row["day"]].minutes, row["kind"], round(int(row["ms"]) / 60_000, 1))
+    for mark in marks:
+        at = mark["at"]
         day = at.astimezone(zone).date()
         if day not in days:
             continue
-        card = cards.get(item_id)
-        entry = ActivityItem(kind=kind, item_id=item_id, title=card.title if card else None, at=at)
-        (days[day].started if what == "started" else days[day].completed).append(entry)
-    return Activity(time_zone=zone.key, from_=start, to=end, days=list(days.values()))
+        card = cards.get(mark["item_id"])
+        entry = ActivityItem(
+            kind=mark["kind"], item_id=mark["item_id"], title=card.title if card else None, at=at
+        )
+        (days[day].started if mark["what"] == "started" else days[day].completed).append(entry)
+    quizzes = await quizzes_service.counts_for(session, profile_id, since, until)
+    return Activity(
+        time_zone=zone.key,
+        from_=start,
+        to=end,
+        days=list(days.values()),
+        quizzes_taken=quizzes.taken,
+        quizzes_passed=quizzes.passed,
+    )
 
 
 # --- data rights --------------------------------------------------------------------------
@@ -405,27 +410,27 @@ async def export_progress(session: AsyncSession, account_id: uuid.UUID) -> dict[
     return {
         "items": [
             {
-                "profile_id": str(row[0]),
-                **ProgressOut.model_validate(queries.state_of(row[1:14])).model_dump(mode="json"),
-                "covered": row[14],
+                "profile_id": str(row["profile_id"]),
+                **ProgressOut.model_validate(queries.state_of(row)).model_dump(mode="json"),
+                "covered": row["covered"],
             }
             for row in rows["progress"]
         ],
         "learning_time": [
             {
-                "profile_id": str(r[0]),
-                "from": r[1].isoformat(),
-                "kind": r[2],
-                "seconds": int(r[3]) // 1000,
+                "profile_id": str(r["profile_id"]),
+                "from": r["bucket"].isoformat(),
+                "kind": r["kind"],
+                "seconds": int(r["active_ms"]) // 1000,
             }
             for r in rows["learning_time"]
         ],
         "saved": [
             {
-                "profile_id": str(r[0]),
-                "kind": r[1],
-                "item_id": str(r[2]),
-                "saved_at": r[3].isoformat(),
+                "profile_id": str(r["profile_id"]),
+                "kind": r["kind"],
+                "item_id": str(r["item_id"]),
+                "saved_at": r["saved_at"].isoformat(),
             }
             for r in rows["saved"]
         ],

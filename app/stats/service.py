@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -97,40 +95,6 @@ async def catch_up(runtime: Runtime) -> str:
         async with runtime.db.session() as session:
             await roll_up(session, day, day)
     return f"rolled up {len(todo)} day(s)"
-
-
-class Ticker:
-    """Runs a job in this process every `interval` seconds (0: never), the first time a
-    minute after start-up (or one interval, if shorter). A failure is logged and retried at
-    the next tick."""
-
-    def __init__(
-        self, runtime: Runtime, job: Callable[[Runtime], Awaitable[str]], interval: float
-    ) -> None:
-        self.runtime = runtime
-        self.job = job
-        self.interval = interval
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        if self.interval > 0 and self._task is None:
-            self._task = asyncio.create_task(self._run())
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _run(self) -> None:
-        await asyncio.sleep(min(self.interval, 60.0))
-        while True:
-            try:
-                await self.job(self.runtime)
-            except Exception:
-                logger.exception("periodic job failed", extra={"job": self.job.__name__})
-            await asyncio.sleep(self.interval)
 
 
 # --- dashboards ------------------------------------------------------------------------------

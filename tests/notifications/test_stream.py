@@ -175,3 +175,25 @@ async def test_a_ticket_works_once_on_the_stream_only(
         )
     assert late.status_code == 401
     await asyncio.sleep(0)
+
+
+async def test_an_open_stream_ends_when_its_sign_in_is_revoked(
+    live_runtime: Runtime, live_client: httpx.AsyncClient, live_fam: Family, base: str
+) -> None:
+    live_runtime.settings = live_runtime.settings.model_copy(
+        update={"stream_heartbeat_seconds": 0.3}
+    )
+    started = time.monotonic()
+    seen: list[str] = []
+    async with (
+        httpx.AsyncClient(base_url=base, timeout=10) as http,
+        http.stream("GET", f"{API}/notifications/stream", headers=live_fam.kid) as response,
+    ):
+        async for event in read_events(response):
+            seen.append(event.event)
+            if event.event == "ready":
+                # The parent signs out everywhere while the child's stream is open.
+                ended = await live_client.post("/api/v1/auth/logout-all", headers=live_fam.parent)
+                assert ended.status_code == 204, ended.text
+    assert seen[-1] == "signed_out"
+    assert time.monotonic() - started < 5.0  # within a heartbeat or two, not at its lifetime

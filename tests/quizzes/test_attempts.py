@@ -275,6 +275,23 @@ async def test_the_best_attempt_counts_and_a_pass_masters(
     assert item["best_score"] == best["score"]
 
 
+async def test_quizzes_taken_and_passed_show_in_the_library_and_the_parents_activity(
+    client: httpx.AsyncClient, catalogue: Catalogue, explorer: Explorer, editor: dict[str, str]
+) -> None:
+    passed = await create_quiz(client, editor, quiz_body(catalogue.video, title="Passed"))
+    failed = await create_quiz(client, editor, quiz_body(catalogue.video, title="Failed"))
+    await take(client, explorer, passed, wrong_answers(passed))
+    await take(client, explorer, passed, right_answers(passed))
+    await take(client, explorer, failed, wrong_answers(failed))
+    library = await client.get(explorer.url("/library"), headers=explorer.kid)
+    stats = library.json()["stats"]
+    assert (stats["quizzes_taken"], stats["quizzes_passed"]) == (2, 1)
+    activity = await client.get(explorer.url("/activity"), headers=explorer.parent)
+    assert activity.status_code == 200, activity.text
+    body = activity.json()
+    assert (body["quizzes_taken"], body["quizzes_passed"]) == (2, 1)
+
+
 async def _quiz(client: httpx.AsyncClient, editor: dict[str, str], content: str, level: str) -> str:
     quiz = await create_quiz(client, editor, quiz_body(content, title=level, difficulty=level))
     return str(quiz["id"])

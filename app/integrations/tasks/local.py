@@ -63,10 +63,19 @@ class LocalTaskBackend:
 
     async def _poll(self) -> None:
         first = True
+        failing = False
         while True:
             try:
                 await self.submit(await self.sweep(first))
                 first = False
-            except Exception:
-                logger.exception("outbox sweep failed")
+                if failing:
+                    failing = False
+                    logger.info("outbox sweep works again")
+            except Exception as exc:
+                # A database outage fails every poll: the traceback once, then one line each.
+                if failing:
+                    logger.warning("outbox sweep still failing", extra={"error": repr(exc)})
+                else:
+                    failing = True
+                    logger.exception("outbox sweep failed")
             await asyncio.sleep(self.poll_seconds)
