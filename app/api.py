@@ -10,8 +10,11 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from app.audit import service as audit_service
+from app.audit.context import AuditContextMiddleware
 from app.bootstrap import build_runtime
 from app.catalog.front import CatalogFrontMiddleware
+from app.core import contract
 from app.core.config import Settings, get_settings
 from app.core.errors import install_error_handlers
 from app.core.input_guard import InputGuardMiddleware
@@ -22,8 +25,8 @@ from app.core.middleware import (
     SecurityHeadersMiddleware,
 )
 from app.core.ratelimit import Limit, RateLimitMiddleware
-from app.jobs.prune import PruneTicker
-from app.modules import API_PREFIX, mounts
+from app.jobs.periodic import Ticker
+from app.modules import API_PREFIX, mounts, ticks
 from app.runtime import Runtime
 from app.seed import seed
 
@@ -44,11 +47,14 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
                 raise RuntimeError("DATABASE_URL is not set; start with `python main.py`")
             current = build_runtime(settings)
         app.state.runtime = current
-        pruner = PruneTicker(current)
+        tickers = [
+            Ticker(current, tick.name, tick.run, tick.interval(settings)) for tick in ticks()
+        ]
         if own:
             await seed(current.db, settings)
             await current.start()
-            pruner.start()
+            for ticker in tickers:
+                ticker.start()
             # Everything loaded so far lives as long as the process. Out of the collector's
             # sight, a full collection no longer walks it: that walk (about 80 ms) stalled
             # every request in flight and was most of the p99 under load.
@@ -57,7 +63,8 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
             yield
         finally:
             if own:
-                await pruner.stop()
+                for ticker in tickers:
+                    await ticker.stop()
                 await current.close()
 
     app = FastAPI(
@@ -65,6 +72,8 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
         version="1.0.0",
         description="Learning adventures for children: videos, eBooks, DIY and quizzes.",
         lifespan=lifespan,
+        # `list_videos`, not `list_videos_api_v1_videos_get`: what generated clients call.
+        generate_unique_id_function=contract.operation_id,
         # Production: Swagger UI forgets the token when the tab closes (nothing in localStorage).
         swagger_ui_parameters=None
         if settings.env.value == "prod"
@@ -73,13 +82,24 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
     if runtime is not None:
         app.state.runtime = runtime
     install_error_handlers(app)
+    # Staff writes are recorded by session hooks, in the transaction of the write.
+    audit_service.install()
     # Routes are matched in order, and every level of included routers is walked per
     # request: each router is mounted on the app itself, one level deep, the most-read ones
     # (the public catalogue) first (see app/modules.py).
+    # The document and the routing rules every module gets without a line of its own.
+    contract.install(
+        app,
+        [(mount.router, mount.prefix) for mount in mounts()],
+        rate_limited_prefix=API_PREFIX,
+        database_prefixes=(API_PREFIX, "/internal/"),
+    )
     for mount in mounts():
         app.include_router(mount.router, prefix=mount.prefix)
 
     # Added last = outermost: the request id wraps everything, including 413s and CORS.
+    # Innermost: marks staff requests for the audit log's session hooks.
+    app.add_middleware(AuditContextMiddleware)
     # A per-IP safety net on every API route (sign-in and codes add stricter limits); inside
     # the catalogue cache, whose hits cost nothing worth limiting.
     app.add_middleware(
@@ -99,7 +119,14 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "If-None-Match"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "Idempotency-Key",
+                "If-Match",
+                "If-None-Match",
+                "Last-Event-ID",
+            ],
             expose_headers=["ETag", "X-Request-ID", "Retry-After"],
             max_age=600,
         )

@@ -38,6 +38,8 @@ class Access(enum.Enum):
     profile = "the explorer of that profile and its family's parent; anyone else 404"
     parent_profile = "that profile's family's parent; its explorer 403, anyone else 404"
     editor = "editors and admins"
+    teacher = "teachers and admins; any other grown-up 403"
+    classroom = "that classroom's teachers and admins; another teacher 404, other grown-ups 403"
     admin = "admins only"
     internal = "task delivery: only Google-signed OIDC tokens, none of ours"
 
@@ -93,7 +95,9 @@ ROUTES: dict[str, Access] = {
     "DELETE /api/v1/profiles/{profile_id}": A.parent_profile,
     "POST /api/v1/profiles/{profile_id}/session": A.parent_profile,
     "GET /api/v1/profiles/{profile_id}/progress": A.profile,
-    "GET /api/v1/profiles/{profile_id}/progress/{kind}/{item_id}": A.profile,
+    "GET /api/v1/profiles/{profile_id}/progress/video/{item_id}": A.profile,
+    "GET /api/v1/profiles/{profile_id}/progress/ebook/{item_id}": A.profile,
+    "GET /api/v1/profiles/{profile_id}/progress/diy/{item_id}": A.profile,
     "PUT /api/v1/profiles/{profile_id}/progress/video/{item_id}": A.profile,
     "PUT /api/v1/profiles/{profile_id}/progress/ebook/{item_id}": A.profile,
     "PUT /api/v1/profiles/{profile_id}/progress/diy/{item_id}": A.profile,
@@ -104,6 +108,38 @@ ROUTES: dict[str, Access] = {
     "GET /api/v1/profiles/{profile_id}/library/{section}": A.profile,
     "GET /api/v1/tabs/my-explorer": A.profile,  # the explorer in ?profile_id=
     "GET /api/v1/profiles/{profile_id}/activity": A.parent_profile,
+    # Classrooms: teachers' classrooms, the parent's code lookup and enrolment.
+    "POST /api/v1/classrooms": A.teacher,
+    "GET /api/v1/classrooms": A.teacher,
+    "GET /api/v1/classrooms/invites": A.teacher,
+    "POST /api/v1/classrooms/invites/{invite_id}/accept": A.teacher,
+    "GET /api/v1/classrooms/lookup": A.grown_up,
+    "GET /api/v1/classrooms/{classroom_id}": A.classroom,
+    "PATCH /api/v1/classrooms/{classroom_id}": A.classroom,
+    "DELETE /api/v1/classrooms/{classroom_id}": A.classroom,
+    "POST /api/v1/classrooms/{classroom_id}/code": A.classroom,
+    "POST /api/v1/classrooms/{classroom_id}/invites": A.classroom,
+    "DELETE /api/v1/classrooms/{classroom_id}/invites/{invite_id}": A.classroom,
+    "DELETE /api/v1/classrooms/{classroom_id}/teachers/{account_id}": A.classroom,
+    "GET /api/v1/classrooms/{classroom_id}/members": A.classroom,
+    "GET /api/v1/classrooms/{classroom_id}/members/{profile_id}/avatar.svg": A.classroom,
+    "DELETE /api/v1/classrooms/{classroom_id}/members/{profile_id}": A.classroom,
+    "POST /api/v1/classrooms/{classroom_id}/assignments": A.classroom,
+    "GET /api/v1/classrooms/{classroom_id}/assignments": A.classroom,
+    "POST /api/v1/classrooms/{classroom_id}/assignments/reorder": A.classroom,
+    "GET /api/v1/classrooms/{classroom_id}/assignments/{assignment_id}": A.classroom,
+    "PATCH /api/v1/classrooms/{classroom_id}/assignments/{assignment_id}": A.classroom,
+    "POST /api/v1/classrooms/{classroom_id}/assignments/{assignment_id}/close": A.classroom,
+    "POST /api/v1/classrooms/{classroom_id}/assignments/{assignment_id}/reopen": A.classroom,
+    "DELETE /api/v1/classrooms/{classroom_id}/assignments/{assignment_id}": A.classroom,
+    "GET /api/v1/classrooms/{classroom_id}/assignments/{assignment_id}/report": A.classroom,
+    "GET /api/v1/classrooms/{classroom_id}/assignments/{assignment_id}/report.csv": A.classroom,
+    "GET /api/v1/classrooms/{classroom_id}/report": A.classroom,
+    "GET /api/v1/classrooms/{classroom_id}/report.csv": A.classroom,
+    "GET /api/v1/profiles/{profile_id}/classrooms": A.profile,
+    "POST /api/v1/profiles/{profile_id}/classrooms": A.parent_profile,
+    "DELETE /api/v1/profiles/{profile_id}/classrooms/{classroom_id}": A.parent_profile,
+    "GET /api/v1/profiles/{profile_id}/assignments": A.profile,
     # Staff.
     "GET /api/v1/admin/accounts": A.admin,
     "GET /api/v1/admin/accounts/{account_id}": A.admin,
@@ -144,6 +180,38 @@ ROUTES: dict[str, Access] = {
             ("POST", "/{item_id}/schedule"),
         )
     },
+    # Task delivery (in the document, with its OIDC bearer).
+    "POST /internal/tasks/{name}": A.internal,
+    # Quizzes.
+    "GET /api/v1/quizzes": A.public,
+    "GET /api/v1/quizzes/{quiz_id}": A.public,
+    "POST /api/v1/profiles/{profile_id}/quizzes/{quiz_id}/attempts": A.profile,
+    "PUT /api/v1/profiles/{profile_id}/attempts/{attempt_id}/answers/{question_id}": A.profile,
+    "POST /api/v1/profiles/{profile_id}/attempts/{attempt_id}/submit": A.profile,
+    "GET /api/v1/profiles/{profile_id}/quizzes/next": A.profile,
+    "GET /api/v1/profiles/{profile_id}/quiz-results": A.profile,
+    **{
+        f"{method} /api/v1/admin/quizzes{path}": A.editor
+        for method, path in (
+            ("GET", ""),
+            ("POST", ""),
+            ("POST", "/bulk"),
+            ("GET", "/{quiz_id}"),
+            ("PATCH", "/{quiz_id}"),
+            ("DELETE", "/{quiz_id}"),
+            ("POST", "/{quiz_id}/publish"),
+            ("POST", "/{quiz_id}/unpublish"),
+            ("POST", "/{quiz_id}/archive"),
+            ("POST", "/{quiz_id}/questions/reorder"),
+            ("GET", "/{quiz_id}/stats"),
+        )
+    },
+    # Dashboards, the audit log and share links.
+    "GET /api/v1/admin/stats/overview": A.editor,
+    "GET /api/v1/admin/stats/content": A.editor,
+    "GET /api/v1/admin/audit": A.admin,
+    "POST /api/v1/admin/share-links/disable": A.editor,
+    "POST /api/v1/share-links": A.grown_up,
     # Probes.
     "GET /health/live": A.health,
     "GET /health/ready": A.health,
@@ -151,7 +219,9 @@ ROUTES: dict[str, Access] = {
 
 # Routes kept out of the document on purpose, checked by hand with the same rules.
 HIDDEN: dict[str, Access] = {
-    "POST /internal/tasks/{name}": A.internal,
+    # The app-link files (`/r/{code}` is held by tests/links).
+    "GET /.well-known/assetlinks.json": A.public,
+    "GET /.well-known/apple-app-site-association": A.public,
 }
 
 # A literal route may be declared under either method while the contract settles (POST or
@@ -166,7 +236,15 @@ PROFILE_SCOPED = (A.profile, A.parent_profile)
 PASSED_BY_ROUTE: dict[str, set[tuple[int, str]]] = {
     "DELETE /api/v1/accounts/me": {(403, "reauthentication_required")},
     # No progress on that item yet: the profile was found, the record was not.
-    "GET /api/v1/profiles/{profile_id}/progress/{kind}/{item_id}": {(404, "not_started")},
+    "GET /api/v1/profiles/{profile_id}/progress/video/{item_id}": {(404, "not_started")},
+    "GET /api/v1/profiles/{profile_id}/progress/ebook/{item_id}": {(404, "not_started")},
+    "GET /api/v1/profiles/{profile_id}/progress/diy/{item_id}": {(404, "not_started")},
+    # A code nobody has (the throttle's budget is what wrong codes use up).
+    "GET /api/v1/classrooms/lookup": {(404, "classroom_code_unknown")},
+    # The world's invitation is the teacher's; an admin finds none addressed to them.
+    "POST /api/v1/classrooms/invites/{invite_id}/accept": {(404, "invite_not_found")},
+    # The world's invitation is for another teacher's classroom.
+    "DELETE /api/v1/classrooms/{classroom_id}/invites/{invite_id}": {(404, "invite_not_found")},
 }
 
 
@@ -256,7 +334,13 @@ def _fill(
     return re.sub(r"\{([^}:]+)(?::[^}]*)?\}", value, path)
 
 
-QUERY_VALUES = {"q": "anansi"}
+QUERY_VALUES = {
+    "q": "anansi",
+    "code": "ZZZZZZZZ",  # a classroom code nobody has
+    # The next quiz on content with none: 200, no suggestion.
+    "content_kind": "video",
+    "content_id": "00000000-0000-4000-8000-000000000000",
+}
 
 
 def _takes_profile_in_query(operation: dict[str, Any], required: bool) -> bool:
@@ -278,7 +362,10 @@ async def _call(
                 continue  # in the path already (see _fill)
             assert name in QUERY_VALUES, f"{route}: no value for the query parameter {name}"
             params[name] = QUERY_VALUES[name]
-    kwargs: dict[str, Any] = {"headers": m.world.headers[caller]}
+    headers = m.world.headers.get(caller)
+    kwargs: dict[str, Any] = {
+        "headers": headers if headers is not None else m.world.extra_headers[caller]
+    }
     if params:  # httpx's params replace a query already in the path
         kwargs["params"] = params
     body = operation.get("requestBody")
@@ -310,6 +397,8 @@ def _expected(access: Access, caller: str) -> int | None:
         return 401
     if access is A.grown_up:
         return 403 if caller == "explorer" else None
+    if access in (A.teacher, A.classroom) and caller != "explorer":
+        return None if caller in ("teacher", "admin") else 403
     if access is A.profile:
         return None if caller in ("explorer", "parent") else 404
     if access is A.parent_profile:
@@ -356,6 +445,22 @@ async def _row(
             want = _refusal_code(access, caller, status)
             if want and code != want:
                 problems.append(f"{caller}: {status} with code {code}, expected code {want}")
+
+    if access is A.classroom:
+        # Another teacher finds nothing: their answer is that of a classroom that does not exist.
+        elsewhere = await _call(m, route, operation, "other_teacher", path)
+        unknown = await _call(
+            m,
+            route,
+            operation,
+            "other_teacher",
+            _fill(route, {**m.world.ids, "classroom_id": str(uuid.uuid4())}, in_query=in_query),
+        )
+        if elsewhere != unknown or elsewhere[0] != 404:
+            problems.append(
+                f"other_teacher: answered {elsewhere}, a missing classroom {unknown}: "
+                "both must be the same 404"
+            )
 
     if access in PROFILE_SCOPED:
         missing = _fill(route, m.world.ids, str(uuid.uuid4()), in_query)

@@ -39,7 +39,9 @@ from app.deps import RuntimeDep
 router = APIRouter(tags=["accounts"])
 
 
-@router.get("/accounts/me", response_model=AccountOut, responses=problem_responses(401))
+@router.get(
+    "/accounts/me", name="get_me", response_model=AccountOut, responses=problem_responses(401)
+)
 async def me(principal: CurrentPrincipal, session: SessionDep) -> AccountOut:
     return AccountOut.of(await accounts_service.get_or_404(session, principal.account_id))
 
@@ -73,6 +75,7 @@ async def change_password(
 
 @router.get(
     "/admin/accounts",
+    name="admin_list_accounts",
     response_model=Page[AdminAccountOut],
     responses=problem_responses(401, 403, 422),
     tags=["admin"],
@@ -89,6 +92,7 @@ async def list_accounts(
 
 @router.get(
     "/admin/accounts/{account_id}",
+    name="admin_get_account",
     response_model=AdminAccountOut,
     responses=problem_responses(401, 403, 404),
     tags=["admin"],
@@ -101,6 +105,7 @@ async def get_account(
 
 @router.patch(
     "/admin/accounts/{account_id}",
+    name="admin_update_account",
     response_model=AdminAccountOut,
     responses=problem_responses(401, 403, 404, 409, 422),
     tags=["admin"],
@@ -120,13 +125,16 @@ async def update_account(
 # --- privacy: notice, consent, PIN, export, deletion -----------------------------------
 
 
-@router.get("/privacy-notice", response_model=PrivacyNotice, tags=["privacy"])
+@router.get(
+    "/privacy-notice", name="get_privacy_notice", response_model=PrivacyNotice, tags=["privacy"]
+)
 async def privacy_notice() -> PrivacyNotice:
     return PrivacyNotice(version=NOTICE_VERSION, text=NOTICE_TEXT)
 
 
 @router.post(
     "/accounts/me/consent",
+    name="give_consent",
     response_model=ConsentOut,
     responses=problem_responses(401, 403, 409, 422),
     tags=["privacy"],
@@ -172,6 +180,7 @@ async def remove_pin(
 
 @router.get(
     "/accounts/me/export",
+    name="export_account",
     responses={200: {"content": {"application/json": {}}}, **problem_responses(401, 403)},
     tags=["privacy"],
     summary="Everything stored about this account and its explorers, as one JSON document",

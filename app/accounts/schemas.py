@@ -21,7 +21,11 @@ def _known_timezone(value: str) -> str:
 
 DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
 Locale = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$", examples=["en", "en-GH", "tw"])]
-TimeZone = Annotated[str, Field(max_length=64), AfterValidator(_known_timezone)]
+TimeZone = Annotated[
+    str,
+    Field(max_length=64, json_schema_extra={"enum": sorted(_TIMEZONES)}),
+    AfterValidator(_known_timezone),
+]
 
 
 class AccountOut(BaseModel):

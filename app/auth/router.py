@@ -79,6 +79,7 @@ async def login(
 
 @router.post(
     "/token",
+    name="oauth2_token",
     response_model=TokenPair,
     responses=SIGN_IN_ERRORS,
     summary="OAuth2 password flow (Swagger UI's Authorize button)",
@@ -133,6 +134,7 @@ async def passwordless_verify(
 
 @router.post(
     "/google",
+    name="login_google",
     response_model=TokenPair,
     responses=problem_responses(401, 403, 409, 422, 429),
     summary="Sign in with a Google ID token",
@@ -148,6 +150,7 @@ async def google(
 
 @router.post(
     "/refresh",
+    name="refresh_tokens",
     response_model=TokenPair,
     responses=problem_responses(401, 403, 422, 429),
     summary="Trade a refresh token for a new pair (the old one stops working)",

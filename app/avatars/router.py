@@ -17,6 +17,7 @@ router = APIRouter(tags=["avatars"])
 
 @router.get(
     "/avatars/parts",
+    name="list_avatar_parts",
     response_model=AvatarCatalogue,
     summary="Every avatar part, grouped by slot in drawing order",
 )
@@ -26,6 +27,7 @@ async def parts(session: SessionDep) -> AvatarCatalogue:
 
 @router.post(
     "/admin/avatar-parts",
+    name="admin_create_avatar_part",
     status_code=status.HTTP_201_CREATED,
     response_model=AvatarPartOut,
     responses=problem_responses(401, 403, 409, 422),
@@ -39,6 +41,7 @@ async def create_part(
 
 @router.patch(
     "/admin/avatar-parts/{part_id}",
+    name="admin_update_avatar_part",
     response_model=AvatarPartOut,
     responses=problem_responses(401, 403, 404, 409, 422),
     tags=["admin"],
@@ -51,6 +54,7 @@ async def update_part(
 
 @router.delete(
     "/admin/avatar-parts/{part_id}",
+    name="admin_delete_avatar_part",
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
     responses=problem_responses(401, 403, 404, 409),

@@ -7,12 +7,11 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-import sqlalchemy as sa
-from fastapi import APIRouter, Body, Header, Query, Response
+from fastapi import APIRouter, Header, Query, Response
 from pydantic import BaseModel, Field, create_model
 
 from app.auth.deps import EditorPrincipal
-from app.catalog import editing
+from app.catalog import admin_service as editing
 from app.catalog import service as catalog_service
 from app.catalog.models import Series, Theme
 from app.catalog.queries import theme_out
@@ -22,7 +21,9 @@ from app.catalog.schemas import (
     AdminItem,
     BulkResult,
     DiyIn,
+    DiyPatch,
     EbookIn,
+    EbookPatch,
     Kind,
     ReorderIn,
     ScheduleIn,
@@ -34,11 +35,11 @@ from app.catalog.schemas import (
     ThemeOut,
     ThemeUpdate,
     VideoIn,
+    VideoPatch,
 )
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
-from app.core.http_cache import PreconditionRequired
-from app.core.pagination import Page, PageParamsDep, build_page, decode_cursor, parse_datetime
+from app.core.pagination import Page, PageParamsDep
 from app.core.schema import table_of
 
 router = APIRouter(prefix="/admin", tags=["admin", "catalogue"])
@@ -65,12 +66,20 @@ ETAG: dict[int | str, dict[str, Any]] = {
 # --- themes ------------------------------------------------------------------------------
 
 
-@router.post("/themes", status_code=201, response_model=ThemeOut, responses=WRITE_ERRORS)
+@router.post(
+    "/themes",
+    name="admin_create_theme",
+    status_code=201,
+    response_model=ThemeOut,
+    responses=WRITE_ERRORS,
+)
 async def create_theme(body: ThemeIn, principal: EditorPrincipal, session: SessionDep) -> ThemeOut:
     return theme_out(await editing.create_theme(session, body))
 
 
-@router.patch("/themes/{theme_id}", response_model=ThemeOut, responses=WRITE_ERRORS)
+@router.patch(
+    "/themes/{theme_id}", name="admin_update_theme", response_model=ThemeOut, responses=WRITE_ERRORS
+)
 async def update_theme(
     theme_id: uuid.UUID, body: ThemeUpdate, principal: EditorPrincipal, session: SessionDep
 ) -> ThemeOut:
@@ -78,7 +87,11 @@ async def update_theme(
 
 
 @router.delete(
-    "/themes/{theme_id}", status_code=204, response_class=Response, responses=WRITE_ERRORS
+    "/themes/{theme_id}",
+    name="admin_delete_theme",
+    status_code=204,
+    response_class=Response,
+    responses=WRITE_ERRORS,
 )
 async def delete_theme(
     theme_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep
@@ -86,7 +99,13 @@ async def delete_theme(
     await editing.delete_theme(session, theme_id)
 
 
-@router.post("/themes/reorder", status_code=204, response_class=Response, responses=WRITE_ERRORS)
+@router.post(
+    "/themes/reorder",
+    name="admin_reorder_themes",
+    status_code=204,
+    response_class=Response,
+    responses=WRITE_ERRORS,
+)
 async def reorder_themes(body: ReorderIn, principal: EditorPrincipal, session: SessionDep) -> None:
     await editing.reorder(session, table_of(Theme), body.ids)
 
@@ -98,14 +117,25 @@ def _series_out(series: Series) -> SeriesSummary:
     return catalog_service.series_summary(series)
 
 
-@router.post("/series", status_code=201, response_model=SeriesSummary, responses=WRITE_ERRORS)
+@router.post(
+    "/series",
+    name="admin_create_series",
+    status_code=201,
+    response_model=SeriesSummary,
+    responses=WRITE_ERRORS,
+)
 async def create_series(
     body: SeriesIn, principal: EditorPrincipal, session: SessionDep
 ) -> SeriesSummary:
     return _series_out(await editing.create_series(session, body))
 
 
-@router.patch("/series/{series_id}", response_model=SeriesSummary, responses=WRITE_ERRORS)
+@router.patch(
+    "/series/{series_id}",
+    name="admin_update_series",
+    response_model=SeriesSummary,
+    responses=WRITE_ERRORS,
+)
 async def update_series(
     series_id: uuid.UUID, body: SeriesUpdate, principal: EditorPrincipal, session: SessionDep
 ) -> SeriesSummary:
@@ -113,7 +143,11 @@ async def update_series(
 
 
 @router.delete(
-    "/series/{series_id}", status_code=204, response_class=Response, responses=WRITE_ERRORS
+    "/series/{series_id}",
+    name="admin_delete_series",
+    status_code=204,
+    response_class=Response,
+    responses=WRITE_ERRORS,
 )
 async def delete_series(
     series_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep
@@ -121,14 +155,24 @@ async def delete_series(
     await editing.delete_series(session, series_id)
 
 
-@router.post("/series/{series_id}/publish", response_model=SeriesSummary, responses=WRITE_ERRORS)
+@router.post(
+    "/series/{series_id}/publish",
+    name="admin_publish_series",
+    response_model=SeriesSummary,
+    responses=WRITE_ERRORS,
+)
 async def publish_series(
     series_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep
 ) -> SeriesSummary:
     return _series_out(await editing.set_series_status(session, series_id, "publish"))
 
 
-@router.post("/series/{series_id}/unpublish", response_model=SeriesSummary, responses=WRITE_ERRORS)
+@router.post(
+    "/series/{series_id}/unpublish",
+    name="admin_unpublish_series",
+    response_model=SeriesSummary,
+    responses=WRITE_ERRORS,
+)
 async def unpublish_series(
     series_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep
 ) -> SeriesSummary:
@@ -138,6 +182,11 @@ async def unpublish_series(
 # --- videos, ebooks, diys ----------------------------------------------------------------
 
 _INPUTS: dict[Kind, type[BaseModel]] = {Kind.video: VideoIn, Kind.ebook: EbookIn, Kind.diy: DiyIn}
+_PATCHES: dict[Kind, type[BaseModel]] = {
+    Kind.video: VideoPatch,
+    Kind.ebook: EbookPatch,
+    Kind.diy: DiyPatch,
+}
 
 
 def _content_routes(kind: Kind, path: str) -> None:
@@ -153,22 +202,7 @@ def _content_routes(kind: Kind, path: str) -> None:
         page: PageParamsDep,
         status_: Annotated[Status | None, Query(alias="status")] = None,
     ) -> Page[AdminItem]:
-        table = table_of(editing.MODELS[kind])
-        statement = sa.select(editing.MODELS[kind])
-        if status_:
-            statement = statement.where(table.c.status == status_.value)
-        if page.cursor:
-            created, ident = decode_cursor(page.cursor, parse_datetime, uuid.UUID)
-            statement = statement.where(
-                sa.tuple_(table.c.created_at, table.c.id) < sa.tuple_(created, ident)
-            )
-        statement = statement.order_by(table.c.created_at.desc(), table.c.id.desc()).limit(
-            page.limit + 1
-        )
-        rows = (await session.execute(statement)).scalars().all()
-        return build_page(
-            rows, page.limit, lambda r: [r.created_at, r.id], lambda r: editing.admin_item(kind, r)
-        )
+        return await editing.list_items(session, kind, status_, page)
 
     async def create(body: BaseModel, principal: EditorPrincipal, session: SessionDep) -> AdminItem:
         return editing.admin_item(kind, await editing.create(session, kind, body))
@@ -195,18 +229,17 @@ def _content_routes(kind: Kind, path: str) -> None:
         principal: EditorPrincipal,
         session: SessionDep,
         response: Response,
-        patch: Annotated[dict[str, Any], Body(description=f"Any fields of {body_model.__name__}")],
-        if_match: Annotated[str | None, Header(description=IF_MATCH)] = None,
+        patch: BaseModel,
+        # Required in the document; missing, it is a 428 (app/core/errors.py), not a 422.
+        if_match: Annotated[str, Header(description=IF_MATCH)],
     ) -> AdminDetail:
-        if if_match is None:
-            raise PreconditionRequired(
-                f"Send If-Match with the ETag of GET /admin/{kind.value}s/{item_id}, so that "
-                "an edit never replaces one made since you read the item."
-            )
-        item = await editing.update(session, kind, item_id, patch, if_match)
+        fields = patch.model_dump(mode="json", exclude_unset=True)
+        item = await editing.update(session, kind, item_id, fields, if_match)
         changed = await editing.detail(session, kind, item)
         response.headers["ETag"] = editing.version(changed)
         return changed
+
+    update.__annotations__["patch"] = _PATCHES[kind]
 
     async def delete(item_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep) -> None:
         await editing.delete(session, kind, item_id)
@@ -235,7 +268,7 @@ def _content_routes(kind: Kind, path: str) -> None:
         methods=["GET"],
         response_model=Page[AdminItem],
         responses=problem_responses(401, 403, 422),
-        name=f"admin_list_{name}",
+        name=f"admin_list_{name}s",
     )
     router.add_api_route(
         path,
@@ -253,7 +286,7 @@ def _content_routes(kind: Kind, path: str) -> None:
         status_code=201,
         response_model=BulkResult,
         responses=WRITE_ERRORS,
-        name=f"admin_bulk_{name}",
+        name=f"admin_bulk_create_{name}s",
         summary="Create many: all or nothing, with the errors of every item",
     )
     router.add_api_route(
@@ -263,7 +296,7 @@ def _content_routes(kind: Kind, path: str) -> None:
         status_code=204,
         response_class=Response,
         responses=WRITE_ERRORS,
-        name=f"admin_reorder_{name}",
+        name=f"admin_reorder_{name}s",
     )
     router.add_api_route(
         f"{path}/{{item_id}}",
@@ -271,7 +304,7 @@ def _content_routes(kind: Kind, path: str) -> None:
         methods=["GET"],
         response_model=detail_model,
         responses={**problem_responses(401, 403, 404, 422), **ETAG},
-        name=f"admin_read_{name}",
+        name=f"admin_get_{name}",
         summary=f"One {name} with every field an edit can change, and its ETag",
     )
     router.add_api_route(

@@ -136,6 +136,7 @@ async def search(request: Request) -> Response:
 
 @router.get(
     "/tabs/{tab}",
+    name="get_tab",
     response_model=Screen,
     responses={**PUBLIC, **problem_responses(404, 422)},
     summary="One app screen in one round trip: featured items and rows",
@@ -165,6 +166,7 @@ async def tab(
 
 @router.get(
     "/themes",
+    name="list_themes",
     response_model=Page[ThemeOut],
     openapi_extra={**OPTIONAL_TOKEN, **ThemesQuery.openapi()},
     responses={**PUBLIC, **problem_responses(400, 422)},
@@ -179,6 +181,7 @@ async def themes(request: Request) -> Response:
 
 @router.get(
     "/themes/{slug}",
+    name="get_theme",
     response_model=ThemeOut,
     openapi_extra=OPTIONAL_TOKEN,
     responses={**PUBLIC, **problem_responses(404)},
@@ -190,6 +193,7 @@ async def theme(slug: str, request: Request) -> Response:
 
 @router.get(
     "/series",
+    name="list_series",
     response_model=Page[SeriesSummary],
     openapi_extra={**OPTIONAL_TOKEN, **SeriesListQuery.openapi()},
     responses={**PUBLIC, **problem_responses(400, 422)},
@@ -206,6 +210,7 @@ async def series_list(request: Request) -> Response:
 
 @router.get(
     "/series/{series_id}",
+    name="get_series",
     response_model=SeriesOut,
     openapi_extra=OPTIONAL_TOKEN,
     responses={**PUBLIC, **problem_responses(404, 422)},
@@ -243,5 +248,5 @@ for _kind, _path, _model, _read in (
         openapi_extra=OPTIONAL_TOKEN,
         responses={**PUBLIC, **problem_responses(404, 422)},
         summary=f"One published {_kind.value}",
-        name=_kind.value,
+        name=f"get_{_kind.value}",
     )

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import (
     AwareDatetime,
@@ -11,14 +11,25 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    create_model,
     model_validator,
 )
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160)]
+from app.core.contract import NOT_BLANK
+from app.quizzes.schemas import QuizSummary
+
+# Trimmed, then at least one character: the pattern says so (a blank title is refused).
+Title = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=160, pattern=NOT_BLANK),
+]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$", to_lower=True)]
 Tag = Annotated[
-    str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=40)
+    str,
+    StringConstraints(
+        strip_whitespace=True, to_lower=True, min_length=1, max_length=40, pattern=NOT_BLANK
+    ),
 ]
 Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
 # The largest value of an `integer` column: past it, PostgreSQL refuses the row (a 500 once).
@@ -112,6 +123,7 @@ class VideoOut(Card):
     media_url: str | None
     captions: list[CaptionOut]
     status: Status
+    quizzes: list[QuizSummary] = Field(default=[], description="Published quizzes")
 
 
 class PageOut(BaseModel):
@@ -127,6 +139,7 @@ class EbookOut(Card):
     reading_level: int
     pages: list[PageOut]
     status: Status
+    quizzes: list[QuizSummary] = Field(default=[], description="Published quizzes")
 
 
 class MaterialOut(BaseModel):
@@ -147,6 +160,7 @@ class DiyOut(Card):
     materials: list[MaterialOut]
     steps: list[StepOut]
     status: Status
+    quizzes: list[QuizSummary] = Field(default=[], description="Published quizzes")
 
 
 class SeriesOut(BaseModel):
@@ -318,6 +332,35 @@ class DiyIn(_ContentIn):
 
 class ScheduleIn(_In):
     publish_at: AwareDatetime = Field(description="With its time zone, e.g. 2027-01-01T09:00:00Z")
+
+
+def _no_defaults(schema: dict[str, Any]) -> None:
+    # Left out means unchanged: a default in the document would claim otherwise.
+    for field in schema.get("properties", {}).values():
+        field.pop("default", None)
+
+
+def partial(model: type[BaseModel], name: str) -> type[BaseModel]:
+    """An edit of `model`: its fields with their constraints, each optional, none nullable
+    that the create model does not allow as null, no other field accepted. The merged result
+    is then checked as a create would be (cross-field rules included)."""
+    fields: dict[str, Any] = {
+        field: (info.annotation, Field(default=None, description=info.description))
+        for field, info in model.model_fields.items()
+    }
+    for field, info in model.model_fields.items():
+        fields[field][1].metadata = list(info.metadata)
+    return create_model(
+        name,
+        __config__=ConfigDict(extra="forbid", json_schema_extra=_no_defaults),
+        __doc__=f"Some fields of {model.__name__}; the others keep their value.",
+        **fields,
+    )
+
+
+VideoPatch = partial(VideoIn, "VideoPatch")
+EbookPatch = partial(EbookIn, "EbookPatch")
+DiyPatch = partial(DiyIn, "DiyPatch")
 
 
 class ReorderIn(_In):

@@ -19,6 +19,8 @@ from pydantic import BaseModel
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.core.error_codes import code_for_status
+
 logger = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
@@ -31,6 +33,9 @@ class FieldError(BaseModel):
 
 
 class Problem(BaseModel):
+    """An RFC 9457 problem document. Switch on `code` (the enum lists every code this API
+    answers); `detail` is for people and may change."""
+
     type: str
     title: str
     status: int
@@ -158,23 +163,6 @@ def database_outage(exc: BaseException) -> bool:
     return False
 
 
-_CODES_BY_STATUS = {
-    400: "bad_request",
-    401: "unauthorized",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    406: "not_acceptable",
-    409: "conflict",
-    413: "payload_too_large",
-    415: "unsupported_media_type",
-    422: "validation_error",
-    429: "rate_limited",
-    500: "internal_error",
-    503: "service_unavailable",
-}
-
-
 def problem_response(
     status: int,
     *,
@@ -184,7 +172,7 @@ def problem_response(
     errors: list[FieldError] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
-    code = code or _CODES_BY_STATUS.get(status, f"http_{status}")
+    code = code or code_for_status(status)
     body = Problem(
         type=f"urn:wonderspaced:problem:{code}",
         title=title or HTTPStatus(status).phrase,
@@ -202,12 +190,13 @@ def problem_response(
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses=` entries for the problems a route can answer."""
+    """OpenAPI `responses=` entries for the problems a route can answer beyond those every
+    route of its kind declares by rule (app/core/openapi.py adds 400, 401, 404, 413, 422, 429,
+    500 and 503 from the route's parameters, body and security)."""
     return {
         status: {
-            "model": Problem,
             "description": HTTPStatus(status).phrase,
-            "content": {PROBLEM_JSON: {}},
+            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
         }
         for status in statuses
     }
@@ -262,15 +251,39 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     detail = exc.detail if isinstance(exc.detail, str) else None
     if exc.status_code == 404 and detail == "Not Found":
         detail = f"No route matches {request.url.path}."
+    headers = dict(exc.headers) if exc.headers else None
     if exc.status_code == 405:
         detail = f"{request.method} is not allowed on {request.url.path}."
-    headers = dict(exc.headers) if exc.headers else None
+        allow = allowed_methods(request, (headers or {}).get("Allow", ""))
+        headers = {**(headers or {}), "Allow": ", ".join(allow)}
     return problem_response(exc.status_code, detail=detail, headers=headers)
+
+
+def allowed_methods(request: Request, fallback: str = "") -> list[str]:
+    """Every method of the path the URL is (the first template matching it), not only the
+    method of the first route routing tried."""
+    table = getattr(request.app.state, "route_methods", None)
+    if not table:
+        return [m.strip() for m in fallback.split(",") if m.strip()]
+    path = request.scope.get("path", "")
+    for regex, route_methods in table:
+        if regex.match(path):
+            return sorted(route_methods)
+    return []
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = field_errors(exc.errors())
+    if errors and all(e.loc == ["header", "if-match"] and e.type == "missing" for e in errors):
+        # A route that declares If-Match required: without it the edit cannot say which
+        # version it changes (RFC 6585), a 428 the client answers by reading the item first.
+        return problem_response(
+            428,
+            code="precondition_required",
+            detail="Send If-Match with the ETag of the item as you read it (GET it first), "
+            "so that an edit never replaces one made since.",
+        )
     first = errors[0] if errors else None
     detail = f"{'.'.join(str(p) for p in first.loc)}: {first.msg}" if first else "Invalid request."
     return problem_response(422, detail=detail, errors=errors)

@@ -31,13 +31,14 @@ class Health(BaseModel):
     checks: dict[str, Literal["ok", "unavailable"]] = {}
 
 
-@router.get("/live", response_model=Health, summary="The process is up")
+@router.get("/live", name="health_live", response_model=Health, summary="The process is up")
 async def live() -> Health:
     return Health()
 
 
 @router.get(
     "/ready",
+    name="health_ready",
     response_model=Health,
     summary="The database answers (503 if not); Redis, when configured, is reported",
     responses=problem_responses(503),

@@ -23,6 +23,7 @@ router = APIRouter(prefix="/admin", tags=["admin", "media"])
 
 @router.post(
     "/uploads",
+    name="admin_create_upload",
     status_code=status.HTTP_201_CREATED,
     response_model=UploadTicketOut,
     responses=problem_responses(401, 403, 422),
@@ -39,6 +40,7 @@ async def create_upload(
 
 @router.post(
     "/uploads/{upload_id}/complete",
+    name="admin_complete_upload",
     response_model=AssetOut,
     responses=problem_responses(401, 403, 404, 409, 422),
     summary="Check the uploaded file and make it an asset (processing follows)",
@@ -51,7 +53,10 @@ async def complete_upload(
 
 
 @router.get(
-    "/assets/{asset_id}", response_model=AssetOut, responses=problem_responses(401, 403, 404)
+    "/assets/{asset_id}",
+    name="admin_get_asset",
+    response_model=AssetOut,
+    responses=problem_responses(401, 403, 404),
 )
 async def get_asset(
     asset_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep, runtime: RuntimeDep
@@ -61,6 +66,7 @@ async def get_asset(
 
 @router.delete(
     "/assets/{asset_id}",
+    name="admin_delete_asset",
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
     responses=problem_responses(401, 403, 404, 409),
@@ -97,6 +103,7 @@ async def servable_assets() -> tuple[PublicAssets, ...]:
 
 @public_router.get(
     "/assets/{asset_id}",
+    name="get_asset_file",
     status_code=307,
     response_class=Response,
     responses={

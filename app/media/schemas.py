@@ -4,17 +4,25 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, StringConstraints
 
 from app.media.models import MediaAsset
-from app.media.policy import Purpose
+from app.media.policy import RULES, Purpose
+
+CONTENT_TYPES: list[JsonValue] = [*sorted({t for rule in RULES.values() for t in rule.types})]
 
 
 class UploadCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     filename: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
-    content_type: str = Field(max_length=100, examples=["video/mp4"])
+    content_type: str = Field(
+        max_length=100,
+        examples=["video/mp4"],
+        description="Per purpose: "
+        + "; ".join(f"{purpose.value}: {', '.join(rule.types)}" for purpose, rule in RULES.items()),
+        json_schema_extra={"enum": list(CONTENT_TYPES)},
+    )
     size_bytes: int = Field(gt=0, le=2**40)
     purpose: Purpose
 

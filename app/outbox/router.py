@@ -6,7 +6,8 @@ import logging
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
 from app.core.config import Settings
@@ -16,7 +17,14 @@ from app.outbox.worker import OutboxWorker, Outcome
 
 logger = logging.getLogger(__name__)
 
-router = APIRouter(prefix="/internal/tasks", tags=["internal"], include_in_schema=False)
+router = APIRouter(prefix="/internal/tasks", tags=["internal"])
+# Stated in the document as what it is: a Google-signed OIDC ID token, not an app token.
+google_oidc = HTTPBearer(
+    auto_error=False,
+    scheme_name="GoogleOidc",
+    bearerFormat="JWT",
+    description="An OIDC ID token Google signs for the tasks service account (Cloud Tasks)",
+)
 
 
 class TaskCall(BaseModel):
@@ -46,14 +54,14 @@ async def _worker(request: Request) -> OutboxWorker:
 async def verify_tasks_caller(
     settings: Annotated[Settings, Depends(_settings)],
     google_tokens: Annotated[GoogleTokenVerifier, Depends(_google_tokens)],
-    authorization: Annotated[str | None, Header()] = None,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(google_oidc)] = None,
 ) -> dict[str, Any]:
     """Accepts only an OIDC token Google signed for our tasks service account and audience."""
     expected_email = settings.tasks_service_account_email
     if not expected_email:
         raise Forbidden("Task calls are not enabled on this service.", code="tasks_disabled")
-    scheme, _, token = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not token:
+    token = credentials.credentials if credentials else ""
+    if not token:
         raise Unauthorized("A bearer OIDC token is required.")
     try:
         claims = await google_tokens.verify(token, settings.tasks_oidc_audience)
@@ -66,6 +74,7 @@ async def verify_tasks_caller(
 
 @router.post(
     "/{name}",
+    name="run_task",
     response_model=TaskResult,
     responses=problem_responses(401, 403, 422, 503),
     dependencies=[Depends(verify_tasks_caller)],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Response, status
@@ -11,6 +10,7 @@ from app.auth.deps import EXPLORER, CallerDep, CurrentPrincipal
 from app.avatars.schemas import AvatarSelection
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
+from app.core.http_cache import conditional_response
 from app.core.pagination import Page
 from app.deps import RuntimeDep
 from app.profiles import service as profiles_service
@@ -109,6 +109,7 @@ async def set_avatar(body: AvatarSelection, profile: ProfileDep, session: Sessio
 
 @router.get(
     "/{profile_id}/avatar.svg",
+    name="get_avatar_svg",
     response_class=Response,
     responses={
         200: {"content": {"image/svg+xml": {}}},
@@ -123,8 +124,6 @@ async def avatar_svg(
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     svg = await profiles_service.avatar_svg(session, profile)
-    etag = '"' + hashlib.sha256(svg.encode()).hexdigest()[:32] + '"'
-    headers = {"ETag": etag, "Cache-Control": "private, max-age=300"}
-    if if_none_match and etag in [tag.strip() for tag in if_none_match.split(",")]:
-        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
-    return Response(svg, media_type="image/svg+xml", headers=headers)
+    return conditional_response(
+        svg, if_none_match, media_type="image/svg+xml", cache_control="private, max-age=300"
+    )

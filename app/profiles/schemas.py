@@ -7,7 +7,15 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    WithJsonSchema,
+    model_validator,
+)
 
 from app.avatars.schemas import AvatarSelection
 from app.profiles.models import Profile
@@ -59,9 +67,33 @@ def _clean_nickname(value: str) -> str:
     return value
 
 
-Nickname = Annotated[str, Field(max_length=60), AfterValidator(_clean_nickname)]
+# Spaces are collapsed, then 1 to 30 characters: the pattern refuses blank names and "@"
+# (web addresses and printable-only cannot be stated in a schema: README, Contract checks).
+Nickname = Annotated[
+    str,
+    Field(min_length=1, max_length=30, pattern=r"^[^@\x00-\x1f]*[^\s@\x00-\x1f][^@\x00-\x1f]*$"),
+    AfterValidator(_clean_nickname),
+]
 Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$", examples=["en", "tw", "ee"])]
-NarrationSpeed = Annotated[Decimal, Field(ge=Decimal("0.5"), le=Decimal("2.0"), decimal_places=2)]
+# A decimal from 0.5 to 2.0 with at most two places, as a number or a string ("1.25").
+NarrationSpeed = Annotated[
+    Decimal,
+    Field(ge=Decimal("0.5"), le=Decimal("2.0"), decimal_places=2),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0.5, "maximum": 2.0, "multipleOf": 0.01},
+                {
+                    "type": "string",
+                    "format": "decimal",
+                    "pattern": r"^(0\.[5-9][0-9]?|1(\.[0-9]{1,2})?|2(\.00?)?)$",
+                },
+            ],
+            "examples": ["1.00", "0.75"],
+        },
+        mode="validation",
+    ),
+]
 
 
 class _NoPersonalData(BaseModel):
@@ -82,7 +114,7 @@ class ProfileCreate(_NoPersonalData):
     nickname: Nickname
     age_band: AgeBand
     language: Language = "en"
-    read_aloud: bool = True
+    read_aloud: StrictBool = True
     narration_speed: NarrationSpeed = Decimal("1.00")
 
 
@@ -90,7 +122,7 @@ class ProfileUpdate(_NoPersonalData):
     nickname: Nickname | None = None
     age_band: AgeBand | None = None
     language: Language | None = None
-    read_aloud: bool | None = None
+    read_aloud: StrictBool | None = None
     narration_speed: NarrationSpeed | None = None
 
 

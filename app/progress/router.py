@@ -3,13 +3,14 @@ and resume states for the explorer of that profile or its parent; activity for t
 
 from __future__ import annotations
 
+import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
-from pydantic import BaseModel
+from pydantic import BaseModel, BeforeValidator
 
 from app.catalog.schemas import Kind
 from app.core.db import SessionDep
@@ -33,6 +34,16 @@ router = APIRouter(prefix="/profiles/{profile_id}", tags=["progress"])
 SCOPED = problem_responses(401, 403, 404, 422)
 
 
+def _iso_date(value: Any) -> Any:
+    # Only YYYY-MM-DD: pydantic alone reads `0` as a Unix time, 1970-01-01.
+    if not (isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)):
+        raise ValueError("A date is YYYY-MM-DD.")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+
+
 class SavedOut(BaseModel):
     kind: Kind
     item_id: uuid.UUID
@@ -46,7 +57,7 @@ def _heartbeat(kind: Kind, summary: str) -> Callable[[Callable[..., Any]], Calla
         response_model=ProgressOut,
         responses=SCOPED,
         summary=f"Heartbeat of {summary}: merge what was done, answer the resume state",
-        name=f"progress_{kind.value}",
+        name=f"put_{kind.value}_progress",
     )
 
 
@@ -72,21 +83,37 @@ async def diy_heartbeat(
 
 
 @router.put("/progress/{kind}/{item_id}", include_in_schema=False)
-async def heartbeat_of_unknown_kind(kind: Kind, item_id: uuid.UUID) -> None:
+async def heartbeat_of_unknown_kind(profile_id: uuid.UUID, kind: Kind, item_id: uuid.UUID) -> None:
     """Reached only with a kind that is none of the above: `kind` answers the 422."""
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-@router.get(
-    "/progress/{kind}/{item_id}",
-    response_model=ProgressOut,
-    responses=SCOPED,
-    summary="The resume state of one item (404 `not_started` before any heartbeat)",
-)
-async def get_progress(
-    kind: Kind, item_id: uuid.UUID, profile: ProfileDep, session: SessionDep
-) -> ProgressOut:
-    return await progress_service.get(session, profile.id, kind, item_id)
+def _resume_state(kind: Kind) -> Callable[..., Awaitable[ProgressOut]]:
+    async def get_progress(
+        item_id: uuid.UUID, profile: ProfileDep, session: SessionDep
+    ) -> ProgressOut:
+        return await progress_service.get(session, profile.id, kind, item_id)
+
+    return get_progress
+
+
+# Per kind, on the path of its heartbeat: one resource, so a 405 there allows GET and PUT.
+for _kind in Kind:
+    router.add_api_route(
+        f"/progress/{_kind.value}/{{item_id}}",
+        _resume_state(_kind),
+        methods=["GET"],
+        response_model=ProgressOut,
+        responses=SCOPED,
+        name=f"get_{_kind.value}_progress",
+        summary="The resume state of one item (404 `not_started` before any heartbeat)",
+    )
+
+
+@router.get("/progress/{kind}/{item_id}", include_in_schema=False)
+async def progress_of_unknown_kind(profile_id: uuid.UUID, kind: Kind, item_id: uuid.UUID) -> None:
+    """Reached only with a kind that is none of the above: `kind` answers the 422."""
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 @router.get(
@@ -109,6 +136,7 @@ async def list_progress(
 
 @router.put(
     "/saved/{kind}/{item_id}",
+    name="save_item",
     response_model=SavedOut,
     responses=SCOPED,
     summary="Save an item (again: no change)",
@@ -121,6 +149,7 @@ async def save(
 
 @router.delete(
     "/saved/{kind}/{item_id}",
+    name="unsave_item",
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
     responses=SCOPED,
@@ -132,6 +161,7 @@ async def unsave(kind: Kind, item_id: uuid.UUID, profile: ProfileDep, session: S
 
 @router.get(
     "/activity",
+    name="get_activity",
     response_model=Activity,
     responses=SCOPED,
     summary="Parents: per day, minutes by kind and the items started and completed",
@@ -140,8 +170,10 @@ async def activity(
     profile: ParentProfileDep,
     session: SessionDep,
     clock: ClockDep,
-    from_: Annotated[date | None, Query(alias="from", description="First day (family's)")] = None,
-    to: Annotated[date | None, Query(description="Last day, included")] = None,
+    from_: Annotated[
+        IsoDate | None, Query(alias="from", description="First day (family's)")
+    ] = None,
+    to: Annotated[IsoDate | None, Query(description="Last day, included")] = None,
 ) -> Activity:
     return await progress_service.activity(
         session, profile.id, profile.account_id, from_, to, clock()

@@ -14,6 +14,7 @@ from PIL import Image
 from app.accounts.models import Role
 from app.avatars.seed import seed_avatar_parts
 from app.catalog.seed import seed_catalogue
+from app.quizzes.seed import seed_quizzes
 from app.runtime import Runtime
 from tests.support.auth import bearer, family, kid_token, login, make_account, make_profile
 
@@ -29,6 +30,10 @@ class World:
     """Real ids by kind: profile_id (the explorer's), sibling_profile_id (same family),
     other_profile_id (another family's), account_id, part_id, upload_id, asset_id,
     theme_id, theme_slug, series_id, video_id, ebook_id, diy_id."""
+
+    extra_headers: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Callers some classes are also held against (other_teacher: a teacher of another
+    classroom)."""
 
     def token(self, caller: str) -> str:
         return self.headers[caller]["Authorization"].removeprefix("Bearer ")
@@ -88,6 +93,7 @@ async def build_world(runtime: Runtime, client: httpx.AsyncClient, tag: str = "m
     async with runtime.db.session() as session:
         await seed_avatar_parts(session)
         await seed_catalogue(session)
+        await seed_quizzes(session)
     world = World()
     parent = await family(runtime, client, f"parent-{tag}@example.com")
     mine = await make_profile(client, parent, "Ama")
@@ -128,4 +134,68 @@ async def build_world(runtime: Runtime, client: httpx.AsyncClient, tag: str = "m
         ebook_id=await _first_id(client, "/api/v1/ebooks"),
         diy_id=await _first_id(client, "/api/v1/diys"),
     )
+    quiz = (await client.get("/api/v1/quizzes?limit=1")).json()["items"][0]
+    attempt = await client.post(
+        f"/api/v1/profiles/{mine['id']}/quizzes/{quiz['id']}/attempts",
+        headers=world.headers["explorer"],
+    )
+    assert attempt.status_code == 201, attempt.text
+    world.ids.update(
+        quiz_id=str(quiz["id"]),
+        question_id=str(quiz["questions"][0]["id"]),
+        attempt_id=str(attempt.json()["id"]),
+    )
+    await _classroom_world(runtime, client, world, tag)
     return world
+
+
+async def _classroom_world(
+    runtime: Runtime, client: httpx.AsyncClient, world: World, tag: str
+) -> None:
+    """A classroom of the teacher with the explorer enrolled and one assignment, and another
+    teacher whose classroom invites the first one (classroom_id, assignment_id, invite_id)."""
+    teacher = world.headers["teacher"]
+    other_email = f"other-teacher-{tag}@example.com"
+    await make_account(runtime, other_email, Role.teacher)
+    world.extra_headers["other_teacher"] = bearer(await login(client, other_email))
+    for headers in (teacher, world.extra_headers["other_teacher"]):
+        named = await client.patch(
+            "/api/v1/accounts/me", json={"display_name": "T"}, headers=headers
+        )
+        assert named.status_code == 200, named.text
+    room = await client.post(
+        "/api/v1/classrooms", json={"name": "P3", "grade": "P3"}, headers=teacher
+    )
+    assert room.status_code == 201, room.text
+    joined = await client.post(
+        f"/api/v1/profiles/{world.ids['profile_id']}/classrooms",
+        json={"code": room.json()["join_code"]},
+        headers=world.headers["parent"],
+    )
+    assert joined.status_code == 201, joined.text
+    assignment = await client.post(
+        f"/api/v1/classrooms/{room.json()['id']}/assignments",
+        json={
+            "title": "Week 1",
+            "due_date": "2999-01-01",
+            "items": [{"kind": "video", "item_id": world.ids["video_id"]}],
+        },
+        headers=teacher,
+    )
+    assert assignment.status_code == 201, assignment.text
+    theirs = await client.post(
+        "/api/v1/classrooms",
+        json={"name": "P4", "grade": "P4"},
+        headers=world.extra_headers["other_teacher"],
+    )
+    invite = await client.post(
+        f"/api/v1/classrooms/{theirs.json()['id']}/invites",
+        json={"email": f"teacher-{tag}@example.com"},
+        headers=world.extra_headers["other_teacher"],
+    )
+    assert invite.status_code == 201, invite.text
+    world.ids.update(
+        classroom_id=str(room.json()["id"]),
+        assignment_id=str(assignment.json()["id"]),
+        invite_id=str(invite.json()["id"]),
+    )

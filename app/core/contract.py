@@ -1,0 +1,287 @@
+"""The HTTP contract by rule, for every route of every module, in one place.
+
+The apps generate their clients from `/openapi.json`, so the document must say what the
+server does. Declaring that per route drifts the day a module forgets one line; here it is
+derived once from what each route is:
+
+- every error status answers a `Problem` under `application/problem+json`, whose `code` is
+  the enum of app/core/error_codes.py (FastAPI's HTTPValidationError is gone);
+- statuses by route property: 400 (body not JSON, NUL in the path or query, a forged cursor)
+  and 422 on a route with parameters or a body, 413 with a body, 401 with a token, 403 with a
+  required one, 404 with path parameters, 429 (Retry-After) under the per-IP budget, 503
+  (Retry-After) wherever the database or cache is used, 500 everywhere;
+- operation ids are the endpoint's name (`list_videos`), schema names are plain CamelCase
+  (`AdminAccountOutPage`, not `Page_AdminAccountOut_`);
+- strings state that a NUL is refused (the input guard answers it before any route);
+- a path parameter that is a UUID only matches a UUID, so `/admin/videos/bulk` is never read
+  as an id: a method the literal path lacks is a 405, not a 422 about a UUID.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Iterable, Iterator
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
+from starlette.routing import compile_path
+
+from app.core.error_codes import ERROR_CODES
+from app.core.errors import PROBLEM_JSON, FieldError, Problem
+
+# JSON strings, paths and queries with a NUL are refused by app/core/input_guard.py.
+NO_NUL = "^[^\\x00]*$"
+# A string the server trims: something left after trimming, and no NUL.
+NOT_BLANK = "^[^\\x00]*[^\\s\\x00][^\\x00]*$"
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+RETRY_AFTER = {
+    "description": "Seconds to wait before trying again",
+    "schema": {"type": "integer", "minimum": 0},
+}
+WWW_AUTHENTICATE = {"description": "Bearer", "schema": {"type": "string"}}
+OPERATION_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_SCHEMA_REF = "#/components/schemas/"
+
+
+def operation_id(route: APIRoute) -> str:
+    """The endpoint's name (`name=` or the function's): stable, readable and, checked by
+    tests/test_openapi_contract.py, unique."""
+    return route.name
+
+
+def uuid_paths(router: APIRouter) -> None:
+    """A `{id}` typed UUID matches only a UUID (Starlette's `uuid` convertor), so a literal
+    sibling path (`/bulk`, `/reorder`) is never taken for an id by another method's route.
+    Applied to a router before it is included: the app compiles its routes from `path`."""
+    for route in router.routes:
+        if not isinstance(route, APIRoute):
+            continue
+        for param in _path_params(route.dependant):
+            if param.field_info.annotation is uuid.UUID:
+                route.path = route.path.replace(f"{{{param.name}}}", f"{{{param.name}:uuid}}")
+
+
+def _path_params(dependant: Any) -> Iterator[Any]:
+    """The route's path parameters, also those its dependencies read (`ProfileDep`)."""
+    yield from dependant.path_params
+    for dependency in dependant.dependencies:
+        yield from _path_params(dependency)
+
+
+def route_methods(
+    mounts: Iterable[tuple[APIRouter, str]],
+) -> list[tuple[re.Pattern[str], set[str]]]:
+    """For a 405's Allow (app/core/errors.py), in routing order: each path template's
+    compiled path and the methods of every route declared on that template. The first
+    template matching a URL is its resource, as routing would pick it."""
+    templates: dict[str, tuple[re.Pattern[str], set[str]]] = {}
+    for router, prefix in mounts:
+        for route in router.routes:
+            if isinstance(route, APIRoute) and route.include_in_schema:
+                regex, _, _ = compile_path(prefix + route.path)
+                entry = templates.setdefault(prefix + route.path_format, (regex, set()))
+                entry[1].update(route.methods or ())
+    return list(templates.values())
+
+
+def _calls(dependant: Any) -> Iterator[Any]:
+    for dependency in dependant.dependencies:
+        yield dependency.call
+        yield from _calls(dependency)
+
+
+def optional_token_routes(mounts: Iterable[tuple[APIRouter, str]]) -> set[tuple[str, str]]:
+    """(METHOD, path) of routes whose caller is optional: a token personalises, none is
+    needed. Their security says so (`{}` beside the bearer), for generated clients."""
+    from app.auth.deps import get_caller, get_optional_caller
+
+    found = set()
+    for router, prefix in mounts:
+        for route in router.routes:
+            if isinstance(route, APIRoute):
+                calls = set(_calls(route.dependant))
+                if get_optional_caller in calls and get_caller not in calls:
+                    found |= {(m, prefix + route.path_format) for m in route.methods or ()}
+    return found
+
+
+def install(
+    app: FastAPI,
+    mounts: Iterable[tuple[APIRouter, str]],
+    *,
+    rate_limited_prefix: str,
+    database_prefixes: tuple[str, ...],
+) -> None:
+    """Binds the rules above to `app`; call it before the routers are included."""
+    mounts = list(mounts)
+    for router, _ in mounts:
+        uuid_paths(router)
+    app.state.route_methods = route_methods(mounts)
+    optional = optional_token_routes(mounts)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+                tags=app.openapi_tags,
+                servers=app.servers,
+            )
+            app.openapi_schema = contract(
+                document, rate_limited_prefix, database_prefixes, optional
+            )
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _walk(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _walk(value)
+
+
+def _no_nul(node: Any) -> None:
+    """Every free-text string states the guard's rule (formats, enums and patterns of their
+    own already exclude a NUL)."""
+    for schema in _walk(node):
+        if schema.get("type") == "object" and schema.get("additionalProperties") is not False:
+            schema.setdefault("propertyNames", {"pattern": NO_NUL})
+        if (
+            schema.get("type") == "string"
+            and not {"format", "enum", "const", "pattern", "contentMediaType"} & schema.keys()
+        ):
+            schema["pattern"] = NO_NUL
+
+
+def _clean_name(name: str) -> str:
+    """`Page_AdminAccountOut_` -> `AdminAccountOutPage`; `app__catalog__schemas__ReorderIn` ->
+    `CatalogReorderIn`; `Body_token` -> `TokenBody`."""
+    if name.startswith("Page_") and name.endswith("_"):
+        return _clean_name(name[5:-1]) + "Page"
+    if name.startswith("Body_"):
+        return "".join(p.title() for p in name[5:].split("_") if p) + "Body"
+    if name.startswith("app__"):
+        parts = name.split("__")
+        return parts[1].title().replace("_", "") + parts[-1]
+    return re.sub(r"[^A-Za-z0-9]", "", name)
+
+
+def _rename_schemas(document: dict[str, Any]) -> dict[str, Any]:
+    schemas = document.get("components", {}).get("schemas", {})
+    renames = {name: _clean_name(name) for name in schemas if _clean_name(name) != name}
+    if not renames:
+        return document
+    text = json.dumps(document)
+    for old, new in renames.items():
+        if new in schemas:
+            raise RuntimeError(f"schema {old!r} would be renamed to {new!r}, which exists")
+        text = text.replace(f'"{_SCHEMA_REF}{old}"', f'"{_SCHEMA_REF}{new}"')
+    renamed: dict[str, Any] = json.loads(text)
+    old_schemas = renamed["components"]["schemas"]
+    renamed["components"]["schemas"] = {
+        renames.get(name, name): schema for name, schema in sorted(old_schemas.items())
+    }
+    return renamed
+
+
+def _problem_response(status: int, existing: dict[str, Any] | None) -> dict[str, Any]:
+    response: dict[str, Any] = {
+        "description": (existing or {}).get("description") or HTTPStatus(status).phrase,
+        "content": {PROBLEM_JSON: {"schema": PROBLEM_REF}},
+    }
+    headers = dict((existing or {}).get("headers", {}))
+    if status in (429, 503):
+        headers["Retry-After"] = RETRY_AFTER
+    if status == 401:
+        headers["WWW-Authenticate"] = WWW_AUTHENTICATE
+    if headers:
+        response["headers"] = headers
+    if status == 422:
+        response["description"] = "Invalid input: `errors` names each field and why"
+    return response
+
+
+def _statuses(
+    path: str,
+    operation: dict[str, Any],
+    rate_limited_prefix: str,
+    database_prefixes: tuple[str, ...],
+) -> set[int]:
+    parameters = operation.get("parameters", [])
+    has_body = "requestBody" in operation
+    security = operation.get("security")
+    statuses = {500}
+    if parameters or has_body:
+        statuses |= {400, 422}
+    if has_body:
+        statuses.add(413)
+    if security:
+        statuses.add(401)
+        if {} not in security:
+            statuses.add(403)
+    if any(p.get("in") == "path" for p in parameters):
+        statuses.add(404)
+    if path.startswith(rate_limited_prefix):
+        statuses.add(429)
+    if path.startswith(database_prefixes):
+        statuses.add(503)
+    return statuses
+
+
+def _problem_schemas() -> dict[str, Any]:
+    problem = Problem.model_json_schema(ref_template=_SCHEMA_REF + "{model}")
+    problem.pop("$defs", None)
+    problem["properties"]["code"] = {
+        "title": "Code",
+        "type": "string",
+        "enum": sorted(ERROR_CODES),
+        "description": "What went wrong, for code to switch on (README: Error codes)",
+    }
+    return {"Problem": problem, "FieldError": FieldError.model_json_schema()}
+
+
+def contract(
+    document: dict[str, Any],
+    rate_limited_prefix: str,
+    database_prefixes: tuple[str, ...],
+    optional_token: set[tuple[str, str]] = frozenset(),  # type: ignore[assignment]
+) -> dict[str, Any]:
+    """The document FastAPI generated, with the rules of this module applied."""
+    components = document.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(name, None)
+    schemas.update(_problem_schemas())
+    for path, operations in document.get("paths", {}).items():
+        for method, operation in operations.items():
+            security = operation.get("security")
+            if security and (method.upper(), path) in optional_token:
+                security = [{}, *security]
+            if security:
+                # One of each: an optional token may also be stated per route.
+                operation["security"] = [s for i, s in enumerate(security) if s not in security[:i]]
+            responses = operation.setdefault("responses", {})
+            wanted = {int(s) for s in responses if s.isdigit() and int(s) >= 400}
+            wanted |= _statuses(path, operation, rate_limited_prefix, database_prefixes)
+            for status in sorted(wanted):
+                responses[str(status)] = _problem_response(status, responses.get(str(status)))
+            operation["responses"] = dict(sorted(responses.items()))
+            for parameter in operation.get("parameters", []):
+                _no_nul(parameter.get("schema"))
+            _no_nul(operation.get("requestBody"))
+    for name, schema in schemas.items():
+        if name not in ("Problem", "FieldError"):
+            _no_nul(schema)
+    return _rename_schemas(document)
