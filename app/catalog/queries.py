@@ -175,6 +175,20 @@ def field(row: Any, name: str) -> Any:
     return row[name] if hasattr(row, "keys") else getattr(row, name)
 
 
+def theme_fields(row: Row, prefix: str = "") -> dict[str, Any]:
+    """A theme's fields from a row of THEME_COLUMNS, their names behind `prefix`."""
+    return {
+        "id": row[f"{prefix}id"],
+        "kind": row[f"{prefix}kind"],
+        "slug": row[f"{prefix}slug"],
+        "title": row[f"{prefix}title"],
+        "description": row[f"{prefix}description"],
+        "colour": row[f"{prefix}colour"],
+        "sort_order": row[f"{prefix}sort_order"],
+        "cover_url": image_url(row[f"{prefix}cover_asset_id"]),
+    }
+
+
 def theme_out(row: Any, prefix: str = "") -> ThemeOut:
     """A theme from a row of THEME_COLUMNS (their names behind `prefix`), or a Theme."""
     return ThemeOut(
@@ -385,14 +399,19 @@ def newest_sql(
 
 # Two index searches, united: full-text with prefixes (GIN on the tsvector), and typo
 # tolerance by trigram word similarity on titles (GIN trigram index); an OR of the two in
-# one WHERE would make PostgreSQL read every document. The best hits are then joined to
-# their cards, so a search is one round trip.
+# one WHERE would make PostgreSQL read every document. Each branch scores its own rows (both
+# scores come from the document row) and stops after SEARCH_CANDIDATES: the ranking is over
+# at most that many matches per branch, so a word that matches half the catalogue costs what
+# a page of candidates costs, not a score per match. The best hits are then joined to their
+# cards, so a search is one round trip.
 #
-# The search text reaches the matching only through the `query` row: given it as a constant,
-# PostgreSQL re-planned the statement on every call to estimate the trigram match, which cost
-# twice the search itself. Queries shorter than MIN_PREFIX letters get no typo tolerance:
-# nearly every title is "similar" to two letters.
+# Every parameter reaches the statement only through the `query` row: given as constants
+# (the text, and also the kind or the limit), PostgreSQL re-planned the statement on every
+# call (a custom plan looked cheaper than the generic one), which cost more than the search.
+# Queries shorter than MIN_PREFIX letters get no typo tolerance: nearly every title is
+# "similar" to two letters.
 MIN_PREFIX = 3
+SEARCH_CANDIDATES = 500  # per branch; five times the largest page
 
 
 def _hit_cards(kind: Kind) -> str:
@@ -403,22 +422,26 @@ def _hit_cards(kind: Kind) -> str:
     )
 
 
+def _search_branch(match: str) -> str:
+    return (
+        "SELECT d.kind, d.content_id, "
+        "ts_rank(d.vector, query.q) + word_similarity(query.t, d.title) AS score "
+        f"FROM search_document d, query WHERE {match} AND {visible('d')} "
+        f"AND (query.kind IS NULL OR d.kind = query.kind) LIMIT {SEARCH_CANDIDATES}"
+    )
+
+
+# $1 the text as typed (lower case), $2 its tsquery (prefix_query), $3 a kind or NULL, $4 the
+# number of hits.
 SEARCH_SQL = f"""
-WITH query AS (SELECT to_tsquery('english', $2) AS q, $1::text AS t),
-matches AS (
-    SELECT content_id FROM search_document, query WHERE vector @@ query.q
-    UNION
-    SELECT content_id FROM search_document, query
-    WHERE char_length(query.t) >= {MIN_PREFIX} AND query.t <% title
+WITH query AS (
+    SELECT to_tsquery('english', $2) AS q, $1::text AS t, $3::text AS kind, $4::int AS size
 ),
+words AS ({_search_branch("d.vector @@ query.q")}),
+typos AS ({_search_branch(f"char_length(query.t) >= {MIN_PREFIX} AND query.t <% d.title")}),
 hits AS (
-    SELECT d.kind, d.content_id,
-           ts_rank(d.vector, query.q) + word_similarity(query.t, d.title) AS score
-    FROM search_document d JOIN matches m USING (content_id), query
-    WHERE {visible("d")}
-      AND ($3::text IS NULL OR d.kind = $3)
-    ORDER BY score DESC, d.content_id
-    LIMIT $4
+    SELECT * FROM words UNION SELECT * FROM typos
+    ORDER BY score DESC, content_id LIMIT (SELECT size FROM query)
 )
 {" UNION ALL ".join(_hit_cards(kind) for kind in Kind)}
 ORDER BY score DESC, id

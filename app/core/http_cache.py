@@ -39,7 +39,9 @@ def cache_key(tag: str, path: str, params: QueryModel | None = None, vary: str =
 
 
 def etag_of(body: bytes) -> str:
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    # BLAKE2b with a 16-byte digest: the same 32 hex characters as before, at about half the
+    # cost of SHA-256 on a page of cards. An uncached read hashes its body on every request.
+    return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
 
 
 def _tags(header: str) -> list[str]:
@@ -91,6 +93,23 @@ async def cached_json(
     """`build()` serialised, from the cache when possible. `params` is the route's validated
     query, the only part of the query string its answer depends on; `vary` adds to the key
     what changes the answer beyond the URL (e.g. an age band taken from a profile)."""
+    key = cache_key(tag, request.scope["path"], params, vary) if enabled else None
+    return await cached_answer(
+        cache, key, build, request.headers.get("if-none-match"), ttl=ttl, tag=tag
+    )
+
+
+async def cached_answer(
+    cache: Cache,
+    key: str | None,
+    build: Callable[[], Awaitable[BaseModel]],
+    if_none_match: str | None,
+    *,
+    ttl: int,
+    tag: str,
+) -> Response:
+    """The answer of `cached_json` for a known cache key (None: not cached), for callers that
+    answer before routing (app/catalog/front.py) as well as the routes."""
 
     async def compute() -> tuple[str, bytes]:
         model = await build()
@@ -99,14 +118,13 @@ async def cached_json(
         body = type(model).__pydantic_serializer__.to_json(model)
         return etag_of(body), body
 
-    if enabled:
-        key = cache_key(tag, request.scope["path"], params, vary)
+    if key is not None:
         etag, body = await get_or_compute(cache, key, compute, ttl=ttl, tags=[tag])
     else:
         etag, body = await compute()
     return conditional_response(
         body,
-        request.headers.get("if-none-match"),
+        if_none_match,
         media_type="application/json",
         cache_control=f"public, max-age={ttl}",
         etag=etag,

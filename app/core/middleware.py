@@ -8,13 +8,12 @@ import base64
 import hashlib
 import ipaddress
 import logging
+import random
 import re
 import time
-import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -26,21 +25,25 @@ logger = logging.getLogger("app.access")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
-def _header(scope: Scope, name: bytes) -> str | None:
-    for key, value in scope.get("headers", ()):
-        if key == name:
-            return str(value.decode("latin-1"))
-    return None
-
-
-def _trace_id(scope: Scope) -> str | None:
-    cloud = _header(scope, b"x-cloud-trace-context")
+def _trace_id(cloud: bytes | None, parent: bytes | None) -> str | None:
+    """The trace a request belongs to, from Cloud Run's header or W3C traceparent."""
     if cloud:
-        return cloud.split("/", 1)[0] or None
-    parent = _header(scope, b"traceparent")
-    if parent and parent.count("-") >= 3:
-        return parent.split("-")[1]
+        return cloud.decode("latin-1").split("/", 1)[0] or None
+    if parent and parent.count(b"-") >= 3:
+        return parent.decode("latin-1").split("-")[1]
     return None
+
+
+def _set_header(message: Message, name: bytes, value: bytes) -> None:
+    """Sets one header of a response start message: replaces it if present, else appends.
+    Cheaper than MutableHeaders, which lower-cases and rebuilds per call."""
+    # A copy, as MutableHeaders makes: a response's own list may be sent more than once.
+    headers = message["headers"] = list(message.get("headers", ()))
+    for i, (key, _) in enumerate(headers):
+        if key.lower() == name:
+            headers[i] = (name, value)
+            return
+    headers.append((name, value))
 
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -148,10 +151,24 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         self._trusted_proxies(scope).rewrite(scope)
-        incoming = _header(scope, b"x-request-id")
-        request_id = incoming if incoming and _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        incoming = cloud = parent = None
+        for key, value in scope.get("headers", ()):  # one pass for the three we read
+            if key == b"x-request-id":
+                incoming = value.decode("latin-1")
+            elif key == b"x-cloud-trace-context":
+                cloud = value
+            elif key == b"traceparent":
+                parent = value
+        # 32 hex digits like a uuid4's. An id must be unique, not secret: the process's
+        # generator (seeded from the OS) costs no system call per request, as os.urandom does.
+        request_id = (
+            incoming
+            if incoming and _REQUEST_ID.match(incoming)
+            else f"{random.getrandbits(128):032x}"
+        )
+        raw_id = request_id.encode("latin-1")
         rid_token = request_id_var.set(request_id)
-        trace_token = trace_var.set(_trace_id(scope))
+        trace_token = trace_var.set(_trace_id(cloud, parent))
         started = time.perf_counter()
         status = 500
         response_started = False
@@ -161,7 +178,7 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 response_started = True
-                MutableHeaders(scope=message)["X-Request-ID"] = request_id
+                _set_header(message, b"x-request-id", raw_id)
             await send(message)
 
         try:
@@ -187,18 +204,20 @@ class RequestContextMiddleware:
             )
             await response(scope, receive, send_with_id)
         finally:
-            logger.info(
-                "%s %s %s",
-                scope["method"],
-                scope["path"],
-                status,
-                extra={
-                    "http_method": scope["method"],
-                    "path": scope["path"],
-                    "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                },
-            )
+            # The record (and its fields) only when the access log is written at all.
+            if logger.isEnabledFor(logging.INFO):
+                logger.info(
+                    "%s %s %s",
+                    scope["method"],
+                    scope["path"],
+                    status,
+                    extra={
+                        "http_method": scope["method"],
+                        "path": scope["path"],
+                        "status": status,
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    },
+                )
             request_id_var.reset(rid_token)
             trace_var.reset(trace_token)
 
@@ -222,7 +241,18 @@ class BodyLimitMiddleware:
         if scope["type"] != "http" or scope["path"].startswith(self.exempt_prefixes):
             await self.app(scope, receive, send)
             return
-        declared = _header(scope, b"content-length")
+        declared: bytes | None = None
+        chunked = False
+        for key, value in scope.get("headers", ()):
+            if key == b"content-length":
+                declared = value
+            elif key == b"transfer-encoding":
+                chunked = True
+        if declared is None and not chunked and scope.get("http_version") in ("1.0", "1.1"):
+            # HTTP/1.x without Content-Length or Transfer-Encoding has no body (RFC 9112,
+            # 6.3): nothing to count, so no wrapper around every message.
+            await self.app(scope, receive, send)
+            return
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             await self._too_large(scope, receive, send)
             return
@@ -291,17 +321,54 @@ def docs_policy(html: bytes) -> str:
     return _DOCS_POLICY.format(hashes=hashes).replace(" ;", ";")
 
 
+_API_POLICY = "default-src 'none'; frame-ancestors 'none'"
+_HSTS = "max-age=31536000; includeSubDomains"
+
+
+def _raw(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
+    return [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+
+
 class SecurityHeadersMiddleware:
+    """The security headers of every response, each unless the response set its own. The
+    raw header lines are built once, at start-up: per response only the missing ones are
+    appended."""
+
     def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
         self.app = app
         self.hsts = hsts
+        common = {
+            "X-Content-Type-Options": "nosniff",
+            "X-Frame-Options": "DENY",
+            "Referrer-Policy": "no-referrer",
+            "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+        }
+        hsts_header = {"Strict-Transport-Security": _HSTS} if hsts else {}
+        self._api = _raw({**common, "Content-Security-Policy": _API_POLICY, **hsts_header})
+        self._docs = _raw({**common, **hsts_header})
+
+    def _secure(self, message: Message, defaults: list[tuple[bytes, bytes]]) -> None:
+        headers = message["headers"] = list(message.get("headers", ()))
+        present = {key.lower() for key, _ in headers}
+        headers.extend(line for line in defaults if line[0] not in present)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        is_docs = scope["path"].startswith(_DOCS_PATHS)
-        is_docs_page = scope["path"].startswith(_DOCS_PAGES)
+        path: str = scope["path"]
+        if not path.startswith(_DOCS_PATHS):
+            api = self._api
+
+            async def send_secured(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    self._secure(message, api)
+                await send(message)
+
+            await self.app(scope, receive, send_secured)
+            return
+        is_docs_page = path.startswith(_DOCS_PAGES)
+        docs = self._docs
         held: list[Message] = []
 
         async def send_with_headers(message: Message) -> None:
@@ -311,8 +378,10 @@ class SecurityHeadersMiddleware:
                 if message["type"] == "http.response.start" or message.get("more_body"):
                     return
                 start, *bodies = held
-                MutableHeaders(scope=start)["Content-Security-Policy"] = docs_policy(
-                    b"".join(part.get("body", b"") for part in bodies)
+                _set_header(
+                    start,
+                    b"content-security-policy",
+                    docs_policy(b"".join(part.get("body", b"") for part in bodies)).encode(),
                 )
                 for part in held:
                     await _send_secured(part)
@@ -321,19 +390,7 @@ class SecurityHeadersMiddleware:
 
         async def _send_secured(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers.setdefault("X-Content-Type-Options", "nosniff")
-                headers.setdefault("X-Frame-Options", "DENY")
-                headers.setdefault("Referrer-Policy", "no-referrer")
-                headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-                if not is_docs:
-                    headers.setdefault(
-                        "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"
-                    )
-                if self.hsts:
-                    headers.setdefault(
-                        "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
-                    )
+                self._secure(message, docs)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
