@@ -34,12 +34,15 @@ _QUERY_TOKEN_NAMES = ("access_token", "token", "jwt", "auth")
 
 @dataclass(frozen=True)
 class Caller:
-    """A verified token: a grown-up (`profile_id` None) or an explorer of one profile."""
+    """A verified token: a grown-up (`profile_id` None) or an explorer of one profile.
+    `issued_us` is the token's issue time: what outlives the request (a stream, a stream
+    ticket) is checked against revocations from then, not from when it started."""
 
     account_id: uuid.UUID
     role: Role
     token_id: str
     profile_id: uuid.UUID | None = None
+    issued_us: int = 0
 
     @property
     def is_explorer(self) -> bool:
@@ -64,9 +67,11 @@ def _access_claims(tokens: TokenIssuer, token: str) -> dict[str, Any]:
 def _caller(claims: dict[str, Any]) -> Caller:
     try:
         account_id = uuid.UUID(claims["sub"])
+        issued = issued_us(claims)
         if claims["typ"] == EXPLORER:
-            return Caller(account_id, Role.parent, claims["jti"], uuid.UUID(claims["profile"]))
-        return Caller(account_id, Role(claims["role"]), claims["jti"])
+            profile_id = uuid.UUID(claims["profile"])
+            return Caller(account_id, Role.parent, claims["jti"], profile_id, issued)
+        return Caller(account_id, Role(claims["role"]), claims["jti"], issued_us=issued)
     except (KeyError, ValueError, TypeError) as exc:
         raise _invalid_token() from exc
 
@@ -75,7 +80,7 @@ async def caller_from_token(tokens: TokenIssuer, revocations: Revocations, token
     # The verified claims may come from the issuer's memory: the revocation check may not.
     claims = _access_claims(tokens, token)
     caller = _caller(claims)
-    if await revocations.is_revoked(caller.account_id, caller.profile_id, issued_us(claims)):
+    if await revocations.is_revoked(caller.account_id, caller.profile_id, caller.issued_us):
         raise Unauthorized("This sign-in has ended; sign in again.", code="invalid_token")
     return caller
 

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.classrooms.models import (
@@ -20,7 +20,9 @@ from app.classrooms.models import (
     Membership,
     TeacherInvite,
 )
+from app.core.pagination import keyset
 from app.core.schema import table_of
+from app.progress.models import Progress
 
 classroom = table_of(Classroom)
 co_teacher = table_of(CoTeacher)
@@ -28,6 +30,7 @@ invite = table_of(TeacherInvite)
 member = table_of(Membership)
 assignment = table_of(Assignment)
 item = table_of(AssignmentItem)
+progress = table_of(Progress)
 
 
 async def is_co_teacher(
@@ -93,7 +96,11 @@ async def pending_invites(session: AsyncSession, classroom_id: uuid.UUID) -> lis
     return list(rows)
 
 
-async def invites_for(session: AsyncSession, email: str) -> list[Any]:
+async def invites_for(
+    session: AsyncSession, email: str, after: Sequence[Any], limit: int
+) -> list[Any]:
+    """Pending invitations to the address, oldest first, after the cursor's
+    (created_at, id) when it has one."""
     rows = await session.execute(
         sa.select(invite, classroom.c.name)
         .join(classroom, classroom.c.id == invite.c.classroom_id)
@@ -101,8 +108,10 @@ async def invites_for(session: AsyncSession, email: str) -> list[Any]:
             invite.c.email == email.lower(),
             invite.c.accepted_at.is_(None),
             classroom.c.archived_at.is_(None),
+            _after((invite.c.created_at, invite.c.id), after),
         )
-        .order_by(invite.c.created_at)
+        .order_by(invite.c.created_at, invite.c.id)
+        .limit(limit)
     )
     return list(rows)
 
@@ -114,12 +123,35 @@ async def member_count(session: AsyncSession, classroom_id: uuid.UUID) -> int:
     return int(count or 0)
 
 
+def _after(columns: Sequence[sa.ColumnElement[Any]], values: Sequence[Any]) -> Any:
+    """The keyset condition, or no condition on the first page (a cursor of NULLs)."""
+    if values[0] is None:
+        return sa.true()
+    return keyset(columns, values)
+
+
 async def members(session: AsyncSession, classroom_id: uuid.UUID) -> list[Any]:
     """(profile_id, joined_at), oldest first."""
     rows = await session.execute(
         sa.select(member.c.profile_id, member.c.joined_at)
         .where(member.c.classroom_id == classroom_id)
         .order_by(member.c.joined_at, member.c.profile_id)
+    )
+    return list(rows)
+
+
+async def members_page(
+    session: AsyncSession, classroom_id: uuid.UUID, after: Sequence[Any], limit: int
+) -> list[Any]:
+    """(profile_id, joined_at), oldest first, after the cursor's (joined_at, profile_id)."""
+    rows = await session.execute(
+        sa.select(member.c.profile_id, member.c.joined_at)
+        .where(
+            member.c.classroom_id == classroom_id,
+            _after((member.c.joined_at, member.c.profile_id), after),
+        )
+        .order_by(member.c.joined_at, member.c.profile_id)
+        .limit(limit)
     )
     return list(rows)
 
@@ -133,6 +165,51 @@ async def membership(
         )
     )
     return rows.first()
+
+
+async def lock_classroom(session: AsyncSession, classroom_id: uuid.UUID) -> None:
+    """Until the transaction ends: enrolments and new assignments of the classroom wait for
+    each other, so a count checked under the lock stays true. NO KEY UPDATE: rows that only
+    reference the classroom (progress reads, items) are not held up."""
+    await session.execute(
+        sa.select(classroom.c.id)
+        .where(classroom.c.id == classroom_id)
+        .with_for_update(key_share=True)
+    )
+
+
+async def count_members(session: AsyncSession, classroom_id: uuid.UUID) -> int:
+    count = await session.scalar(
+        sa.select(sa.func.count()).where(member.c.classroom_id == classroom_id)
+    )
+    return int(count or 0)
+
+
+async def count_assignments(session: AsyncSession, classroom_id: uuid.UUID) -> int:
+    count = await session.scalar(
+        sa.select(sa.func.count()).where(assignment.c.classroom_id == classroom_id)
+    )
+    return int(count or 0)
+
+
+async def progress_of(
+    session: AsyncSession, profile_ids: Sequence[uuid.UUID], item_ids: Sequence[uuid.UUID]
+) -> list[Any]:
+    """(profile_id, item_id, percent, completed_at) of every explorer on every item, in one
+    statement (a report's members times its items)."""
+    if not profile_ids or not item_ids:
+        return []
+    rows = await session.execute(
+        sa.select(
+            progress.c.profile_id, progress.c.item_id, progress.c.percent, progress.c.completed_at
+        ).where(
+            progress.c.profile_id
+            == sa.any_(sa.bindparam("profile_ids", list(profile_ids), type_=ARRAY(sa.Uuid))),
+            progress.c.item_id
+            == sa.any_(sa.bindparam("item_ids", list(item_ids), type_=ARRAY(sa.Uuid))),
+        )
+    )
+    return list(rows)
 
 
 async def enrol(session: AsyncSession, classroom_id: uuid.UUID, profile_id: uuid.UUID) -> bool:
@@ -155,13 +232,21 @@ async def unenrol(session: AsyncSession, classroom_id: uuid.UUID, profile_id: uu
     return result.first() is not None
 
 
-async def classrooms_of(session: AsyncSession, profile_ids: Sequence[uuid.UUID]) -> list[Any]:
-    """Active classrooms the profiles are in: (profile_id, joined_at, Classroom columns)."""
+async def classrooms_of(
+    session: AsyncSession, profile_id: uuid.UUID, after: Sequence[Any], limit: int
+) -> list[Any]:
+    """Active classrooms the profile is in, by the time it joined: (profile_id, joined_at,
+    Classroom columns), after the cursor's (joined_at, classroom id)."""
     rows = await session.execute(
         sa.select(member.c.profile_id, member.c.joined_at, classroom)
         .join(classroom, classroom.c.id == member.c.classroom_id)
-        .where(member.c.profile_id.in_(list(profile_ids)), classroom.c.archived_at.is_(None))
+        .where(
+            member.c.profile_id == profile_id,
+            classroom.c.archived_at.is_(None),
+            _after((member.c.joined_at, classroom.c.id), after),
+        )
         .order_by(member.c.joined_at, classroom.c.id)
+        .limit(limit)
     )
     return list(rows)
 

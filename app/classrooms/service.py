@@ -72,16 +72,31 @@ from app.classrooms.schemas import (
     TeacherOut,
     TeacherRole,
 )
+from app.core.config import Settings
 from app.core.db import flush_unique
-from app.core.errors import Conflict, FieldError, NotFound, UnprocessableEntity, invalid_field
-from app.core.pagination import Page, decode_cursor, encode_cursor, parse_datetime
+from app.core.errors import (
+    Conflict,
+    FieldError,
+    Forbidden,
+    NotFound,
+    UnprocessableEntity,
+    invalid_field,
+)
+from app.core.pagination import (
+    Page,
+    build_page,
+    cursor_values,
+    decode_cursor,
+    encode_cursor,
+    page_cursor,
+    parse_datetime,
+)
 from app.core.ratelimit import Limit, RateLimiter
 from app.emails import service as email_service
 from app.outbox.service import enqueue
 from app.profiles import service as profiles_service
 from app.profiles.models import Profile
 from app.progress import queries as progress_queries
-from app.progress import service as progress_service
 from app.quizzes import reports as quiz_reports
 
 ASSIGNMENT_CREATED = "classrooms.assignment_created"
@@ -330,9 +345,13 @@ async def invite(
     return _invite_out(row, room.name)
 
 
-async def my_invites(session: AsyncSession, principal: Principal) -> list[InviteOut]:
+async def my_invites(
+    session: AsyncSession, principal: Principal, limit: int, cursor: str | None
+) -> Page[InviteOut]:
     account = await accounts_service.get_or_404(session, principal.account_id)
-    return [_invite_out(row, row.name) for row in await queries.invites_for(session, account.email)]
+    after = cursor_values(cursor, parse_datetime, uuid.UUID)
+    rows = await queries.invites_for(session, account.email, after, limit + 1)
+    return build_page(rows, limit, lambda r: (r.created_at, r.id), lambda r: _invite_out(r, r.name))
 
 
 async def accept_invite(
@@ -349,6 +368,12 @@ async def accept_invite(
         or room.archived_at is not None
     ):
         raise NotFound("No such invitation.", code="invite_not_found")
+    if account.email_verified_at is None:
+        # The invitation is to an address: only its proven owner may take it.
+        raise Forbidden(
+            "Confirm your email address first, then accept the invitation.",
+            code="email_not_verified",
+        )
     row.accepted_at = datetime.now(UTC)
     if await _role_in(session, room, account.id) is None:
         session.add(CoTeacher(classroom_id=room.id, account_id=account.id))
@@ -418,14 +443,26 @@ async def lookup(
 async def enrol(
     session: AsyncSession,
     limiter: RateLimiter,
+    settings: Settings,
     caller: Caller,
     ip: str,
     profile: Profile,
     code: str,
 ) -> tuple[Enrolment, bool]:
     room = await _by_code(session, limiter, caller.account_id, ip, code)
-    created = await queries.enrol(session, room.id, profile.id)
+    # The code is shared with a whole class: the cap holds however many join at once.
+    await queries.lock_classroom(session, room.id)
     row = await queries.membership(session, room.id, profile.id)
+    created = False
+    if row is None:
+        if await queries.count_members(session, room.id) >= settings.classroom_max_members:
+            raise Conflict(
+                f"This classroom already has {settings.classroom_max_members} explorers, "
+                "the most it can have. Ask the teacher.",
+                code="classroom_full",
+            )
+        created = await queries.enrol(session, room.id, profile.id)
+        row = await queries.membership(session, room.id, profile.id)
     assert row is not None
     return (
         Enrolment(
@@ -440,13 +477,23 @@ async def leave(session: AsyncSession, profile: Profile, classroom_id: uuid.UUID
         raise NotFound("This explorer is not in that classroom.", code="not_enrolled")
 
 
-async def classrooms_of(session: AsyncSession, profile: Profile) -> list[Enrolment]:
-    return [
-        Enrolment(
-            classroom=await _card(session, row), profile_id=row.profile_id, joined_at=row.joined_at
-        )
-        for row in await queries.classrooms_of(session, [profile.id])
-    ]
+async def classrooms_of(
+    session: AsyncSession, profile: Profile, limit: int, cursor: str | None
+) -> Page[Enrolment]:
+    after = cursor_values(cursor, parse_datetime, uuid.UUID)
+    rows = await queries.classrooms_of(session, profile.id, after, limit + 1)
+    page = build_page(rows, limit, lambda r: (r.joined_at, r.id), lambda r: r)
+    return Page[Enrolment](
+        items=[
+            Enrolment(
+                classroom=await _card(session, row),
+                profile_id=row.profile_id,
+                joined_at=row.joined_at,
+            )
+            for row in page.items
+        ],
+        next_cursor=page.next_cursor,
+    )
 
 
 # --- members, as teachers see them -------------------------------------------------------------
@@ -463,27 +510,28 @@ async def _profiles(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uui
     return {p.id: p for p in rows.scalars()}
 
 
-async def members(session: AsyncSession, access: Access) -> list[MemberOut]:
-    rows = await queries.members(session, access.room.id)
-    profiles = await _profiles(session, [r.profile_id for r in rows])
-    rows.sort(
-        key=lambda r: (
-            profiles[r.profile_id].nickname.casefold() if r.profile_id in profiles else "",
-            r.profile_id,
-        )
+async def members(
+    session: AsyncSession, access: Access, limit: int, cursor: str | None
+) -> Page[MemberOut]:
+    """Oldest member first: an order a keyset can walk (nicknames change)."""
+    after = cursor_values(cursor, parse_datetime, uuid.UUID)
+    rows = await queries.members_page(session, access.room.id, after, limit + 1)
+    profiles = await _profiles(session, [r.profile_id for r in rows[:limit]])
+    return Page[MemberOut](
+        items=[
+            MemberOut(
+                profile_id=p.id,
+                nickname=p.nickname,
+                age_band=p.age_band,
+                avatar=AvatarSelection.model_validate(p.avatar or {}),
+                avatar_url=avatar_url(access.room.id, p.id),
+                joined_at=r.joined_at,
+            )
+            for r in rows[:limit]
+            if (p := profiles.get(r.profile_id)) is not None
+        ],
+        next_cursor=page_cursor(rows, limit, lambda r: (r.joined_at, r.profile_id)),
     )
-    return [
-        MemberOut(
-            profile_id=p.id,
-            nickname=p.nickname,
-            age_band=p.age_band,
-            avatar=AvatarSelection.model_validate(p.avatar or {}),
-            avatar_url=avatar_url(access.room.id, p.id),
-            joined_at=r.joined_at,
-        )
-        for r in rows
-        if (p := profiles.get(r.profile_id)) is not None
-    ]
 
 
 async def _member(session: AsyncSession, access: Access, profile_id: uuid.UUID) -> Profile:
@@ -626,11 +674,18 @@ async def _assignment(
 
 
 async def create_assignment(
-    session: AsyncSession, access: Access, body: AssignmentIn, now: datetime
+    session: AsyncSession, settings: Settings, access: Access, body: AssignmentIn, now: datetime
 ) -> AssignmentOut:
     room = access.room
     _check_dates(body.start_date, body.due_date, local_today(room.time_zone, now), True)
     items = await _checked_items(session, body.items)
+    await queries.lock_classroom(session, room.id)
+    if await queries.count_assignments(session, room.id) >= settings.classroom_max_assignments:
+        raise Conflict(
+            f"A classroom can have at most {settings.classroom_max_assignments} assignments: "
+            "delete old ones first.",
+            code="assignment_limit",
+        )
     a = Assignment(
         classroom_id=room.id,
         title=body.title,
@@ -752,13 +807,10 @@ async def _facts(
     items = list(items)
     content = list({i for k, i in items if k != "quiz"})
     quizzes = list({i for k, i in items if k == "quiz"})
-    progress: dict[tuple[uuid.UUID, uuid.UUID], Any] = {}
-    if content:
-        for pid in profile_ids:
-            for item_id, state in (
-                await progress_service.states_for(session, pid, content)
-            ).items():
-                progress[(pid, item_id)] = state
+    progress = {
+        (row.profile_id, row.item_id): row
+        for row in await queries.progress_of(session, profile_ids, content)
+    }
     return _Facts(progress, await quiz_reports.standings(session, profile_ids, quizzes))
 
 

@@ -98,6 +98,10 @@ class Settings(BaseSettings):
     # Explorer (kid-mode) tokens: one profile each, issued from a parent session
     explorer_token_hours: int = Field(default=12, ge=1, le=24 * 7)
     max_profiles_per_account: int = Field(default=6, ge=1, le=20)
+    # Classrooms: a class, not a school; every report reads all of its members and
+    # assignments, and a new assignment notifies every member in one task.
+    classroom_max_members: int = Field(default=60, ge=1, le=500)
+    classroom_max_assignments: int = Field(default=200, ge=1, le=2000)
     # Progress: minutes of learning that make a day count towards a streak
     streak_minutes: int = Field(default=5, ge=1, le=240)
 

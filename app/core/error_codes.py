@@ -57,6 +57,8 @@ ERROR_CODES: dict[str, ErrorCode] = {
     "conflict": ErrorCode(409, "The change conflicts with what is stored."),
     "name_taken": ErrorCode(409, "The name or slug is already used."),
     "nickname_taken": ErrorCode(409, "Another explorer in the family has this nickname."),
+    "slug_taken": ErrorCode(409, "Another theme has this slug; choose another."),
+    "episode_taken": ErrorCode(409, "The series already has an episode with this number."),
     "profile_limit": ErrorCode(409, "The family already has the most explorers allowed."),
     "self_change": ErrorCode(409, "An admin cannot demote or disable their own account."),
     "theme_not_empty": ErrorCode(409, "The theme still has items."),
@@ -91,6 +93,8 @@ ERROR_CODES: dict[str, ErrorCode] = {
     # Classrooms
     "already_teacher": ErrorCode(409, "This account already teaches the classroom."),
     "classroom_archived": ErrorCode(409, "The classroom is archived."),
+    "classroom_full": ErrorCode(409, "The classroom has the most explorers allowed."),
+    "assignment_limit": ErrorCode(409, "The classroom has the most assignments allowed."),
     "classroom_code_unknown": ErrorCode(404, "No classroom has this join code."),
     "code_unavailable": ErrorCode(409, "A join code could not be issued: try again."),
     "display_name_required": ErrorCode(422, "A teacher needs a display name first."),

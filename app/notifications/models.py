@@ -80,6 +80,8 @@ class Notification(SQLModel, table=True):
     # A push waiting for quiet hours to end goes out at this time (the tick sends it).
     push_at: datetime | None = timestamp_field()
     pushed_at: datetime | None = timestamp_field()
+    # Devices that have it while others wait for a retry: a retry sends to the rest only.
+    pushed_device_ids: list[uuid.UUID] | None = Field(default=None, sa_type=sa.ARRAY(sa.Uuid))
 
 
 class StreamCounter(SQLModel, table=True):
@@ -117,7 +119,9 @@ class Device(SQLModel, table=True):
     account_id: uuid.UUID = Field(foreign_key="account.id", ondelete="CASCADE", index=True)
     profile_id: uuid.UUID | None = _profile_fk(nullable=True)
     platform: str = Field(sa_type=sa.String(8))
-    token: str = Field(sa_type=sa.String(4096), unique=True)
+    # FCM registration tokens are 150-250 characters and APNs tokens 64: 512 leaves room and
+    # keeps every key far below the btree's limit of about 2.7 kB.
+    token: str = Field(sa_type=sa.String(512), unique=True)
     created_at: datetime = timestamp_field(default_now=True)
     updated_at: datetime = timestamp_field(default_now=True, on_update=True)
 
@@ -164,7 +168,9 @@ class Follow(SQLModel, table=True):
 
 
 class StreamTicket(SQLModel, table=True):
-    """A single-use credential for EventSource, which cannot send headers: kept hashed."""
+    """A single-use credential for EventSource, which cannot send headers: kept hashed.
+    `issued_us` is the issue time of the token that asked for it: a revocation after that
+    ends the ticket and the stream it opens, as it ends the token."""
 
     __tablename__ = "stream_ticket"
 
@@ -172,6 +178,7 @@ class StreamTicket(SQLModel, table=True):
     account_id: uuid.UUID = Field(foreign_key="account.id", ondelete="CASCADE", index=True)
     profile_id: uuid.UUID | None = _profile_fk(nullable=True)
     role: str = Field(sa_type=sa.String(16))
+    issued_us: int = Field(sa_type=sa.BigInteger)
     expires_at: datetime = timestamp_field(default_now=True)
 
 

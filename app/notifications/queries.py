@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.catalog.queries import visible
@@ -141,6 +141,23 @@ async def set_push_state(session: AsyncSession, ident: uuid.UUID, **values: Any)
     )
 
 
+async def add_pushed_devices(
+    session: AsyncSession, ident: uuid.UUID, device_ids: Sequence[uuid.UUID]
+) -> None:
+    if not device_ids:
+        return
+    column = notification.c.pushed_device_ids
+    await session.execute(
+        sa.update(notification)
+        .where(notification.c.id == ident)
+        .values(
+            pushed_device_ids=sa.func.array_cat(
+                column, sa.bindparam("device_ids", list(device_ids), type_=ARRAY(sa.Uuid))
+            )
+        )
+    )
+
+
 async def due_pushes(session: AsyncSession, now: datetime, limit: int = 500) -> Sequence[Row]:
     statement = (
         sa.select(notification.c.id, notification.c.push_at)
@@ -232,7 +249,7 @@ async def redeem_ticket(session: AsyncSession, ticket_hash: str, now: datetime) 
     statement = (
         sa.delete(ticket)
         .where(ticket.c.ticket_hash == ticket_hash, ticket.c.expires_at > now)
-        .returning(ticket.c.account_id, ticket.c.profile_id, ticket.c.role)
+        .returning(ticket.c.account_id, ticket.c.profile_id, ticket.c.role, ticket.c.issued_us)
     )
     return (await session.execute(statement)).first()
 
@@ -243,6 +260,18 @@ async def redeem_ticket(session: AsyncSession, ticket_hash: str, now: datetime) 
 async def has_consent(session: AsyncSession, account_id: uuid.UUID) -> bool:
     statement = sa.select(sa.exists().where(consent.c.account_id == account_id))
     return bool(await session.scalar(statement))
+
+
+async def hold_consent(session: AsyncSession, account_id: uuid.UUID) -> bool:
+    """Whether the family allows pushes, kept so until the transaction ends: a revocation
+    (which deletes the row, then the devices) waits, then removes what was added meanwhile;
+    one that came first is seen. KEY SHARE: a repeated grant does not wait."""
+    statement = (
+        sa.select(consent.c.account_id)
+        .where(consent.c.account_id == account_id)
+        .with_for_update(read=True, key_share=True)
+    )
+    return (await session.execute(statement)).first() is not None
 
 
 async def grant_consent(session: AsyncSession, account_id: uuid.UUID) -> datetime:
@@ -327,16 +356,81 @@ async def put_preference(session: AsyncSession, values: dict[str, Any]) -> None:
     await session.execute(statement)
 
 
-async def reminder_preferences(session: AsyncSession) -> Sequence[Row]:
-    """Every child with reminders or progress nudges possible, with the family's time zone
-    (the account's own setting: the one app/progress reads days in)."""
-    statement = sa.text(
-        "SELECT p.profile_id, p.account_id, p.channels, p.quiet_start, p.quiet_end, "
-        "p.reminder_days, p.reminder_time, a.timezone "
-        "FROM notification_preference p JOIN account a ON a.id = p.account_id "
-        "WHERE p.reminder_time IS NOT NULL "
-        "OR coalesce((p.channels -> 'progress' ->> 'in_app')::boolean, false) "
-        "OR coalesce((p.channels -> 'progress' ->> 'push')::boolean, false)"
+# Local time per family, in SQL: a zone PostgreSQL does not know (its zone database may be
+# older than Python's) reads as UTC, as in the ticker, instead of failing the whole query.
+_DUE_SQL = """
+WITH zones AS MATERIALIZED (SELECT name FROM pg_timezone_names)
+SELECT p.profile_id, p.account_id, p.channels, p.quiet_start, p.quiet_end,
+       p.reminder_days, p.reminder_time, a.timezone
+FROM notification_preference p
+JOIN account a ON a.id = p.account_id
+LEFT JOIN zones z ON z.name = a.timezone
+CROSS JOIN LATERAL (
+    SELECT timezone(coalesce(z.name, 'UTC'), CAST(:now AS timestamptz)) AS at
+) l
+CROSS JOIN LATERAL (
+    SELECT extract(epoch FROM l.at::time) AS secs, to_char(l.at, 'YYYY-MM-DD') AS day
+) t
+WHERE (CAST(:after AS uuid) IS NULL OR p.profile_id > :after)
+  AND (
+    (p.reminder_time IS NOT NULL
+     AND extract(isodow FROM l.at)::int = ANY(p.reminder_days)
+     AND t.secs >= extract(epoch FROM p.reminder_time) - :slack
+     AND t.secs < extract(epoch FROM p.reminder_time) + :reminder_window + :slack
+     AND NOT EXISTS (
+        SELECT 1 FROM notification n
+        WHERE n.account_id = p.account_id AND n.profile_id = p.profile_id
+          AND n.dedup_key = 'reminder:' || t.day))
+    OR
+    ((coalesce((p.channels -> 'progress' ->> 'in_app')::boolean, false)
+      OR coalesce((p.channels -> 'progress' ->> 'push')::boolean, false))
+     AND t.secs >= :nudge_from AND t.secs < :nudge_until
+     AND NOT EXISTS (
+        SELECT 1 FROM notification n
+        WHERE n.account_id = p.account_id AND n.profile_id = p.profile_id
+          AND n.dedup_key = 'progress:' || t.day)
+     -- Something left in progress long enough ago (the ticker reads which, exactly).
+     AND EXISTS (
+        SELECT 1 FROM progress g
+        WHERE g.profile_id = p.profile_id AND g.status = 'in_progress'
+          AND g.updated_at >= CAST(:now AS timestamptz) - CAST(:idle_max AS interval)
+          AND g.updated_at <= CAST(:now AS timestamptz) - CAST(:idle_min AS interval)))
+  )
+ORDER BY p.profile_id
+LIMIT :limit
+"""
+
+
+async def due_reminders(
+    session: AsyncSession,
+    now: datetime,
+    *,
+    after: uuid.UUID | None,
+    limit: int,
+    reminder_window: timedelta,
+    nudge_hours: tuple[time, time],
+    nudge_idle: tuple[timedelta, timedelta],
+) -> Sequence[Row]:
+    """Children whose reminder or nudge may be due at `now` and was not sent today (their
+    local day), with the family's time zone (the account's own setting: the one
+    app/progress reads days in); by profile id, after `after` (keyset batches).
+
+    A superset, for the ticker to check exactly: an hour of slack either side of the
+    reminder window covers the days a DST change moves the local clock."""
+
+    def seconds(moment: time) -> int:
+        return moment.hour * 3600 + moment.minute * 60 + moment.second
+
+    statement = sa.text(_DUE_SQL).bindparams(
+        now=now,
+        after=after,
+        limit=limit,
+        slack=3600,
+        reminder_window=int(reminder_window.total_seconds()),
+        nudge_from=seconds(nudge_hours[0]),
+        nudge_until=seconds(nudge_hours[1]),
+        idle_min=nudge_idle[0],
+        idle_max=nudge_idle[1],
     )
     return (await session.execute(statement)).all()
 

@@ -14,12 +14,13 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.deps import Caller
+from app.auth.revocation import Revocations
 from app.core.errors import Forbidden, NotFound, Unauthorized, invalid_field
 from app.core.pagination import Page, build_page, decode_cursor, parse_datetime
 from app.integrations.broker import ring_after_commit
@@ -77,6 +78,15 @@ def channel(account_id: uuid.UUID) -> str:
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def local_zone(name: str) -> ZoneInfo:
+    """The family's time zone; one this server does not know (a newer zone database wrote
+    it, or a hand edit) is UTC rather than a failure of everything sent to the family."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
 
 
 # --- preferences -----------------------------------------------------------------------------
@@ -195,7 +205,7 @@ async def schedule_push(
     prefs: PreferencesOut | None,
     now: datetime,
 ) -> None:
-    zone = ZoneInfo(await queries.timezone_of(session, account_id))
+    zone = local_zone(await queries.timezone_of(session, account_id))
     quiet = prefs.quiet_hours if prefs else None
     wait, _ = push_window(
         now,
@@ -323,6 +333,7 @@ async def issue_ticket(session: AsyncSession, caller: Caller) -> str:
             "account_id": caller.account_id,
             "profile_id": caller.profile_id,
             "role": caller.role.value,
+            "issued_us": caller.issued_us,
             "expires_at": now + timedelta(seconds=TICKET_SECONDS),
         },
         now,
@@ -330,7 +341,10 @@ async def issue_ticket(session: AsyncSession, caller: Caller) -> str:
     return ticket
 
 
-async def redeem_ticket(session: AsyncSession, ticket: str) -> Caller:
+async def redeem_ticket(session: AsyncSession, revocations: Revocations, ticket: str) -> Caller:
+    """The caller the ticket stands for, with its token's issue time: a ticket asked for
+    before a revocation is refused like the token that asked for it (revoking does not
+    delete tickets; this check is what ends them)."""
     from app.accounts.models import Role
 
     if len(ticket) > 200:
@@ -341,7 +355,10 @@ async def redeem_ticket(session: AsyncSession, ticket: str) -> Caller:
             "This stream ticket is not valid, was used already or has expired.",
             code="invalid_ticket",
         )
-    return Caller(row.account_id, Role(row.role), "ticket", row.profile_id)
+    caller = Caller(row.account_id, Role(row.role), "ticket", row.profile_id, row.issued_us)
+    if await revocations.is_revoked(caller.account_id, caller.profile_id, caller.issued_us):
+        raise Unauthorized("This sign-in has ended; sign in again.", code="invalid_token")
+    return caller
 
 
 # --- devices and consent -------------------------------------------------------------------------
@@ -356,7 +373,7 @@ async def register_device(session: AsyncSession, caller: Caller, body: DeviceIn)
         profile_id = caller.profile_id
     elif profile_id is not None:
         await profiles_service.get_for(session, caller, profile_id)
-    if not await queries.has_consent(session, caller.account_id):
+    if not await queries.hold_consent(session, caller.account_id):
         raise Forbidden(
             "A parent has to allow push notifications first.", code="push_consent_required"
         )
@@ -532,7 +549,7 @@ async def export_notifications(session: AsyncSession, account_id: uuid.UUID) -> 
     consent = await queries.consent_row(session, account_id)
     return {
         "inbox": [
-            _jsonable(r, ("account_id", "dedup_key", "push_at"))
+            _jsonable(r, ("account_id", "dedup_key", "push_at", "pushed_device_ids"))
             for r in await queries.export_rows(session, queries.notification, account_id)
         ],
         # The token is included: it is the family's data, and what deletion removes.

@@ -8,8 +8,9 @@ holds no database connection, only its doorbell flag and the number of its last 
 
 A stream outlives the check of the token that opened it, so at every wake-up (a ring or a
 heartbeat, at most STREAM_HEARTBEAT_SECONDS apart) it asks whether the sign-in was ended
-since it started: a parent who signs out everywhere or deletes a profile closes its streams
-within a heartbeat, on every instance. The check is one shared-cache read.
+since that token was issued (a ticket carries the issue time of the token that asked for
+it): a parent who signs out everywhere or deletes a profile closes its streams within a
+heartbeat, on every instance. The check is one shared-cache read.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from sse_starlette import ServerSentEvent
 
 from app.auth.deps import Caller
 from app.auth.revocation import Revocations
-from app.auth.tokens import clock_us
 from app.core.db import Database
 from app.integrations.broker import Broker
 from app.notifications import queries
@@ -79,8 +79,9 @@ async def events(
     spec: StreamSpec,
 ) -> AsyncIterator[ServerSentEvent]:
     deadline = anyio.current_time() + _lifetime(spec.max_seconds)
-    # The caller's token was valid just now: any revocation from here on is later than this.
-    opened_us = clock_us()
+    # Revocations count from the issue of the token behind the stream (directly or through
+    # a ticket), not from now: one that landed between the check and this line still ends it.
+    opened_us = caller.issued_us
     async with broker.subscribe(channel(caller.account_id)) as bell:
         position, reset = await _start(db, caller.account_id, last_event_id)
         if reset is not None:

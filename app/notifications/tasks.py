@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from app.core.db import Database
 from app.integrations.push import MAX_PUSH_BYTES, PushMessage, PushOutcome, PushSender
@@ -60,7 +59,7 @@ async def push(ctx: TaskContext, *, db: Database, sender: PushSender) -> None:
         return
     prefs = await notifications_service.preferences(session, n.profile_id) if n.profile_id else None
     quiet = prefs.quiet_hours if prefs else None
-    zone = ZoneInfo(await queries.timezone_of(session, row.account_id))
+    zone = notifications_service.local_zone(await queries.timezone_of(session, row.account_id))
     wait, ttl = push_window(
         now,
         quiet.start if quiet else None,
@@ -72,7 +71,13 @@ async def push(ctx: TaskContext, *, db: Database, sender: PushSender) -> None:
         # A retry that fell into quiet hours: the tick sends it when they end.
         await queries.set_push_state(session, n.id, push_at=wait)
         return
-    devices = await queries.devices_for(session, row.account_id, n.profile_id)
+    # A retry goes to the devices the last try could not reach, not to those it did.
+    reached = set(row.pushed_device_ids or ())
+    devices = [
+        d
+        for d in await queries.devices_for(session, row.account_id, n.profile_id)
+        if d.id not in reached
+    ]
     if not devices:
         await queries.set_push_state(session, n.id, pushed_at=now, push_at=None)
         return
@@ -96,12 +101,17 @@ async def push(ctx: TaskContext, *, db: Database, sender: PushSender) -> None:
     ]
     results = await sender.send(messages)
     gone = [r.token for r in results if r.outcome is PushOutcome.gone]
-    if gone:
+    retry = sum(r.outcome is PushOutcome.retry for r in results)
+    if gone or retry:
         # Committed on its own: a retry below rolls the handler's writes back.
+        by_token = {d.token: d.id for d in devices}
         async with db.session() as own:
             await queries.delete_tokens(own, gone)
-    if any(r.outcome is PushOutcome.retry for r in results):
-        raise PushRetry(f"{sum(r.outcome is PushOutcome.retry for r in results)} pushes to retry")
+            if retry:
+                sent = [by_token[r.token] for r in results if r.outcome is PushOutcome.sent]
+                await queries.add_pushed_devices(own, n.id, sent)
+    if retry:
+        raise PushRetry(f"{retry} pushes to retry")
     await queries.set_push_state(session, n.id, pushed_at=now, push_at=None)
 
 

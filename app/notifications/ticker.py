@@ -10,12 +10,14 @@ per recipient, so overlapping or repeated ticks send nothing twice.
 from __future__ import annotations
 
 import logging
+import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.db import Database
 from app.notifications import queries
 from app.notifications import service as notifications_service
 from app.notifications.models import Category
@@ -39,14 +41,8 @@ REMINDER_WINDOW = timedelta(hours=2)
 # "Continue where you left off": late afternoon, local time, for something left at least
 # this long ago.
 NUDGE_FROM, NUDGE_UNTIL = time(16, 0), time(19, 0)
-NUDGE_IDLE = timedelta(hours=12)
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+NUDGE_IDLE, NUDGE_MAX_AGE = timedelta(hours=12), timedelta(days=14)
+BATCH = 500
 
 
 async def new_content(session: AsyncSession, now: datetime, interval: float) -> int:
@@ -70,39 +66,70 @@ async def new_content(session: AsyncSession, now: datetime, interval: float) -> 
     return len(items)
 
 
-async def reminders(session: AsyncSession, now: datetime) -> tuple[int, int]:
+async def reminders(db: Database, now: datetime) -> tuple[int, int]:
     """Reminders and nudges due now; the dedup key is the local date, so a day has one
-    whatever DST does to it (an hour repeated, an hour skipped) and however often we run."""
+    whatever DST does to it (an hour repeated, an hour skipped) and however often we run.
+
+    Only children with one due and not sent today are read, a batch per transaction; a
+    child whose sending fails is logged and skipped (its savepoint rolled back), and the
+    next tick tries it again."""
     sent = nudged = 0
-    for row in await queries.reminder_preferences(session):
-        zone = _zone(row.timezone)
-        local = now.astimezone(zone)
-        if quiet_until(now, row.quiet_start, row.quiet_end, zone) is not None:
-            continue
-        today = local.date().isoformat()
-        if row.reminder_time is not None and local.isoweekday() in (row.reminder_days or []):
-            due = datetime.combine(local.date(), row.reminder_time, tzinfo=zone)
-            # On a spring-forward day a time in the gap comes due just after it.
-            due = due.astimezone(UTC)
-            if due <= now < due + REMINDER_WINDOW:
-                made = await notifications_service.notify(
-                    session,
-                    account_id=row.account_id,
-                    profile_id=row.profile_id,
-                    category=Category.reminder,
-                    title="Time for an adventure!",
-                    body="A story, a song or something to make is waiting for you.",
-                    link="wonderspaced://home",
-                    dedup_key=f"reminder:{today}",
-                    expires_at=now + timedelta(hours=12),
-                    now=now,
-                )
-                sent += made is not None
-        channels = dict(row.channels or {}).get(Category.progress.value)
-        allowed = channels and (Channels.model_validate(channels).in_app or channels.get("push"))
-        if allowed and NUDGE_FROM <= local.time().replace(tzinfo=None) < NUDGE_UNTIL:
-            nudged += await _nudge(session, row, now, today)
-    return sent, nudged
+    after: uuid.UUID | None = None
+    while True:
+        async with db.session() as session:
+            rows = await queries.due_reminders(
+                session,
+                now,
+                after=after,
+                limit=BATCH,
+                reminder_window=REMINDER_WINDOW,
+                nudge_hours=(NUDGE_FROM, NUDGE_UNTIL),
+                nudge_idle=(NUDGE_IDLE, NUDGE_MAX_AGE),
+            )
+            for row in rows:
+                try:
+                    async with session.begin_nested():
+                        reminded, nudge = await _remind(session, row, now)
+                except Exception:
+                    logger.exception("reminder failed", extra={"profile_id": str(row.profile_id)})
+                    continue
+                sent += reminded
+                nudged += nudge
+        if len(rows) < BATCH:
+            return sent, nudged
+        after = rows[-1].profile_id
+
+
+async def _remind(session: AsyncSession, row: sa.Row, now: datetime) -> tuple[int, int]:  # type: ignore[type-arg]
+    zone = notifications_service.local_zone(row.timezone)
+    local = now.astimezone(zone)
+    if quiet_until(now, row.quiet_start, row.quiet_end, zone) is not None:
+        return 0, 0
+    sent = 0
+    today = local.date().isoformat()
+    if row.reminder_time is not None and local.isoweekday() in (row.reminder_days or []):
+        due = datetime.combine(local.date(), row.reminder_time, tzinfo=zone)
+        # On a spring-forward day a time in the gap comes due just after it.
+        due = due.astimezone(UTC)
+        if due <= now < due + REMINDER_WINDOW:
+            made = await notifications_service.notify(
+                session,
+                account_id=row.account_id,
+                profile_id=row.profile_id,
+                category=Category.reminder,
+                title="Time for an adventure!",
+                body="A story, a song or something to make is waiting for you.",
+                link="wonderspaced://home",
+                dedup_key=f"reminder:{today}",
+                expires_at=now + timedelta(hours=12),
+                now=now,
+            )
+            sent = int(made is not None)
+    channels = dict(row.channels or {}).get(Category.progress.value)
+    allowed = channels and (Channels.model_validate(channels).in_app or channels.get("push"))
+    if allowed and NUDGE_FROM <= local.time().replace(tzinfo=None) < NUDGE_UNTIL:
+        return sent, await _nudge(session, row, now, today)
+    return sent, 0
 
 
 async def _nudge(session: AsyncSession, row: sa.Row, now: datetime, today: str) -> int:  # type: ignore[type-arg]
@@ -113,7 +140,7 @@ async def _nudge(session: AsyncSession, row: sa.Row, now: datetime, today: str) 
         return 0
     item = page.items[0]
     # Read through progress: an item finished since is "completed" and never nudged.
-    if item.updated_at > now - NUDGE_IDLE or item.updated_at < now - timedelta(days=14):
+    if item.updated_at > now - NUDGE_IDLE or item.updated_at < now - NUDGE_MAX_AGE:
         return 0
     made = await notifications_service.notify(
         session,
@@ -150,26 +177,41 @@ async def announcements(session: AsyncSession, now: datetime) -> int:
     return len(rows)
 
 
+async def _part(db: Database, work: Callable[[AsyncSession], Awaitable[int]]) -> tuple[int]:
+    async with db.session() as session:
+        return (await work(session),)
+
+
 async def tick(runtime: Runtime, now: datetime | None = None) -> str:
-    now = now or datetime.now(UTC)
+    """Every part in its own transaction: one that fails (logged, and tried again next tick)
+    rolls back alone, and the others still send."""
+    at = now or datetime.now(UTC)
     settings = runtime.settings
-    async with runtime.db.session() as session:
-        if not await session.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(_LOCK_KEY))):
+    db = runtime.db
+    before = at - timedelta(hours=settings.notification_event_retention_hours)
+    parts: list[tuple[tuple[str, ...], Callable[[], Awaitable[tuple[int, ...]]]]] = [
+        (
+            ("new_items",),
+            lambda: _part(db, lambda s: new_content(s, at, settings.notification_tick_seconds)),
+        ),
+        (("reminders", "nudges"), lambda: reminders(db, at)),
+        (("pushes",), lambda: _part(db, lambda s: waited_pushes(s, at))),
+        (("announcements",), lambda: _part(db, lambda s: announcements(s, at))),
+        (("events_pruned",), lambda: _part(db, lambda s: queries.prune_events(s, before))),
+    ]
+    counts: dict[str, int | str] = {}
+    # The lock's transaction stays open while the parts run, each in a transaction of its
+    # own: one instance at a time, and the lock goes with the connection if this one dies.
+    async with db.session() as lock:
+        if not await lock.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(_LOCK_KEY))):
             return "another tick is running"
-        items = await new_content(session, now, settings.notification_tick_seconds)
-        sent, nudged = await reminders(session, now)
-        pushes = await waited_pushes(session, now)
-        announced = await announcements(session, now)
-        pruned = await queries.prune_events(
-            session, now - timedelta(hours=settings.notification_event_retention_hours)
-        )
-    counts = {
-        "new_items": items,
-        "reminders": sent,
-        "nudges": nudged,
-        "pushes": pushes,
-        "announcements": announced,
-        "events_pruned": pruned,
-    }
+        for names, part in parts:
+            done: tuple[int | str, ...]
+            try:
+                done = await part()
+            except Exception:
+                logger.exception("notifications tick: a part failed", extra={"part": names[0]})
+                done = ("failed",) * len(names)
+            counts.update(zip(names, done, strict=True))
     logger.info("notifications tick", extra=counts)
     return ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in counts.items())

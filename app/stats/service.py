@@ -107,7 +107,12 @@ def explorers(n: int) -> Explorers:
 
 
 def _rate(part: int, whole: int) -> float | None:
-    if whole < SMALL_NUMBER or part < 0:
+    """A share, unless it lets one work out a small count: with the whole shown, a rate
+    gives away both the part and the rest (6 attempts at 0.167: one child passed)."""
+    rest = whole - part
+    if whole < SMALL_NUMBER or part < 0 or rest < 0:
+        return None
+    if 0 < part < SMALL_NUMBER or 0 < rest < SMALL_NUMBER:
         return None
     return round(part / whole, 3)
 

@@ -138,6 +138,21 @@ async def test_fcm_errors_delete_dead_tokens_and_retry_the_rest(
     assert outbox.attempts == 1
     assert "PushRetry" in outbox.last_error
     assert pushed is None
+
+    # The retry goes to the devices that did not get it, never again to the one that did.
+    fcm_server.received.clear()
+    async with runtime.db.session() as session:
+        await session.execute(sa.text("UPDATE outbox_message SET available_at = now()"))
+    await fcm_runtime.worker.run_due()
+    assert sorted(m["message"]["token"] for m in fcm_server.received) == [
+        "busy-token-1",
+        "down-token-1",
+    ]
+    async with runtime.db.session() as session:
+        attempts = await session.scalar(
+            sa.text("SELECT attempts FROM outbox_message WHERE name = 'notifications.push'")
+        )
+    assert attempts == 2
     await sender.aclose()
 
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import random
+
 import httpx
 import sqlalchemy as sa
 
+from app.auth.deps import caller_from_token
+from app.notifications import service as notifications_service
+from app.notifications.schemas import DeviceIn, Platform
 from app.runtime import Runtime
-from tests.notifications.conftest import Family, send
+from tests.notifications.conftest import Family, make_family, send
 
 API = "/api/v1"
 
@@ -174,6 +180,30 @@ async def test_devices_need_push_consent_and_revoking_removes_them(
     assert left == 0
 
 
+async def test_a_push_token_longer_than_any_real_one_is_a_422_not_a_500(
+    runtime: Runtime, client: httpx.AsyncClient, fam: Family
+) -> None:
+    consent = f"{API}/accounts/me/push-consent"
+    assert (await client.post(consent, json={"granted": True}, headers=fam.parent)).is_success
+    rng = random.Random(7)  # printable ASCII that does not compress
+    longest = "".join(chr(rng.randint(0x21, 0x7E)) for _ in range(512))
+    kept = await client.post(
+        f"{API}/devices", json={"platform": "android", "token": longest}, headers=fam.parent
+    )
+    assert kept.status_code == 200, kept.text
+    for size in (513, 4096):
+        token = "".join(chr(rng.randint(0x21, 0x7E)) for _ in range(size))
+        refused = await client.post(
+            f"{API}/devices", json={"platform": "android", "token": token}, headers=fam.parent
+        )
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["code"] == "validation_error"
+        assert [e["loc"] for e in refused.json()["errors"]] == [["body", "token"]]
+    async with runtime.db.session() as session:
+        stored = (await session.execute(sa.text("SELECT token FROM device"))).scalars().all()
+    assert stored == [longest]
+
+
 async def test_follows(
     runtime: Runtime, client: httpx.AsyncClient, fam: Family, other: Family
 ) -> None:
@@ -228,3 +258,35 @@ async def test_export_and_deletion(
     async with runtime.db.session() as session:
         for table in ("notification", "device", "notification_preference", "notification_event"):
             assert await session.scalar(sa.text(f"SELECT count(*) FROM {table}")) == 0, table
+
+
+async def test_a_device_registered_while_consent_is_revoked_does_not_stay_behind(
+    live_runtime: Runtime, live_client: httpx.AsyncClient
+) -> None:
+    fam = await make_family(live_runtime, live_client, "race.parent@example.com")
+    consent = f"{API}/accounts/me/push-consent"
+    granted = await live_client.post(consent, json={"granted": True}, headers=fam.parent)
+    assert granted.status_code == 200
+    token = fam.parent["Authorization"].removeprefix("Bearer ")
+    caller = await caller_from_token(live_runtime.tokens, live_runtime.revocations, token)
+    device = DeviceIn(platform=Platform.android, token="token-race-1")
+    async with live_runtime.db.session() as session:
+        # A registration is under way (checked, written, not committed) when the parent
+        # says no.
+        await notifications_service.register_device(session, caller, device)
+        revoking = asyncio.create_task(
+            live_client.post(consent, json={"granted": False}, headers=fam.parent)
+        )
+        await asyncio.sleep(0.5)
+        assert not revoking.done()  # it waits for the registration to end
+    revoked = await revoking
+    assert revoked.status_code == 200, revoked.text
+    assert revoked.json()["devices_removed"] == 1
+    async with live_runtime.db.session() as session:
+        left = await session.scalar(sa.text("SELECT count(*) FROM device"))
+    assert left == 0
+    # And once revoked, registering is refused.
+    refused = await live_client.post(
+        f"{API}/devices", json={"platform": "android", "token": "token-race-2"}, headers=fam.kid
+    )
+    assert refused.status_code == 403

@@ -139,3 +139,102 @@ def test_a_push_ttl_never_reaches_into_quiet_hours() -> None:
     just_before = datetime(2026, 6, 1, 19, 59, 30, tzinfo=UTC)  # 30 s before quiet hours
     wait, _ = push_window(just_before, start, end, zone, 3600)
     assert wait == datetime(2026, 6, 2, 6, 0, tzinfo=UTC)
+
+
+async def _sql(runtime: Runtime, statement: str, **params: object) -> list[sa.Row]:
+    async with runtime.db.session() as session:
+        result = await session.execute(sa.text(statement).bindparams(**params))
+        return list(result.all()) if result.returns_rows else []
+
+
+async def test_a_failing_family_or_part_of_the_tick_does_not_stop_the_others(
+    runtime: Runtime, client: httpx.AsyncClient
+) -> None:
+    every_day = [1, 2, 3, 4, 5, 6, 7]
+    london = await make_family(runtime, client, "london.parent@example.com")
+    await _setup(
+        client, london, "Europe/London", {"reminders": {"days": every_day, "time": "18:00"}}
+    )
+    # A zone this server does not know (the API refuses it; a newer zone database or a hand
+    # edit can still leave one): read as UTC, pushes included.
+    nowhere = await make_family(runtime, client, "nowhere.parent@example.com", "Nia")
+    await _setup(client, nowhere, "UTC", {"reminders": {"days": every_day, "time": "17:00"}})
+    consent = await client.post(
+        f"{API}/accounts/me/push-consent", json={"granted": True}, headers=nowhere.parent
+    )
+    assert consent.status_code == 200
+    device = await client.post(
+        f"{API}/devices", json={"platform": "ios", "token": "token-nowhere"}, headers=nowhere.kid
+    )
+    assert device.status_code == 200
+    await _sql(
+        runtime,
+        "UPDATE account SET timezone = 'Mars/Olympus' WHERE id = :a",
+        a=nowhere.account_id,
+    )
+    # A family whose notifications cannot be written at all.
+    broken = await make_family(runtime, client, "broken.parent@example.com", "Bo")
+    await _setup(client, broken, "UTC", {"reminders": {"days": every_day, "time": "17:00"}})
+    await _sql(
+        runtime,
+        "CREATE FUNCTION pg_temp.refuse() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'refused for the test'; END $$",
+    )
+    await _sql(
+        runtime,
+        "CREATE TRIGGER refuse_broken BEFORE INSERT ON notification FOR EACH ROW "
+        f"WHEN (NEW.profile_id = '{broken.profile_id}') EXECUTE FUNCTION pg_temp.refuse()",
+    )
+    # A push waiting for quiet hours whose release fails: that part of the tick fails.
+    now = datetime(2026, 6, 1, 17, 10, tzinfo=UTC)
+    waiting = await send(runtime, london, "waiting", now=now - timedelta(hours=1))
+    await _sql(
+        runtime,
+        "UPDATE notification SET push_at = :at WHERE id = :i",
+        at=now - timedelta(minutes=5),
+        i=waiting.id,
+    )
+    await _sql(
+        runtime,
+        "CREATE TRIGGER refuse_release BEFORE UPDATE ON notification FOR EACH ROW "
+        "WHEN (OLD.push_at IS NOT NULL AND NEW.push_at IS NULL) "
+        "EXECUTE FUNCTION pg_temp.refuse()",
+    )
+    announced = await _sql(
+        runtime,
+        "INSERT INTO announcement (id, title, body, link, audience, send_at, reached, "
+        "created_at) VALUES (gen_random_uuid(), 'News', 'Hello all', 'wonderspaced://home', "
+        "'everyone', :at, 0, :at) RETURNING id",
+        at=now - timedelta(minutes=1),
+    )
+
+    summary = await tick(runtime, now=now)
+
+    assert "2 reminders" in summary
+    assert "failed pushes" in summary
+    assert "1 announcements" in summary
+    assert len(await _reminders(runtime, london.profile_id)) == 1
+    assert len(await _reminders(runtime, nowhere.profile_id)) == 1
+    assert await _reminders(runtime, broken.profile_id) == []
+    queued = await _sql(
+        runtime,
+        "SELECT payload ->> 'notification_id' FROM outbox_message "
+        "WHERE name = 'notifications.push'",
+    )
+    nowhere_reminder = await _sql(
+        runtime,
+        "SELECT id::text FROM notification WHERE profile_id = :p AND category = 'reminder'",
+        p=uuid.UUID(nowhere.profile_id),
+    )
+    assert [r[0] for r in queued] == [nowhere_reminder[0][0]]
+    (sent_at,) = (
+        await _sql(runtime, "SELECT sent_at FROM announcement WHERE id = :i", i=announced[0][0])
+    )[0]
+    assert sent_at == now
+    marks = await _sql(runtime, "SELECT until FROM notification_tick WHERE name = 'new_content'")
+    assert [m[0] for m in marks] == [now]
+    # The failed part changed nothing and is tried again by the next tick.
+    (push_at,) = (
+        await _sql(runtime, "SELECT push_at FROM notification WHERE id = :i", i=waiting.id)
+    )[0]
+    assert push_at == now - timedelta(minutes=5)

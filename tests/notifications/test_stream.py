@@ -4,6 +4,7 @@ streams), on a runtime that really commits."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from collections.abc import AsyncIterator
@@ -13,6 +14,8 @@ import pytest
 import sqlalchemy as sa
 from fastapi import FastAPI
 
+from app.auth.deps import caller_from_token
+from app.notifications.stream import StreamSpec, events
 from app.runtime import Runtime
 from tests.notifications.conftest import Family, make_family, send
 from tests.notifications.sse import collect, read_events
@@ -197,3 +200,80 @@ async def test_an_open_stream_ends_when_its_sign_in_is_revoked(
                 assert ended.status_code == 204, ended.text
     assert seen[-1] == "signed_out"
     assert time.monotonic() - started < 5.0  # within a heartbeat or two, not at its lifetime
+
+
+async def test_a_ticket_asked_for_before_sign_out_everywhere_is_refused(
+    live_runtime: Runtime, live_client: httpx.AsyncClient, live_fam: Family, base: str
+) -> None:
+    kid_ticket = await live_client.post(f"{API}/notifications/stream-ticket", headers=live_fam.kid)
+    parent_ticket = await live_client.post(
+        f"{API}/notifications/stream-ticket", headers=live_fam.parent
+    )
+    assert kid_ticket.status_code == parent_ticket.status_code == 200
+    ended = await live_client.post("/api/v1/auth/logout-all", headers=live_fam.parent)
+    assert ended.status_code == 204, ended.text
+    async with httpx.AsyncClient(base_url=base, timeout=10) as http:
+        for issued in (kid_ticket, parent_ticket):
+            refused = await http.get(
+                f"{API}/notifications/stream", params={"ticket": issued.json()["ticket"]}
+            )
+            assert refused.status_code == 401, refused.text
+            assert refused.json()["code"] == "invalid_token"
+    # A ticket from a token issued after the sign-out works as before.
+    fresh = await make_family(live_runtime, live_client, "stream.other@example.com")
+    issued = await live_client.post(f"{API}/notifications/stream-ticket", headers=fresh.kid)
+    async with (
+        httpx.AsyncClient(base_url=base, timeout=10) as http,
+        http.stream(
+            "GET", f"{API}/notifications/stream", params={"ticket": issued.json()["ticket"]}
+        ) as response,
+    ):
+        assert response.status_code == 200
+        assert (await collect(response, 1))[0].event == "ready"
+
+
+async def test_a_stream_opened_with_a_ticket_ends_on_sign_out_everywhere(
+    live_runtime: Runtime, live_client: httpx.AsyncClient, live_fam: Family, base: str
+) -> None:
+    live_runtime.settings = live_runtime.settings.model_copy(
+        update={"stream_heartbeat_seconds": 0.3}
+    )
+    issued = await live_client.post(f"{API}/notifications/stream-ticket", headers=live_fam.kid)
+    seen: list[str] = []
+    started = time.monotonic()
+    async with (
+        httpx.AsyncClient(base_url=base, timeout=10) as http,
+        http.stream(
+            "GET", f"{API}/notifications/stream", params={"ticket": issued.json()["ticket"]}
+        ) as response,
+    ):
+        assert response.status_code == 200
+        async for event in read_events(response):
+            seen.append(event.event)
+            if event.event == "ready":
+                ended = await live_client.post("/api/v1/auth/logout-all", headers=live_fam.parent)
+                assert ended.status_code == 204, ended.text
+    assert seen[-1] == "signed_out"
+    assert time.monotonic() - started < 5.0
+
+
+async def test_a_stream_counts_revocations_from_its_tokens_issue_not_its_start(
+    live_runtime: Runtime, live_client: httpx.AsyncClient, live_fam: Family
+) -> None:
+    """A revocation landing between the token check and the stream's start (the ticket's
+    minute, or a slow request) still ends the stream at its first wake-up."""
+    token = live_fam.kid["Authorization"].removeprefix("Bearer ")
+    caller = await caller_from_token(live_runtime.tokens, live_runtime.revocations, token)
+    ended = await live_client.post("/api/v1/auth/logout-all", headers=live_fam.parent)
+    assert ended.status_code == 204, ended.text
+    spec = StreamSpec(max_seconds=30, heartbeat_seconds=0.2)
+    stream = events(
+        live_runtime.db, live_runtime.broker, live_runtime.revocations, caller, None, spec
+    )
+    kinds = []
+    started = time.monotonic()
+    async with contextlib.aclosing(stream):
+        async for event in stream:
+            kinds.append(event.event)
+            assert time.monotonic() - started < 5.0, kinds
+    assert kinds[-1] == "signed_out"

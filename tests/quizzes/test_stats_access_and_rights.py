@@ -69,6 +69,43 @@ async def test_stats_flag_too_hard_and_too_easy_and_name_no_child(
     assert backwards.status_code == 422
 
 
+async def test_stats_of_fewer_than_5_attempts_show_no_childs_answers(
+    client: httpx.AsyncClient, catalogue: Catalogue, explorer: Explorer, editor: dict[str, str]
+) -> None:
+    quiz = await create_quiz(client, editor, quiz_body(catalogue.video, feedback_mode="at_end"))
+    answers = dict(wrong_answers(quiz))
+    single = quiz["questions"][0]
+    answers[single["id"]] = {"choice_ids": [single["choices"][1]["id"]], "hint_used": True}
+    await take(client, explorer, quiz, answers)
+
+    stats = await client.get(f"{ADMIN}/{quiz['id']}/stats", headers=editor)
+    assert stats.status_code == 200, stats.text
+    body = stats.json()
+    assert body["attempts"] == "fewer than 5"
+    assert body["passed_share"] is None
+    assert body["average_percent"] is None
+    for question in body["questions"]:
+        assert question["attempts"] == "fewer than 5"
+        assert question["answered"] == "fewer than 5"
+        assert question["correct_share"] is None
+        assert question["hint_share"] is None
+        assert question["most_chosen_wrong_choice"] is None
+        assert question["flag"] == "not_enough_data"
+    assert "Tortoise" not in stats.text
+
+    # From the fifth attempt on, the figures are shown.
+    for _ in range(4):
+        await take(client, explorer, quiz, right_answers(quiz))
+    body = (await client.get(f"{ADMIN}/{quiz['id']}/stats", headers=editor)).json()
+    assert body["attempts"] == 5
+    assert body["passed_share"] == 0.8
+    by_id = {q["question_id"]: q for q in body["questions"]}
+    assert by_id[single["id"]]["attempts"] == 5
+    assert by_id[single["id"]]["correct_share"] == 0.8
+    assert by_id[single["id"]]["hint_share"] == 0.2
+    assert by_id[single["id"]]["most_chosen_wrong_choice"]["text"] == "Tortoise"
+
+
 async def test_every_quiz_route_is_for_whom_it_should_be(
     runtime: Runtime,
     client: httpx.AsyncClient,

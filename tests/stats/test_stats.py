@@ -243,3 +243,38 @@ async def test_bad_ranges_and_callers_are_refused(
         assert (await client.get(path, headers=parent)).status_code == 403
         assert (await client.get(path)).status_code == 401
         assert (await client.get(path, headers=editor)).status_code == 200
+
+
+async def test_a_pass_rate_that_would_reveal_a_small_count_is_hidden(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    # (attempts, passed) per day: one pass, one failure, a clear split, all passed.
+    days = {
+        DAY - timedelta(days=3): (6, 1),
+        DAY - timedelta(days=2): (6, 5),
+        DAY - timedelta(days=1): (10, 5),
+        DAY: (7, 7),
+    }
+    await _sql(
+        runtime,
+        "INSERT INTO daily_stat (day, new_accounts, new_profiles, active_explorers, active_7d, "
+        "active_30d, video_ms, ebook_ms, diy_ms, starts, completions, quiz_attempts, "
+        "quiz_passed) VALUES (:day, 0, 0, 10, 10, 10, 0, 0, 0, 0, 0, :attempts, :passed)",
+        [{"day": d, "attempts": n, "passed": p} for d, (n, p) in days.items()],
+    )
+    editor = await signed_in(runtime, client, "editor@example.com", Role.editor)
+    response = await client.get(
+        "/api/v1/admin/stats/overview",
+        params={"from": min(days).isoformat(), "to": DAY.isoformat()},
+        headers=editor,
+    )
+    assert response.status_code == 200, response.text
+    points = {p["start"]: p for p in response.json()["points"]}
+    shown = {d: points[d.isoformat()]["quiz_pass_rate"] for d in days}
+    assert shown == {
+        DAY - timedelta(days=3): None,
+        DAY - timedelta(days=2): None,
+        DAY - timedelta(days=1): 0.5,
+        DAY: 1.0,
+    }
+    assert points[min(days).isoformat()]["quiz_attempts"] == 6
