@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.audit import service as audit_service
 from app.catalog import queries
 from app.catalog.models import (
     DiyMaterial,
@@ -151,7 +152,9 @@ async def delete_theme(session: AsyncSession, theme_id: uuid.UUID) -> None:
 async def reorder(session: AsyncSession, table: sa.Table, ids: list[uuid.UUID]) -> None:
     """Gives the listed rows sort_order 0, 1, 2... in the order given."""
     statements = queries.REORDER[table.name]
-    found = set((await session.execute(statements.known, {"ids": ids})).scalars())
+    found = {
+        row.id: row.sort_order for row in await session.execute(statements.known, {"ids": ids})
+    }
     missing = [str(i) for i in ids if i not in found]
     if missing:
         raise NotFound(f"Unknown ids: {', '.join(missing)}.")
@@ -159,6 +162,12 @@ async def reorder(session: AsyncSession, table: sa.Table, ids: list[uuid.UUID]) 
         statements.place,
         [{"item_id": item_id, "position": position} for position, item_id in enumerate(ids)],
     )
+    # One statement for many rows: the audit log's session hooks see single-row writes only.
+    for position, item_id in enumerate(ids):
+        if found[item_id] != position:
+            await audit_service.record(
+                session, "update", table.name, item_id, {"sort_order": (found[item_id], position)}
+            )
     _changed(session)
 
 

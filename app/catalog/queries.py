@@ -482,16 +482,19 @@ SERIES_HAS_EPISODES = sa.select(
 
 @dataclass(frozen=True)
 class Reorder:
-    """The two statements of a reorder of one table: which of the ids exist (:ids), and
-    one row's new place (:item_id, :position), run once for all rows (executemany)."""
+    """The two statements of a reorder of one table: which of the ids exist and where they
+    stand (:ids), and one row's new place (:item_id, :position), run once for all rows
+    (executemany)."""
 
-    known: sa.Select[tuple[uuid.UUID]]
+    known: sa.Select[tuple[uuid.UUID, int]]
     place: sa.Update
 
 
 def _reorder(table: sa.Table) -> Reorder:
     return Reorder(
-        known=sa.select(table.c.id).where(table.c.id.in_(sa.bindparam("ids", expanding=True))),
+        known=sa.select(table.c.id, table.c.sort_order).where(
+            table.c.id.in_(sa.bindparam("ids", expanding=True))
+        ),
         place=sa.update(table)
         .where(table.c.id == sa.bindparam("item_id"))
         .values(sort_order=sa.bindparam("position")),

@@ -206,3 +206,37 @@ async def test_a_teachers_classroom_is_recorded(
     events = await _events(runtime, str(response.json()["id"]))
     assert [(e["action"], e["actor_role"]) for e in events] == [("create", "teacher")]
     assert events[0]["changes"]["name"]["after"] == "Primary 4 Blue"  # type: ignore[index]
+
+
+async def test_a_reorder_records_every_row_that_moved(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    editor = await signed_in(runtime, client, "reorder.editor@example.com", Role.editor)
+    first = await _theme(client, editor, "first-theme")
+    second = await _theme(client, editor, "second-theme")
+    async with runtime.db.session() as session:
+        places = dict(
+            (
+                await session.execute(
+                    sa.text("SELECT id::text, sort_order FROM theme WHERE id::text IN (:a, :b)"),
+                    {"a": first["id"], "b": second["id"]},
+                )
+            ).all()
+        )
+    response = await client.post(
+        "/api/v1/admin/themes/reorder", json={"ids": [second["id"], first["id"]]}, headers=editor
+    )
+    assert response.status_code == 204, response.text
+    moved = {
+        str(e["target_id"]): e["changes"]
+        for e in await _events(runtime)
+        if e["action"] == "update" and e["target_type"] == "theme"
+    }
+    expected = {
+        str(second["id"]): {"sort_order": {"before": places[second["id"]], "after": 0}},
+        str(first["id"]): {"sort_order": {"before": places[first["id"]], "after": 1}},
+    }
+    assert moved  # at least one theme changed place
+    assert {
+        k: v for k, v in expected.items() if v["sort_order"]["before"] != v["sort_order"]["after"]
+    } == moved
