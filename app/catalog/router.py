@@ -28,8 +28,8 @@ from app.catalog.schemas import (
     CardPage,
     DiyOut,
     EbookOut,
+    ExplorerScreen,
     Kind,
-    Screen,
     SearchResults,
     SeriesOut,
     SeriesSummary,
@@ -37,6 +37,7 @@ from app.catalog.schemas import (
     VideoOut,
 )
 from app.catalog.service import MediaLinks
+from app.classrooms import service as classrooms_service
 from app.core.db import SessionDep
 from app.core.errors import Unauthorized, problem_responses
 from app.core.http_cache import cached_json
@@ -44,6 +45,7 @@ from app.core.pagination import Page
 from app.core.query import QueryModel
 from app.deps import runtime_of
 from app.profiles import service as profiles_service
+from app.progress.clock import ClockDep
 from app.runtime import Runtime
 
 # Public: no token needed. A token that is sent is still checked, before routing, by
@@ -137,7 +139,7 @@ async def search(request: Request) -> Response:
 @router.get(
     "/tabs/{tab}",
     name="get_tab",
-    response_model=Screen,
+    response_model=ExplorerScreen,
     responses={**PUBLIC, **problem_responses(404, 422)},
     summary="One app screen in one round trip: featured items and rows",
 )
@@ -146,17 +148,31 @@ async def tab(
     request: Request,
     session: SessionDep,
     caller: OptionalCaller,
+    clock: ClockDep,
     profile_id: uuid.UUID | None = None,
 ) -> Response:
     band_name = None
+    due_soon = None
     if profile_id is not None:
         if caller is None:
             raise Unauthorized("Sign in to see a screen for an explorer.", code="not_authenticated")
-        band_name = (await profiles_service.get_for(session, caller, profile_id)).age_band
+        profile = await profiles_service.get_for(session, caller, profile_id)
+        band_name = profile.age_band
+        if tab == "explore":
+            due_soon = await classrooms_service.due_soon(session, profile, clock())
         # Done with the session: its connection goes back to its pool before the screen
         # takes one from the hot pool (a request never holds two).
         await session.commit()
     band = catalog_service.age_band(band_name)
+    if due_soon is not None:
+        # One child's assignments: never in the shared cache, never in a shared proxy.
+        screen = await catalog_service.screen(runtime_of(request).db, tab, band)
+        personal = ExplorerScreen(featured=screen.featured, rows=screen.rows, due_soon=due_soon)
+        return Response(
+            ExplorerScreen.__pydantic_serializer__.to_json(personal),
+            media_type="application/json",
+            headers={"Cache-Control": "private, no-store"},
+        )
     return await _cached(
         request,
         lambda: catalog_service.screen(runtime_of(request).db, tab, band),

@@ -15,6 +15,7 @@ from pydantic import (
     model_validator,
 )
 
+from app.classrooms.schemas import DueSoon
 from app.core.contract import NOT_BLANK
 from app.quizzes.schemas import QuizSummary
 
@@ -187,6 +188,8 @@ class SearchHit(Card):
 
 class SearchResults(BaseModel):
     items: list[SearchHit]
+    # The list shape every list has; search answers its best matches, up to `limit`.
+    next_cursor: str | None = Field(default=None, description="Always null: no further page")
 
 
 class Row(BaseModel):
@@ -199,6 +202,16 @@ class Row(BaseModel):
 class Screen(BaseModel):
     featured: list[Card]
     rows: list[Row]
+
+
+class ExplorerScreen(Screen):
+    """A screen for one explorer (`?profile_id=`): the explore tab adds what is due soon."""
+
+    due_soon: list[DueSoon] | None = Field(
+        default=None,
+        description="With `profile_id` on the explore tab: the explorer's classroom "
+        "assignments due in the next days, soonest first",
+    )
 
 
 # --- admin input -----------------------------------------------------------------------

@@ -179,7 +179,8 @@ async def test_the_parent_enrols_and_leaves_and_the_explorer_cannot(
     assert await scalar(runtime, count, p=explorer.profile_id) == 1
     # The explorer sees their classrooms.
     mine = await client.get(explorer.url("/classrooms"), headers=explorer.kid)
-    assert [e["classroom"]["id"] for e in mine.json()] == [room.id]
+    assert [e["classroom"]["id"] for e in mine.json()["items"]] == [room.id]
+    assert mine.json()["next_cursor"] is None
 
     kid_leaves = await client.delete(explorer.url(f"/classrooms/{room.id}"), headers=explorer.kid)
     assert kid_leaves.status_code == 403
@@ -260,7 +261,7 @@ async def test_a_teacher_sees_nickname_avatar_and_age_band_only_and_can_remove_a
 ) -> None:
     response = await client.get(room.url("/members"), headers=room.teacher.headers)
     assert response.status_code == 200
-    (member,) = response.json()
+    (member,) = response.json()["items"]
     assert set(member) == {
         "profile_id",
         "nickname",
@@ -321,7 +322,7 @@ async def test_co_teachers_are_invited_by_email_and_accept_once_signed_in(
     assert (await client.get(room.url(), headers=other_teacher.headers)).status_code == 404
 
     pending = await client.get(f"{API}/classrooms/invites", headers=other_teacher.headers)
-    assert [i["id"] for i in pending.json()] == [invite_id]
+    assert [i["id"] for i in pending.json()["items"]] == [invite_id]
     accepted = await client.post(
         f"{API}/classrooms/invites/{invite_id}/accept", headers=other_teacher.headers
     )
@@ -727,7 +728,7 @@ async def test_memberships_go_with_the_profile(
     assert deleted.status_code == 204
     assert await scalar(runtime, "SELECT count(*) FROM classroom_member") == 0
     members = await client.get(room.url("/members"), headers=room.teacher.headers)
-    assert members.json() == []
+    assert members.json() == {"items": [], "next_cursor": None}
 
 
 async def test_a_deleted_teachers_classrooms_are_archived_and_progress_stays(
@@ -795,3 +796,80 @@ async def test_an_archived_classroom_reads_but_does_not_change(
         f"{API}/classrooms", params={"archived": True}, headers=room.teacher.headers
     )
     assert [c["id"] for c in listed.json()["items"]] == [room.id]
+
+
+async def _walk(
+    client: httpx.AsyncClient, url: str, headers: dict[str, str], key: str = "id"
+) -> list[list[str]]:
+    """Every page of a list, one item a page: the `key` of each page's items."""
+    pages, cursor = [], None
+    while True:
+        params = {"limit": 1, **({"cursor": cursor} if cursor else {})}
+        response = await client.get(url, params=params, headers=headers)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert set(body) == {"items", "next_cursor"}
+        pages.append(
+            [item[key] if key != "classroom" else item[key]["id"] for item in body["items"]]
+        )
+        cursor = body["next_cursor"]
+        if cursor is None:
+            return pages
+
+
+async def test_members_invites_and_enrolments_are_pages_in_a_stable_order(
+    client: httpx.AsyncClient,
+    teacher: Teacher,
+    other_teacher: Teacher,
+    explorer: Explorer,
+    stranger: Explorer,
+) -> None:
+    first, second = (
+        await make_room(client, teacher, "P3 Blue"),
+        await make_room(client, teacher, "P3 Red"),
+    )
+    for room in (first, second):
+        assert (await enrol(client, explorer, room.code)).status_code == 201
+        invited = await client.post(
+            room.url("/invites"), json={"email": other_teacher.email}, headers=teacher.headers
+        )
+        assert invited.status_code == 201, invited.text
+    assert (await enrol(client, stranger, first.code)).status_code == 201
+
+    # Each list a page at a time (by when they joined, or were invited; the id breaks ties):
+    # every item once, in the same order on every walk.
+    lists = {
+        first.url("/members"): (teacher.headers, "profile_id"),
+        explorer.url("/classrooms"): (explorer.kid, "classroom"),
+        f"{API}/classrooms/invites": (other_teacher.headers, "classroom_id"),
+    }
+    walked = {url: await _walk(client, url, *how) for url, how in lists.items()}
+    assert sorted(walked[first.url("/members")]) == sorted(
+        [[explorer.profile_id], [stranger.profile_id]]
+    )
+    assert sorted(walked[explorer.url("/classrooms")]) == sorted([[first.id], [second.id]])
+    assert sorted(walked[f"{API}/classrooms/invites"]) == sorted([[first.id], [second.id]])
+    assert {url: await _walk(client, url, *how) for url, how in lists.items()} == walked
+
+    forged = await client.get(
+        first.url("/members"), params={"cursor": "bm90LWEtY3Vyc29y"}, headers=teacher.headers
+    )
+    assert forged.status_code == 400
+    assert forged.json()["code"] == "invalid_cursor"
+
+
+async def test_the_explore_screen_of_an_explorer_shows_what_is_due_soon(
+    client: httpx.AsyncClient, clock: Clock, room: Room, catalogue: Catalogue, enrolled: Explorer
+) -> None:
+    diy = [{"kind": "diy", "item_id": catalogue.diy}]
+    await _assign(client, room, diy, title="Soon", due_date="2026-06-05")
+    mine = await client.get(
+        f"/api/v1/tabs/explore?profile_id={enrolled.profile_id}", headers=enrolled.kid
+    )
+    assert mine.status_code == 200, mine.text
+    assert [d["title"] for d in mine.json()["due_soon"]] == ["Soon"]
+    # One child's assignments never reach a shared cache.
+    assert mine.headers["cache-control"] == "private, no-store"
+    public = await client.get("/api/v1/tabs/explore")
+    assert public.status_code == 200
+    assert "due_soon" not in public.json()
