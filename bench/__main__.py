@@ -1,9 +1,12 @@
 """`make bench`: the hot paths under load, each beside its reference, in one run.
 
-Starts PostgreSQL (embedded, or BENCH_DATABASE_URL), makes sure the two data sets are loaded
-(kept between runs), starts the app (uncached, cached, and on the large data set), the floor
-(bench/floor.py) and a constant FastAPI endpoint, checks that the floor answers the app's
-JSON, and measures every scenario of bench/scenarios.py in alternating rounds. The main
+Starts PostgreSQL (embedded, or BENCH_DATABASE_URL), makes sure the data sets are loaded
+(kept between runs: two catalogues, and two progress tables of many families' explorers),
+starts the servers the chosen scenarios use (the app uncached, cached, on the large
+catalogue and on each progress data set; the floor, bench/floor.py, beside them; a constant
+FastAPI endpoint), checks that the floor answers the app's JSON (for a write: the same
+answers and the same rows afterwards), and measures every scenario of bench/scenarios.py in
+alternating rounds; then the notification stream (bench/stream.py). The main
 figure is the server process's CPU time per 1,000 requests, read from the kernel around each
 measured round; requests/s and latencies are reported beside it as ratios, never targets.
 Prints one table and writes bench/results/latest.json (the one before becomes previous.json).
@@ -15,6 +18,7 @@ Prints one table and writes bench/results/latest.json (the one before becomes pr
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import os
 import random
@@ -37,7 +41,9 @@ from app.auth.tokens import TokenIssuer
 from app.bootstrap import migrate
 from app.core.config import Settings
 from app.core.embedded_pg import start_embedded_postgres
-from bench.scenarios import SCENARIOS, Call, Context, Scenario, Side
+from bench import learners
+from bench.scenarios import DERIVED, SCENARIOS, STREAM_NAME, Call, Context, Scenario, Side
+from bench.stream import render_stream, run_stream
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -45,7 +51,29 @@ SECRET = "bench-secret-" + "x" * 40
 MEMORY_LIMIT_MIB = 300
 # Bump when `load` changes what it loads: kept data sets of another version are rebuilt.
 DATASET_VERSION = "1"
-PORTS = {"app": 18081, "cached": 18082, "floor": 18083, "constant": 18084, "large": 18085}
+# The same for the progress data sets (bench/learners.py).
+PROGRESS_VERSION = "3"
+# The catalogue under every progress data set: only the progress table's size differs.
+PROGRESS_VIDEOS = 2_000
+PORTS = {
+    "app": 18081,
+    "cached": 18082,
+    "floor": 18083,
+    "constant": 18084,
+    "large": 18085,
+    "p-app": 18086,
+    "p-floor": 18087,
+    "p-app-small": 18088,
+    "p-floor-small": 18089,
+    "stream": 18090,
+}
+# Servers on a progress data set: (the large progress table or the small one, what runs).
+PROGRESS_SERVERS = {
+    "p-app": ("large", "main:app"),
+    "p-floor": ("large", "bench.floor:app"),
+    "p-app-small": ("small", "main:app"),
+    "p-floor-small": ("small", "bench.floor:app"),
+}
 
 
 @dataclass(frozen=True)
@@ -56,10 +84,12 @@ class Mode:
     rounds: int
     seconds: float
     warmup: float
+    progress_small: int = 10_000
+    progress_large: int = 1_000_000
 
 
 FULL = Mode("full", 20_000, 200_000, 5, 2.0, 1.0)
-QUICK = Mode("quick", 2_000, 20_000, 1, 1.5, 0.5)
+QUICK = Mode("quick", 2_000, 20_000, 1, 1.5, 0.5, 10_000, 100_000)
 
 _SYLLABLES = [
     "ka",
@@ -177,7 +207,7 @@ async def load(dsn: str, videos: int) -> None:
 
     from sqlalchemy.ext.asyncio import create_async_engine
 
-    from app.catalog import editing
+    from app.catalog import admin_service
     from app.catalog.schemas import Kind
     from app.core.db import create_sessionmaker
 
@@ -185,7 +215,8 @@ async def load(dsn: str, videos: int) -> None:
     async with create_sessionmaker(engine)() as session:
         for kind, rows in ((Kind.video, video_rows), (Kind.ebook, ebooks), (Kind.diy, diys)):
             for at in range(0, len(rows), 20_000):
-                await editing.reindex(session, kind, [r[0] for r in rows[at : at + 20_000]])
+                ids = [r[0] for r in rows[at : at + 20_000]]
+                await admin_service.reindex(session, kind, ids)
         await session.commit()
     await engine.dispose()
     # As autovacuum leaves a live database: statistics, and the GIN indexes' pending lists
@@ -206,6 +237,57 @@ async def _dataset_version(dsn: str) -> str | None:
         return await conn.fetchval("SELECT version FROM bench_dataset")  # type: ignore[no-any-return]
     except asyncpg.UndefinedTableError:
         return None
+    finally:
+        await conn.close()
+
+
+def ensure_progress_dataset(server_dsn: str, rows: int) -> str:
+    """A database of PROGRESS_VIDEOS videos and `rows` progress rows of many families'
+    explorers (bench/learners.py), built once and kept like the catalogue data sets; each
+    run then reopens its prepared quiz attempts and clears its check explorers."""
+    name = f"bench_progress_{rows}"
+    dsn = make_url(server_dsn).set(database=name).render_as_string(False)
+    app_dsn = make_url(dsn).set(drivername="postgresql+asyncpg").render_as_string(False)
+    if asyncio.run(_dataset_version(dsn)) == PROGRESS_VERSION:
+        print(f"progress data set of {rows:,} rows: kept ({name})", flush=True)
+        migrate(app_dsn)
+    else:
+        print(f"progress data set of {rows:,} rows: building ({name}) ...", flush=True)
+        started = time.monotonic()
+        asyncio.run(_admin(server_dsn, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        asyncio.run(_admin(server_dsn, f'CREATE DATABASE "{name}"'))
+        migrate(app_dsn)
+        asyncio.run(load(dsn, PROGRESS_VIDEOS))
+        asyncio.run(_load_learners(dsn, rows))
+        asyncio.run(
+            _admin(
+                dsn,
+                "CREATE TABLE bench_dataset (version text NOT NULL, videos int NOT NULL, "
+                "progress_rows int NOT NULL, built_at timestamptz NOT NULL DEFAULT now()); "
+                "INSERT INTO bench_dataset (version, videos, progress_rows) "
+                f"VALUES ('{PROGRESS_VERSION}', {PROGRESS_VIDEOS}, {rows})",
+            )
+        )
+        print(f"  built in {time.monotonic() - started:.0f} s", flush=True)
+    asyncio.run(_refresh_learners(dsn))
+    return dsn
+
+
+async def _load_learners(dsn: str, rows: int) -> None:
+    conn = await asyncpg.connect(dsn)
+    try:
+        async with conn.transaction():
+            await learners.load(conn, rows)
+        await conn.execute("VACUUM ANALYZE")
+        await conn.execute("CHECKPOINT")
+    finally:
+        await conn.close()
+
+
+async def _refresh_learners(dsn: str) -> None:
+    conn = await asyncpg.connect(dsn)
+    try:
+        await learners.refresh(conn)
     finally:
         await conn.close()
 
@@ -300,6 +382,7 @@ class Target:
     call: Call
     pid: int
     db_dsn: str | None
+    server: str = ""
 
 
 def drive(target: Target, clients: int, seconds: float, warmup: float) -> dict[str, Any]:
@@ -313,10 +396,12 @@ def drive(target: Target, clients: int, seconds: float, warmup: float) -> dict[s
         "warmup": warmup,
         "pid": target.pid,
         "db_dsn": target.db_dsn,
+        "plan": target.call.plan,
     }
     out = subprocess.run(
-        [sys.executable, "-m", "bench.load", json.dumps(spec)],
+        [sys.executable, "-m", "bench.load", "-"],
         cwd=ROOT,
+        input=json.dumps(spec),  # on stdin: a plan can be larger than a command line
         capture_output=True,
         text=True,
     )
@@ -362,12 +447,20 @@ def summarise(rounds: list[dict[str, Any]], with_db: bool) -> dict[str, Any]:
     }
 
 
-def measure(scenario: Scenario, app: Target, ref: Target, mode: Mode) -> dict[str, Any]:
+def measure(
+    scenario: Scenario, app: Target, ref: Target, mode: Mode, ctx: Context
+) -> dict[str, Any]:
     rounds: list[tuple[dict[str, Any], dict[str, Any]]] = []
+
+    def side(target: Target) -> dict[str, Any]:
+        if scenario.before_round is not None:
+            scenario.before_round(ctx, target.server)
+        return drive(target, scenario.clients, mode.seconds, mode.warmup)
+
     for _ in range(mode.rounds):
         # Alternating: both sides are exposed to whatever else the machine is doing.
-        a = drive(app, scenario.clients, mode.seconds, mode.warmup)
-        r = drive(ref, scenario.clients, mode.seconds, mode.warmup)
+        a = side(app)
+        r = side(ref)
         rounds.append((a, r))
     app_side = summarise([a for a, _ in rounds], scenario.with_db)
     ref_side = summarise([r for _, r in rounds], scenario.with_db)
@@ -401,16 +494,14 @@ def measure(scenario: Scenario, app: Target, ref: Target, mode: Mode) -> dict[st
 
 def main(argv: list[str]) -> int:
     mode = QUICK if "--quick" in argv or os.environ.get("BENCH_QUICK") == "1" else FULL
-    mode = Mode(
-        mode.name,
-        mode.main_videos,
-        mode.large_videos,
-        int(os.environ.get("BENCH_ROUNDS", mode.rounds)),
-        float(os.environ.get("BENCH_SECONDS", mode.seconds)),
-        mode.warmup,
+    mode = dataclasses.replace(
+        mode,
+        rounds=int(os.environ.get("BENCH_ROUNDS", mode.rounds)),
+        seconds=float(os.environ.get("BENCH_SECONDS", mode.seconds)),
     )
-    only = os.environ.get("BENCH_ONLY")  # a substring of scenario names, to measure a few
-    scenarios = [s for s in SCENARIOS if not only or only in s.name]
+    # Substrings of scenario names, separated by |, to measure a few.
+    only = [part.strip() for part in os.environ.get("BENCH_ONLY", "").split("|") if part.strip()]
+    scenarios = [s for s in SCENARIOS if not only or any(part in s.name for part in only)]
     load_before = os.getloadavg()
     started = time.monotonic()
     given = os.environ.get("BENCH_DATABASE_URL")
@@ -419,14 +510,24 @@ def main(argv: list[str]) -> int:
         server_dsn = make_url(given).set(drivername="postgresql").render_as_string(False)
     else:
         embedded = start_embedded_postgres(ROOT / ".data" / "bench-postgres", "postgres")
-        # Three app instances and the floor each keep a pool as large as the clients in flight.
-        embedded.ensure_max_connections(500)
+        # Every app instance and floor keeps a pool as large as the clients in flight.
+        embedded.ensure_max_connections(800)
         server_dsn = embedded.url("postgres", driver="postgresql")
     servers: dict[str, subprocess.Popen[bytes]] = {}
+    # Only the servers the chosen scenarios use are started (BENCH_ONLY).
+    used = {side.server for s in scenarios for side in (s.app, s.ref)}
+    if any(s.name == "list, cached" for s in scenarios):
+        used.add("cached")
+    with_stream = not only or any(part in STREAM_NAME for part in only)
     try:
         main_dsn = ensure_dataset(server_dsn, mode.main_videos)
-        needs_large = any("large" in (s.app.server, s.ref.server) for s in scenarios)
-        large_dsn = ensure_dataset(server_dsn, mode.large_videos) if needs_large else None
+        large_dsn = ensure_dataset(server_dsn, mode.large_videos) if "large" in used else None
+        progress_dsn = {
+            size: ensure_progress_dataset(server_dsn, rows)
+            for size, rows in (("large", mode.progress_large), ("small", mode.progress_small))
+            if any(PROGRESS_SERVERS[n][0] == size for n in used if n in PROGRESS_SERVERS)
+            or (size == "large" and with_stream)
+        }
 
         def app_env(dsn: str) -> dict[str, str]:
             url = make_url(dsn).set(drivername="postgresql+asyncpg").render_as_string(False)
@@ -441,26 +542,40 @@ def main(argv: list[str]) -> int:
                 "REDIS_URL": os.environ.get("BENCH_REDIS_URL", ""),
             }
 
-        db_of = {"app": main_dsn, "cached": main_dsn, "floor": main_dsn, "large": large_dsn}
-        servers["app"] = serve(
-            "main:app", PORTS["app"], {**app_env(main_dsn), "CATALOG_CACHE": "false"}
-        )
-        servers["cached"] = serve(
-            "main:app", PORTS["cached"], {**app_env(main_dsn), "CATALOG_CACHE": "true"}
-        )
-        servers["floor"] = serve(
-            "bench.floor:app", PORTS["floor"], {**app_env(main_dsn), "FLOOR_DSN": main_dsn}
-        )
+        db_of: dict[str, str | None] = {
+            "app": main_dsn,
+            "cached": main_dsn,
+            "floor": main_dsn,
+            "large": large_dsn,
+            **{n: progress_dsn.get(size) for n, (size, _) in PROGRESS_SERVERS.items()},
+        }
+        starts: dict[str, tuple[str, dict[str, str]]] = {
+            "app": ("main:app", {**app_env(main_dsn), "CATALOG_CACHE": "false"}),
+            "cached": ("main:app", {**app_env(main_dsn), "CATALOG_CACHE": "true"}),
+            "floor": ("bench.floor:app", {**app_env(main_dsn), "FLOOR_DSN": main_dsn}),
+        }
         if large_dsn:
-            servers["large"] = serve(
-                "main:app", PORTS["large"], {**app_env(large_dsn), "CATALOG_CACHE": "false"}
-            )
+            starts["large"] = ("main:app", {**app_env(large_dsn), "CATALOG_CACHE": "false"})
+        for name, (size, module) in PROGRESS_SERVERS.items():
+            if name in used:
+                dsn = progress_dsn[size]
+                starts[name] = (module, {**app_env(dsn), "FLOOR_DSN": dsn})
+        for name, (module, env) in starts.items():
+            if name in used:
+                servers[name] = serve(module, PORTS[name], env)
         for name, server in servers.items():
             wait_up(f"http://127.0.0.1:{PORTS[name]}/api/v1/videos?limit=1", server)
-        token = TokenIssuer.from_settings(Settings(_env_file=None, secret_key=SECRET)).issue(
-            str(ACCOUNT), "access", role="parent", ttl_seconds=3600
-        )
+        issuer = TokenIssuer.from_settings(Settings(_env_file=None, secret_key=SECRET))
+        token = issuer.issue(str(ACCOUNT), "access", role="parent", ttl_seconds=3600)
         auth = f"Authorization: Bearer {token}"
+        family_tokens: dict[uuid.UUID, str] = {}
+
+        def token_for(account: uuid.UUID) -> str:
+            if account not in family_tokens:
+                family_tokens[account] = issuer.issue(
+                    str(account), "access", role="parent", ttl_seconds=3600
+                )
+            return family_tokens[account]
 
         def get_json(server: str, path: str) -> Any:
             response = httpx.get(
@@ -470,27 +585,39 @@ def main(argv: list[str]) -> int:
             response.raise_for_status()
             return response.json()
 
-        ctx = Context(facts={"theme": MAIN_THEME}, token=token, get_json=get_json)
-        list_path = f"/api/v1/videos?theme={MAIN_THEME}&limit=20"
-        body = httpx.get(f"http://127.0.0.1:{PORTS['cached']}{list_path}").content
-        servers["constant"] = serve(
-            "bench.constant:app", PORTS["constant"], {"CONSTANT_BODY": body.decode()}
+        ctx = Context(
+            facts={"theme": MAIN_THEME, "port": PORTS},
+            token=token,
+            get_json=get_json,
+            token_for=token_for,
+            dsn_of=lambda server: db_of.get(server),
         )
-        wait_up(f"http://127.0.0.1:{PORTS['constant']}/api/v1/videos", servers["constant"])
+        if "constant" in used:
+            list_path = f"/api/v1/videos?theme={MAIN_THEME}&limit=20"
+            body = httpx.get(f"http://127.0.0.1:{PORTS['cached']}{list_path}").content
+            servers["constant"] = serve(
+                "bench.constant:app", PORTS["constant"], {"CONSTANT_BODY": body.decode()}
+            )
+            wait_up(f"http://127.0.0.1:{PORTS['constant']}/api/v1/videos", servers["constant"])
 
         def target(side: Side) -> Target:
             call = side.call(ctx)
-            call = Call(call.path, call.method, call.body, (*call.headers, auth))
+            own = any(h.lower().startswith("authorization:") for h in call.headers)
+            if call.plan is None and not own:  # else the requests carry their own tokens
+                call = Call(call.path, call.method, call.body, (*call.headers, auth))
             return Target(
                 f"http://127.0.0.1:{PORTS[side.server]}{call.path}",
                 call,
                 servers[side.server].pid,
                 db_of.get(side.server),
+                side.server,
             )
 
         plan = [(s, target(s.app), target(s.ref)) for s in scenarios]
         for scenario, app, ref in plan:
-            if scenario.same_json:
+            if scenario.check is not None:
+                scenario.check(ctx, scenario.app.server, scenario.ref.server)
+            elif scenario.same_json:
                 _same_json(scenario, app, ref)
         # Unmeasured: every server fills its pool and prepares its statements on each of
         # those connections before the first round, so no scenario pays for the start.
@@ -506,9 +633,22 @@ def main(argv: list[str]) -> int:
         )
         results = []
         for scenario, app, ref in plan:
-            results.append(measure(scenario, app, ref, mode))
+            results.append(measure(scenario, app, ref, mode, ctx))
             print(f"  {scenario.name}: {results[-1]['ratio'] or 0:.2f}", flush=True)
         memory = _memory(results, mode)
+        derived = _derived(results)
+        streams = None
+        if with_stream:
+
+            def start_stream(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+                servers["stream"] = serve("main:app", PORTS["stream"], env)
+                base = f"http://127.0.0.1:{PORTS['stream']}"
+                wait_up(f"{base}/api/v1/videos?limit=1", servers["stream"])
+                return servers["stream"], base
+
+            dsn = progress_dsn["large"]
+            streams = run_stream(ctx, dsn, app_env(dsn), start_stream, ROOT)
+            servers.pop("stream", None)
         report = {
             "mode": mode.name,
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -521,6 +661,8 @@ def main(argv: list[str]) -> int:
             "load_average_after": os.getloadavg(),
             "duration_s": round(time.monotonic() - started),
             "scenarios": results,
+            "derived": derived,
+            "stream": streams,
             "memory": memory,
         }
         print(render(report))
@@ -532,7 +674,8 @@ def main(argv: list[str]) -> int:
         for server in servers.values():
             server.wait(10)
         if embedded is not None:
-            embedded.stop()
+            # Another run (or engineer) may be using a server this run did not start.
+            embedded.stop_if_started_here()
 
 
 def _same_json(scenario: Scenario, app: Target, ref: Target) -> None:
@@ -564,6 +707,29 @@ def _difference(a: Any, b: Any, at: str) -> str:
                 return _difference(x, y, f"{at}[{i}]")
         return f"{at}: {len(a)} items vs {len(b)}"
     return f"{at}: app {a!r:.80} vs reference {b!r:.80}"
+
+
+def _derived(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A ratio of two scenarios' ratios (e.g. the heartbeat's on the large table over the
+    same on the small one), when both were measured."""
+    by_name = {r["name"]: r for r in results}
+    out = []
+    for name, of, over, target in DERIVED:
+        a, b = by_name.get(of), by_name.get(over)
+        if a is None or b is None or not a["ratio"] or not b["ratio"]:
+            continue
+        ratio = a["ratio"] / b["ratio"]
+        out.append(
+            {
+                "name": name,
+                "of": of,
+                "over": over,
+                "ratio": ratio,
+                "target": target,
+                "held": ratio >= target,
+            }
+        )
+    return out
 
 
 def _memory(results: list[dict[str, Any]], mode: Mode) -> dict[str, Any]:
@@ -643,6 +809,14 @@ def render(report: dict[str, Any]) -> str:
             f"| {_f(a['peak_rss_mib'], '4.0f')} {_f(f['peak_rss_mib'], '4.0f')}"
             + (f"  ({errors} errors)" if errors else "")
         )
+    for d in report.get("derived", []):
+        held = "held" if d["held"] else "MISSED"
+        lines.append(
+            f"{d['name']:31} {'':14} {'':7} {'':7}  {d['ratio']:7.2f}  "
+            f"{'>= ' + format(d['target'], '.2f'):>7}  {held:6}"
+        )
+    if report.get("stream"):
+        lines.append("\n" + render_stream(report["stream"]))
     mem = report["memory"]
     if mem["peak_rss_mib"] is not None:
         held = {True: "held", False: "MISSED", None: "(reported)"}[mem["held"]]

@@ -3,7 +3,7 @@ streams over uvloop (a full HTTP client library, or the default event loop, take
 the servers under test need on a 2-core machine).
 
     python -m bench.load '{"url": ..., "clients": 64, "seconds": 2, "pid": 1234, ...}'
-        -> one JSON line of results
+        -> one JSON line of results  (or `-`: the same JSON on stdin)
 
 Each client opens one connection and keeps it: first a warm-up, then the measured window.
 Around that window the generator reads, from the kernel, the CPU time (user + system) of the
@@ -16,10 +16,13 @@ warm-up and read (VmHWM) after the window.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import os
 import sys
 import time
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -102,10 +105,55 @@ class _Backends:
             await self.conn.close()
 
 
+Requests = Callable[[], bytes]
+
+
+def _raw(method: str, target: str, netloc: str, headers: list[str], body: bytes) -> bytes:
+    if body:
+        headers = [*headers, f"Content-Length: {len(body)}"]
+    head = "".join(f"{h}\r\n" for h in headers)
+    return f"{method} {target} HTTP/1.1\r\nHost: {netloc}\r\n{head}\r\n".encode() + body
+
+
+def _cycle(netloc: str, calls: list[dict[str, Any]]) -> Requests:
+    """A client's own requests, sent in turn (e.g. an answer that differs from the one
+    stored, so that each is a write)."""
+    raw = [
+        _raw(c["method"], c["path"], netloc, list(c["headers"]), c.get("body", "").encode())
+        for c in calls
+    ]
+    turn = itertools.cycle(raw)
+    return lambda: next(turn)
+
+
+def _heartbeats(netloc: str, entries: list[dict[str, Any]]) -> Requests:
+    """A client's items in turn, each heartbeat what a player sends after playing the next
+    STEP_MS: the interval played, the position after it, and the time now (so each one is
+    newer than the stored one). The interval wraps at the end of the video, on a grid of
+    STEP_MS, so the stored union stays a few ranges whatever the number of runs."""
+    step = 10_000
+    state = [dict(e, n=0) for e in entries]
+    turn = itertools.cycle(state)
+
+    def build() -> bytes:
+        e = next(turn)
+        slots = max(1, e["duration_ms"] // step - 1)
+        start = ((e["start_ms"] // step + e["n"]) % slots) * step
+        e["n"] += 1
+        sent_at = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        body = (
+            f'{{"position_ms":{start + step},"watched":[[{start},{start + step}]],'
+            f'"sent_at":"{sent_at}"}}'
+        ).encode()
+        return _raw("PUT", e["path"], netloc, list(e["headers"]), body)
+
+    return build
+
+
 async def _client(
     host: str,
     port: int,
-    request: bytes,
+    requests: Requests,
     start: float,
     deadline: float,
     latencies: list[float],
@@ -114,7 +162,7 @@ async def _client(
     reader, writer = await asyncio.open_connection(host, port)
     try:
         while (now := time.perf_counter()) < deadline:
-            writer.write(request)
+            writer.write(requests())
             status_line = await reader.readline()
             status = int(status_line.split()[1])
             length = 0
@@ -136,11 +184,17 @@ async def run(spec: dict[str, Any]) -> dict[str, Any]:
     target = parts.path + (f"?{parts.query}" if parts.query else "")
     body: bytes = spec.get("body", "").encode()
     headers = list(spec.get("headers", []))
-    if body:
-        headers.append(f"Content-Length: {len(body)}")
-    head = "".join(f"{h}\r\n" for h in headers)
     method = spec.get("method", "GET")
-    request = f"{method} {target} HTTP/1.1\r\nHost: {parts.netloc}\r\n{head}\r\n".encode() + body
+    request = _raw(method, target, parts.netloc, headers, body)
+    clients = int(spec["clients"])
+    # Each client its own requests (`plan`), or every client the one request.
+    plan: dict[str, Any] | None = spec.get("plan")
+    if plan is None:
+        sources: list[Requests] = [lambda: request] * clients
+    else:
+        make = {"cycle": _cycle, "heartbeat": _heartbeats}[plan["kind"]]
+        per_client = plan["clients"]
+        sources = [make(parts.netloc, per_client[i % len(per_client)]) for i in range(clients)]
     pid: int | None = spec.get("pid")
     warmup, seconds = float(spec.get("warmup", 1.0)), float(spec["seconds"])
     backends = _Backends(spec.get("db_dsn"))
@@ -164,13 +218,13 @@ async def run(spec: dict[str, Any]) -> dict[str, Any]:
             _client(
                 parts.hostname or "127.0.0.1",
                 parts.port or 80,
-                request,
+                source,
                 start,
                 deadline,
                 latencies,
                 errors,
             )
-            for _ in range(int(spec["clients"]))
+            for source in sources
         ]
     )
     await marker
@@ -202,4 +256,5 @@ async def run(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(uvloop.run(run(json.loads(sys.argv[1])))))
+    given = sys.stdin.read() if sys.argv[1] == "-" else sys.argv[1]
+    print(json.dumps(uvloop.run(run(json.loads(given)))))

@@ -8,6 +8,9 @@ A side is a server and the request it is sent. Servers (started by bench/__main_
 - `floor`     bench/floor.py on the main data set (same SQL, same token check, orjson)
 - `constant`  a FastAPI endpoint answering the cached list's bytes (bench/constant.py)
 - `large`     the app, cache off, on the large data set (ten times the videos)
+- `p-app`, `p-floor`              the app and the floor on the large progress data set
+                                  (1,000,000 progress rows; 100,000 in a quick run)
+- `p-app-small`, `p-floor-small`  the same on the small one (10,000 rows)
 
 The figure is the server's CPU time per 1,000 requests; a scenario's ratio is the
 reference's figure over the app's (1.0: the app costs what the reference costs), and it
@@ -23,6 +26,7 @@ Adding a hot path: a handler in bench/floor.py (`@route(...)`) and one line here
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +43,10 @@ class Call:
     method: str = "GET"
     body: str = ""
     headers: tuple[str, ...] = ()
+    # Each client its own requests instead (bench/load.py): {"kind": "cycle" | "heartbeat",
+    # "clients": [[request, ...] per client]}, each request with its own token. `path`,
+    # `body` and `headers` are then one such request, for the JSON check.
+    plan: dict[str, Any] | None = None
 
 
 @dataclass
@@ -49,6 +57,9 @@ class Context:
     token: str
     get_json: Callable[[str, str], Any]  # (server, path) -> parsed JSON
     memo: dict[str, Any] = field(default_factory=dict)
+    # The explorers of the progress data sets: (server, ...) -> what a builder needs.
+    token_for: Callable[[uuid.UUID], str] = lambda account: ""
+    dsn_of: Callable[[str], str | None] = lambda server: None
 
 
 Build = Callable[[Context], Call]
@@ -70,6 +81,12 @@ class Scenario:
     same_json: bool = False  # check before measuring that both sides answer the same JSON
     with_db: bool = False
     vs: str = ""  # how the table names the reference; the reference's server by default
+    # A write's check instead of the JSON one: (context, app server, reference server);
+    # raises SystemExit when the two sides do not write the same.
+    check: Callable[[Context, str, str], None] | None = None
+    # Run before each round of each side with (context, server): e.g. to put back what a
+    # round of writes changed, so every round does the same work.
+    before_round: Callable[[Context, str], None] | None = None
 
     @property
     def against(self) -> str:
@@ -114,6 +131,64 @@ def _page(number: int) -> Build:
     return build
 
 
+from bench import writes  # noqa: E402  (it builds on the classes above)
+
+# The progress data sets' servers: the app and the floor on the large progress table
+# (1,000,000 rows; 100,000 in a quick run) and on the small one (10,000 rows).
+HEARTBEAT_LARGE = "heartbeat, large table"
+HEARTBEAT_SMALL = "heartbeat, small table"
+
+
+def _on_progress(
+    name: str, call: Build, target: float | None, small: bool = False, **kw: Any
+) -> Scenario:
+    suffix = "-small" if small else ""
+    return Scenario(
+        name,
+        Side(f"p-app{suffix}", call),
+        Side(f"p-floor{suffix}", call),
+        target,
+        vs="floor",
+        **kw,
+    )
+
+
+PROGRESS_SCENARIOS: list[Scenario] = [
+    _on_progress(HEARTBEAT_LARGE, writes.heartbeats("p-app"), 0.5, check=writes.check_heartbeat),
+    _on_progress(
+        HEARTBEAT_SMALL,
+        writes.heartbeats("p-app-small"),
+        0.5,
+        small=True,
+        check=writes.check_heartbeat,
+    ),
+    Scenario(
+        "heartbeat, large vs small table",
+        Side("p-app", writes.heartbeats("p-app")),
+        Side("p-app-small", writes.heartbeats("p-app-small")),
+        None,
+        with_db=True,
+        vs="small table",
+    ),
+    _on_progress("library screen", writes.library, 0.5, same_json=True),
+    _on_progress(
+        "quiz answer PUT",
+        writes.answers,
+        0.5,
+        check=writes.check_answers,
+        before_round=writes.reset_answers,
+    ),
+]
+
+# Ratios of two scenarios' ratios: (name, scenario, over this one, target).
+DERIVED: list[tuple[str, str, str, float]] = [
+    ("heartbeat ratio, large / small table", HEARTBEAT_LARGE, HEARTBEAT_SMALL, WITHIN_10_PERCENT),
+]
+
+# The notification stream is measured apart (bench/stream.py): its figures are not CPU per
+# request. BENCH_ONLY selects it by this name.
+STREAM_NAME = "notification stream"
+
 SCENARIOS: list[Scenario] = [
     against_floor("list, uncached", _list, 0.6),
     Scenario(
@@ -135,4 +210,5 @@ SCENARIOS: list[Scenario] = [
     no_slope("list, large vs main", _list),
     no_slope("explore, large vs main", _explore),
     no_slope("search, large vs main", _search, clients=32),
+    *PROGRESS_SCENARIOS,
 ]

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts import service as accounts_service
+from app.auth.deps import Caller
 from app.catalog import lookups
 from app.catalog.schemas import Kind
 from app.core.errors import NotFound, UnprocessableEntity, invalid_field
@@ -52,6 +53,22 @@ FUTURE_SKEW = timedelta(minutes=5)
 # The longest time one heartbeat may credit: a longer silence means the explorer was away.
 MAX_CREDIT_MS = 60_000
 MAX_ACTIVITY_DAYS = 92
+
+
+async def profile_in_scope(
+    session: AsyncSession, caller: Caller, profile_id: uuid.UUID
+) -> uuid.UUID:
+    """The profile-scope rule (app/profiles/scope.py: the explorer of that profile or a
+    parent of its family; anything else 404, like an id that does not exist) for the
+    heartbeat, the most written path: one plain statement rather than the ORM loading the
+    whole profile, which measured as a fifth of a heartbeat's time. It opens the request's
+    transaction, as the ORM read did."""
+    if caller.is_explorer and caller.profile_id != profile_id:
+        raise NotFound("No such explorer.")
+    owner = await session.scalar(queries.PROFILE_OWNER, {"profile_id": profile_id})
+    if owner != caller.account_id:
+        raise NotFound("No such explorer.")
+    return profile_id
 
 
 def _invalid(detail: str, code: str, loc: list[str | int]) -> UnprocessableEntity:
