@@ -189,6 +189,22 @@ async def login(
     return await issue_pair(session, settings, tokens, account)
 
 
+async def _redeem_code(
+    session: AsyncSession,
+    db: Database,
+    settings: Settings,
+    email: str,
+    purpose: Purpose,
+    code: str,
+) -> Account | None:
+    """Spends a right code (a wrong one is a 401) and answers the address's account, locked
+    for the change that follows, if there is one."""
+    normalized = accounts_service.normalize_email(email)
+    if not await codes.consume(db, _secret(settings), normalized, purpose, code):
+        raise Unauthorized(WRONG_CODE, code="invalid_code")
+    return await accounts_service.get_by_email(session, normalized, lock=True)
+
+
 async def passwordless_start(session: AsyncSession, settings: Settings, email: str) -> None:
     normalized = accounts_service.normalize_email(email)
     account = await accounts_service.get_by_email(session, normalized)
@@ -205,10 +221,7 @@ async def passwordless_verify(
     email: str,
     code: str,
 ) -> TokenPair:
-    normalized = accounts_service.normalize_email(email)
-    if not await codes.consume(db, _secret(settings), normalized, Purpose.passwordless, code):
-        raise Unauthorized(WRONG_CODE, code="invalid_code")
-    account = await accounts_service.get_by_email(session, normalized, lock=True)
+    account = await _redeem_code(session, db, settings, email, Purpose.passwordless, code)
     if account is None:
         account = await accounts_service.create_account(session, email, None, verified=True)
     _ensure_active(account)
@@ -308,10 +321,7 @@ async def reset_password(
     code: str,
     new_password: str,
 ) -> None:
-    normalized = accounts_service.normalize_email(email)
-    if not await codes.consume(db, _secret(settings), normalized, Purpose.reset, code):
-        raise Unauthorized(WRONG_CODE, code="invalid_code")
-    account = await accounts_service.get_by_email(session, normalized, lock=True)
+    account = await _redeem_code(session, db, settings, email, Purpose.reset, code)
     if account is None:
         raise Unauthorized(WRONG_CODE, code="invalid_code")
     _ensure_active(account)
