@@ -34,6 +34,7 @@ from tests.support.matrix import CALLERS, World, build_world
 class Access(enum.Enum):
     public = "anyone, signed in or not, gets the same answer"
     health = "probes: anyone, the same answer"
+    signed_in = "any signed-in caller, an explorer included; anonymous 401"
     grown_up = "any signed-in grown-up; an explorer is refused (403)"
     profile = "the explorer of that profile and its family's parent; anyone else 404"
     parent_profile = "that profile's family's parent; its explorer 403, anyone else 404"
@@ -206,6 +207,24 @@ ROUTES: dict[str, Access] = {
             ("GET", "/{quiz_id}/stats"),
         )
     },
+    # Notifications: each caller's own inbox, stream and devices; an explorer's preferences.
+    "GET /api/v1/notifications": A.signed_in,
+    "GET /api/v1/notifications/unread-count": A.signed_in,
+    "POST /api/v1/notifications/read-all": A.signed_in,
+    "POST /api/v1/notifications/{notification_id}/read": A.signed_in,
+    "POST /api/v1/notifications/{notification_id}/seen": A.signed_in,
+    "POST /api/v1/notifications/{notification_id}/archive": A.signed_in,
+    "POST /api/v1/notifications/stream-ticket": A.signed_in,
+    "GET /api/v1/notifications/stream": A.signed_in,
+    "POST /api/v1/devices": A.signed_in,
+    "DELETE /api/v1/devices/{device_id}": A.signed_in,
+    "POST /api/v1/accounts/me/push-consent": A.grown_up,
+    "GET /api/v1/profiles/{profile_id}/notification-preferences": A.profile,
+    "PUT /api/v1/profiles/{profile_id}/notification-preferences": A.parent_profile,
+    "PUT /api/v1/profiles/{profile_id}/follows/{kind}/{target_id}": A.profile,
+    "DELETE /api/v1/profiles/{profile_id}/follows/{kind}/{target_id}": A.profile,
+    "POST /api/v1/admin/announcements": A.editor,
+    "GET /api/v1/admin/announcements/{announcement_id}": A.editor,
     # Dashboards, the audit log and share links.
     "GET /api/v1/admin/stats/overview": A.editor,
     "GET /api/v1/admin/stats/content": A.editor,
@@ -245,6 +264,16 @@ PASSED_BY_ROUTE: dict[str, set[tuple[int, str]]] = {
     "POST /api/v1/classrooms/invites/{invite_id}/accept": {(404, "invite_not_found")},
     # The world's invitation is for another teacher's classroom.
     "DELETE /api/v1/classrooms/{classroom_id}/invites/{invite_id}": {(404, "invite_not_found")},
+    # Another caller's notification or device is no one's to this caller: a plain 404.
+    "POST /api/v1/notifications/{notification_id}/read": {(404, "not_found")},
+    "POST /api/v1/notifications/{notification_id}/seen": {(404, "not_found")},
+    "POST /api/v1/notifications/{notification_id}/archive": {(404, "not_found")},
+    "DELETE /api/v1/devices/{device_id}": {(404, "not_found")},
+}
+# Headers a route gets on top of the caller's: the stream answers a malformed Last-Event-ID
+# with a 400 once the caller is authorized, instead of holding the connection open.
+ROUTE_HEADERS: dict[str, dict[str, str]] = {
+    "GET /api/v1/notifications/stream": {"Last-Event-ID": "x"},
 }
 
 
@@ -319,6 +348,9 @@ def _fill(
             kind = {"{kind}": "video"}.get(before, before.removesuffix("s"))
             assert f"{kind}_id" in ids, f"{route}: no catalogue kind for {{item_id}}"
             return ids[f"{kind}_id"]
+        if name in ("kind", "target_id") and "/follows/" in path:
+            # One follows a theme (or a series), by its id.
+            return "theme" if name == "kind" else ids["theme_id"]
         fixed = {
             "slug": ids["theme_slug"],
             "tab": "explore",
@@ -363,9 +395,9 @@ async def _call(
             assert name in QUERY_VALUES, f"{route}: no value for the query parameter {name}"
             params[name] = QUERY_VALUES[name]
     headers = m.world.headers.get(caller)
-    kwargs: dict[str, Any] = {
-        "headers": headers if headers is not None else m.world.extra_headers[caller]
-    }
+    if headers is None:
+        headers = m.world.extra_headers[caller]
+    kwargs: dict[str, Any] = {"headers": {**headers, **ROUTE_HEADERS.get(route, {})}}
     if params:  # httpx's params replace a query already in the path
         kwargs["params"] = params
     body = operation.get("requestBody")
@@ -395,6 +427,8 @@ def _expected(access: Access, caller: str) -> int | None:
         return 401
     if access is A.internal:
         return 401
+    if access is A.signed_in:
+        return None
     if access is A.grown_up:
         return 403 if caller == "explorer" else None
     if access in (A.teacher, A.classroom) and caller != "explorer":

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query
 from app.audit import service
 from app.audit.schemas import Action, AuditEventOut, AuditFilters
 from app.auth.deps import AdminPrincipal
+from app.core.contract import ISO_ONLY
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import Page, PageParamsDep
@@ -24,7 +25,7 @@ router = APIRouter(prefix="/admin", tags=["admin", "audit"])
     responses=problem_responses(401, 403),
     summary="Staff writes, newest first (cursor pages)",
 )
-async def list_audit(
+async def admin_list_audit_events(
     principal: AdminPrincipal,
     session: SessionDep,
     page: PageParamsDep,
@@ -32,8 +33,10 @@ async def list_audit(
     target_type: Annotated[str | None, Query(max_length=64, description="e.g. `video`")] = None,
     target_id: Annotated[str | None, Query(max_length=200)] = None,
     action: Action | None = None,
-    from_: Annotated[datetime | None, Query(alias="from", description="At or after")] = None,
-    to: Annotated[datetime | None, Query(description="Before")] = None,
+    from_: Annotated[
+        datetime | None, Query(alias="from", description="At or after"), ISO_ONLY
+    ] = None,
+    to: Annotated[datetime | None, Query(description="Before"), ISO_ONLY] = None,
 ) -> Page[AuditEventOut]:
     filters = AuditFilters(actor, target_type, target_id, action, from_, to)
     return await service.list_events(session, filters, page)

@@ -84,7 +84,7 @@ def _csv(text: str, name: str) -> Response:
     responses=problem_responses(401, 403, 404, 422, 429),
     summary="Parents: the classroom a code belongs to (name and teacher), before joining",
 )
-async def lookup(
+async def get_classroom_by_code(
     code: Annotated[Code, Query()],
     principal: CurrentPrincipal,
     session: SessionDep,
@@ -94,10 +94,16 @@ async def lookup(
     return await service.lookup(session, runtime.rate_limiter, principal, client_ip(request), code)
 
 
-@router.get("/invites", response_model=list[InviteOut], responses=TEACHER)
-async def my_invites(principal: TeacherDep, session: SessionDep) -> list[InviteOut]:
-    """Invitations to co-teach sent to the signed-in teacher's address."""
-    return await service.my_invites(session, principal)
+@router.get(
+    "/invites",
+    response_model=Page[InviteOut],
+    responses={**TEACHER, **problem_responses(400)},
+    summary="Invitations to co-teach sent to the signed-in teacher's address, oldest first",
+)
+async def list_my_invites(
+    principal: TeacherDep, session: SessionDep, page: PageParamsDep
+) -> Page[InviteOut]:
+    return await service.my_invites(session, principal, page.limit, page.cursor)
 
 
 @router.post(
@@ -106,7 +112,7 @@ async def my_invites(principal: TeacherDep, session: SessionDep) -> list[InviteO
     responses=ROOM,
     summary="Accept an invitation to co-teach (sent to this account's address)",
 )
-async def accept_invite(
+async def accept_teacher_invite(
     invite_id: uuid.UUID, principal: TeacherDep, session: SessionDep
 ) -> ClassroomOut:
     return await service.accept_invite(session, principal, invite_id)
@@ -167,7 +173,7 @@ async def update_classroom(
     responses=ROOM,
     summary="Archive the classroom (reports stay readable; the code stops working)",
 )
-async def archive_classroom(access: RoomDep, session: SessionDep) -> None:
+async def delete_classroom(access: RoomDep, session: SessionDep) -> None:
     await service.archive(session, access)
 
 
@@ -177,7 +183,7 @@ async def archive_classroom(access: RoomDep, session: SessionDep) -> None:
     responses=WRITE,
     summary="A new join code; the old one stops working",
 )
-async def rotate_code(access: WritableRoomDep, session: SessionDep) -> ClassroomOut:
+async def rotate_classroom_code(access: WritableRoomDep, session: SessionDep) -> ClassroomOut:
     return await service.rotate_code(session, access)
 
 
@@ -191,7 +197,7 @@ async def rotate_code(access: WritableRoomDep, session: SessionDep) -> Classroom
     responses=WRITE,
     summary="Invite a co-teacher by email address",
 )
-async def invite_teacher(
+async def create_teacher_invite(
     body: InviteIn, access: WritableRoomDep, principal: TeacherDep, session: SessionDep
 ) -> InviteOut:
     return await service.invite(session, access, principal, str(body.email))
@@ -203,7 +209,7 @@ async def invite_teacher(
     response_class=Response,
     responses=ROOM,
 )
-async def revoke_invite(invite_id: uuid.UUID, access: RoomDep, session: SessionDep) -> None:
+async def delete_teacher_invite(invite_id: uuid.UUID, access: RoomDep, session: SessionDep) -> None:
     await service.revoke_invite(session, access, invite_id)
 
 
@@ -214,7 +220,7 @@ async def revoke_invite(invite_id: uuid.UUID, access: RoomDep, session: SessionD
     responses=WRITE,
     summary="Remove a co-teacher (the owner), or leave (a co-teacher)",
 )
-async def remove_teacher(
+async def delete_classroom_teacher(
     account_id: uuid.UUID, access: RoomDep, principal: TeacherDep, session: SessionDep
 ) -> None:
     await service.remove_teacher(session, access, principal, account_id)
@@ -225,12 +231,14 @@ async def remove_teacher(
 
 @router.get(
     "/{classroom_id}/members",
-    response_model=list[MemberOut],
-    responses=ROOM,
-    summary="The explorers enrolled: nickname, avatar and age band only",
+    response_model=Page[MemberOut],
+    responses={**ROOM, **problem_responses(400)},
+    summary="The explorers enrolled, first to join first: nickname, avatar and age band only",
 )
-async def list_members(access: RoomDep, session: SessionDep) -> list[MemberOut]:
-    return await service.members(session, access)
+async def list_classroom_members(
+    access: RoomDep, session: SessionDep, page: PageParamsDep
+) -> Page[MemberOut]:
+    return await service.members(session, access, page.limit, page.cursor)
 
 
 @router.get(
@@ -242,7 +250,7 @@ async def list_members(access: RoomDep, session: SessionDep) -> list[MemberOut]:
         **ROOM,
     },
 )
-async def member_avatar(
+async def get_member_avatar_svg(
     profile_id: uuid.UUID,
     access: RoomDep,
     session: SessionDep,
@@ -263,7 +271,9 @@ async def member_avatar(
     responses=ROOM,
     summary="Take an explorer out of the classroom",
 )
-async def remove_member(profile_id: uuid.UUID, access: RoomDep, session: SessionDep) -> None:
+async def delete_classroom_member(
+    profile_id: uuid.UUID, access: RoomDep, session: SessionDep
+) -> None:
     await service.remove_member(session, access, profile_id)
 
 
@@ -278,9 +288,13 @@ async def remove_member(profile_id: uuid.UUID, access: RoomDep, session: Session
     summary="Assign videos, eBooks, DIYs and quizzes, due by a day of the classroom's calendar",
 )
 async def create_assignment(
-    body: AssignmentIn, access: WritableRoomDep, session: SessionDep, clock: ClockDep
+    body: AssignmentIn,
+    access: WritableRoomDep,
+    session: SessionDep,
+    clock: ClockDep,
+    runtime: RuntimeDep,
 ) -> AssignmentOut:
-    return await service.create_assignment(session, access, body, clock())
+    return await service.create_assignment(session, runtime.settings, access, body, clock())
 
 
 @router.get(
@@ -372,7 +386,7 @@ async def delete_assignment(
     responses=ROOM,
     summary="Per explorer and item: status, late or not, quiz scores",
 )
-async def assignment_report(
+async def get_assignment_report(
     assignment_id: uuid.UUID, access: RoomDep, session: SessionDep, clock: ClockDep
 ) -> AssignmentReport:
     return await service.assignment_report(session, access, assignment_id, clock())
@@ -383,7 +397,7 @@ async def assignment_report(
     response_class=Response,
     responses={**CSV, **ROOM},
 )
-async def assignment_report_csv(
+async def get_assignment_report_csv(
     assignment_id: uuid.UUID, access: RoomDep, session: SessionDep, clock: ClockDep
 ) -> Response:
     text = await service.assignment_csv(session, access, assignment_id, clock())
@@ -396,14 +410,16 @@ async def assignment_report_csv(
     responses=ROOM,
     summary="Every assignment summarised: per assignment and per explorer",
 )
-async def classroom_report(
+async def get_classroom_report(
     access: RoomDep, session: SessionDep, clock: ClockDep
 ) -> ClassroomReport:
     return await service.classroom_report(session, access, clock())
 
 
 @router.get("/{classroom_id}/report.csv", response_class=Response, responses={**CSV, **ROOM})
-async def classroom_report_csv(access: RoomDep, session: SessionDep, clock: ClockDep) -> Response:
+async def get_classroom_report_csv(
+    access: RoomDep, session: SessionDep, clock: ClockDep
+) -> Response:
     text = await service.classroom_csv(session, access, clock())
     return _csv(text, f"classroom-{access.room.id}.csv")
 
@@ -413,19 +429,21 @@ async def classroom_report_csv(access: RoomDep, session: SessionDep, clock: Cloc
 
 @profile_router.get(
     "/classrooms",
-    response_model=list[Enrolment],
-    responses=problem_responses(401, 403, 404),
-    summary="The classrooms this explorer is in",
+    response_model=Page[Enrolment],
+    responses=problem_responses(400, 401, 403, 404),
+    summary="The classrooms this explorer is in, by when they joined",
 )
-async def my_classrooms(profile: ProfileDep, session: SessionDep) -> list[Enrolment]:
-    return await service.classrooms_of(session, profile)
+async def list_my_classrooms(
+    profile: ProfileDep, session: SessionDep, page: PageParamsDep
+) -> Page[Enrolment]:
+    return await service.classrooms_of(session, profile, page.limit, page.cursor)
 
 
 @profile_router.post(
     "/classrooms",
     response_model=Enrolment,
     status_code=status.HTTP_201_CREATED,
-    responses={200: {"model": Enrolment}, **problem_responses(401, 403, 404, 422, 429)},
+    responses={200: {"model": Enrolment}, **problem_responses(401, 403, 404, 409, 422, 429)},
     summary="Parents: enrol this explorer with the teacher's code (200 if already in)",
 )
 async def join_classroom(
@@ -438,7 +456,13 @@ async def join_classroom(
     response: Response,
 ) -> Enrolment:
     enrolment, created = await service.enrol(
-        session, runtime.rate_limiter, caller, client_ip(request), profile, body.code
+        session,
+        runtime.rate_limiter,
+        runtime.settings,
+        caller,
+        client_ip(request),
+        profile,
+        body.code,
     )
     if not created:
         response.status_code = status.HTTP_200_OK
@@ -464,7 +488,7 @@ async def leave_classroom(
     responses=problem_responses(401, 403, 404, 400),
     summary="The explorer's assignments: open ones first, by due date",
 )
-async def my_assignments(
+async def list_my_assignments(
     profile: ProfileDep, session: SessionDep, page: PageParamsDep, clock: ClockDep
 ) -> Page[MyAssignment]:
     return await service.assignments_for(session, profile, page.limit, page.cursor, clock())

@@ -29,6 +29,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
+from pydantic import BeforeValidator
 from starlette.routing import compile_path
 
 from app.core.error_codes import ERROR_CODES
@@ -46,6 +47,22 @@ RETRY_AFTER = {
 WWW_AUTHENTICATE = {"description": "Bearer", "schema": {"type": "string"}}
 OPERATION_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _SCHEMA_REF = "#/components/schemas/"
+
+
+_NUMBER = re.compile(r"\s*[-+]?[0-9]+(\.[0-9]*)?([eE][-+]?[0-9]+)?\s*")
+
+
+def _iso_only(value: Any) -> Any:
+    if isinstance(value, bool | int | float) or (
+        isinstance(value, str) and _NUMBER.fullmatch(value)
+    ):
+        raise ValueError("a date or time is ISO 8601 text, e.g. 2026-12-02 or 2026-12-02T09:00Z")
+    return value
+
+
+# On a date or datetime field: pydantic reads a number as seconds since 1970, which the
+# schema's `format: date`/`date-time` does not admit; refused, so the schema tells the truth.
+ISO_ONLY = BeforeValidator(_iso_only)
 
 
 def operation_id(route: APIRoute) -> str:
@@ -193,6 +210,12 @@ def _rename_schemas(document: dict[str, Any]) -> dict[str, Any]:
     renamed["components"]["schemas"] = {
         renames.get(name, name): schema for name, schema in sorted(old_schemas.items())
     }
+    # Generators name a model by its title: two modules' `ReorderIn` (or `Status`) must not
+    # meet as one class, so a renamed schema's title is its new name.
+    for new in renames.values():
+        schema = renamed["components"]["schemas"][new]
+        if "title" in schema:
+            schema["title"] = new
     return renamed
 
 

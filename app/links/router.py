@@ -30,7 +30,7 @@ public_router = APIRouter(include_in_schema=False)
     },
     summary="The share link of a published item (the same item gives the same link)",
 )
-async def share(
+async def create_share_link(
     body: ShareIn,
     principal: CurrentPrincipal,
     session: SessionDep,
@@ -49,7 +49,9 @@ async def share(
     responses=problem_responses(401, 403, 404),
     summary="Turns a share link off: it answers 404 from then on",
 )
-async def disable(body: DisableIn, principal: EditorPrincipal, session: SessionDep) -> None:
+async def admin_disable_share_link(
+    body: DisableIn, principal: EditorPrincipal, session: SessionDep
+) -> None:
     await service.disable(session, body.code)
 
 

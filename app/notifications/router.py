@@ -4,7 +4,7 @@ and admin announcements."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 from sse_starlette import EventSourceResponse
@@ -54,7 +54,7 @@ ProfileFilter = Annotated[
     response_model=Page[NotificationOut],
     responses=problem_responses(400, 401, 404, 422),
 )
-async def inbox(
+async def list_notifications(
     caller: CallerDep,
     session: SessionDep,
     page: PageParamsDep,
@@ -69,7 +69,7 @@ async def inbox(
 @router.get(
     "/notifications/unread-count", response_model=UnreadCount, responses=problem_responses(401, 404)
 )
-async def unread_count(
+async def get_unread_count(
     caller: CallerDep, session: SessionDep, profile_id: ProfileFilter = None
 ) -> UnreadCount:
     return UnreadCount(unread=await service.unread_count(session, caller, profile_id))
@@ -78,7 +78,7 @@ async def unread_count(
 @router.post(
     "/notifications/read-all", response_model=ReadAllOut, responses=problem_responses(401, 404)
 )
-async def read_all(
+async def mark_all_notifications_read(
     caller: CallerDep, session: SessionDep, profile_id: ProfileFilter = None
 ) -> ReadAllOut:
     return ReadAllOut(updated=await service.read_all(session, caller, profile_id))
@@ -98,7 +98,9 @@ def _marker(column: str, summary: str) -> None:
         response_model=NotificationOut,
         responses=problem_responses(401, 404, 422),
         summary=summary,
-        name=f"mark_{column}",
+        name={"read_at": "mark_notification_read", "seen_at": "mark_notification_seen"}.get(
+            column, "archive_notification"
+        ),
     )
 
 
@@ -113,7 +115,7 @@ _marker("archived_at", "Archive")
     responses=problem_responses(401),
     summary="A single-use, 60-second ticket for EventSource (which cannot send headers)",
 )
-async def stream_ticket(caller: CallerDep, session: SessionDep) -> TicketOut:
+async def create_stream_ticket(caller: CallerDep, session: SessionDep) -> TicketOut:
     return TicketOut(
         ticket=await service.issue_ticket(session, caller), expires_in=service.TICKET_SECONDS
     )
@@ -130,8 +132,14 @@ async def _stream_caller(
     if ticket is not None and token is None:
         runtime = runtime_of(request)
         async with runtime.db.session() as session:
-            return await service.redeem_ticket(session, ticket)
+            return await service.redeem_ticket(session, runtime.revocations, ticket)
     return await get_caller(request, token)
+
+
+def _digits(schema: dict[str, Any]) -> None:
+    # A header is absent or a string, never `null`: the string branch alone, with its digits.
+    (text,) = [s for s in schema.pop("anyOf") if s.get("type") == "string"]
+    schema.update(text, pattern="^[0-9]+$")
 
 
 @router.get(
@@ -143,14 +151,23 @@ async def _stream_caller(
     },
     summary="Live notifications and read-state changes (server-sent events)",
 )
-async def stream(
+async def stream_notifications(
     caller: Annotated[Caller, Depends(_stream_caller)],
     runtime: RuntimeDep,
-    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", max_length=20)] = None,
+    last_event_id: Annotated[
+        str | None,
+        Header(
+            alias="Last-Event-ID",
+            max_length=20,
+            description="The id of the last event received, to resume after it",
+            # Stated for clients; checked below, so anything else is a 400 `invalid_event_id`.
+            json_schema_extra=_digits,
+        ),
+    ] = None,
 ) -> EventSourceResponse:
     position: int | None = None
-    if last_event_id:
-        if not last_event_id.isdigit():
+    if last_event_id is not None:
+        if not (last_event_id.isascii() and last_event_id.isdigit()):
             raise BadRequest(
                 "Last-Event-ID is the id of an event of this stream.", code="invalid_event_id"
             )
@@ -190,7 +207,7 @@ async def register_device(body: DeviceIn, caller: CallerDep, session: SessionDep
     response_class=Response,
     responses=problem_responses(401, 404, 422),
 )
-async def remove_device(device_id: uuid.UUID, caller: CallerDep, session: SessionDep) -> None:
+async def delete_device(device_id: uuid.UUID, caller: CallerDep, session: SessionDep) -> None:
     await service.remove_device(session, caller, device_id)
 
 
@@ -201,7 +218,7 @@ async def remove_device(device_id: uuid.UUID, caller: CallerDep, session: Sessio
     tags=["privacy"],
     summary="Allow push notifications, or stop them (every device is forgotten)",
 )
-async def push_consent(
+async def set_push_consent(
     body: PushConsentIn, principal: CurrentPrincipal, session: SessionDep
 ) -> PushConsentOut:
     granted_at, removed = await service.set_push_consent(
@@ -218,7 +235,7 @@ async def push_consent(
     response_model=PreferencesOut,
     responses=problem_responses(401, 404),
 )
-async def get_preferences(profile: ProfileDep, session: SessionDep) -> PreferencesOut:
+async def get_notification_preferences(profile: ProfileDep, session: SessionDep) -> PreferencesOut:
     return await service.preferences(session, profile.id)
 
 
@@ -228,7 +245,7 @@ async def get_preferences(profile: ProfileDep, session: SessionDep) -> Preferenc
     responses=problem_responses(401, 403, 404, 422),
     summary="Parents only: what this explorer is sent, how, and when",
 )
-async def put_preferences(
+async def update_notification_preferences(
     body: PreferencesIn, profile: ParentProfileDep, session: SessionDep
 ) -> PreferencesOut:
     return await service.put_preferences(session, profile.account_id, profile.id, body)
@@ -271,7 +288,7 @@ async def unfollow(
     tags=["admin"],
     summary="Announce to every family, or to followers of a theme or series (now or later)",
 )
-async def announce(
+async def admin_create_announcement(
     body: AnnouncementIn, principal: EditorPrincipal, session: SessionDep, response: Response
 ) -> AnnouncementOut:
     out = await service.announce(session, principal.account_id, body)
@@ -286,7 +303,7 @@ async def announce(
     responses=problem_responses(401, 403, 404),
     tags=["admin"],
 )
-async def get_announcement(
+async def admin_get_announcement(
     announcement_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep
 ) -> AnnouncementOut:
     return await service.get_announcement(session, announcement_id)

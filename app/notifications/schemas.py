@@ -5,8 +5,9 @@ from datetime import datetime, time
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, model_validator
 
+from app.core.contract import ISO_ONLY
 from app.notifications.models import Category
 
 
@@ -58,7 +59,7 @@ class DeviceIn(BaseModel):
 
     platform: Platform
     token: Annotated[
-        str, StringConstraints(min_length=8, max_length=4096, pattern=r"^[\x21-\x7e]+$")
+        str, StringConstraints(min_length=8, max_length=512, pattern=r"^[\x21-\x7e]+$")
     ]
     profile_id: uuid.UUID | None = None
 
@@ -73,7 +74,8 @@ class DeviceOut(BaseModel):
 class PushConsentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    granted: bool
+    # Strict: `"no"` or `0` is not read as a parent's answer either way.
+    granted: StrictBool
 
 
 class PushConsentOut(BaseModel):
@@ -85,15 +87,33 @@ class PushConsentOut(BaseModel):
 class Channels(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    in_app: bool
-    push: bool
+    in_app: StrictBool
+    push: StrictBool
+
+
+# A local time of day, `HH:MM` or `HH:MM:SS[.ffffff]`, without an offset (refused below).
+LOCAL_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$"
+
+
+def _local_time(schema: dict[str, Any]) -> None:
+    # `format: time` admits an offset; the pattern says what is accepted.
+    schema.pop("format", None)
+    schema["pattern"] = LOCAL_TIME
+
+
+LocalTime = Annotated[
+    time, Field(description="Local time, e.g. 17:00", json_schema_extra=_local_time)
+]
 
 
 class QuietHours(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    start: time = Field(description="Local time, e.g. 19:30")
-    end: time = Field(description="Local time; before `start` means the next morning")
+    start: time = Field(description="Local time, e.g. 19:30", json_schema_extra=_local_time)
+    end: time = Field(
+        description="Local time; before `start` means the next morning",
+        json_schema_extra=_local_time,
+    )
 
     @model_validator(mode="after")
     def _not_empty(self) -> QuietHours:
@@ -110,7 +130,7 @@ class Reminders(BaseModel):
     days: list[Annotated[int, Field(ge=1, le=7)]] = Field(
         min_length=1, max_length=7, description="ISO weekdays: 1 is Monday, 7 Sunday"
     )
-    time: time
+    time: LocalTime
 
     @model_validator(mode="after")
     def _tidy(self) -> Reminders:
@@ -126,7 +146,7 @@ class PreferencesIn(BaseModel):
     categories: dict[Category, Channels] = Field(default_factory=dict)
     quiet_hours: QuietHours | None = None
     reminders: Reminders | None = None
-    nickname_on_lock_screen: bool = Field(
+    nickname_on_lock_screen: StrictBool = Field(
         default=False,
         description="Whether a push on a locked screen may show the explorer's nickname",
     )
@@ -170,8 +190,10 @@ class AnnouncementIn(BaseModel):
     link: Annotated[str, StringConstraints(min_length=1, max_length=300)] = "wonderspaced://home"
     audience: Audience
     target: Target | None = None
-    send_at: datetime | None = Field(default=None, description="Later: scheduled; none: now")
-    preview: bool = Field(default=False, description="Only count who it would reach")
+    send_at: Annotated[datetime | None, ISO_ONLY] = Field(
+        default=None, description="Later: scheduled; none: now"
+    )
+    preview: StrictBool = Field(default=False, description="Only count who it would reach")
 
     @model_validator(mode="after")
     def _target(self) -> AnnouncementIn:

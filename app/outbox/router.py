@@ -8,7 +8,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from app.core.config import Settings
 from app.core.errors import Forbidden, ServiceUnavailable, Unauthorized, problem_responses
@@ -28,6 +28,9 @@ google_oidc = HTTPBearer(
 
 
 class TaskCall(BaseModel):
+    # Exactly what the dispatcher sends: no other field can smuggle anything in.
+    model_config = ConfigDict(extra="forbid")
+
     id: UUID
 
 

@@ -21,7 +21,7 @@ from app.quizzes import service as quizzes_service
 from app.quizzes.schemas import (
     AdminQuiz,
     AdminQuizPage,
-    AnswerIn,
+    AnswerBody,
     AnswerOut,
     AttemptOut,
     AttemptResult,
@@ -111,15 +111,17 @@ async def start_attempt(
     responses=WRITE_ERRORS,
     summary="Answer one question (the same answer again counts once)",
 )
-async def answer(
+async def answer_question(
     attempt_id: uuid.UUID,
     question_id: uuid.UUID,
-    body: AnswerIn,
+    body: AnswerBody,
     profile: ProfileDep,
     session: SessionDep,
     clock: ClockDep,
 ) -> AnswerOut:
-    return await quizzes_service.answer(session, profile.id, attempt_id, question_id, body, clock())
+    return await quizzes_service.answer(
+        session, profile.id, attempt_id, question_id, body.answer(), clock()
+    )
 
 
 @profile_router.post(
@@ -128,7 +130,7 @@ async def answer(
     responses=SCOPED,
     summary="Finish: the score, each question's result, passed or not, stars (again: the same)",
 )
-async def submit(
+async def submit_attempt(
     attempt_id: uuid.UUID, profile: ProfileDep, session: SessionDep, clock: ClockDep
 ) -> AttemptResult:
     return await quizzes_service.submit(session, profile.id, attempt_id, clock())
@@ -140,7 +142,7 @@ async def submit(
     responses=SCOPED,
     summary="The quiz to take next on this content, at the level that fits",
 )
-async def next_quiz(
+async def get_next_quiz(
     profile: ProfileDep,
     session: SessionDep,
     clock: ClockDep,
@@ -156,7 +158,7 @@ async def next_quiz(
     responses={**SCOPED, **problem_responses(400)},
     summary="Per quiz taken: best score, attempts, mastered; latest first",
 )
-async def quiz_results(
+async def list_quiz_results(
     profile: ProfileDep, session: SessionDep, clock: ClockDep, page: PageParamsDep
 ) -> QuizResultPage:
     return await quizzes_service.results(session, profile.id, clock(), page.limit, page.cursor)
@@ -166,7 +168,7 @@ async def quiz_results(
 
 
 @admin_router.get("", response_model=AdminQuizPage, responses=problem_responses(400, 401, 403, 422))
-async def admin_list(
+async def admin_list_quizzes(
     principal: EditorPrincipal,
     session: SessionDep,
     page: PageParamsDep,
@@ -177,7 +179,9 @@ async def admin_list(
 
 
 @admin_router.post("", response_model=AdminQuiz, status_code=201, responses=WRITE_ERRORS)
-async def create(body: QuizIn, principal: EditorPrincipal, session: SessionDep) -> AdminQuiz:
+async def admin_create_quiz(
+    body: QuizIn, principal: EditorPrincipal, session: SessionDep
+) -> AdminQuiz:
     quiz_id = await quizzes_service.create(session, body)
     return await quizzes_service.admin_detail(session, quiz_id)
 
@@ -189,7 +193,9 @@ async def create(body: QuizIn, principal: EditorPrincipal, session: SessionDep) 
     responses=WRITE_ERRORS,
     summary="Create many quizzes: all or nothing, with the errors of every item",
 )
-async def bulk(body: QuizBulk, principal: EditorPrincipal, session: SessionDep) -> BulkResult:
+async def admin_bulk_create_quizzes(
+    body: QuizBulk, principal: EditorPrincipal, session: SessionDep
+) -> BulkResult:
     return BulkResult(ids=await quizzes_service.bulk_create(session, body.items))
 
 
@@ -199,12 +205,14 @@ async def bulk(body: QuizBulk, principal: EditorPrincipal, session: SessionDep) 
     responses=problem_responses(401, 403, 404, 422),
     summary="One quiz with its answers",
 )
-async def read(quiz_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep) -> AdminQuiz:
+async def admin_get_quiz(
+    quiz_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep
+) -> AdminQuiz:
     return await quizzes_service.admin_detail(session, quiz_id)
 
 
 @admin_router.patch("/{quiz_id}", response_model=AdminQuiz, responses=WRITE_ERRORS)
-async def update(
+async def admin_update_quiz(
     quiz_id: uuid.UUID, body: QuizPatch, principal: EditorPrincipal, session: SessionDep
 ) -> AdminQuiz:
     await quizzes_service.update(session, quiz_id, body)
@@ -217,7 +225,9 @@ async def update(
     responses=WRITE_ERRORS,
     summary="Delete a quiz; one that explorers took is archived instead (results are kept)",
 )
-async def delete(quiz_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep) -> Deleted:
+async def admin_delete_quiz(
+    quiz_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep
+) -> Deleted:
     return await quizzes_service.delete(session, quiz_id)
 
 
@@ -246,7 +256,7 @@ for _action in ("publish", "unpublish", "archive"):
     responses=WRITE_ERRORS,
     summary="Put the questions in this order (every question once)",
 )
-async def reorder(
+async def admin_reorder_questions(
     quiz_id: uuid.UUID, body: ReorderIn, principal: EditorPrincipal, session: SessionDep
 ) -> AdminQuiz:
     await quizzes_service.reorder(session, quiz_id, body.ids)
@@ -259,7 +269,7 @@ async def reorder(
     responses=problem_responses(401, 403, 404, 422),
     summary="Per question: attempts, share correct, hints, most chosen wrong choice, flags",
 )
-async def stats(
+async def admin_quiz_stats(
     quiz_id: uuid.UUID,
     principal: EditorPrincipal,
     session: SessionDep,

@@ -11,9 +11,16 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    RootModel,
+    StringConstraints,
+    model_validator,
+)
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160)]
 Prompt = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
@@ -192,6 +199,34 @@ class AnswerIn(_In):
         return self
 
 
+class ChoiceAnswer(_In):
+    """Single choice, multiple choice and true or false: the choices picked."""
+
+    choice_ids: list[uuid.UUID] = Field(max_length=MAX_CHOICES)
+    hint_used: bool = False
+
+
+class OrderAnswer(_In):
+    """Ordering questions: every item, in the explorer's order."""
+
+    order: list[uuid.UUID] = Field(max_length=MAX_CHOICES, description="Every item, once")
+    hint_used: bool = False
+
+
+def _one_of(schema: dict[str, Any]) -> None:
+    # The two shapes exclude each other (no extra fields): exactly one matches.
+    schema["oneOf"] = schema.pop("anyOf")
+
+
+class AnswerBody(RootModel[ChoiceAnswer | OrderAnswer]):
+    """`choice_ids` or `order`, by the type of the question."""
+
+    model_config = ConfigDict(json_schema_extra=_one_of)
+
+    def answer(self) -> AnswerIn:
+        return AnswerIn(**self.root.model_dump())
+
+
 class AnswerOut(BaseModel):
     question_id: uuid.UUID
     choice_ids: list[uuid.UUID] | None
@@ -354,14 +389,20 @@ class WrongChoice(BaseModel):
     times: int
 
 
+# A count of attempts, or "fewer than 5" below min_attempts (it could point at a child).
+SmallCount = int | Literal["fewer than 5"]
+
+
 class QuestionStats(BaseModel):
     question_id: uuid.UUID
     position: int
     prompt: str
     type: QuestionType
-    attempts: int = Field(description="Finished attempts that showed this question")
-    answered: int
-    correct_share: float | None = Field(description="Answered correctly / attempts")
+    attempts: SmallCount = Field(description="Finished attempts that showed this question")
+    answered: SmallCount
+    correct_share: float | None = Field(
+        description="Answered correctly / attempts; none below min_attempts"
+    )
     hint_share: float | None
     most_chosen_wrong_choice: WrongChoice | None
     flag: str = Field(
@@ -375,7 +416,7 @@ class QuizStats(BaseModel):
     from_: date = Field(alias="from")
     to: date
     min_attempts: int
-    attempts: int
+    attempts: SmallCount
     passed_share: float | None
     average_percent: float | None
     questions: list[QuestionStats]

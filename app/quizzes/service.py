@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 import asyncpg
 import sqlalchemy as sa
@@ -1161,37 +1161,45 @@ async def stats(
         attempts = int(row["attempts"])
         share = row["correct"] / attempts if attempts else None
         w = wrong_by_question.get(row["id"])
+        # Below the minimum a figure is one child's (a day with one attempt shows their
+        # answer): counts say "fewer than 5", shares and the wrong choice are left out.
+        enough = attempts >= MIN_ATTEMPTS
         questions.append(
             QuestionStats(
                 question_id=row["id"],
                 position=row["position"],
                 prompt=row["prompt"],
                 type=QuestionType(row["type"]),
-                attempts=attempts,
-                answered=int(row["answered"]),
-                correct_share=round(share, 3) if share is not None else None,
-                hint_share=round(row["hints"] / attempts, 3) if attempts else None,
+                attempts=_small(attempts),
+                answered=int(row["answered"]) if enough else _small(int(row["answered"])),
+                correct_share=round(share, 3) if enough and share is not None else None,
+                hint_share=round(row["hints"] / attempts, 3) if enough else None,
                 most_chosen_wrong_choice=WrongChoice(
                     choice_id=w["id"], text=w["text"], times=int(w["times"])
                 )
-                if w
+                if w and enough
                 else None,
                 flag=_flag(attempts, share),
             )
         )
-    average = overall["average_percent"]
+    total = int(overall["attempts"])
+    average = overall["average_percent"] if total >= MIN_ATTEMPTS else None
+    passed = overall["passed_share"] if total >= MIN_ATTEMPTS else None
     return QuizStats(
         quiz_id=quiz_id,
         from_=start,
         to=end,
         min_attempts=MIN_ATTEMPTS,
-        attempts=int(overall["attempts"]),
-        passed_share=round(overall["passed_share"], 3)
-        if overall["passed_share"] is not None
-        else None,
+        attempts=_small(total),
+        passed_share=round(passed, 3) if passed is not None else None,
         average_percent=round(average, 1) if average is not None else None,
         questions=questions,
     )
+
+
+def _small(count: int) -> int | Literal["fewer than 5"]:
+    """A count of attempts from 1 to MIN_ATTEMPTS - 1 could point at a child."""
+    return "fewer than 5" if 0 < count < MIN_ATTEMPTS else count
 
 
 # --- jobs and data rights ----------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from app.auth.deps import EditorPrincipal
+from app.core.contract import ISO_ONLY
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.stats import service
@@ -15,8 +16,10 @@ from app.stats.schemas import ContentSort, ContentStats, Interval, Overview
 
 router = APIRouter(prefix="/admin/stats", tags=["admin", "stats"])
 
-From = Annotated[date | None, Query(alias="from", description="First day (UTC); 30 days back")]
-To = Annotated[date | None, Query(description="Last day (UTC), included; default today")]
+From = Annotated[
+    date | None, Query(alias="from", description="First day (UTC); 30 days back"), ISO_ONLY
+]
+To = Annotated[date | None, Query(description="Last day (UTC), included; default today"), ISO_ONLY]
 
 
 @router.get(
@@ -26,7 +29,7 @@ To = Annotated[date | None, Query(description="Last day (UTC), included; default
     responses=problem_responses(400, 401, 403),
     summary="Sign-ups, active explorers (DAU/WAU/MAU), learning time, starts and quizzes",
 )
-async def overview(
+async def admin_get_stats_overview(
     principal: EditorPrincipal,
     session: SessionDep,
     from_: From = None,
@@ -43,7 +46,7 @@ async def overview(
     responses=problem_responses(400, 401, 403),
     summary="The top items by starts, completions or completion rate",
 )
-async def content(
+async def admin_get_content_stats(
     principal: EditorPrincipal,
     session: SessionDep,
     kind: Literal["video", "ebook", "diy"] | None = None,

@@ -79,8 +79,22 @@ CANNOT_STATE: dict[str, str] = {
     "create_profile": "nickname: no web address, printable characters only",
     "update_profile": "nickname: no web address, printable characters only",
     # Either `choice_ids` or `order`, by the question's type (a row the schema cannot see).
-    "answer": "choice_ids or order, by the type of the stored question",
+    "answer_question": "choice_ids or order (oneOf), by the type of the stored question",
     "get_activity": "`from` and `to` at most 92 days apart, `from` not after `to`",
+    "admin_get_stats_overview": "`from` not after `to`, at most 731 days apart",
+    "admin_get_content_stats": "`from` not after `to`, at most 731 days apart",
+    "admin_quiz_stats": "`from` not after `to`, at most 366 days apart",
+    "admin_create_announcement": "a target exactly when the audience is followers",
+    "admin_create_quiz": "foreign ids (content, media), choices by question type",
+    "admin_update_quiz": "foreign ids (content, media), choices by question type",
+    "admin_bulk_create_quizzes": "foreign ids (every item), choices by question type",
+    "admin_reorder_questions": "every question of the stored quiz exactly once",
+    "create_classroom": "the teacher's account has a display name",
+    "admin_create_avatar_part": "the default colour is one of the part's colours",
+    "update_notification_preferences": "quiet hours start and end at different times",
+    "admin_update_avatar_part": "the default colour is one of the part's colours",
+    "create_assignment": "a due date not in the past, in the classroom's time zone",
+    "reorder_assignments": "every assignment of the stored classroom exactly once",
 }
 # Statuses that say the server read a schema-valid request and answered about its data or
 # state (no such id, already taken, a stale ETag, a limit), not that it refused the input.
@@ -99,6 +113,9 @@ def config_for(document: dict[str, Any]) -> str:
                 excluded.add(op["operationId"])
     ids = ", ".join(f'"{i}"' for i in sorted(excluded))
     return (
+        # A PATCH without its required If-Match is 428 Precondition Required (RFC 6585).
+        "[checks.missing_required_header]\n"
+        'expected-statuses = ["400", "401", "403", "406", "415", "422", "428"]\n\n'
         "[checks.positive_data_acceptance]\n"
         f"expected-statuses = {ACCEPTED!r}\n\n"
         "[[operations]]\n"

@@ -5,6 +5,7 @@ on a live server to hand schemathesis its tokens."""
 from __future__ import annotations
 
 import io
+import uuid
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -146,7 +147,40 @@ async def build_world(runtime: Runtime, client: httpx.AsyncClient, tag: str = "m
         attempt_id=str(attempt.json()["id"]),
     )
     await _classroom_world(runtime, client, world, tag)
+    await _notification_world(client, world)
     return world
+
+
+async def _notification_world(client: httpx.AsyncClient, world: World) -> None:
+    """An announcement scheduled far ahead (announcement_id), the parent's device (device_id)
+    and an id no notification has (notification_id: the 404 is then the route's own)."""
+    editor, parent = world.headers["editor"], world.headers["parent"]
+    announced = await client.post(
+        "/api/v1/admin/announcements",
+        json={
+            "title": "New stories",
+            "body": "Anansi is back.",
+            "audience": "everyone",
+            "send_at": "2999-01-01T00:00:00Z",
+        },
+        headers=editor,
+    )
+    assert announced.status_code == 201, announced.text
+    consent = await client.post(
+        "/api/v1/accounts/me/push-consent", json={"granted": True}, headers=parent
+    )
+    assert consent.status_code == 200, consent.text
+    device = await client.post(
+        "/api/v1/devices",
+        json={"token": f"fcm-{world.ids['profile_id']}", "platform": "android"},
+        headers=parent,
+    )
+    assert device.status_code in (200, 201), device.text
+    world.ids.update(
+        announcement_id=str(announced.json()["id"]),
+        device_id=str(device.json()["id"]),
+        notification_id=str(uuid.uuid4()),
+    )
 
 
 async def _classroom_world(
