@@ -102,13 +102,11 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
     app.add_middleware(AuditContextMiddleware)
     # A per-IP safety net on every API route (sign-in and codes add stricter limits); inside
     # the catalogue cache, whose hits cost nothing worth limiting.
-    app.add_middleware(
-        RateLimitMiddleware,
-        prefix=API_PREFIX,
-        limit=Limit(times=settings.rate_limit_per_minute, seconds=60),
-    )
-    # Public catalogue reads: the token checked and cache hits answered before routing.
-    app.add_middleware(CatalogFrontMiddleware)
+    budget = Limit(times=settings.rate_limit_per_minute, seconds=60)
+    app.add_middleware(RateLimitMiddleware, prefix=API_PREFIX, limit=budget)
+    # Public catalogue reads: the token checked and cache hits answered before routing, and
+    # the hottest misses too; they count against the same budget.
+    app.add_middleware(CatalogFrontMiddleware, limit=budget)
     app.add_middleware(InputGuardMiddleware)  # NUL bytes: a 4xx before anything reads them
     # Local media uploads stream to disk and check their own signed size limit.
     app.add_middleware(

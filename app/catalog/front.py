@@ -188,8 +188,10 @@ class CatalogFrontMiddleware:
     """`answer=False` leaves every miss to the routes (as before this front answered them):
     for tests that compare the two."""
 
-    def __init__(self, app: ASGIApp, *, answer: bool = True) -> None:
+    def __init__(self, app: ASGIApp, *, limit: Limit, answer: bool = True) -> None:
         self.app = app
+        # The per-IP budget of /api/v1, the one RateLimitMiddleware applies (app/api.py).
+        self.limit = limit
         self.answer = answer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -243,11 +245,7 @@ class CatalogFrontMiddleware:
         # Anything but a hit counts against the per-IP budget, as the same request does on
         # its way to the route (RateLimitMiddleware, app/api.py).
         client = scope.get("client")
-        await runtime.rate_limiter.hit(
-            "api",
-            client[0] if client else "unknown",
-            Limit(times=settings.rate_limit_per_minute, seconds=60),
-        )
+        await runtime.rate_limiter.hit("api", client[0] if client else "unknown", self.limit)
         if refused is not None:
             raise refused
         assert read is not None
