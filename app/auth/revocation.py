@@ -30,8 +30,11 @@ from app.auth import queries
 from app.core.db import Database
 from app.core.schema import table_of
 
-# Copies expire so that memory stays bounded; any miss is answered from the database.
-CACHE_TTL_SECONDS = 600
+# Copies expire so that memory stays bounded; any miss is answered from the database. A
+# revocation committed while Redis was unreachable could not overwrite the copy; an older copy
+# left in Redis lives at most this long after Redis returns. A minute keeps that window small
+# and costs one database read per signed-in account and minute, shared by every instance.
+CACHE_TTL_SECONDS = 60
 GONE = "-"  # the account or profile no longer exists
 LIVE = "+"  # the profile exists
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
