@@ -37,7 +37,6 @@ from app.profiles.models import Profile
 from app.quizzes import queries
 from app.quizzes.models import Quiz, QuizChoice, QuizQuestion
 from app.quizzes.schemas import (
-    AdminChoice,
     AdminQuestion,
     AdminQuiz,
     AdminQuizItem,
@@ -1045,45 +1044,15 @@ async def admin_detail(session: AsyncSession, quiz_id: uuid.UUID) -> AdminQuiz:
     if row is None:
         raise NotFound("No such quiz.")
     loaded = await _load(None, session, conn, [quiz_id])
-    return AdminQuiz(
-        id=row["id"],
-        content_kind=ContentKind(row["content_kind"]),
-        content_id=row["content_id"],
-        title=row["title"],
-        difficulty=Difficulty(row["difficulty"]),
-        status=QuizStatus(row["status"]),
-        published_at=row["published_at"],
-        pass_mark=row["pass_mark"],
-        feedback_mode=row["feedback_mode"],
-        shuffle_questions=row["shuffle_questions"],
-        shuffle_choices=row["shuffle_choices"],
-        time_suggestion_seconds=row["time_suggestion_seconds"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        questions=[
-            AdminQuestion(
-                id=q["id"],
-                position=q["position"],
-                type=QuestionType(q["type"]),
-                prompt=q["prompt"],
-                image_asset_id=q["image_asset_id"],
-                narration_asset_id=q["narration_asset_id"],
-                hint=q["hint"],
-                explanation=q["explanation"],
-                points=q["points"],
-                choices=[
-                    AdminChoice(
-                        id=c["id"],
-                        text=c["text"],
-                        image_asset_id=c["image_asset_id"],
-                        correct=c["correct"],
-                        feedback=c["feedback"],
-                    )
-                    for c in loaded.choices.get(q["id"], [])
-                ],
-            )
-            for q in loaded.questions.get(quiz_id, [])
-        ],
+    # Rows by column name straight into the schema (its fields are the columns' names).
+    return AdminQuiz.model_validate(
+        {
+            **dict(row),
+            "questions": [
+                {**dict(q), "choices": [dict(c) for c in loaded.choices.get(q["id"], [])]}
+                for q in loaded.questions.get(quiz_id, [])
+            ],
+        }
     )
 
 
