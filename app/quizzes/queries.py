@@ -18,23 +18,13 @@ from datetime import datetime
 from typing import Any
 
 import asyncpg
-import sqlalchemy as sa
 from asyncpg import Record
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.catalog.queries import visible
+from app.core.db import session_driver
 
-
-async def connection(session: AsyncSession) -> asyncpg.Connection[Any]:
-    """The asyncpg connection under the session, inside the request's transaction."""
-    conn = await session.connection()
-    raw = await conn.get_raw_connection()
-    driver: asyncpg.Connection[Any] | None = raw.driver_connection
-    assert driver is not None
-    if not driver.is_in_transaction():
-        # SQLAlchemy opens the transaction on its first statement: make sure it has.
-        await conn.execute(sa.text("SELECT 1"))
-    return driver
+# The asyncpg connection under the request's session (one helper for every module).
+connection = session_driver
 
 
 CONTENT_ID = "coalesce(q.video_id, q.ebook_id, q.diy_id)"
