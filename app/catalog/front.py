@@ -20,7 +20,6 @@ a screen for one explorer, and anything the front does not recognise exactly.
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -48,6 +47,7 @@ from app.catalog.params import (
 from app.catalog.queries import ListFilters
 from app.catalog.schemas import Kind
 from app.core.errors import Unauthorized, error_response
+from app.core.front import UUID_TEXT, handler_for
 from app.core.http_cache import cached_answer, conditional_response
 from app.core.query import QueryModel
 from app.core.ratelimit import Limit
@@ -64,8 +64,6 @@ PUBLIC_PREFIXES = (
 )
 # The screens the tab route declares (its `Literal`); any other name is the route's 422.
 SCREENS = frozenset({"explore", "videos", "ebooks", "adventure-show"})
-# What Starlette's `uuid` path convertor matches (the series route's `{series_id:uuid}`).
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 Build = Callable[[], Awaitable[BaseModel]]
 
@@ -164,7 +162,7 @@ def _read(runtime: Runtime, path: str, query_string: bytes) -> Read | None:
         return Read(public_cache_key(path, None), lambda: catalog_service.theme_by_slug(db, slug))
     if path.startswith(_SERIES):
         ident = path[len(_SERIES) :]
-        if not _UUID.fullmatch(ident):
+        if not UUID_TEXT.fullmatch(ident):  # the series route's `{series_id:uuid}`
             return None
         series_id = uuid.UUID(ident)
         return Read(
@@ -216,7 +214,7 @@ class CatalogFrontMiddleware:
         try:
             response = await self._answer(runtime, scope, if_none_match)
         except Exception as exc:
-            handler = _handler_for(scope, exc)
+            handler = handler_for(scope, exc)
             if handler is None:
                 raise  # a crash or an outage: RequestContextMiddleware answers it
             response = await handler(Request(scope), exc)
@@ -289,17 +287,3 @@ class CatalogFrontMiddleware:
             cache_control=f"public, max-age={ttl}",
             etag=etag,
         )
-
-
-Handler = Callable[[Request, Exception], Awaitable[ASGIApp]]
-
-
-def _handler_for(scope: Scope, exc: Exception) -> Handler | None:
-    """The app's exception handler for `exc` (its class or nearest base), as Starlette's
-    ExceptionMiddleware picks it: an error reads the same from the front as from a route."""
-    handlers = scope["app"].exception_handlers
-    for cls in type(exc).__mro__:
-        handler: Handler | None = handlers.get(cls)
-        if handler is not None:
-            return handler
-    return None

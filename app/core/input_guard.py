@@ -23,6 +23,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.errors import FieldError, problem_response
+from app.core.front import replay
 
 # A `\u0000` escape that is not itself escaped: an even run of backslashes before it is text.
 _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
@@ -95,7 +96,7 @@ class InputGuardMiddleware:
         while True:
             message = await receive()
             if message["type"] != "http.request":
-                await self.app(scope, _replay([message], receive), send)
+                await self.app(scope, replay([message], receive), send)
                 return
             chunks.append(message.get("body", b""))
             if not message.get("more_body", False):
@@ -108,16 +109,4 @@ class InputGuardMiddleware:
             await response(scope, receive, send)
             return
         replayed: Message = {"type": "http.request", "body": body, "more_body": False}
-        await self.app(scope, _replay([replayed], receive), send)
-
-
-def _replay(messages: list[Message], receive: Receive) -> Receive:
-    """`receive` that first hands out what was already read, then reads on (disconnects)."""
-    pending = list(messages)
-
-    async def replay() -> Message:
-        if pending:
-            return pending.pop(0)
-        return await receive()
-
-    return replay
+        await self.app(scope, replay([replayed], receive), send)
