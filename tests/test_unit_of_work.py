@@ -3,6 +3,8 @@ failing commit never answers 200."""
 
 from __future__ import annotations
 
+import asyncio
+
 import asyncpg
 import httpx
 import pytest
@@ -151,5 +153,53 @@ async def test_hot_read_connections_are_read_only_and_reused(settings: Settings)
             assert await conn.fetchval("SELECT pg_backend_pid()") == first
             assert not conn.is_in_transaction()
             assert await conn.fetchval("SHOW default_transaction_read_only") == "on"
+    finally:
+        await db.dispose()
+
+
+async def test_write_connections_commit_each_statement_and_leave_no_transaction(
+    settings: Settings,
+) -> None:
+    """The front's write pool: a statement outside a transaction commits by itself, an open
+    transaction is rolled back on release, and the read pool stays read-only beside it."""
+    assert settings.database_url
+    db = Database(create_engine(settings, settings.database_url))
+    try:
+        async with db.write_connection() as conn:
+            await conn.execute("CREATE TEMP TABLE IF NOT EXISTS write_pool_probe (id int)")
+            first = await conn.fetchval("SELECT pg_backend_pid()")
+            await conn.execute("INSERT INTO write_pool_probe VALUES (1)")
+            transaction = conn.transaction()
+            await transaction.start()
+            await conn.execute("INSERT INTO write_pool_probe VALUES (2)")
+        async with db.write_connection() as conn:
+            assert await conn.fetchval("SELECT pg_backend_pid()") == first
+            assert not conn.is_in_transaction()
+            assert await conn.fetchval("SELECT array_agg(id) FROM write_pool_probe") == [1]
+            await conn.execute("DROP TABLE write_pool_probe")
+        async with db.raw_connection() as conn:
+            assert await conn.fetchval("SHOW default_transaction_read_only") == "on"
+    finally:
+        await db.dispose()
+
+
+async def test_a_connection_the_server_closed_is_replaced_before_a_request_sees_it(
+    settings: Settings,
+) -> None:
+    """No pre-ping round trip: a pooled connection whose backend was terminated (a restart,
+    a failover) is dropped at checkout, so the next request still succeeds."""
+    assert settings.database_url
+    engine = create_engine(settings, settings.database_url)
+    db = Database(engine)
+    try:
+        async with db.sessionmaker() as session:
+            victim = await session.scalar(sa.text("SELECT pg_backend_pid()"))
+            await session.commit()
+        async with db.write_connection() as conn:
+            assert await conn.fetchval("SELECT pg_terminate_backend($1)", victim)
+        await asyncio.sleep(0.5)  # the event loop hears of the closed socket on its own
+        async with db.sessionmaker() as session:
+            fresh = await session.scalar(sa.text("SELECT pg_backend_pid()"))
+        assert fresh != victim
     finally:
         await db.dispose()

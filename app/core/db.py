@@ -12,8 +12,9 @@ from typing import Annotated, Any
 import asyncpg
 import sqlalchemy as sa
 from fastapi import Depends, Request
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DisconnectionError, IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -72,8 +73,19 @@ def _connector(
     return connect
 
 
+def _drop_closed(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+    """On checkout: a connection whose server has gone (a restart, a failover, a proxy that
+    dropped it) is replaced before the request sees it. asyncpg learns of a closed socket by
+    itself, so this costs no round trip; `pool_pre_ping`'s `SELECT 1` on every checkout was
+    an eighth of a write request's CPU (bench/README.md). A connection that died silently is
+    still caught at its first statement, which invalidates the pool (a 503 for that request),
+    and `pool_recycle` bounds how long any connection lives."""
+    if dbapi_connection.driver_connection.is_closed():
+        raise DisconnectionError("the server closed this connection")
+
+
 def create_engine(settings: Settings, url: str) -> AsyncEngine:
-    return create_async_engine(
+    engine = create_async_engine(
         url,
         echo=settings.db_echo,
         # The pool must hold as many connections as requests in flight per worker: a queue
@@ -82,12 +94,14 @@ def create_engine(settings: Settings, url: str) -> AsyncEngine:
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout,
         pool_recycle=settings.db_pool_recycle,
-        pool_pre_ping=True,
         # A connection is never waited for longer than a free slot is.
         async_creator=_connector(
             url, settings.db_pool_timeout, {"application_name": "wonderspaced"}
         ),
     )
+    # Retried by the pool with a new connection (up to three times).
+    event.listen(engine.sync_engine.pool, "checkout", _drop_closed)
+    return engine
 
 
 def create_sessionmaker(bind: AsyncEngine | AsyncConnection) -> async_sessionmaker[AsyncSession]:
@@ -102,7 +116,7 @@ async def _driver_connection(conn: AsyncConnection) -> asyncpg.Connection[Any]:
 
 
 async def _nothing_to_reset(conn: asyncpg.Connection[Any]) -> None:
-    """asyncpg still rolls back an open transaction on release; see _open_hot_pool."""
+    """asyncpg still rolls back an open transaction on release; see Database._open_pool."""
 
 
 class Database:
@@ -124,8 +138,9 @@ class Database:
             )
         # Called after every successful request commit (e.g. the outbox dispatcher).
         self.after_commit: list[AfterCommitHook] = []
-        self._hot_pool: asyncpg.Pool[Any] | None = None
-        self._hot_pool_lock = asyncio.Lock()
+        # The plain asyncpg pools by read-only or not, opened on first use.
+        self._pools: dict[bool, asyncpg.Pool[Any]] = {}
+        self._pool_lock = asyncio.Lock()
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -147,13 +162,28 @@ class Database:
     async def raw_connection(self) -> AsyncIterator[asyncpg.Connection[Any]]:
         """A pooled asyncpg connection for hot read paths where the ORM costs too much. It is
         read-only, and must not change session settings (nothing resets them)."""
+        async with self._pooled(read_only=True) as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def write_connection(self) -> AsyncIterator[asyncpg.Connection[Any]]:
+        """A pooled asyncpg connection that may write, for the hottest writes (a heartbeat,
+        a quiz answer: app/profiles/front.py). Each statement commits by itself unless the
+        caller opens `conn.transaction()`; an open transaction is rolled back on release.
+        Like the read pool it has no reset query, so nothing may change session settings,
+        take session-level advisory locks or LISTEN on it."""
+        async with self._pooled(read_only=False) as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def _pooled(self, *, read_only: bool) -> AsyncIterator[asyncpg.Connection[Any]]:
         if self.bind is not None:
             yield await _driver_connection(self.bind)
             return
         # A plain asyncpg pool beside the engine's: no pre-ping round trip and no SQLAlchemy
         # wrapper per checkout, which measured as a third of a list request's time.
         try:
-            pool = self._hot_pool or await self._open_hot_pool()
+            pool = self._pools.get(read_only) or await self._open_pool(read_only)
             # Bounded like the engine's pool: a full pool is a 503, not a request that hangs.
             conn = await pool.acquire(timeout=self._timeout)
         except _CONNECT_ERRORS as exc:
@@ -170,31 +200,34 @@ class Database:
         timeout: float = getattr(self.engine.pool, "timeout", lambda: 30.0)()
         return timeout
 
-    async def _open_hot_pool(self) -> asyncpg.Pool[Any]:
-        async with self._hot_pool_lock:
-            if self._hot_pool is None:
+    async def _open_pool(self, read_only: bool) -> asyncpg.Pool[Any]:
+        async with self._pool_lock:
+            pool = self._pools.get(read_only)
+            if pool is None:
                 url = self.engine.url.set(drivername="postgresql")
-                self._hot_pool = await asyncpg.create_pool(
+                pool = self._pools[read_only] = await asyncpg.create_pool(
                     url.render_as_string(hide_password=False),
                     # No floor to keep: asyncpg would retry it in the background, with a
                     # traceback each time, all through a database outage.
                     min_size=0,
                     max_size=self.engine.pool.size(),  # type: ignore[attr-defined]
-                    # Read-only sessions can leave nothing behind (no writes, no advisory
-                    # locks, no LISTEN), so a released connection needs no reset query:
-                    # asyncpg's default sends one more round trip per checkout.
+                    # What runs on these connections leaves nothing behind (no session
+                    # settings, no advisory locks, no LISTEN), so a released connection needs
+                    # no reset query: asyncpg's default sends one more round trip per checkout.
                     reset=_nothing_to_reset,
                     timeout=self._timeout,
                     server_settings={
-                        "application_name": "wonderspaced-hot",
-                        "default_transaction_read_only": "on",
+                        "application_name": "wonderspaced-hot"
+                        if read_only
+                        else "wonderspaced-hot-rw",
+                        "default_transaction_read_only": "on" if read_only else "off",
                     },
                 )
-            return self._hot_pool
+            return pool
 
     async def dispose(self) -> None:
-        if self._hot_pool is not None:
-            await self._hot_pool.close()
+        for pool in self._pools.values():
+            await pool.close()
         await self.engine.dispose()
 
 
