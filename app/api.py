@@ -26,7 +26,8 @@ from app.core.middleware import (
 )
 from app.core.ratelimit import Limit, RateLimitMiddleware
 from app.jobs.periodic import Ticker
-from app.modules import API_PREFIX, mounts, ticks
+from app.modules import API_PREFIX, front_routes, mounts, ticks
+from app.profiles.front import ProfileFrontMiddleware
 from app.runtime import Runtime
 from app.seed import seed
 
@@ -100,6 +101,8 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
     # Added last = outermost: the request id wraps everything, including 413s and CORS.
     # Innermost: marks staff requests for the audit log's session hooks.
     app.add_middleware(AuditContextMiddleware)
+    # An explorer's heartbeats and quiz answers, answered before routing; inside the budget.
+    app.add_middleware(ProfileFrontMiddleware, routes=front_routes())
     # A per-IP safety net on every API route (sign-in and codes add stricter limits); inside
     # the catalogue cache, whose hits cost nothing worth limiting.
     budget = Limit(times=settings.rate_limit_per_minute, seconds=60)

@@ -71,10 +71,13 @@ from app.outbox.registry import Registration, Registry, registry
 from app.outbox.router import router as tasks_router
 from app.profiles import models as profiles_models
 from app.profiles import service as profiles_service
+from app.profiles.front import FrontRoute
 from app.profiles.router import router as profiles_router
+from app.progress import front as progress_front
 from app.progress import models as progress_models
 from app.progress import service as progress_service
 from app.progress.router import router as progress_router
+from app.quizzes import front as quizzes_front
 from app.quizzes import models as quizzes_models
 from app.quizzes import service as quizzes_service
 from app.quizzes import tasks as quizzes_tasks
@@ -127,6 +130,9 @@ class Module:
     jobs: Mapping[str, Job] = field(default_factory=dict)
     # Work each server also runs by itself on a timer (Cloud Scheduler runs the jobs too).
     ticks: tuple[Tick, ...] = ()
+    # Hot profile-scoped writes answered before routing (app/profiles/front.py); each is
+    # also a declared route of this module.
+    front: tuple[FrontRoute, ...] = ()
 
 
 MODULES: tuple[Module, ...] = (
@@ -175,6 +181,7 @@ MODULES: tuple[Module, ...] = (
     Module(
         name="progress",
         routers=(Mount(progress_router),),
+        front=progress_front.FRONT,
         tables=(progress_models.Progress, progress_models.LearningTime, progress_models.SavedItem),
         exports={"progress": progress_service.export_progress},
     ),
@@ -198,6 +205,7 @@ MODULES: tuple[Module, ...] = (
             quizzes_models.QuizResponse,
         ),
         exports={"quizzes": quizzes_service.export_quizzes},
+        front=quizzes_front.FRONT,
         asset_references=(quizzes_service.quiz_assets,),
         # After the catalogue's: quizzes are written on the demo videos and eBooks.
         seeder=seed_quizzes,
@@ -374,6 +382,10 @@ def public_assets(modules: tuple[Module, ...] = MODULES) -> list[PublicAssets]:
 
 def seeders(modules: tuple[Module, ...] = MODULES) -> list[DemoSeeder]:
     return [module.seeder for module in modules if module.seeder]
+
+
+def front_routes(modules: tuple[Module, ...] = MODULES) -> list[FrontRoute]:
+    return [route for module in modules for route in module.front]
 
 
 def ticks(modules: tuple[Module, ...] = MODULES) -> list[Tick]:

@@ -2,29 +2,65 @@
 
 `ProfileDep`: the explorer of that profile or its parent; another family's (or a sibling's)
 id answers 404, exactly like one that does not exist. `ParentProfileDep`: the same, then the
-parent zone, so an explorer token answers 403.
+parent zone, so an explorer token answers 403. `check_in_scope`: the same rule as one plain
+statement on an asyncpg connection, for the hot paths that need only the profile's id (a
+heartbeat, a quiz answer): loading the whole profile through the ORM measured as a fifth of
+a heartbeat's time.
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
 
+import asyncpg
 from fastapi import Depends
 
-from app.auth.deps import CallerDep
-from app.core.db import SessionDep
-from app.core.errors import Forbidden
+from app.auth import queries as auth_queries
+from app.auth.deps import Caller, CallerDep
+from app.core.db import SessionDep, session_driver
+from app.core.errors import Forbidden, NotFound
 from app.profiles import service as profiles_service
 from app.profiles.models import Profile
 
-__all__ = ["ParentProfileDep", "ProfileDep", "parent_profile", "profile_in_scope"]
+if TYPE_CHECKING:
+    Connection: TypeAlias = asyncpg.Connection[Any]
+else:  # generic only to type checkers; FastAPI evaluates a dependency's annotations
+    Connection = asyncpg.Connection
+
+__all__ = [
+    "ParentProfileDep",
+    "ProfileDep",
+    "ScopedConnection",
+    "check_in_scope",
+    "parent_profile",
+    "profile_in_scope",
+]
 
 
 async def profile_in_scope(
     profile_id: uuid.UUID, caller: CallerDep, session: SessionDep
 ) -> Profile:
     return await profiles_service.get_for(session, caller, profile_id)
+
+
+async def check_in_scope(
+    conn: asyncpg.Connection[Any], caller: Caller, profile_id: uuid.UUID
+) -> None:
+    """`profiles_service.get_for`'s rule and answer, without loading the profile."""
+    if caller.is_explorer and caller.profile_id != profile_id:
+        raise NotFound("No such explorer.")
+    if await conn.fetchval(auth_queries.PROFILE_OWNER, profile_id) != caller.account_id:
+        raise NotFound("No such explorer.")
+
+
+async def scoped_connection(
+    profile_id: uuid.UUID, caller: CallerDep, session: SessionDep
+) -> Connection:
+    """The request's connection, once the caller may act for this profile."""
+    conn = await session_driver(session)
+    await check_in_scope(conn, caller, profile_id)
+    return conn
 
 
 async def parent_profile(
@@ -38,3 +74,4 @@ async def parent_profile(
 
 ProfileDep = Annotated[Profile, Depends(profile_in_scope)]
 ParentProfileDep = Annotated[Profile, Depends(parent_profile)]
+ScopedConnection = Annotated[Connection, Depends(scoped_connection)]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, FastAPI
 
 Clock = Callable[[], datetime]
 
@@ -21,3 +21,11 @@ async def get_clock() -> Clock:
 
 
 ClockDep = Annotated[Clock, Depends(get_clock)]
+
+
+async def clock_of(app: FastAPI) -> Clock:
+    """The clock the routes of `app` get, overrides included: for code that runs before
+    routing (app/profiles/front.py)."""
+    provider = app.dependency_overrides.get(get_clock, get_clock)
+    clock: Clock = await provider()
+    return clock

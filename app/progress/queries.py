@@ -22,7 +22,6 @@ from datetime import datetime
 from typing import Any
 
 import asyncpg
-import sqlalchemy as sa
 
 from app.core.db import session_driver
 from app.core.pagination import keyset
@@ -143,8 +142,6 @@ SELECT * FROM saved
 """
 
 # Through the session, so that it opens the request's transaction (BEGIN, then this).
-PROFILE_OWNER = sa.text("SELECT account_id FROM profile WHERE id = :profile_id")
-
 STATE_SQL = (
     f"SELECT {state_columns('p')} FROM progress p "
     "WHERE p.profile_id = $1 AND p.kind = $2 AND p.item_id = $3"

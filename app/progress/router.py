@@ -9,15 +9,14 @@ from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, BeforeValidator
 
-from app.auth.deps import CallerDep
 from app.catalog.schemas import Kind
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import PageParamsDep
-from app.profiles.scope import ParentProfileDep, ProfileDep
+from app.profiles.scope import ParentProfileDep, ProfileDep, ScopedConnection
 from app.progress import service as progress_service
 from app.progress.clock import ClockDep
 from app.progress.schemas import (
@@ -51,14 +50,8 @@ class SavedOut(BaseModel):
     saved_at: datetime
 
 
-async def _heartbeat_scope(
-    profile_id: uuid.UUID, caller: CallerDep, session: SessionDep
-) -> uuid.UUID:
-    # ProfileDep's rule without loading the profile: see progress_service.profile_in_scope.
-    return await progress_service.profile_in_scope(session, caller, profile_id)
-
-
-HeartbeatScope = Annotated[uuid.UUID, Depends(_heartbeat_scope)]
+# Most heartbeats are answered before routing, by the same service function
+# (app/profiles/front.py); these routes declare them and answer the rest.
 
 
 def _heartbeat(kind: Kind, summary: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -76,33 +69,33 @@ def _heartbeat(kind: Kind, summary: str) -> Callable[[Callable[..., Any]], Calla
 async def video_heartbeat(
     item_id: uuid.UUID,
     beat: VideoBeat,
-    profile_id: HeartbeatScope,
-    session: SessionDep,
+    profile_id: uuid.UUID,
+    conn: ScopedConnection,
     clock: ClockDep,
 ) -> ProgressOut:
-    return await progress_service.record(session, profile_id, Kind.video, item_id, beat, clock())
+    return await progress_service.record(conn, profile_id, Kind.video, item_id, beat, clock())
 
 
 @_heartbeat(Kind.ebook, "an eBook")
 async def ebook_heartbeat(
     item_id: uuid.UUID,
     beat: EbookBeat,
-    profile_id: HeartbeatScope,
-    session: SessionDep,
+    profile_id: uuid.UUID,
+    conn: ScopedConnection,
     clock: ClockDep,
 ) -> ProgressOut:
-    return await progress_service.record(session, profile_id, Kind.ebook, item_id, beat, clock())
+    return await progress_service.record(conn, profile_id, Kind.ebook, item_id, beat, clock())
 
 
 @_heartbeat(Kind.diy, "a DIY")
 async def diy_heartbeat(
     item_id: uuid.UUID,
     beat: DiyBeat,
-    profile_id: HeartbeatScope,
-    session: SessionDep,
+    profile_id: uuid.UUID,
+    conn: ScopedConnection,
     clock: ClockDep,
 ) -> ProgressOut:
-    return await progress_service.record(session, profile_id, Kind.diy, item_id, beat, clock())
+    return await progress_service.record(conn, profile_id, Kind.diy, item_id, beat, clock())
 
 
 @router.put("/progress/{kind}/{item_id}", include_in_schema=False)

@@ -15,7 +15,7 @@ from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import PageParamsDep
 from app.deps import RuntimeDep
-from app.profiles.scope import ProfileDep
+from app.profiles.scope import ProfileDep, ScopedConnection
 from app.progress.clock import ClockDep
 from app.quizzes import service as quizzes_service
 from app.quizzes.schemas import (
@@ -115,12 +115,14 @@ async def answer_question(
     attempt_id: uuid.UUID,
     question_id: uuid.UUID,
     body: AnswerBody,
-    profile: ProfileDep,
-    session: SessionDep,
+    profile_id: uuid.UUID,
+    conn: ScopedConnection,
     clock: ClockDep,
 ) -> AnswerOut:
+    # Most answers are answered before routing, by the same service function
+    # (app/profiles/front.py); this route declares them and answers the rest.
     return await quizzes_service.answer(
-        session, profile.id, attempt_id, question_id, body.answer(), clock()
+        conn, profile_id, attempt_id, question_id, body.answer(), clock()
     )
 
 

@@ -339,14 +339,15 @@ def _answer_out(
 
 
 async def answer(
-    session: AsyncSession,
+    conn: asyncpg.Connection[Any],
     profile_id: uuid.UUID,
     attempt_id: uuid.UUID,
     question_id: uuid.UUID,
     body: AnswerIn,
     now: datetime,
 ) -> AnswerOut:
-    conn = await queries.connection(session)
+    """Records one answer. `conn` must be in a transaction (the attempt's row is locked until
+    it ends): the request's (app/quizzes/router.py) or the front's (app/profiles/front.py)."""
     ctx = await queries.answer_context(conn, attempt_id, profile_id, question_id)
     if ctx is None:
         raise NotFound("No such attempt.")
