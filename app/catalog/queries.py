@@ -9,6 +9,7 @@ its statements are Core, built once here where they do not depend on the request
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -156,9 +157,70 @@ def to_card(kind: Kind, row: Row) -> Card:
     return Card(**card_fields(kind, row))
 
 
-def hit_fields(row: Row) -> dict[str, Any]:
-    """A search hit's fields from a row of SEARCH_SQL: card columns, then kind and score."""
-    return {**card_fields(Kind(row["kind"]), row), "score": round(float(row["score"]), 4)}
+# --- fields as JSON writes them -----------------------------------------------------------
+# The screens and search are the widest answers (a hundred cards a screen). Validating their
+# rows into models and serialising those was most of the app's own CPU per screen, where the
+# rows already hold the database's own types: these build the fields as they are written
+# instead (ids as text, kinds as their values, every field of the model in its order), for
+# `pydantic_core.to_json` to write without a schema. tests/catalog/test_plain_json.py keeps
+# the JSON byte for byte what the models' serializers write.
+
+CARD_COLUMNS = (*_COMMON, "image_asset_id", *(name for _, name in _KIND_SQL[Kind.video][2]))
+CARD_WIDTH = len(CARD_COLUMNS)
+assert all(
+    tuple(name for _, name in extra) == CARD_COLUMNS[len(_COMMON) + 1 :]
+    for _, _, extra in _KIND_SQL.values()
+)
+
+
+def card_plain(kind: str, row: Row, at: int = 0) -> dict[str, Any]:
+    """A card's fields as `Card` writes them, from the columns of `card_columns` (in their
+    order, CARD_COLUMNS) starting at column `at`; `kind` as its value."""
+    (
+        ident,
+        title,
+        theme_id,
+        age_min,
+        age_max,
+        language,
+        tags,
+        published_at,
+        image,
+        duration_ms,
+        series_id,
+        episode,
+        category,
+        author,
+        difficulty,
+        minutes,
+    ) = row[at : at + CARD_WIDTH]
+    return {
+        "id": str(ident),
+        "kind": kind,
+        "title": title,
+        "theme_id": str(theme_id),
+        "age_min": age_min,
+        "age_max": age_max,
+        "language": language,
+        "tags": tags,
+        "published_at": published_at,
+        "image_url": image_url(image),
+        "duration_ms": duration_ms,
+        "series_id": None if series_id is None else str(series_id),
+        "episode": episode,
+        "category": category,
+        "author": author,
+        "difficulty": difficulty,
+        "minutes": minutes,
+    }
+
+
+def hit_plain(row: Row) -> dict[str, Any]:
+    """A search hit's fields as `SearchHit` writes them, from a row of SEARCH_SQL: card
+    columns, then kind and score."""
+    hit = card_plain(row[CARD_WIDTH], row)
+    hit["score"] = round(float(row[CARD_WIDTH + 1]), 4)
+    return hit
 
 
 # --- themes and series ------------------------------------------------------------------
@@ -168,6 +230,7 @@ THEME_COLUMNS = (
     "{p}description AS description, {p}colour AS colour, {p}sort_order AS sort_order, "
     "{p}cover_asset_id AS cover_asset_id"
 )
+THEME_WIDTH = len(THEME_COLUMNS.split(", "))
 
 
 def field(row: Any, name: str) -> Any:
@@ -175,17 +238,19 @@ def field(row: Any, name: str) -> Any:
     return row[name] if hasattr(row, "keys") else getattr(row, name)
 
 
-def theme_fields(row: Row, prefix: str = "") -> dict[str, Any]:
-    """A theme's fields from a row of THEME_COLUMNS, their names behind `prefix`."""
+def theme_plain(row: Row) -> dict[str, Any]:
+    """A theme's fields as `ThemeOut` writes them, from the first columns of a row, those of
+    THEME_COLUMNS in their order (see card_plain)."""
+    ident, kind, slug, title, description, colour, sort_order, cover = row[:THEME_WIDTH]
     return {
-        "id": row[f"{prefix}id"],
-        "kind": row[f"{prefix}kind"],
-        "slug": row[f"{prefix}slug"],
-        "title": row[f"{prefix}title"],
-        "description": row[f"{prefix}description"],
-        "colour": row[f"{prefix}colour"],
-        "sort_order": row[f"{prefix}sort_order"],
-        "cover_url": image_url(row[f"{prefix}cover_asset_id"]),
+        "id": str(ident),
+        "kind": kind,
+        "slug": slug,
+        "title": title,
+        "description": description,
+        "colour": colour,
+        "sort_order": sort_order,
+        "cover_url": image_url(cover),
     }
 
 
@@ -358,43 +423,56 @@ def rows_per_theme_sql(
 ) -> tuple[str, list[Any]]:
     """Every theme of one kind with its newest `per_theme` visible cards, in one query: a
     LATERAL per theme walks that theme's newest-first index and stops after `per_theme`.
-    The theme's own columns come along (`t_...`), in the order of the app's rows."""
-    table = _KIND_SQL[kind][0]
+    The theme's own columns come first (THEME_COLUMNS, named `t_...`), in the order of the
+    app's rows, then the card's."""
     params: list[Any] = [per_theme, kind.value]
-    where = visible("c")
     if age_band:
         params += [age_band[1], age_band[0]]
+    return _rows_per_theme_text(kind, bool(age_band)), params
+
+
+# The text of a screen's statements depends on a few choices only: each is written once.
+@functools.cache
+def _rows_per_theme_text(kind: Kind, banded: bool) -> str:
+    where = visible("c")
+    if banded:
         where += " AND c.age_min <= $3 AND c.age_max >= $4"
     theme_columns = ", ".join(
         f"{column.split(' AS ')[0]} AS t_{column.split(' AS ')[1]}"
         for column in THEME_COLUMNS.format(p="t.").split(", ")
     )
-    sql = (
+    return (
         f"SELECT {theme_columns}, {card_columns(kind, 'c')} FROM theme t CROSS JOIN LATERAL "
-        f"(SELECT * FROM {table} c WHERE c.theme_id = t.id AND {where} "
+        f"(SELECT * FROM {_KIND_SQL[kind][0]} c WHERE c.theme_id = t.id AND {where} "
         f"ORDER BY c.published_at DESC, c.id DESC LIMIT $1) c WHERE t.kind = $2 "
         f"ORDER BY t.sort_order, t.title, t.id, c.published_at DESC, c.id DESC"
     )
-    return sql, params
 
 
 def newest_sql(
     kind: Kind, limit: int, age_band: tuple[int, int] | None, category: str | None = None
 ) -> tuple[str, list[Any]]:
-    table = _KIND_SQL[kind][0]
     params: list[Any] = [limit]
-    where = VISIBLE
     if age_band:
         params += [age_band[1], age_band[0]]
-        where += f" AND age_min <= ${len(params) - 1} AND age_max >= ${len(params)}"
     if category:
         params.append(category)
-        where += f" AND category = ${len(params)}"
-    sql = (
-        f"SELECT {card_columns(kind)} FROM {table} WHERE {where} "
+    return _newest_text(kind, bool(age_band), bool(category)), params
+
+
+@functools.cache
+def _newest_text(kind: Kind, banded: bool, by_category: bool) -> str:
+    where = VISIBLE
+    at = 1
+    if banded:
+        where += f" AND age_min <= ${at + 1} AND age_max >= ${at + 2}"
+        at += 2
+    if by_category:
+        where += f" AND category = ${at + 1}"
+    return (
+        f"SELECT {card_columns(kind)} FROM {_KIND_SQL[kind][0]} WHERE {where} "
         f"ORDER BY published_at DESC, id DESC LIMIT $1"
     )
-    return sql, params
 
 
 # Two index searches, united: full-text with prefixes (GIN on the tsvector), and typo

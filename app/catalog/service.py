@@ -36,6 +36,7 @@ from app.catalog.schemas import (
 )
 from app.core.db import Database
 from app.core.errors import NotFound
+from app.core.http_cache import Written, written
 from app.core.pagination import Page, build_page
 from app.integrations.storage import Storage
 from app.media import service as media_service
@@ -224,6 +225,10 @@ def _url(urls: dict[uuid.UUID, str | None], asset_id: uuid.UUID | None) -> str |
     return urls.get(asset_id) if asset_id else None
 
 
+class WrittenResults(Written, SearchResults):
+    """Search results as written from their rows (queries.hit_plain)."""
+
+
 async def search(db: Database, q: str, kind: Kind | None, limit: int) -> SearchResults:
     terms = queries.prefix_query(q)
     if terms is None:  # only punctuation: no word to look for
@@ -236,7 +241,9 @@ async def search(db: Database, q: str, kind: Kind | None, limit: int) -> SearchR
             kind.value if kind else None,
             limit,
         )
-    return SearchResults.model_validate({"items": [queries.hit_fields(row) for row in rows]})
+    return written(
+        WrittenResults, {"items": [queries.hit_plain(row) for row in rows], "next_cursor": None}
+    )
 
 
 # --- screens ----------------------------------------------------------------------------
@@ -246,38 +253,64 @@ FEATURED = 8
 ADVENTURE_CATEGORIES = ["stories", "music", "dance", "science", "culture"]
 
 
+# A screen is the widest answer there is (about a hundred cards): its rows are written as
+# JSON once, straight from the database's rows (queries.card_plain), never validated into
+# models and serialised again; each row and card has every field of its model, in order.
+class WrittenScreen(Written, Screen):
+    """A screen as written from its rows; `featured` and `rows` hold the plain fields."""
+
+
+def _row(title: str, theme: dict[str, Any] | None, category: str | None) -> dict[str, Any]:
+    return {"title": title, "theme": theme, "category": category, "items": []}
+
+
 async def _rows_by_theme(
     conn: Any, kinds: list[Kind], band: tuple[int, int] | None
 ) -> list[dict[str, Any]]:
     """A row per theme that has something to show, in the app's order: one statement per
-    kind brings each theme with its newest cards. Rows as plain fields: the screen is
-    validated once, as a whole (a model per card and theme cost a fifth of the screen)."""
+    kind brings each theme with its newest cards (the theme's columns first)."""
     rows: list[dict[str, Any]] = []
+    card, width = queries.card_plain, queries.THEME_WIDTH
     for kind in kinds:
         sql, params = queries.rows_per_theme_sql(kind, ROW_SIZE, band)
-        current: dict[str, Any] = {}
+        value = kind.value
+        items: list[dict[str, Any]] = []
+        theme_id = None
         for record in await conn.fetch(sql, *params):
-            if not current or current["theme"]["id"] != record["t_id"]:
-                theme = queries.theme_fields(record, "t_")
-                current = {"title": theme["title"], "theme": theme, "items": []}
-                rows.append(current)
-            current["items"].append(queries.card_fields(kind, record))
+            if record[0] != theme_id:
+                theme_id = record[0]
+                theme = queries.theme_plain(record)
+                row = _row(theme["title"], theme, None)
+                rows.append(row)
+                items = row["items"]
+            items.append(card(value, record, width))
     return rows
 
 
 async def _cards(conn: Any, kind: Kind, statement: tuple[str, list[Any]]) -> list[dict[str, Any]]:
     sql, params = statement
-    return [queries.card_fields(kind, row) for row in await conn.fetch(sql, *params)]
+    value = kind.value
+    return [queries.card_plain(value, row) for row in await conn.fetch(sql, *params)]
+
+
+_PUBLISHED_AT = queries.CARD_COLUMNS.index("published_at")
+
+
+def _newest_first(found: tuple[str, Any]) -> tuple[bool, Any]:
+    published_at = found[1][_PUBLISHED_AT]
+    return published_at is not None, published_at
 
 
 async def _newest(
     conn: Any, kinds: list[Kind], band: tuple[int, int] | None, limit: int
 ) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
+    """The newest `limit` of the newest `limit` of each kind; only those become cards."""
+    found: list[tuple[str, Any]] = []
     for kind in kinds:
-        found += await _cards(conn, kind, queries.newest_sql(kind, limit, band))
-    found.sort(key=lambda c: (c["published_at"] is not None, c["published_at"]), reverse=True)
-    return found[:limit]
+        sql, params = queries.newest_sql(kind, limit, band)
+        found += [(kind.value, row) for row in await conn.fetch(sql, *params)]
+    found.sort(key=_newest_first, reverse=True)
+    return [queries.card_plain(kind, row) for kind, row in found[:limit]]
 
 
 def age_band(band: str | None) -> tuple[int, int] | None:
@@ -292,12 +325,12 @@ async def screen(db: Database, tab: str, band: tuple[int, int] | None) -> Screen
                 statement = queries.newest_sql(Kind.video, ROW_SIZE, band, category)
                 items = await _cards(conn, Kind.video, statement)
                 if items:
-                    rows.append({"title": category.title(), "category": category, "items": items})
+                    rows.append({**_row(category.title(), None, category), "items": items})
             diys = await _cards(conn, Kind.diy, queries.newest_sql(Kind.diy, ROW_SIZE, band))
             if diys:
-                rows.append({"title": "DIY", "category": "diy", "items": diys})
+                rows.append({**_row("DIY", None, "diy"), "items": diys})
             featured = await _newest(conn, [Kind.video, Kind.diy], band, FEATURED)
-            return Screen.model_validate({"featured": featured, "rows": rows})
+            return written(WrittenScreen, {"featured": featured, "rows": rows})
         kinds = {
             "explore": [Kind.video, Kind.ebook, Kind.diy],
             "videos": [Kind.video],
@@ -305,4 +338,4 @@ async def screen(db: Database, tab: str, band: tuple[int, int] | None) -> Screen
         }[tab]
         featured = await _newest(conn, kinds, band, FEATURED)
         rows = await _rows_by_theme(conn, kinds, band)
-    return Screen.model_validate({"featured": featured, "rows": rows})
+    return written(WrittenScreen, {"featured": featured, "rows": rows})
