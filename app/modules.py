@@ -47,6 +47,7 @@ from app.jobs import media as media_jobs
 from app.jobs import outbox as outbox_jobs
 from app.jobs import prune as prune_jobs
 from app.jobs.periodic import Tick
+from app.library import front as library_front
 from app.library.router import router as library_router
 from app.library.router import tabs_router as library_tabs_router
 from app.links import models as links_models
@@ -222,6 +223,7 @@ MODULES: tuple[Module, ...] = (
         name="library",
         # Before the catalogue's `/tabs/{tab}`, which would otherwise take `/tabs/my-explorer`.
         routers=(Mount(library_tabs_router, order=FIRST - 1), Mount(library_router)),
+        front=library_front.FRONT,
     ),
     Module(
         name="profiles",

@@ -36,7 +36,7 @@ from app.catalog import lookups, queries
 from app.catalog import service as catalog_service
 from app.catalog.queries import ListFilters
 from app.catalog.schemas import Kind
-from app.classrooms.service import DUE_SOON_DAYS
+from app.classrooms import queries as classrooms_queries
 from app.core.cache import create_cache
 from app.core.config import Settings
 from app.core.db import Database
@@ -204,12 +204,12 @@ THEME_WIDTH = len(queries.THEME_COLUMNS.split(", "))
 
 @route("/api/v1/tabs/explore")
 async def explore(request: Request) -> Response:
-    featured: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []
+    newest: list[tuple[Kind, Any]] = []
     async with pool.acquire() as conn:
         for kind in EXPLORE_KINDS:
             sql, args = queries.newest_sql(kind, 8, None)
-            featured += [card(kind, r) for r in await conn.fetch(sql, *args)]
+            newest += [(kind, r) for r in await conn.fetch(sql, *args)]
         for kind in EXPLORE_KINDS:
             sql, args = queries.rows_per_theme_sql(kind, 10, None)
             current: dict[str, Any] | None = None
@@ -228,8 +228,10 @@ async def explore(request: Request) -> Response:
                     current = {"title": r[3], "theme": theme, "category": None, "items": []}
                     rows.append(current)
                 current["items"].append(card(kind, r, THEME_WIDTH))
-    featured.sort(key=lambda c: c["published_at"], reverse=True)
-    return json_response({"featured": featured[:8], "rows": rows})
+    # Only the newest eight of the three kinds become cards (published_at: column 7).
+    newest.sort(key=lambda found: found[1][7], reverse=True)
+    featured = [card(kind, r) for kind, r in newest[:8]]
+    return json_response({"featured": featured, "rows": rows})
 
 
 # --- progress, library, quizzes ------------------------------------------------------------
@@ -321,15 +323,6 @@ async def _cards(conn: asyncpg.Connection[Any], ids: list[str]) -> dict[str, Any
     return {r["id"]: r for r in await conn.fetch(lookups._CARDS_SQL, ids)}
 
 
-DUE_SOON_SQL = """
-SELECT a.id FROM assignment a
-JOIN classroom c ON c.id = a.classroom_id
-JOIN classroom_member m ON m.classroom_id = c.id
-WHERE m.profile_id = $1 AND c.archived_at IS NULL
-  AND (a.start_date IS NULL OR a.start_date <= CAST(timezone(c.time_zone, $2) AS DATE))
-  AND NOT (a.closed_at IS NOT NULL) AND a.due_date <= $3
-ORDER BY a.closed_at IS NOT NULL, a.due_date, a.id LIMIT 50
-"""
 SCREEN_ROW = 10
 EVER = datetime(2000, 1, 1, tzinfo=UTC)
 
@@ -398,9 +391,8 @@ async def library(
         minutes[r["kind"]] += int(r["ms"])
     count = await conn.fetchval(q._COMPLETED_COUNT_SQL, profile_id)
     quizzes = await quiz_queries.counts(conn, uuid.UUID(profile_id), EVER, now)
-    horizon = now.date() + timedelta(days=DUE_SOON_DAYS + 1)  # as classrooms.due_soon
-    due = await conn.fetch(DUE_SOON_SQL, profile_id, now, horizon)
-    if due:
+    # As the app: nothing can be due outside a classroom (the bench's explorers are in none).
+    if await conn.fetchval(classrooms_queries._IN_CLASSROOM_SQL, profile_id):
         raise NotImplementedError("the bench's explorers are in no classroom")
     return json_response(
         {

@@ -14,9 +14,15 @@ import asyncpg
 
 from app.catalog import queries
 from app.catalog.schemas import Card, Kind
-from app.core.pagination import build_page, cursor_values, keyset, parse_datetime
+from app.core.pagination import keyset
 
-__all__ = ["ItemFacts", "cards", "item_facts", "recommended"]
+__all__ = [
+    "ItemFacts",
+    "card_rows",
+    "cards",
+    "item_facts",
+    "recommended_rows",
+]
 
 
 @dataclass(frozen=True)
@@ -75,11 +81,19 @@ def _card(row: asyncpg.Record) -> Card:
     return queries.to_card(Kind(row["kind"]), row)
 
 
-async def cards(conn: asyncpg.Connection[Any], ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Card]:
-    """Cards of the visible items among `ids`, by id; hidden or deleted items are left out."""
+async def card_rows(
+    conn: asyncpg.Connection[Any], ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, asyncpg.Record]:
+    """Rows of card columns (and `kind`) of the visible items among `ids`, by id; hidden or
+    deleted items are left out (`queries.card_plain` writes them as cards)."""
     if not ids:
         return {}
-    return {row["id"]: _card(row) for row in await conn.fetch(_CARDS_SQL, list(ids))}
+    return {row["id"]: row for row in await conn.fetch(_CARDS_SQL, list(ids))}
+
+
+async def cards(conn: asyncpg.Connection[Any], ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Card]:
+    """`card_rows` as cards."""
+    return {ident: _card(row) for ident, row in (await card_rows(conn, ids)).items()}
 
 
 def _recommended_part(kind: Kind) -> str:
@@ -112,19 +126,19 @@ LIMIT $8
 """
 
 
-async def recommended(
+async def recommended_rows(
     conn: asyncpg.Connection[Any],
     *,
     engaged: Sequence[uuid.UUID],
     exclude: Sequence[uuid.UUID],
     band: tuple[int, int],
     limit: int,
-    cursor: str | None = None,
-) -> tuple[list[Card], str | None]:
-    """One keyset page (newest first) of visible items from the themes and series of the
-    `engaged` items that fit `band` (ages), never one of `exclude`."""
-    after = cursor_values(cursor, parse_datetime, uuid.UUID)
-    rows = await conn.fetch(
+    after: tuple[Any, Any] = (None, None),
+) -> list[asyncpg.Record]:
+    """Up to `limit` rows of card columns (and `kind`), newest first after `after` (time,
+    id), of visible items from the themes and series of the `engaged` items that fit `band`
+    (ages), never one of `exclude`."""
+    rows: list[asyncpg.Record] = await conn.fetch(
         _RECOMMENDED_SQL,
         list(engaged),
         list(exclude),
@@ -133,10 +147,9 @@ async def recommended(
         not engaged,
         after[0],
         after[1],
-        limit + 1,
+        limit,
     )
-    page = build_page(rows, limit, lambda row: [row["published_at"], row["id"]], _card)
-    return page.items, page.next_cursor
+    return rows
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
+import asyncpg
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -379,3 +380,16 @@ async def for_profile(
         )
     statement = statement.order_by(closed, assignment.c.due_date, assignment.c.id).limit(limit)
     return list(await session.execute(statement))
+
+
+_IN_CLASSROOM_SQL = (
+    "SELECT EXISTS (SELECT 1 FROM classroom_member m JOIN classroom c ON c.id = m.classroom_id "
+    "WHERE m.profile_id = $1 AND c.archived_at IS NULL)"
+)
+
+
+async def in_a_classroom(conn: asyncpg.Connection[Any], profile_id: uuid.UUID) -> bool:
+    """Whether the explorer belongs to a classroom that is not archived: without one, nothing
+    can be due (most explorers: the library skips the assignment reads)."""
+    found: bool = await conn.fetchval(_IN_CLASSROOM_SQL, profile_id)
+    return found

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Annotated, Any
 
 import asyncpg
@@ -158,22 +158,18 @@ class Database:
         for hook in self.after_commit:
             await hook(session)
 
-    @asynccontextmanager
-    async def raw_connection(self) -> AsyncIterator[asyncpg.Connection[Any]]:
+    def raw_connection(self) -> AbstractAsyncContextManager[asyncpg.Connection[Any]]:
         """A pooled asyncpg connection for hot read paths where the ORM costs too much. It is
         read-only, and must not change session settings (nothing resets them)."""
-        async with self._pooled(read_only=True) as conn:
-            yield conn
+        return self._pooled(read_only=True)
 
-    @asynccontextmanager
-    async def write_connection(self) -> AsyncIterator[asyncpg.Connection[Any]]:
+    def write_connection(self) -> AbstractAsyncContextManager[asyncpg.Connection[Any]]:
         """A pooled asyncpg connection that may write, for the hottest writes (a heartbeat,
         a quiz answer: app/profiles/front.py). Each statement commits by itself unless the
         caller opens `conn.transaction()`; an open transaction is rolled back on release.
         Like the read pool it has no reset query, so nothing may change session settings,
         take session-level advisory locks or LISTEN on it."""
-        async with self._pooled(read_only=False) as conn:
-            yield conn
+        return self._pooled(read_only=False)
 
     @asynccontextmanager
     async def _pooled(self, *, read_only: bool) -> AsyncIterator[asyncpg.Connection[Any]]:

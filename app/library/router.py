@@ -6,15 +6,17 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 
 from app.auth.deps import CallerDep
-from app.core.db import SessionDep
+from app.classrooms import service as classrooms_service
+from app.core.db import SessionDep, session_driver
 from app.core.errors import problem_responses
 from app.core.pagination import PageParamsDep
 from app.deps import RuntimeDep
 from app.library import service as library_service
 from app.library.schemas import Library, LibraryPage, MyExplorer, Section
+from app.library.service import Explorer
 from app.profiles.models import Profile
 from app.profiles.scope import ProfileDep, profile_in_scope
 from app.progress.clock import ClockDep
@@ -34,7 +36,9 @@ SCOPED = problem_responses(401, 403, 404, 422)
     summary="Saved items as cards with their progress, last saved first",
 )
 async def saved(profile: ProfileDep, session: SessionDep, page: PageParamsDep) -> LibraryPage:
-    return await library_service.section(session, profile, Section.saved, page.limit, page.cursor)
+    return await library_service.section(
+        await session_driver(session), Explorer.of(profile), Section.saved, page.limit, page.cursor
+    )
 
 
 @router.get(
@@ -46,8 +50,15 @@ async def saved(profile: ProfileDep, session: SessionDep, page: PageParamsDep) -
 )
 async def library(
     profile: ProfileDep, session: SessionDep, runtime: RuntimeDep, clock: ClockDep
-) -> Library:
-    return await library_service.library(session, runtime.settings, profile, clock())
+) -> Response:
+    # Most libraries are answered before routing (app/library/front.py); this route declares
+    # them and answers the rest (an explorer in a classroom, whose assignments it reads).
+    now = clock()
+    due = await classrooms_service.due_soon(session, profile, now)
+    body = await library_service.library(
+        await session_driver(session), runtime.settings, Explorer.of(profile), now, due
+    )
+    return Response(body, media_type="application/json")
 
 
 @router.get(
@@ -60,7 +71,9 @@ async def library(
 async def library_section(
     section: Section, profile: ProfileDep, session: SessionDep, page: PageParamsDep
 ) -> LibraryPage:
-    return await library_service.section(session, profile, section, page.limit, page.cursor)
+    return await library_service.section(
+        await session_driver(session), Explorer.of(profile), section, page.limit, page.cursor
+    )
 
 
 async def _explorer(
@@ -84,4 +97,6 @@ async def my_explorer(
     runtime: RuntimeDep,
     clock: ClockDep,
 ) -> MyExplorer:
-    return await library_service.my_explorer(session, runtime.settings, profile, clock())
+    return await library_service.my_explorer(
+        await session_driver(session), runtime.settings, profile, clock()
+    )

@@ -5,21 +5,22 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+import asyncpg
+from pydantic_core import to_json
 
 from app.avatars.schemas import AvatarSelection
 from app.catalog import lookups
 from app.catalog import service as catalog_service
-from app.catalog.schemas import Card
-from app.classrooms import service as classrooms_service
+from app.catalog.queries import card_plain
+from app.classrooms.schemas import DueSoon
 from app.core.config import Settings
-from app.core.pagination import page_cursor
+from app.core.pagination import cursor_values, page_cursor, parse_datetime
 from app.library.schemas import (
     ExplorerOut,
-    Library,
-    LibraryCard,
     LibraryPage,
     LibraryStats,
     MyExplorer,
@@ -36,11 +37,35 @@ SCREEN_ROW = 10
 # The library's quiz figures count every quiz ever taken.
 EVER = datetime(2000, 1, 1, tzinfo=UTC)
 ALL_AGES = (0, 18)
+_EXPLORER_SQL = "SELECT id, account_id, age_band FROM profile WHERE id = $1"
 
 
-def _card(card: Card, progress: ProgressOut | None, saved_at: datetime | None) -> LibraryCard:
-    # Trusted fields of a card already validated: no second validation per card.
-    return LibraryCard.model_construct(**dict(card), progress=progress, saved_at=saved_at)
+@dataclass(frozen=True)
+class Explorer:
+    """What the library needs of a profile."""
+
+    id: uuid.UUID
+    account_id: uuid.UUID
+    age_band: str
+
+    @classmethod
+    def of(cls, profile: Profile) -> Explorer:
+        return cls(profile.id, profile.account_id, profile.age_band)
+
+
+async def explorer(conn: asyncpg.Connection[Any], profile_id: uuid.UUID) -> Explorer | None:
+    row = await conn.fetchrow(_EXPLORER_SQL, profile_id)
+    return None if row is None else Explorer(row["id"], row["account_id"], row["age_band"])
+
+
+# A card as LibraryCard writes it: the card's fields (catalog.queries.card_plain), then its
+# progress and when it was saved. The library is one of the widest answers: validating each
+# card into a model and serialising it again was most of its own CPU.
+Plain = dict[str, Any]
+
+
+def _card(row: asyncpg.Record, progress: ProgressOut | None, saved_at: datetime | None) -> Plain:
+    return {**card_plain(row["kind"], row), "progress": progress, "saved_at": saved_at}
 
 
 # An item, its progress if known, and when it was saved if it was.
@@ -48,102 +73,112 @@ Entry = tuple[uuid.UUID, ProgressOut | None, datetime | None]
 
 
 async def _with_cards(
-    session: AsyncSession,
+    conn: asyncpg.Connection[Any],
     profile_id: uuid.UUID,
     entries: Sequence[Entry],
     *,
     need_progress: bool,
-) -> list[LibraryCard]:
+) -> list[Plain]:
     """Cards for (item, progress, saved_at) entries, in order; items no longer visible in
     the catalogue are left out."""
     ids = [item for item, _, _ in entries]
-    conn = await progress_queries.connection(session)
-    cards = await lookups.cards(conn, ids)
-    states = await progress_service.states_for(session, profile_id, ids) if need_progress else {}
+    rows = await lookups.card_rows(conn, ids)
+    states = await progress_service.states_for(conn, profile_id, ids) if need_progress else {}
     return [
-        _card(cards[item], progress or states.get(item), saved_at)
+        _card(rows[item], progress or states.get(item), saved_at)
         for item, progress, saved_at in entries
-        if item in cards
+        if item in rows
     ]
 
 
-async def section(
-    session: AsyncSession,
-    profile: Profile,
-    name: Section,
-    limit: int,
-    cursor: str | None,
-) -> LibraryPage:
-    conn = await progress_queries.connection(session)
-    after = progress_service.after_of(cursor) if name is not Section.recommended else None
-    entries: list[Entry]
+async def section_cards(
+    conn: asyncpg.Connection[Any], who: Explorer, name: Section, limit: int, cursor: str | None
+) -> tuple[list[Plain], str | None]:
+    """One page of a section as plain cards, and the next page's cursor."""
     if name is Section.recommended:
         # What they started, finished or saved is in its own section already.
-        engaged = await progress_queries.engaged(conn, profile.id)
-        band = catalog_service.age_band(profile.age_band) or ALL_AGES
-        found, next_cursor = await lookups.recommended(
-            conn, engaged=engaged, exclude=engaged, band=band, limit=limit, cursor=cursor
+        engaged = await progress_queries.engaged(conn, who.id)
+        band = catalog_service.age_band(who.age_band) or ALL_AGES
+        newest = cursor_values(cursor, parse_datetime, uuid.UUID)
+        found = await lookups.recommended_rows(
+            conn, engaged=engaged, exclude=engaged, band=band, limit=limit + 1, after=newest
         )
-        return LibraryPage(items=[_card(c, None, None) for c in found], next_cursor=next_cursor)
+        next_cursor = page_cursor(found, limit, lambda row: [row["published_at"], row["id"]])
+        return [_card(row, None, None) for row in found[:limit]], next_cursor
+    after = progress_service.after_of(cursor)
+    entries: list[Entry]
     if name is Section.saved:
-        rows = await progress_queries.list_saved(conn, profile.id, after=after, limit=limit + 1)
+        rows = await progress_queries.list_saved(conn, who.id, after=after, limit=limit + 1)
         entries = [(row["item_id"], None, row["saved_at"]) for row in rows[:limit]]
         order = "saved_at"
-        items = await _with_cards(session, profile.id, entries, need_progress=True)
+        items = await _with_cards(conn, who.id, entries, need_progress=True)
     else:
         if name is Section.continue_:
             rows = await progress_queries.list_states(
-                conn, profile.id, kind=None, status="in_progress", after=after, limit=limit + 1
+                conn, who.id, kind=None, status="in_progress", after=after, limit=limit + 1
             )
         else:
-            rows = await progress_queries.list_completed(
-                conn, profile.id, after=after, limit=limit + 1
-            )
+            rows = await progress_queries.list_completed(conn, who.id, after=after, limit=limit + 1)
         states = [
             ProgressOut.model_validate(progress_queries.state_of(row)) for row in rows[:limit]
         ]
         order = "updated_at" if name is Section.continue_ else "completed_at"
         entries = [(s.item_id, s, None) for s in states]
-        items = await _with_cards(session, profile.id, entries, need_progress=False)
+        items = await _with_cards(conn, who.id, entries, need_progress=False)
     # The order of each list's statement: its time, then the item.
-    next_cursor = page_cursor(rows, limit, lambda row: [row[order], row["item_id"]])
-    return LibraryPage(items=items, next_cursor=next_cursor)
+    return items, page_cursor(rows, limit, lambda row: [row[order], row["item_id"]])
+
+
+async def section(
+    conn: asyncpg.Connection[Any], who: Explorer, name: Section, limit: int, cursor: str | None
+) -> LibraryPage:
+    items, next_cursor = await section_cards(conn, who, name, limit, cursor)
+    return LibraryPage.model_validate({"items": items, "next_cursor": next_cursor})
 
 
 async def library(
-    session: AsyncSession, settings: Settings, profile: Profile, now: datetime
-) -> Library:
+    conn: asyncpg.Connection[Any],
+    settings: Settings,
+    who: Explorer,
+    now: datetime,
+    due_soon: Sequence[DueSoon],
+) -> bytes:
+    """ "My adventures" as the JSON `Library` writes (tests/library/test_library.py checks
+    it byte for byte against the model). `due_soon`: the explorer's assignments due
+    (classrooms_service.due_soon)."""
     sections = {
-        name: (await section(session, profile, name, SCREEN_ROW, None)).items for name in Section
+        name.value: (await section_cards(conn, who, name, SCREEN_ROW, None))[0] for name in Section
     }
-    zone = await progress_service.time_zone_of(session, profile.account_id)
-    streak = await progress_service.streak(session, profile.id, zone, now, settings.streak_minutes)
+    zone = await progress_service.time_zone_of(conn, who.account_id)
+    streak = await progress_service.streak(conn, who.id, zone, now, settings.streak_minutes)
     week = progress_service.week_start(now.astimezone(zone).date())
-    quizzes = await quizzes_service.counts_for(session, profile.id, EVER, now)
-    return Library(
-        continue_=sections[Section.continue_],
-        completed=sections[Section.completed],
-        saved=sections[Section.saved],
-        recommended=sections[Section.recommended],
-        stats=LibraryStats(
-            minutes_this_week=await progress_service.minutes_since(
-                session, profile.id, zone, week, now
-            ),
-            items_completed=await progress_service.completed_count(session, profile.id),
-            current_streak=streak.current,
-            longest_streak=streak.longest,
-            quizzes_taken=quizzes.taken,
-            quizzes_passed=quizzes.passed,
-        ),
-        due_soon=await classrooms_service.due_soon(session, profile, now),
+    quizzes = await quizzes_service.counts_for(conn, who.id, EVER, now)
+    stats = LibraryStats(
+        minutes_this_week=await progress_service.minutes_since(conn, who.id, zone, week, now),
+        items_completed=await progress_service.completed_count(conn, who.id),
+        current_streak=streak.current,
+        longest_streak=streak.longest,
+        quizzes_taken=quizzes.taken,
+        quizzes_passed=quizzes.passed,
+    )
+    return to_json(
+        {
+            "continue": sections[Section.continue_.value],
+            "completed": sections[Section.completed.value],
+            "saved": sections[Section.saved.value],
+            "recommended": sections[Section.recommended.value],
+            "stats": stats,
+            "due_soon": list(due_soon),
+        }
     )
 
 
 async def my_explorer(
-    session: AsyncSession, settings: Settings, profile: Profile, now: datetime
+    conn: asyncpg.Connection[Any], settings: Settings, profile: Profile, now: datetime
 ) -> MyExplorer:
-    zone = await progress_service.time_zone_of(session, profile.account_id)
-    streak = await progress_service.streak(session, profile.id, zone, now, settings.streak_minutes)
+    who = Explorer.of(profile)
+    zone = await progress_service.time_zone_of(conn, profile.account_id)
+    streak = await progress_service.streak(conn, profile.id, zone, now, settings.streak_minutes)
     return MyExplorer(
         explorer=ExplorerOut(
             id=profile.id,
@@ -155,6 +190,6 @@ async def my_explorer(
         streak=StreakOut(
             current=streak.current, longest=streak.longest, learned_today=streak.learned_today
         ),
-        continue_=(await section(session, profile, Section.continue_, SCREEN_ROW, None)).items,
-        recent=(await section(session, profile, Section.completed, SCREEN_ROW, None)).items,
+        continue_=(await section(conn, who, Section.continue_, SCREEN_ROW, None)).items,
+        recent=(await section(conn, who, Section.completed, SCREEN_ROW, None)).items,
     )

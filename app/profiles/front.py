@@ -1,5 +1,6 @@
-"""The front of the hottest writes an explorer's app sends (a heartbeat every few seconds of
-play, an answer per quiz question): answered before routing, on a plain asyncpg connection.
+"""The front of the hottest requests an explorer's app sends (a heartbeat every few seconds
+of play, an answer per quiz question, the "My adventures" screen): answered before routing,
+on a plain asyncpg connection.
 
 Routing, FastAPI's dependency solving, the ORM session (its pool's pre-ping, BEGIN and
 COMMIT around one upsert) and the response model's second validation were more than half of
@@ -29,7 +30,7 @@ from fastapi import FastAPI
 from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.auth.deps import Caller, caller_from_token
 from app.core.errors import Unauthorized
@@ -55,20 +56,28 @@ class FrontCall:
     conn: asyncpg.Connection[Any]
 
 
-FrontHandler = Callable[[FrontCall], Awaitable[BaseModel]]
+# The response model, or the JSON it writes.
+FrontHandler = Callable[[FrontCall], Awaitable[BaseModel | bytes]]
+
+
+class LeaveToRoute(Exception):
+    """Raised by a handler, before anything is written, for a request its route must answer
+    (e.g. one that needs the ORM): the front hands the request on untouched."""
 
 
 @dataclass(frozen=True)
 class FrontRoute:
     """A route the front answers: `path` is under `/profiles/{profile_id}`, its `{name}`
     segments UUIDs; `handler` runs what the declared route runs and returns its response
-    model. `transaction`: the handler's statements run in one (a row lock held to the end)."""
+    model. `transaction`: the handler's statements run in one (a row lock held to the end);
+    `read_only`: on the read-only pool."""
 
     method: str
     path: str
     handler: FrontHandler
     body: type[BaseModel] | None = None
     transaction: bool = False
+    read_only: bool = False
     segments: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -138,6 +147,7 @@ class ProfileFrontMiddleware:
             await self.app(scope, receive, send)  # the route's 401, as it words it
             return
         body: Any = None
+        messages: list[Message] = []
         if route.body is not None:
             if content_type != b"application/json":
                 await self.app(scope, receive, send)
@@ -151,6 +161,9 @@ class ProfileFrontMiddleware:
                 return
         try:
             response = await self._answer(scope, runtime, route, caller, profile_id, params, body)
+        except LeaveToRoute:
+            await self.app(scope, replay(messages, receive), send)
+            return
         except Exception as exc:
             handler = handler_for(scope, exc)
             if handler is None:
@@ -168,7 +181,8 @@ class ProfileFrontMiddleware:
         params: dict[str, uuid.UUID],
         body: Any,
     ) -> Response:
-        async with runtime.db.write_connection() as conn:
+        db = runtime.db
+        async with db.raw_connection() if route.read_only else db.write_connection() as conn:
             await check_in_scope(conn, caller, profile_id)
             call = FrontCall(scope["app"], runtime, caller, profile_id, params, body, conn)
             if route.transaction:
@@ -177,4 +191,5 @@ class ProfileFrontMiddleware:
             else:
                 result = await route.handler(call)
         # What FastAPI sends for a response model without a custom response class.
-        return Response(result.model_dump_json(by_alias=True), media_type="application/json")
+        body = result if isinstance(result, bytes) else result.model_dump_json(by_alias=True)
+        return Response(body, media_type="application/json")

@@ -379,3 +379,8 @@ async def export_rows(
 ) -> dict[str, list[asyncpg.Record]]:
     ids = list(profile_ids)
     return {name: await conn.fetch(sql, ids) for name, sql in _EXPORT_SQL.items()}
+
+
+async def time_zone(conn: asyncpg.Connection[Any], account_id: uuid.UUID) -> str | None:
+    zone: str | None = await conn.fetchval("SELECT timezone FROM account WHERE id = $1", account_id)
+    return zone

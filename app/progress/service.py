@@ -21,7 +21,6 @@ from zoneinfo import ZoneInfo
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.accounts import service as accounts_service
 from app.catalog import lookups
 from app.catalog.schemas import Kind
 from app.core.errors import NotFound, UnprocessableEntity, invalid_field
@@ -231,9 +230,9 @@ async def list_progress(
 
 
 async def states_for(
-    session: AsyncSession, profile_id: uuid.UUID, item_ids: Sequence[uuid.UUID]
+    conn: asyncpg.Connection[Any], profile_id: uuid.UUID, item_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, ProgressOut]:
-    rows = await queries.states_for(await queries.connection(session), profile_id, item_ids)
+    rows = await queries.states_for(conn, profile_id, item_ids)
     return {item: ProgressOut.model_validate(queries.state_of(row)) for item, row in rows.items()}
 
 
@@ -259,9 +258,12 @@ async def unsave(
 # --- days, weeks and streaks --------------------------------------------------------------
 
 
-async def time_zone_of(session: AsyncSession, account_id: uuid.UUID) -> ZoneInfo:
-    account = await accounts_service.get_or_404(session, account_id)
-    return ZoneInfo(account.timezone)
+async def time_zone_of(conn: asyncpg.Connection[Any], account_id: uuid.UUID) -> ZoneInfo:
+    """The family's time zone: its days are the explorer's days."""
+    zone = await queries.time_zone(conn, account_id)
+    if zone is None:
+        raise NotFound("No such account.")
+    return ZoneInfo(zone)
 
 
 def week_start(day: date) -> date:
@@ -308,15 +310,13 @@ class Streak:
 
 
 async def streak(
-    session: AsyncSession,
+    conn: asyncpg.Connection[Any],
     profile_id: uuid.UUID,
     zone: ZoneInfo,
     now: datetime,
     streak_minutes: int,
 ) -> Streak:
-    days = await queries.active_days(
-        await queries.connection(session), profile_id, zone.key, streak_minutes * 60_000
-    )
+    days = await queries.active_days(conn, profile_id, zone.key, streak_minutes * 60_000)
     today = now.astimezone(zone).date()
     current, longest = streaks(days, today)
     return Streak(current, longest, today in days)
@@ -327,10 +327,10 @@ def local_start(day: date, zone: ZoneInfo) -> datetime:
 
 
 async def minutes_since(
-    session: AsyncSession, profile_id: uuid.UUID, zone: ZoneInfo, start: date, now: datetime
+    conn: asyncpg.Connection[Any], profile_id: uuid.UUID, zone: ZoneInfo, start: date, now: datetime
 ) -> Minutes:
     rows = await queries.time_by_day(
-        await queries.connection(session),
+        conn,
         profile_id,
         zone.key,
         local_start(start, zone),
@@ -342,8 +342,8 @@ async def minutes_since(
     return Minutes(**{kind: round(ms / 60_000, 1) for kind, ms in totals.items()})
 
 
-async def completed_count(session: AsyncSession, profile_id: uuid.UUID) -> int:
-    return await queries.completed_count(await queries.connection(session), profile_id)
+async def completed_count(conn: asyncpg.Connection[Any], profile_id: uuid.UUID) -> int:
+    return await queries.completed_count(conn, profile_id)
 
 
 async def activity(
@@ -355,7 +355,8 @@ async def activity(
     now: datetime,
 ) -> Activity:
     """Per day of the family's calendar: minutes by kind, items started and completed."""
-    zone = await time_zone_of(session, account_id)
+    conn = await queries.connection(session)
+    zone = await time_zone_of(conn, account_id)
     end = end or now.astimezone(zone).date()
     start = start or end - timedelta(days=6)
     if start > end:
@@ -366,7 +367,6 @@ async def activity(
             "range too long",
             detail=f"Ask for at most {MAX_ACTIVITY_DAYS} days at a time.",
         )
-    conn = await queries.connection(session)
     since, until = local_start(start, zone), local_start(end + timedelta(days=1), zone)
     times = await queries.time_by_day(conn, profile_id, zone.key, since, until)
     marks = await queries.milestones(conn, profile_id, since, until)
@@ -390,7 +390,7 @@ async def activity(
             kind=mark["kind"], item_id=mark["item_id"], title=card.title if card else None, at=at
         )
         (days[day].started if mark["what"] == "started" else days[day].completed).append(entry)
-    quizzes = await quizzes_service.counts_for(session, profile_id, since, until)
+    quizzes = await quizzes_service.counts_for(conn, profile_id, since, until)
     return Activity(
         time_zone=zone.key,
         from_=start,

@@ -724,10 +724,10 @@ async def next_quiz(
 
 
 async def counts_for(
-    session: AsyncSession, profile_id: uuid.UUID, since: datetime, until: datetime
+    conn: asyncpg.Connection[Any], profile_id: uuid.UUID, since: datetime, until: datetime
 ) -> QuizCounts:
     """Quizzes taken and passed by one explorer between two instants."""
-    row = await queries.counts(await queries.connection(session), profile_id, since, until)
+    row = await queries.counts(conn, profile_id, since, until)
     return QuizCounts(taken=row["taken"], passed=row["passed"])
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.core.config import Settings
+from app.library.schemas import Library
 from app.profiles.front import ProfileFrontMiddleware
 from app.progress.clock import get_clock
 from app.runtime import Runtime
@@ -81,6 +82,12 @@ async def routed(
     routed_app.dependency_overrides.pop(get_clock, None)
 
 
+@pytest.fixture
+async def twin(runtime: Runtime, client: httpx.AsyncClient) -> Explorer:
+    """An explorer of another family who does what `explorer` does, through the routes."""
+    return await make_explorer(runtime, client, "twin-family@example.com")
+
+
 def _same(front: httpx.Response, routed: httpx.Response, a: Explorer, b: Explorer) -> None:
     assert front.status_code == routed.status_code, (front.text, routed.text)
     # A problem document names the request's path: the two explorers' ids differ there.
@@ -90,7 +97,6 @@ def _same(front: httpx.Response, routed: httpx.Response, a: Explorer, b: Explore
 
 
 async def test_front_and_routes_answer_heartbeats_alike(
-    runtime: Runtime,
     client: httpx.AsyncClient,
     routed: httpx.AsyncClient,
     catalogue: Catalogue,
@@ -98,8 +104,8 @@ async def test_front_and_routes_answer_heartbeats_alike(
     stranger: Explorer,
     clock: Clock,
     reached: Reached,
+    twin: Explorer,
 ) -> None:
-    twin = await make_explorer(runtime, client, "twin-family@example.com")
     video, ebook, diy = catalogue.video, catalogue.ebook, catalogue.diy
     # kind, item, body (`sent_at`: seconds from the clock's time), headers (None: the
     # explorer's), how many of the two requests reach the routes
@@ -169,15 +175,14 @@ async def test_front_and_routes_answer_heartbeats_alike(
 
 
 async def test_front_and_routes_answer_quiz_answers_alike(
-    runtime: Runtime,
     client: httpx.AsyncClient,
     routed: httpx.AsyncClient,
     catalogue: Catalogue,
     explorer: Explorer,
     editor: dict[str, str],
     reached: Reached,
+    twin: Explorer,
 ) -> None:
-    twin = await make_explorer(runtime, client, "twin-family@example.com")
     instant = await create_quiz(client, editor, quiz_body(catalogue.video))
     at_end = await create_quiz(
         client, editor, quiz_body(catalogue.ebook, "ebook", feedback_mode="at_end")
@@ -251,3 +256,44 @@ async def test_what_the_front_answers_counts_against_the_per_ip_budget(
     assert refused > 0, statuses
     assert set(statuses[:refused]) == {404}, statuses
     assert set(statuses[refused:]) == {429}, statuses
+
+
+async def test_front_and_routes_answer_the_library_alike_as_the_model_writes_it(
+    client: httpx.AsyncClient,
+    routed: httpx.AsyncClient,
+    catalogue: Catalogue,
+    explorer: Explorer,
+    stranger: Explorer,
+    clock: Clock,
+    reached: Reached,
+    twin: Explorer,
+) -> None:
+    for who in (explorer, twin):
+        for item, until in ((catalogue.video, 40_000), (catalogue.video2, 100_000)):
+            body = {"position_ms": until, "watched": [[0, until]], "sent_at": at(clock)}
+            response = await client.put(
+                who.url(f"/progress/video/{item}"), json=body, headers=who.kid
+            )
+            assert response.status_code == 200, response.text
+        saved = await client.put(who.url(f"/saved/ebook/{catalogue.ebook}"), headers=who.kid)
+        assert saved.status_code == 200, saved.text
+    before = reached.count
+    front = await client.get(explorer.url("/library"), headers=explorer.kid)
+    assert reached.count == before  # answered by the front
+    routed_answer = await routed.get(twin.url("/library"), headers=twin.parent)
+    assert front.status_code == 200, front.text
+    _same(front, routed_answer, explorer, twin)
+    body = front.json()
+    assert [card["id"] for card in body["continue"]] == [catalogue.video]
+    assert [card["id"] for card in body["completed"]] == [catalogue.video2]
+    assert [card["id"] for card in body["saved"]] == [catalogue.ebook]
+    # Written without the model, exactly as the model writes it.
+    assert Library.model_validate_json(front.content).model_dump_json().encode() == front.content
+    # Another family's explorer or parent: the same 404 from either side.
+    for headers in (stranger.kid, stranger.parent):
+        sides = [
+            await client.get(explorer.url("/library"), headers=headers),
+            await routed.get(twin.url("/library"), headers=headers),
+        ]
+        assert sides[0].status_code == 404
+        _same(sides[0], sides[1], explorer, twin)
