@@ -96,14 +96,16 @@ class FrontRoute:
 
 
 def _headers(scope: Scope) -> tuple[str | None, bytes]:
-    """Authorization and the media type of the body, in one pass over the raw headers."""
-    authorization, content_type = None, b""
+    """Authorization and the media type of the body, in one pass over the raw headers; the
+    first of each, as the routes read them."""
+    authorization: str | None = None
+    content_type: bytes | None = None
     for key, value in scope["headers"]:
-        if key == b"authorization":
+        if key == b"authorization" and authorization is None:
             authorization = value.decode("latin-1")
-        elif key == b"content-type":
+        elif key == b"content-type" and content_type is None:
             content_type = value.split(b";", 1)[0].strip().lower()
-    return authorization, content_type
+    return authorization, content_type or b""
 
 
 class ProfileFrontMiddleware:
@@ -191,5 +193,5 @@ class ProfileFrontMiddleware:
             else:
                 result = await route.handler(call)
         # What FastAPI sends for a response model without a custom response class.
-        body = result if isinstance(result, bytes) else result.model_dump_json(by_alias=True)
-        return Response(body, media_type="application/json")
+        content = result if isinstance(result, bytes) else result.model_dump_json(by_alias=True)
+        return Response(content, media_type="application/json")
