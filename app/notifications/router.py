@@ -7,7 +7,6 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
-from sse_starlette import EventSourceResponse
 
 from app.auth.deps import (
     Caller,
@@ -39,7 +38,7 @@ from app.notifications.schemas import (
     TicketOut,
     UnreadCount,
 )
-from app.notifications.stream import StreamSpec, events
+from app.notifications.stream import StreamResponse, StreamSpec, events
 from app.profiles.scope import ParentProfileDep, ProfileDep
 
 router = APIRouter(tags=["notifications"])
@@ -144,7 +143,7 @@ def _digits(schema: dict[str, Any]) -> None:
 
 @router.get(
     "/notifications/stream",
-    response_class=EventSourceResponse,
+    response_class=StreamResponse,
     responses={
         200: {"content": {"text/event-stream": {}}, "description": "Server-sent events"},
         **problem_responses(400, 401),
@@ -164,7 +163,7 @@ async def stream_notifications(
             json_schema_extra=_digits,
         ),
     ] = None,
-) -> EventSourceResponse:
+) -> StreamResponse:
     position: int | None = None
     if last_event_id is not None:
         if not (last_event_id.isascii() and last_event_id.isdigit()):
@@ -176,7 +175,7 @@ async def stream_notifications(
         max_seconds=runtime.settings.stream_max_seconds,
         heartbeat_seconds=runtime.settings.stream_heartbeat_seconds,
     )
-    return EventSourceResponse(
+    return StreamResponse(
         events(runtime.db, runtime.broker, runtime.revocations, caller, position, spec),
         # Heartbeats come from the stream itself (one task less per stream).
         ping=0,

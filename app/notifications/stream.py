@@ -15,14 +15,18 @@ heartbeat, on every instance. The check is one shared-cache read.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import aclosing, contextmanager
 from dataclasses import dataclass
 
 import anyio
-from sse_starlette import ServerSentEvent
+from sse_starlette import EventSourceResponse, ServerSentEvent
+from sse_starlette.event import ensure_bytes
+from starlette.types import Receive, Scope, Send
 
 from app.auth.deps import Caller
 from app.auth.revocation import Revocations
@@ -70,6 +74,12 @@ async def _start(
     return last_event_id, None
 
 
+async def _read(db: Database, caller: Caller, position: int) -> Sequence[queries.Row]:
+    # Its own frame: the session goes when the read ends, not at the stream's next read.
+    async with db.session() as session:
+        return await queries.events_after(session, caller.account_id, caller.profile_id, position)
+
+
 async def events(
     db: Database,
     broker: Broker,
@@ -88,10 +98,7 @@ async def events(
             yield reset
         yield ServerSentEvent(data="{}", event="ready", id=str(position), retry=RETRY_MS)
         while True:
-            async with db.session() as session:
-                rows = await queries.events_after(
-                    session, caller.account_id, caller.profile_id, position
-                )
+            rows = await _read(db, caller, position)
             for row in rows:
                 position = row.seq
                 yield _event(row.seq, row.type, row.data)
@@ -107,3 +114,86 @@ async def events(
                 return
             if not rung and deadline - anyio.current_time() > 0:
                 yield ServerSentEvent(comment="heartbeat")
+
+
+# --- the response ----------------------------------------------------------------------------
+
+
+class _Shutdown:
+    """Ends every open stream of this event loop when the server begins to shut down (the
+    library's signal: uvicorn's exit flag), through one waiting task for all of them."""
+
+    def __init__(self) -> None:
+        self._waiter: asyncio.Task[None] | None = None
+        self._scopes: set[anyio.CancelScope] = set()
+
+    @contextmanager
+    def ending(self, scope: anyio.CancelScope) -> Iterator[None]:
+        waiter = self._waiter
+        if waiter is None or waiter.done() or waiter.get_loop() is not asyncio.get_running_loop():
+            # A new loop (or a finished wait) gets its own set: a scope of a closed loop is
+            # never cancelled.
+            self._scopes = set()
+            self._waiter = asyncio.create_task(self._end(self._scopes))
+        scopes = self._scopes
+        scopes.add(scope)
+        try:
+            yield
+        finally:
+            scopes.discard(scope)
+
+    @staticmethod
+    async def _end(scopes: set[anyio.CancelScope]) -> None:
+        await EventSourceResponse._listen_for_exit_signal()
+        for scope in list(scopes):
+            scope.cancel()
+
+
+_shutdown = _Shutdown()
+
+
+class StreamResponse(EventSourceResponse):
+    """sse-starlette's response with one task per stream besides the request's own, instead
+    of the library's three in a task group (the sender, the disconnect and the shutdown
+    listeners): 14 of the 53 KiB an open stream held. The request's task waits for the
+    client to leave; the events go from a task of their own, since every resume of the
+    request's task runs through the whole middleware chain above it. Shutdown ends the
+    stream as the library's does, through `_shutdown`."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"].upper() == "HEAD":
+            await super().__call__(scope, receive, send)
+            return
+        with anyio.CancelScope() as listening, _shutdown.ending(listening):
+            sender = asyncio.create_task(self._send_all(send, listening))
+            try:
+                while (await receive())["type"] != "http.disconnect":
+                    pass
+            finally:
+                # Cancelled here rather than inside the scope, whose cancellation would
+                # also cut the stream's cleanup (leaving its doorbell) short.
+                sender.cancel()
+        await asyncio.wait([sender])
+        if not sender.cancelled():
+            sender.result()  # the stream's own failure, as uvicorn reports any
+        if self.background is not None:
+            await self.background()
+
+    async def _send_all(self, send: Send, listening: anyio.CancelScope) -> None:
+        try:
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": self.status_code,
+                    "headers": self.raw_headers,
+                }
+            )
+            # Closed here when a send fails, so the stream's own cleanup (its doorbell) runs.
+            async with aclosing(self.body_iterator) as body:  # type: ignore[type-var]
+                async for data in body:
+                    chunk = ensure_bytes(data, self.sep)
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            self.active = False
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+        finally:
+            listening.cancel()  # the stream ended by itself (or failed): stop listening

@@ -13,6 +13,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 from fastapi import FastAPI
+from sse_starlette.sse import AppStatus
 
 from app.auth.deps import caller_from_token
 from app.notifications.stream import StreamSpec, events
@@ -277,3 +278,59 @@ async def test_a_stream_counts_revocations_from_its_tokens_issue_not_its_start(
             kinds.append(event.event)
             assert time.monotonic() - started < 5.0, kinds
     assert kinds[-1] == "signed_out"
+
+
+async def _until_no_listener(runtime: Runtime, seconds: float = 3.0) -> None:
+    # The broker's local fan-out is where an open stream shows: its doorbell subscription.
+    deadline = time.monotonic() + seconds
+    while runtime.broker._local.listeners:  # type: ignore[attr-defined]
+        assert time.monotonic() < deadline, "the stream still listens"
+        await asyncio.sleep(0.02)
+
+
+async def test_a_stream_whose_client_leaves_ends_and_stops_listening(
+    live_runtime: Runtime, live_fam: Family, base: str
+) -> None:
+    async with (
+        httpx.AsyncClient(base_url=base, timeout=10) as http,
+        http.stream("GET", f"{API}/notifications/stream", headers=live_fam.kid) as response,
+    ):
+        assert (await collect(response, 1))[0].event == "ready"
+        assert live_runtime.broker._local.listeners  # type: ignore[attr-defined]
+    # Long before a heartbeat (15 s) would notice the closed connection.
+    await _until_no_listener(live_runtime, 2.0)
+
+
+async def test_server_shutdown_ends_every_open_stream(
+    live_runtime: Runtime, live_fam: Family, base: str
+) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=10) as http:
+        async with contextlib.AsyncExitStack() as stack:
+            responses = [
+                await stack.enter_async_context(
+                    http.stream("GET", f"{API}/notifications/stream", headers=live_fam.kid)
+                )
+                for _ in range(2)
+            ]
+            readers = [read_events(response) for response in responses]
+            for reader in readers:
+                assert (await anext(reader)).event == "ready"
+            started = time.monotonic()
+            AppStatus.should_exit = True  # what uvicorn's SIGTERM sets
+            try:
+                for reader in readers:
+                    # Cut, well within a heartbeat (as the library's own shutdown cuts it).
+                    with contextlib.suppress(httpx.RemoteProtocolError):
+                        async for _ in reader:
+                            pass
+                await _until_no_listener(live_runtime)
+            finally:
+                AppStatus.should_exit = False
+            assert time.monotonic() - started < 3.0
+        # Streams opened after a shutdown that did not happen work as before.
+        async with http.stream(
+            "GET", f"{API}/notifications/stream", headers=live_fam.kid
+        ) as response:
+            assert (await collect(response, 1))[0].event == "ready"
+            await send(live_runtime, live_fam, "after")
+            assert (await collect(response, 1))[0].event == "notification"
