@@ -19,11 +19,12 @@ import asyncio
 import json
 import random
 import uuid
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator
 from contextlib import aclosing, contextmanager
 from dataclasses import dataclass
 
 import anyio
+import asyncpg
 from sse_starlette import EventSourceResponse, ServerSentEvent
 from sse_starlette.event import ensure_bytes
 from starlette.types import Receive, Scope, Send
@@ -74,10 +75,10 @@ async def _start(
     return last_event_id, None
 
 
-async def _read(db: Database, caller: Caller, position: int) -> Sequence[queries.Row]:
-    # Its own frame: the session goes when the read ends, not at the stream's next read.
-    async with db.session() as session:
-        return await queries.events_after(session, caller.account_id, caller.profile_id, position)
+async def _read(db: Database, caller: Caller, position: int) -> list[asyncpg.Record]:
+    # Its own frame: the connection goes back when the read ends, not at the next read.
+    async with db.raw_connection() as conn:
+        return await queries.events_after(conn, caller.account_id, caller.profile_id, position)
 
 
 async def events(
@@ -100,8 +101,8 @@ async def events(
         while True:
             rows = await _read(db, caller, position)
             for row in rows:
-                position = row.seq
-                yield _event(row.seq, row.type, row.data)
+                position = row["seq"]
+                yield _event(position, row["type"], json.loads(row["data"]))
             if len(rows) == 200:
                 continue  # more to replay
             left = deadline - anyio.current_time()
