@@ -174,6 +174,48 @@ async def test_search_by_kind_and_hidden_drafts(
     assert videos == []
 
 
+async def test_search_fills_a_page_with_near_misses_only_when_the_words_leave_room(
+    client: httpx.AsyncClient, editor: dict, themes: dict
+) -> None:
+    """A title sharing one word with the query scores above a description holding both words
+    (word similarity), but is not a match of every word: it fills the page, never displaces
+    one."""
+    for title, description in (
+        ("Anansi Weaves Kente", ""),
+        ("Market Day", "Anansi buys kente cloth for his mother."),
+        ("Anansi Kenkey Feast", ""),
+    ):
+        await add(
+            client,
+            editor,
+            "video",
+            _video(themes["stories"], title, description=description),
+        )
+    both = await _titles(client, "/api/v1/search", q="anansi kente", limit=2)
+    assert both == ["Anansi Weaves Kente", "Market Day"]
+    room = await _titles(client, "/api/v1/search", q="anansi kente", limit=3)
+    assert room == ["Anansi Weaves Kente", "Anansi Kenkey Feast", "Market Day"]
+
+
+async def test_search_fills_a_page_with_completions_only_when_whole_words_leave_room(
+    client: httpx.AsyncClient, editor: dict, themes: dict
+) -> None:
+    """A title word that the query's word begins scores above that word whole in a
+    description, but fills the page rather than displacing it."""
+    await add(
+        client,
+        editor,
+        "video",
+        _video(themes["stories"], "Market Day", description="Kofi plays a drum."),
+    )
+    await add(client, editor, "video", _video(themes["stories"], "Drummers Parade"))
+    assert await _titles(client, "/api/v1/search", q="drum", limit=1) == ["Market Day"]
+    assert await _titles(client, "/api/v1/search", q="drum", limit=2) == [
+        "Drummers Parade",
+        "Market Day",
+    ]
+
+
 async def test_details_of_each_kind(client: httpx.AsyncClient, editor: dict, themes: dict) -> None:
     ebook = await add(
         client,
