@@ -16,6 +16,7 @@ from app.core.cache import (
     cache_available,
     create_cache,
     get_or_compute,
+    hot_get,
     invalidate_tags,
 )
 from app.core.config import Settings
@@ -40,6 +41,25 @@ async def caches(request: pytest.FixtureRequest, settings: Settings) -> AsyncIte
     await made[0].clear()
     yield made
     await made[0].clear()
+
+
+async def test_hot_reads_answer_what_get_answers_across_instances(caches: list[Cache]) -> None:
+    first, second = caches
+    assert await hot_get(second, "hot:answer") is None  # before anything was stored
+    await first.set("hot:answer", ("etag", b"body"), expire=60)
+    assert await hot_get(second, "hot:answer") == await second.get("hot:answer")
+    assert await hot_get(second, "hot:answer") == ("etag", b"body")
+    await first.delete("hot:answer")
+    assert await hot_get(second, "hot:answer") is None
+
+
+async def test_a_hot_read_of_an_unreachable_redis_is_a_miss(
+    dead_redis_settings: Settings,
+) -> None:
+    cache = create_cache(dead_redis_settings)
+    await cache.get("warm")  # the backend's first command initialises it
+    assert await hot_get(cache, "hot:answer") is None
+    assert not cache_available(cache)
 
 
 async def test_identical_misses_compute_once(caches: list[Cache]) -> None:

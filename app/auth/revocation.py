@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.models import Account
 from app.auth import queries
+from app.core.cache import hot_get
 from app.core.db import Database
 from app.core.schema import table_of
 
@@ -80,7 +81,7 @@ class Revocations:
         # of the cache; an explorer's: both stamps in one round trip.
         if profile_id is None:
             keys = [_account_key(account_id)]
-            values = [await self.cache.get(keys[0])]
+            values = [await hot_get(self.cache, keys[0])]
         else:
             keys = [_account_key(account_id), _profile_key(profile_id)]
             values = list(await self.cache.get_many(*keys))

@@ -46,6 +46,7 @@ from app.catalog.params import (
 )
 from app.catalog.queries import ListFilters
 from app.catalog.schemas import Kind
+from app.core.cache import hot_get
 from app.core.errors import Unauthorized, error_response
 from app.core.front import UUID_TEXT, handler_for
 from app.core.http_cache import cached_answer, conditional_response
@@ -237,7 +238,7 @@ class CatalogFrontMiddleware:
             return None
         key = read.key if read is not None and settings.catalog_cache else None
         if key is not None:
-            hit = await runtime.cache.get(key)
+            hit = await hot_get(runtime.cache, key)
             if hit is not None:
                 return self._answer_hit(hit, if_none_match, settings.cache_ttl_seconds)
         # Anything but a hit counts against the per-IP budget, as the same request does on
@@ -269,7 +270,7 @@ class CatalogFrontMiddleware:
             # The key of the validated query, as the route stores it; none for a query the
             # route must refuse, or a screen for one explorer (it varies by the age band).
             key = front_cache_key(scope["path"], QueryParams(scope.get("query_string", b"")))
-            hit = None if key is None else await runtime.cache.get(key)
+            hit = None if key is None else await hot_get(runtime.cache, key)
             if hit is not None:
                 await self._answer_hit(hit, if_none_match, settings.cache_ttl_seconds)(
                     scope, receive, send

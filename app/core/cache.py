@@ -145,6 +145,21 @@ def create_cache(settings: Settings, prefix: str = "ws") -> Cache:
     return cache
 
 
+async def hot_get(cache: Cache, key: str) -> Any:
+    """`cache.get(key)` for the reads every cached answer makes (the account's revocation
+    stamp, the answer): cashews rebuilds its chain of per-command middleware on every call
+    (auto-init, invalidation, disable and callback controls), 3.6 µs of a 4 µs get on the
+    memory backend, and nothing here uses those controls. The Redis guard is kept: an
+    outage still reads as a miss."""
+    backend = cache._get_backend(key)
+    if not backend.is_init:
+        return await cache.get(key)  # the first read initialises the backend
+    guard: RedisGuard | None = getattr(cache, "redis_guard", None)
+    if guard is None:
+        return await backend.get(key, default=None)
+    return await guard(backend.get, Command.GET, backend, key=key, default=None)
+
+
 def cache_available(cache: Cache) -> bool:
     """False while the cache's Redis is unreachable (a memory cache always is available)."""
     guard: RedisGuard | None = getattr(cache, "redis_guard", None)
