@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
-import orjson
 from fastapi import FastAPI
 from pydantic import BaseModel
+from pydantic_core import from_json
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -157,7 +157,7 @@ class ProfileFrontMiddleware:
             raw, messages = await read_body(receive)
             try:
                 # Python-mode validation of the parsed JSON, as FastAPI validates a body.
-                body = route.body.model_validate(orjson.loads(raw))
+                body = route.body.model_validate(from_json(raw))
             except ValueError:  # not JSON, or refused by the model: the route's 422
                 await self.app(scope, replay(messages, receive), send)
                 return
