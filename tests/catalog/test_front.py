@@ -14,7 +14,7 @@ from app.catalog.front import CatalogFrontMiddleware
 from app.catalog.seed import seed_catalogue
 from app.core.config import Settings
 from app.runtime import Runtime
-from tests.support.app import app_client, app_with, client_for
+from tests.support.app import app_client, app_without_front, client_for
 from tests.support.auth import signed_in
 from tests.support.clock import fresh_window
 from tests.support.google_keys import CertsServer
@@ -23,11 +23,7 @@ from tests.support.google_keys import CertsServer
 @pytest.fixture(scope="module")
 def routed_app(settings: Settings) -> FastAPI:
     """The app with a front that leaves every miss to the routes."""
-    app = app_with(settings)
-    for middleware in app.user_middleware:
-        if middleware.cls is CatalogFrontMiddleware:
-            middleware.kwargs["answer"] = False
-    return app
+    return app_without_front(settings, CatalogFrontMiddleware)
 
 
 @pytest.fixture

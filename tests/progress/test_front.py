@@ -20,7 +20,7 @@ from app.progress.clock import get_clock
 from app.runtime import Runtime
 from tests.progress.fixtures import Catalogue, Clock, Explorer, at, make_explorer
 from tests.quizzes.helpers import create_quiz, editor, quiz_body, start
-from tests.support.app import app_client, app_with, client_for
+from tests.support.app import app_client, app_without_front, client_for
 from tests.support.clock import fresh_window
 from tests.support.google_keys import CertsServer
 
@@ -30,11 +30,7 @@ __all__ = ["editor"]
 @pytest.fixture(scope="module")
 def routed_app(settings: Settings) -> FastAPI:
     """The app with a front that leaves every request to the routes."""
-    app = app_with(settings)
-    for middleware in app.user_middleware:
-        if middleware.cls is ProfileFrontMiddleware:
-            middleware.kwargs["answer"] = False
-    return app
+    return app_without_front(settings, ProfileFrontMiddleware)
 
 
 class Reached:

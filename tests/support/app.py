@@ -34,6 +34,16 @@ def app_with(settings: Settings, *routers: APIRouter) -> FastAPI:
     return app
 
 
+def app_without_front(settings: Settings, front: type) -> FastAPI:
+    """The real app with the `front` middleware leaving every request to the routes: for
+    tests that compare what a front answers with what the routes answer."""
+    app = app_with(settings)
+    for middleware in app.user_middleware:
+        if middleware.cls is front:
+            middleware.kwargs["answer"] = False
+    return app
+
+
 @asynccontextmanager
 async def client_for(
     app: FastAPI, runtime: Runtime, *, client: tuple[str, int] = PEER
