@@ -1,5 +1,12 @@
-"""The FastAPI application: middleware, error handlers and every module's router (from the
-list of modules, app/modules.py)."""
+"""The FastAPI application: every module's router (from the list of modules, app/modules.py),
+the error handlers, and the middleware, each given the parts of the runtime it uses.
+
+One way through the house: every request is answered by a declared route. The middleware
+only establish the request's context (client address, request id and access log, security
+headers, the caller), refuse what no route may take (a body too large, a NUL, a token in the
+URL, a client over its budget), and, for public GETs, answer from the shared HTTP cache what a
+route has already answered for the same URL.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +16,13 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.middleware import Middleware
 
 from app.audit import service as audit_service
 from app.audit.context import AuditContextMiddleware
+from app.auth.deps import get_caller, get_optional_caller
+from app.auth.middleware import AuthenticationMiddleware
 from app.bootstrap import build_runtime
-from app.catalog.front import CatalogFrontMiddleware
 from app.core import contract
 from app.core.config import Settings, get_settings
 from app.core.errors import install_error_handlers
@@ -23,50 +32,128 @@ from app.core.middleware import (
     BodyLimitMiddleware,
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
+    TrustedProxies,
 )
+from app.core.public_cache import PublicCacheMiddleware
 from app.core.ratelimit import Limit, RateLimitMiddleware
 from app.jobs.periodic import Ticker
-from app.modules import API_PREFIX, front_routes, mounts, ticks
-from app.profiles.front import ProfileFrontMiddleware
+from app.modules import API_PREFIX, mounts
 from app.runtime import Runtime
 from app.seed import seed
 
+TOKEN_URL = f"{API_PREFIX}/auth/token"
+
+
+def middleware(runtime: Runtime, settings: Settings) -> list[Middleware]:
+    """The middleware of an app configured by `settings` running on `runtime`, outermost
+    first: each is given the parts it uses."""
+    stack = [
+        # Outermost: the request id and the access log wrap everything, 413s and CORS too.
+        Middleware(
+            RequestContextMiddleware,
+            proxies=TrustedProxies(
+                settings.trusted_proxy_hops, tuple(settings.trusted_proxy_networks)
+            ),
+        ),
+        Middleware(SecurityHeadersMiddleware, hsts=settings.env.value == "prod"),
+    ]
+    if settings.cors_origins:
+        stack.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+                allow_headers=[
+                    "Authorization",
+                    "Content-Type",
+                    "Idempotency-Key",
+                    "If-Match",
+                    "If-None-Match",
+                    "Last-Event-ID",
+                ],
+                expose_headers=["ETag", "X-Request-ID", "Retry-After"],
+                max_age=600,
+            )
+        )
+    budget = Limit(times=settings.rate_limit_per_minute, seconds=60)
+    stack += [
+        # Local media uploads stream to disk and check their own signed size limit.
+        Middleware(
+            BodyLimitMiddleware,
+            max_bytes=settings.max_body_bytes,
+            exempt_prefixes=("/media/upload/",),
+        ),
+        Middleware(InputGuardMiddleware),  # NULs and tokens in URLs: a 4xx before any route
+        Middleware(
+            AuthenticationMiddleware,
+            tokens=runtime.tokens,
+            revocations=runtime.revocations,
+            prefix=API_PREFIX,
+        ),
+        # Before the per-IP budget: a hit costs less than counting it would.
+        Middleware(
+            PublicCacheMiddleware,
+            cache=runtime.cache,
+            prefixes=runtime.registries.public_cache_prefixes,
+            ttl=settings.cache_ttl_seconds,
+            enabled=settings.catalog_cache,
+        ),
+        # A per-IP safety net on every API route; sign-in and codes add stricter limits.
+        Middleware(
+            RateLimitMiddleware,
+            limiter=runtime.rate_limiter,
+            prefix=API_PREFIX,
+            limit=budget,
+        ),
+        # Innermost: marks staff requests for the audit log.
+        Middleware(AuditContextMiddleware),
+    ]
+    return stack
+
+
+def use_runtime(app: FastAPI, runtime: Runtime) -> None:
+    """Runs `app` on `runtime`: routes find it through their dependencies, and the middleware
+    are built again with its parts for the next request (the suite swaps runtimes per test
+    on one app, whose routes are analysed once)."""
+    app.state.runtime = runtime
+    app.user_middleware = middleware(runtime, app.state.settings)
+    app.middleware_stack = None
+
 
 def create_app(runtime: Runtime | None = None, settings: Settings | None = None) -> FastAPI:
-    """Builds the app. Without a runtime, one is created from the settings at start-up
+    """Builds the app. Without a runtime, one is built from the settings at start-up
     (DATABASE_URL must then be set: `python main.py` sets it for the embedded server)."""
     settings = settings or (runtime.settings if runtime else get_settings())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        own = runtime is None
-        current = runtime
-        if current is None:
-            # Under `uvicorn main:app` (the container) nothing else configured logging.
-            configure_logging(settings.log_level, settings.gcp_project)
-            if not settings.database_url:
-                raise RuntimeError("DATABASE_URL is not set; start with `python main.py`")
-            current = build_runtime(settings)
-        app.state.runtime = current
+        if runtime is not None:  # the tests' runtime, started and stopped by the tests
+            yield
+            return
+        # Under `uvicorn main:app` (the container) nothing else configured logging.
+        configure_logging(settings.log_level, settings.gcp_project)
+        if not settings.database_url:
+            raise RuntimeError("DATABASE_URL is not set; start with `python main.py`")
+        own = build_runtime(settings)
+        use_runtime(app, own)
         tickers = [
-            Ticker(current, tick.name, tick.run, tick.interval(settings)) for tick in ticks()
+            Ticker(own, tick.name, tick.run, tick.interval(settings))
+            for tick in own.registries.ticks
         ]
-        if own:
-            await seed(current.db, settings)
-            await current.start()
-            for ticker in tickers:
-                ticker.start()
-            # Everything loaded so far lives as long as the process. Out of the collector's
-            # sight, a full collection no longer walks it: that walk (about 80 ms) stalled
-            # every request in flight and was most of the p99 under load.
-            gc.freeze()
+        await seed(own)
+        await own.start()
+        for ticker in tickers:
+            ticker.start()
+        # Everything loaded so far lives as long as the process. Out of the collector's
+        # sight, a full collection no longer walks it: that walk (about 80 ms) stalled
+        # every request in flight and was most of the p99 under load.
+        gc.freeze()
         try:
             yield
         finally:
-            if own:
-                for ticker in tickers:
-                    await ticker.stop()
-                await current.close()
+            for ticker in tickers:
+                await ticker.stop()
+            await own.close()
 
     app = FastAPI(
         title=f"{settings.app_name} API",
@@ -80,57 +167,22 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
         if settings.env.value == "prod"
         else {"persistAuthorization": True},
     )
-    if runtime is not None:
-        app.state.runtime = runtime
+    app.state.settings = settings
     install_error_handlers(app)
     # Staff writes are recorded by session hooks, in the transaction of the write.
     audit_service.install()
-    # Routes are matched in order, and every level of included routers is walked per
-    # request: each router is mounted on the app itself, one level deep, the most-read ones
-    # (the public catalogue) first (see app/modules.py).
     # The document and the routing rules every module gets without a line of its own.
     contract.install(
         app,
         [(mount.router, mount.prefix) for mount in mounts()],
+        tokens=contract.TokenRule(get_caller, get_optional_caller, TOKEN_URL),
         rate_limited_prefix=API_PREFIX,
         database_prefixes=(API_PREFIX, "/internal/"),
     )
+    # Routes are matched in order, and every level of included routers is walked per
+    # request: each router is mounted on the app itself, one level deep, the hot ones first.
     for mount in mounts():
         app.include_router(mount.router, prefix=mount.prefix)
-
-    # Added last = outermost: the request id wraps everything, including 413s and CORS.
-    # Innermost: marks staff requests for the audit log's session hooks.
-    app.add_middleware(AuditContextMiddleware)
-    # An explorer's heartbeats and quiz answers, answered before routing; inside the budget.
-    app.add_middleware(ProfileFrontMiddleware, routes=front_routes())
-    # A per-IP safety net on every API route (sign-in and codes add stricter limits); inside
-    # the catalogue cache, whose hits cost nothing worth limiting.
-    budget = Limit(times=settings.rate_limit_per_minute, seconds=60)
-    app.add_middleware(RateLimitMiddleware, prefix=API_PREFIX, limit=budget)
-    # Public catalogue reads: the token checked and cache hits answered before routing, and
-    # the hottest misses too; they count against the same budget.
-    app.add_middleware(CatalogFrontMiddleware, limit=budget)
-    app.add_middleware(InputGuardMiddleware)  # NUL bytes: a 4xx before anything reads them
-    # Local media uploads stream to disk and check their own signed size limit.
-    app.add_middleware(
-        BodyLimitMiddleware, max_bytes=settings.max_body_bytes, exempt_prefixes=("/media/upload/",)
-    )
-    if settings.cors_origins:
-        app.add_middleware(
-            CORSMiddleware,
-            allow_origins=settings.cors_origins,
-            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-            allow_headers=[
-                "Authorization",
-                "Content-Type",
-                "Idempotency-Key",
-                "If-Match",
-                "If-None-Match",
-                "Last-Event-ID",
-            ],
-            expose_headers=["ETag", "X-Request-ID", "Retry-After"],
-            max_age=600,
-        )
-    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.env.value == "prod")
-    app.add_middleware(RequestContextMiddleware)
+    if runtime is not None:
+        use_runtime(app, runtime)
     return app

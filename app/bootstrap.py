@@ -22,7 +22,7 @@ from app.integrations.email import create_email_sender
 from app.integrations.google_tokens import GoogleTokenVerifier
 from app.integrations.push import create_push_sender
 from app.integrations.storage import create_storage
-from app.modules import MODULES, Module, task_handlers
+from app.modules import MODULES, Module, registries, task_handlers
 from app.outbox import service as outbox_service
 from app.outbox.registry import Registry
 from app.outbox.worker import OutboxWorker
@@ -90,7 +90,9 @@ def build_runtime(
     parts = {
         name: overrides[name] if name in overrides else make() for name, make in defaults.items()
     }
-    runtime = Runtime(settings=settings, db=db, worker=worker, **parts)
+    runtime = Runtime(
+        settings=settings, db=db, worker=worker, registries=registries(modules), **parts
+    )
     handlers.update(task_handlers(runtime, modules))
     outbox_service.know_tasks(db.sessionmaker, handlers)
     # Read on each commit, so a backend swapped later (tests) is the one that gets them.

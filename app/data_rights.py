@@ -1,14 +1,16 @@
 """Parents' rights across modules: what an export contains and which stored files belong to
 a family. Each module that keeps data about a family declares its export section and file
-collectors in app/modules.py, so an export or a deletion cannot forget one."""
+collectors in app/modules.py; the composition root collects them into one `DataRights`, so
+an export or a deletion cannot forget one."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Annotated, Any
 
+from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.outbox.service import enqueue
@@ -29,26 +31,36 @@ Exporter = Callable[[AsyncSession, uuid.UUID], Awaitable[Any]]
 FileCollector = Callable[[AsyncSession, Scope], Awaitable[list[str]]]
 
 
-async def export(session: AsyncSession, account_id: uuid.UUID) -> dict[str, Any]:
-    # Read from the list of modules when called (it imports every module, this one too).
-    from app.modules import exporters
+@dataclass(frozen=True)
+class DataRights:
+    """A family's export and its stored files, from every module's declarations (collected
+    from the list of modules by the composition root and passed in)."""
 
-    return {
-        section: await func(session, account_id) for section, func in sorted(exporters().items())
-    }
+    exporters: Mapping[str, Exporter] = field(default_factory=dict)
+    file_collectors: tuple[FileCollector, ...] = ()
+
+    async def export(self, session: AsyncSession, account_id: uuid.UUID) -> dict[str, Any]:
+        return {
+            section: await func(session, account_id)
+            for section, func in sorted(self.exporters.items())
+        }
+
+    async def stored_files(self, session: AsyncSession, scope: Scope) -> list[str]:
+        keys: list[str] = []
+        for collect in self.file_collectors:
+            keys.extend(await collect(session, scope))
+        return keys
+
+    async def schedule_file_removal(self, session: AsyncSession, scope: Scope) -> None:
+        """Stored files go with the rows: listed now, removed by a task once this commits."""
+        keys = await self.stored_files(session, scope)
+        if keys:
+            await enqueue(session, STORAGE_DELETE_TASK, {"keys": keys}, dedup_key=None)
 
 
-async def stored_files(session: AsyncSession, scope: Scope) -> list[str]:
-    from app.modules import file_collectors
-
-    keys: list[str] = []
-    for collect in file_collectors():
-        keys.extend(await collect(session, scope))
-    return keys
+async def get_data_rights(request: Request) -> DataRights:
+    rights: DataRights = request.app.state.runtime.registries.data_rights
+    return rights
 
 
-async def schedule_file_removal(session: AsyncSession, scope: Scope) -> None:
-    """Stored files go with the rows: listed now, removed by a task once this commits."""
-    keys = await stored_files(session, scope)
-    if keys:
-        await enqueue(session, STORAGE_DELETE_TASK, {"keys": keys}, dedup_key=None)
+DataRightsDep = Annotated[DataRights, Depends(get_data_rights)]

@@ -10,12 +10,11 @@ Adding a module is one `Module(...)` entry in MODULES below.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
 from fastapi import APIRouter
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel
 
 from app.accounts import models as accounts_models
@@ -39,7 +38,7 @@ from app.classrooms import service as classrooms_service
 from app.classrooms import tasks as classrooms_tasks
 from app.classrooms.router import profile_router as classrooms_profile_router
 from app.classrooms.router import router as classrooms_router
-from app.data_rights import STORAGE_DELETE_TASK, Exporter, FileCollector
+from app.data_rights import STORAGE_DELETE_TASK, DataRights, Exporter, FileCollector
 from app.emails import tasks as email_tasks
 from app.health.router import router as health_router
 from app.jobs import Job
@@ -47,9 +46,9 @@ from app.jobs import media as media_jobs
 from app.jobs import outbox as outbox_jobs
 from app.jobs import prune as prune_jobs
 from app.jobs.periodic import Tick
-from app.library import front as library_front
+from app.library.router import hot_router as library_hot_router
 from app.library.router import router as library_router
-from app.library.router import tabs_router as library_tabs_router
+from app.library.router import screens_router as library_screens_router
 from app.links import models as links_models
 from app.links.router import admin_router as links_admin_router
 from app.links.router import public_router as links_public_router
@@ -72,21 +71,20 @@ from app.outbox.registry import Registration, Registry, registry
 from app.outbox.router import router as tasks_router
 from app.profiles import models as profiles_models
 from app.profiles import service as profiles_service
-from app.profiles.front import FrontRoute
 from app.profiles.router import router as profiles_router
-from app.progress import front as progress_front
 from app.progress import models as progress_models
 from app.progress import service as progress_service
+from app.progress.router import hot_router as progress_hot_router
 from app.progress.router import router as progress_router
-from app.quizzes import front as quizzes_front
 from app.quizzes import models as quizzes_models
 from app.quizzes import service as quizzes_service
 from app.quizzes import tasks as quizzes_tasks
 from app.quizzes.router import admin_router as quizzes_admin_router
+from app.quizzes.router import hot_router as quizzes_hot_router
 from app.quizzes.router import profile_router as quizzes_profile_router
 from app.quizzes.router import router as quizzes_router
 from app.quizzes.seed import seed_quizzes
-from app.runtime import Runtime
+from app.runtime import DemoSeeder, Registries, Runtime
 from app.stats import models as stats_models
 from app.stats import service as stats_service
 from app.stats.router import router as stats_router
@@ -94,12 +92,11 @@ from app.stats.router import router as stats_router
 API_PREFIX = "/api/v1"
 
 # Mount order: routes are matched in order and each included router's routes are walked per
-# request, so the most-read ones (the public catalogue) get the lowest number and are mounted
-# straight on the app, one level deep. Everything else keeps the order of this list.
+# request, so the hot routes (public catalogue reads, heartbeats, quiz answers, "My
+# adventures") get the lowest number and are mounted straight on the app, one level deep.
+# Everything else keeps the order of this list.
 FIRST = 0
 DEFAULT_ORDER = 100
-
-DemoSeeder = Callable[[AsyncSession], Awaitable[None]]
 # A module's task handlers, bound to the collaborators they use (storage, email...).
 TaskHandlers = Callable[[Runtime], Mapping[str, Registration]]
 
@@ -109,6 +106,9 @@ class Mount:
     router: APIRouter
     prefix: str = API_PREFIX
     order: int = DEFAULT_ORDER
+    # Its GETs answer public reads through the shared HTTP cache (app/core/public_cache.py),
+    # which may then answer them before routing.
+    public_cache: bool = False
 
 
 @dataclass(frozen=True)
@@ -131,15 +131,15 @@ class Module:
     jobs: Mapping[str, Job] = field(default_factory=dict)
     # Work each server also runs by itself on a timer (Cloud Scheduler runs the jobs too).
     ticks: tuple[Tick, ...] = ()
-    # Hot profile-scoped writes answered before routing (app/profiles/front.py); each is
-    # also a declared route of this module.
-    front: tuple[FrontRoute, ...] = ()
 
 
 MODULES: tuple[Module, ...] = (
     Module(
         name="catalog",
-        routers=(Mount(catalog_router, order=FIRST), Mount(catalog_admin_router)),
+        routers=(
+            Mount(catalog_router, order=FIRST, public_cache=True),
+            Mount(catalog_admin_router),
+        ),
         tables=(
             catalog_models.Theme,
             catalog_models.Series,
@@ -172,17 +172,16 @@ MODULES: tuple[Module, ...] = (
             ),
         },
         tables=(media_models.MediaAsset, media_models.Upload),
-        # Keeps every asset that any module's content references (read when the job runs).
+        # Keeps every asset that any module's content references.
         jobs={
             "cleanup-uploads": lambda runtime: media_jobs.cleanup_uploads(
-                runtime, asset_references()
+                runtime, runtime.registries.asset_references
             )
         },
     ),
     Module(
         name="progress",
-        routers=(Mount(progress_router),),
-        front=progress_front.FRONT,
+        routers=(Mount(progress_hot_router, order=FIRST), Mount(progress_router)),
         tables=(progress_models.Progress, progress_models.LearningTime, progress_models.SavedItem),
         exports={"progress": progress_service.export_progress},
     ),
@@ -194,6 +193,7 @@ MODULES: tuple[Module, ...] = (
             )
         },
         routers=(
+            Mount(quizzes_hot_router, order=FIRST),
             Mount(quizzes_router),
             Mount(quizzes_profile_router),
             Mount(quizzes_admin_router),
@@ -206,7 +206,6 @@ MODULES: tuple[Module, ...] = (
             quizzes_models.QuizResponse,
         ),
         exports={"quizzes": quizzes_service.export_quizzes},
-        front=quizzes_front.FRONT,
         asset_references=(quizzes_service.quiz_assets,),
         # After the catalogue's: quizzes are written on the demo videos and eBooks.
         seeder=seed_quizzes,
@@ -221,9 +220,12 @@ MODULES: tuple[Module, ...] = (
     ),
     Module(
         name="library",
-        # Before the catalogue's `/tabs/{tab}`, which would otherwise take `/tabs/my-explorer`.
-        routers=(Mount(library_tabs_router, order=FIRST - 1), Mount(library_router)),
-        front=library_front.FRONT,
+        # The screens beside the catalogue's reads; `/tabs/my-explorer` before `/tabs/{tab}`.
+        routers=(
+            Mount(library_hot_router, order=FIRST),
+            Mount(library_screens_router, order=FIRST, public_cache=True),
+            Mount(library_router),
+        ),
     ),
     Module(
         name="profiles",
@@ -386,10 +388,6 @@ def seeders(modules: tuple[Module, ...] = MODULES) -> list[DemoSeeder]:
     return [module.seeder for module in modules if module.seeder]
 
 
-def front_routes(modules: tuple[Module, ...] = MODULES) -> list[FrontRoute]:
-    return [route for module in modules for route in module.front]
-
-
 def ticks(modules: tuple[Module, ...] = MODULES) -> list[Tick]:
     found = [tick for module in modules for tick in module.ticks]
     _unique("tick", [(tick.name, tick) for tick in found])
@@ -400,3 +398,29 @@ def jobs(modules: tuple[Module, ...] = MODULES) -> dict[str, Job]:
     pairs = [(name, job) for module in modules for name, job in module.jobs.items()]
     _unique("job", pairs)
     return dict(pairs)
+
+
+def public_cache_prefixes(modules: tuple[Module, ...] = MODULES) -> tuple[str, ...]:
+    """The fixed start of each path the shared HTTP cache may answer (up to its first
+    parameter): only those are looked up before routing."""
+    found: list[str] = []
+    for mount in mounts(modules):
+        if mount.public_cache:
+            for route in mount.router.routes:
+                path = mount.prefix + getattr(route, "path", "").split("{", 1)[0]
+                if path not in found:
+                    found.append(path)
+    return tuple(found)
+
+
+def registries(modules: tuple[Module, ...] = MODULES) -> Registries:
+    """Everything the modules declare, collected once for the runtime."""
+    return Registries(
+        data_rights=DataRights(exporters(modules), tuple(file_collectors(modules))),
+        public_assets=tuple(public_assets(modules)),
+        asset_references=tuple(asset_references(modules)),
+        seeders=tuple(seeders(modules)),
+        jobs=jobs(modules),
+        ticks=tuple(ticks(modules)),
+        public_cache_prefixes=public_cache_prefixes(modules),
+    )

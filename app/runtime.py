@@ -1,15 +1,17 @@
-"""The infrastructure one running instance holds: settings, database, cache, limiter, storage,
-email, Google token checks, task delivery (its backend and the worker behind it), push
-delivery and the realtime broker.
+"""What one running instance holds, as one typed container: settings, database, cache,
+clock, limiter, storage, email, Google token checks, task delivery (its backend and the worker
+behind it), push delivery, the realtime broker, and the registries collected from the list of
+modules (export sections, stored-file collectors, servable assets, jobs, ticks, seeders).
 
-Built once at start-up by `app.bootstrap.build_runtime`, which also builds the outbox worker
-beside it from the list of modules, and kept on `app.state.runtime`. Domain code takes the
-parts it uses, not this object; nothing here knows a domain module.
+Built once at start-up by `app.bootstrap.build_runtime` (the composition root) and attached
+to the app by `app.api.use_runtime`: middleware receive the parts they use through their
+constructors, routes through dependencies, services only the parts they use.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 from uuid import UUID
@@ -20,17 +22,41 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.revocation import Revocations
 from app.auth.tokens import TokenIssuer
 from app.core.cache import invalidate_tags, take_tags
+from app.core.clock import Clock, system_now
 from app.core.config import Settings, TasksBackend
 from app.core.db import Database
+from app.core.http_cache import PublicAnswers
 from app.core.ratelimit import RateLimiter
+from app.data_rights import DataRights
 from app.integrations.broker import Broker, take_rung
 from app.integrations.email import EmailSender
 from app.integrations.google_tokens import GoogleTokenVerifier
 from app.integrations.push import PushSender
 from app.integrations.storage import Storage
 from app.integrations.tasks import TaskBackend, TaskRef
+from app.jobs import Job
+from app.jobs.periodic import Tick
+from app.media.service import AssetReferences, PublicAssets
 
 logger = logging.getLogger(__name__)
+
+# Idempotent demo content for development (never in production).
+DemoSeeder = Callable[[AsyncSession], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Registries:
+    """What the modules declare (app/modules.py), collected once by the composition root."""
+
+    data_rights: DataRights = field(default_factory=DataRights)
+    # Which assets anyone may fetch by id, and which ones content still uses (kept by cleanup).
+    public_assets: tuple[PublicAssets, ...] = ()
+    asset_references: tuple[AssetReferences, ...] = ()
+    seeders: tuple[DemoSeeder, ...] = ()
+    jobs: Mapping[str, Job] = field(default_factory=dict)
+    ticks: tuple[Tick, ...] = ()
+    # Path prefixes of the public reads the shared HTTP cache may answer before routing.
+    public_cache_prefixes: tuple[str, ...] = ()
 
 
 class TaskWorker(Protocol):
@@ -83,13 +109,20 @@ class Runtime:
     tasks: TaskBackend
     push: PushSender
     broker: Broker
+    registries: Registries = field(default_factory=Registries)
+    clock: Clock = system_now
     rate_limiter: RateLimiter = field(init=False)
     tokens: TokenIssuer = field(init=False)
+    revocations: Revocations = field(init=False)
+    public_answers: PublicAnswers = field(init=False)
 
     def __post_init__(self) -> None:
         self.rate_limiter = RateLimiter(self.cache)
         self.tokens = TokenIssuer.from_settings(self.settings)
         self.revocations = Revocations(self.cache, self.db)
+        self.public_answers = PublicAnswers(
+            self.cache, self.settings.cache_ttl_seconds, self.settings.catalog_cache
+        )
         self.db.after_commit.insert(0, self.invalidate_stale)
         self.db.after_commit.append(self.revocations.publish)
         self.db.after_commit.append(self.ring_doorbells)

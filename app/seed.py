@@ -12,8 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.accounts import service as accounts_service
 from app.accounts.models import Role
 from app.core.config import Settings
-from app.core.db import Database
-from app.modules import seeders
+from app.runtime import Runtime
 
 logger = logging.getLogger(__name__)
 
@@ -45,13 +44,14 @@ async def ensure_first_admin(session: AsyncSession, settings: Settings) -> str |
     return password
 
 
-async def seed(db: Database, settings: Settings) -> None:
+async def seed(runtime: Runtime) -> None:
+    settings = runtime.settings
     try:
-        async with db.session() as session:
+        async with runtime.db.session() as session:
             generated = await ensure_first_admin(session, settings)
             if settings.seed_demo_content and settings.env.value != "prod":
                 # Each module that ships demo content declares its (idempotent) seeder.
-                for seeder in seeders():
+                for seeder in runtime.registries.seeders:
                     await seeder(session)
     except IntegrityError:
         # Another instance seeded at the same moment; its rows are as good as ours.

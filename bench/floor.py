@@ -29,7 +29,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from app.auth.deps import Caller, caller_from_token, check_authorization
+from app.auth.caller import Caller, caller_from_header, caller_from_token
 from app.auth.revocation import Revocations
 from app.auth.tokens import TokenIssuer
 from app.catalog import lookups, queries
@@ -94,7 +94,9 @@ def route(path: str, methods: tuple[str, ...] = ("GET",)) -> Callable[[Handler],
     def register(handler: Handler) -> Handler:
         async def checked(request: Request) -> Response:
             try:
-                await check_authorization(tokens, revocations, request.headers.get("authorization"))
+                authorization = request.headers.get("authorization")
+                if authorization:
+                    await caller_from_header(tokens, revocations, authorization)
             except Unauthorized:
                 return Response(status_code=401)
             return await handler(request)

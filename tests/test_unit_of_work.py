@@ -10,11 +10,13 @@ import httpx
 import pytest
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends
+from sqlalchemy.engine import make_url
 
 from app.accounts.models import Account
 from app.api import create_app
 from app.core.config import Settings
 from app.core.db import Database, SessionDep, create_engine
+from app.core.errors import DatabaseUnavailable
 from app.core.ratelimit import Limit, rate_limit
 from app.runtime import Runtime
 
@@ -136,49 +138,86 @@ async def test_every_api_route_has_a_per_ip_budget(runtime: Runtime) -> None:
     assert health.status_code == 200  # only /api/v1 is budgeted
 
 
-async def test_hot_read_connections_are_read_only_and_reused(settings: Settings) -> None:
-    """The hot pool skips asyncpg's reset query, which is safe only because its sessions
-    cannot write or keep anything: a write is refused, and an open transaction is rolled back
-    when the connection goes back to the pool."""
+async def test_a_unit_of_work_holds_one_connection_for_statements_and_session(
+    settings: Settings,
+) -> None:
+    """A request's plain statements and its ORM session run on one connection of the one
+    pool, which goes back to the pool when the unit finishes."""
     assert settings.database_url
     db = Database(create_engine(settings, settings.database_url))
     try:
-        async with db.raw_connection() as conn:
-            first = await conn.fetchval("SELECT pg_backend_pid()")
-            with pytest.raises(asyncpg.exceptions.ReadOnlySQLTransactionError):
-                await conn.execute("CREATE TABLE hot_pool_probe (id int)")
-            transaction = conn.transaction()
-            await transaction.start()
-        async with db.raw_connection() as conn:
-            assert await conn.fetchval("SELECT pg_backend_pid()") == first
-            assert not conn.is_in_transaction()
-            assert await conn.fetchval("SHOW default_transaction_read_only") == "on"
+        work = db.work()
+        conn = await work.connection()
+        first = await conn.fetchval("SELECT pg_backend_pid()")
+        session = await work.session()
+        assert await session.scalar(sa.text("SELECT pg_backend_pid()")) == first
+        assert await work.connection() is conn
+        assert db.engine.pool.checkedout() == 1  # type: ignore[attr-defined]
+        await work.finish(None)
+        assert db.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
     finally:
         await db.dispose()
 
 
-async def test_write_connections_commit_each_statement_and_leave_no_transaction(
-    settings: Settings,
-) -> None:
-    """The front's write pool: a statement outside a transaction commits by itself, an open
-    transaction is rolled back on release, and the read pool stays read-only beside it."""
+async def test_a_unit_of_work_commits_once_or_not_at_all(settings: Settings) -> None:
+    """Writes in the unit's transaction land when it finishes without an error, and never
+    when it finishes with one; a transaction left open on a released connection is rolled
+    back, never handed to the next request."""
     assert settings.database_url
     db = Database(create_engine(settings, settings.database_url))
+    emails = ["kept@example.com", "dropped@example.com", "left-open@example.com"]
     try:
-        async with db.write_connection() as conn:
-            await conn.execute("CREATE TEMP TABLE IF NOT EXISTS write_pool_probe (id int)")
-            first = await conn.fetchval("SELECT pg_backend_pid()")
-            await conn.execute("INSERT INTO write_pool_probe VALUES (1)")
-            transaction = conn.transaction()
-            await transaction.start()
-            await conn.execute("INSERT INTO write_pool_probe VALUES (2)")
-        async with db.write_connection() as conn:
-            assert await conn.fetchval("SELECT pg_backend_pid()") == first
-            assert not conn.is_in_transaction()
-            assert await conn.fetchval("SELECT array_agg(id) FROM write_pool_probe") == [1]
-            await conn.execute("DROP TABLE write_pool_probe")
-        async with db.raw_connection() as conn:
-            assert await conn.fetchval("SHOW default_transaction_read_only") == "on"
+        work = db.work()
+        conn = await work.transaction()
+        await conn.execute(
+            "INSERT INTO account (id, email, role) VALUES (gen_random_uuid(), $1, 'parent')",
+            emails[0],
+        )
+        await work.finish(None)
+        work = db.work()
+        conn = await work.transaction()
+        await conn.execute(
+            "INSERT INTO account (id, email, role) VALUES (gen_random_uuid(), $1, 'parent')",
+            emails[1],
+        )
+        await work.finish(ValueError("the route failed after its write"))
+        async with db.raw_connection() as raw:
+            await raw.execute("BEGIN")
+            await raw.execute(
+                "INSERT INTO account (id, email, role) VALUES (gen_random_uuid(), $1, 'parent')",
+                emails[2],
+            )
+        async with db.raw_connection() as raw:
+            assert not raw.is_in_transaction()
+            found = await raw.fetch("SELECT email FROM account WHERE email = ANY($1)", emails)
+        assert [row["email"] for row in found] == [emails[0]]
+    finally:
+        async with db.raw_connection() as raw:
+            await raw.execute("DELETE FROM account WHERE email = ANY($1)", emails)
+        await db.dispose()
+
+
+async def test_the_pools_of_an_instance_share_one_budget(settings: Settings) -> None:
+    """Sessions, plain connections and the revocation reads all come from the engine's pool:
+    at most DB_POOL_SIZE + DB_MAX_OVERFLOW connections, whatever takes them."""
+    assert settings.database_url
+    small = settings.model_copy(
+        update={"db_pool_size": 2, "db_max_overflow": 1, "db_pool_timeout": 1}
+    )
+    db = Database(create_engine(small, settings.database_url))
+    try:
+        works = [db.work(), db.work(), db.work()]
+        await works[0].connection()
+        await works[1].session()
+        await (await works[1].session()).execute(sa.text("SELECT 1"))
+        await works[2].connection()
+        with pytest.raises(DatabaseUnavailable):
+            async with db.raw_connection():
+                pass
+        for work in works:
+            await work.finish(None)
+        async with db.raw_connection() as raw:
+            assert await raw.fetchval("SELECT 1") == 1
     finally:
         await db.dispose()
 
@@ -195,8 +234,14 @@ async def test_a_connection_the_server_closed_is_replaced_before_a_request_sees_
         async with db.sessionmaker() as session:
             victim = await session.scalar(sa.text("SELECT pg_backend_pid()"))
             await session.commit()
-        async with db.write_connection() as conn:
-            assert await conn.fetchval("SELECT pg_terminate_backend($1)", victim)
+        # From outside the pool, as a restart or a failover would.
+        outsider = await asyncpg.connect(
+            make_url(settings.database_url).set(drivername="postgresql").render_as_string(False)
+        )
+        try:
+            assert await outsider.fetchval("SELECT pg_terminate_backend($1)", victim)
+        finally:
+            await outsider.close()
         await asyncio.sleep(0.5)  # the event loop hears of the closed socket on its own
         async with db.sessionmaker() as session:
             fresh = await session.scalar(sa.text("SELECT pg_backend_pid()"))

@@ -11,14 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.accounts.models import Account, Role
 from app.auth.models import EmailCode, RefreshToken
 from app.core.schema import table_of
-from app.data_rights import Scope, schedule_file_removal
+from app.data_rights import DataRights, Scope
 
 _accounts = table_of(Account)
 _tokens = table_of(RefreshToken)
 _codes = table_of(EmailCode)
 
 
-async def prune(session: AsyncSession, cutoff: datetime) -> int:
+async def prune(session: AsyncSession, cutoff: datetime, rights: DataRights) -> int:
     """Deletes parent accounts created before `cutoff` and never verified, unless one has a
     live session; returns how many. Staff accounts are never pruned. The database cascades
     to the account's rows; its stored files go by a task after commit, its codes now."""
@@ -46,7 +46,7 @@ async def prune(session: AsyncSession, cutoff: datetime) -> int:
     if not rows:
         return 0
     for row in rows:
-        await schedule_file_removal(session, Scope(account_id=row.id))
+        await rights.schedule_file_removal(session, Scope(account_id=row.id))
     await session.execute(
         sa.delete(_codes).where(_codes.c.email.in_([row.email.lower() for row in rows]))
     )

@@ -9,7 +9,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from app import data_rights
 from app.accounts import service as accounts_service
 from app.accounts.models import Role
 from app.accounts.privacy import NOTICE_TEXT, NOTICE_VERSION
@@ -33,7 +32,7 @@ from app.auth.schemas import TokenPair
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import Page, PageParamsDep
-from app.data_rights import Scope
+from app.data_rights import DataRightsDep, Scope
 from app.deps import RuntimeDep
 
 router = APIRouter(tags=["accounts"])
@@ -185,10 +184,12 @@ async def remove_pin(
     tags=["privacy"],
     summary="Everything stored about this account and its explorers, as one JSON document",
 )
-async def export(principal: CurrentPrincipal, session: SessionDep) -> JSONResponse:
+async def export(
+    principal: CurrentPrincipal, session: SessionDep, rights: DataRightsDep
+) -> JSONResponse:
     document = {
         "exported_at": datetime.now(UTC).isoformat(),
-        **await data_rights.export(session, principal.account_id),
+        **await rights.export(session, principal.account_id),
     }
     return JSONResponse(
         document,
@@ -213,6 +214,7 @@ async def delete_me(
     principal: CurrentPrincipal,
     session: SessionDep,
     runtime: RuntimeDep,
+    rights: DataRightsDep,
 ) -> None:
     account = await accounts_service.get_or_404(session, principal.account_id)
     await limits.limit(
@@ -222,5 +224,5 @@ async def delete_me(
         runtime.db, runtime.settings, account, body.password, body.code
     )
     await auth_service.end_sessions(session, account.id)
-    await data_rights.schedule_file_removal(session, Scope(account.id))
+    await rights.schedule_file_removal(session, Scope(account.id))
     await accounts_service.delete_account(session, account)

@@ -15,9 +15,7 @@ from pydantic import (
     model_validator,
 )
 
-from app.classrooms.schemas import DueSoon
 from app.core.contract import NOT_BLANK
-from app.quizzes.schemas import QuizSummary
 
 # Trimmed, then at least one character: the pattern says so (a blank title is refused).
 Title = Annotated[
@@ -118,13 +116,14 @@ class CaptionOut(BaseModel):
     url: str | None
 
 
-class VideoOut(Card):
+class VideoDetail(Card):
+    """One item as the catalogue holds it (its page adds the quizzes: app/library)."""
+
     description: str
     season: int | None
     media_url: str | None
     captions: list[CaptionOut]
     status: Status
-    quizzes: list[QuizSummary] = Field(default=[], description="Published quizzes")
 
 
 class PageOut(BaseModel):
@@ -135,12 +134,13 @@ class PageOut(BaseModel):
     word_timings: list[list[int]]
 
 
-class EbookOut(Card):
+class EbookDetail(Card):
+    """One item as the catalogue holds it (its page adds the quizzes: app/library)."""
+
     description: str
     reading_level: int
     pages: list[PageOut]
     status: Status
-    quizzes: list[QuizSummary] = Field(default=[], description="Published quizzes")
 
 
 class MaterialOut(BaseModel):
@@ -156,12 +156,13 @@ class StepOut(BaseModel):
     video_url: str | None
 
 
-class DiyOut(Card):
+class DiyDetail(Card):
+    """One item as the catalogue holds it (its page adds the quizzes: app/library)."""
+
     description: str
     materials: list[MaterialOut]
     steps: list[StepOut]
     status: Status
-    quizzes: list[QuizSummary] = Field(default=[], description="Published quizzes")
 
 
 class SeriesOut(BaseModel):
@@ -202,16 +203,6 @@ class Row(BaseModel):
 class Screen(BaseModel):
     featured: list[Card]
     rows: list[Row]
-
-
-class ExplorerScreen(Screen):
-    """A screen for one explorer (`?profile_id=`): the explore tab adds what is due soon."""
-
-    due_soon: list[DueSoon] | None = Field(
-        default=None,
-        description="With `profile_id` on the explore tab: the explorer's classroom "
-        "assignments due in the next days, soonest first",
-    )
 
 
 # --- admin input -----------------------------------------------------------------------

@@ -20,8 +20,8 @@ from app.catalog.schemas import (
     AGE_BANDS,
     CaptionOut,
     CardPage,
-    DiyOut,
-    EbookOut,
+    DiyDetail,
+    EbookDetail,
     Kind,
     MaterialOut,
     PageOut,
@@ -32,15 +32,14 @@ from app.catalog.schemas import (
     Status,
     StepOut,
     ThemeOut,
-    VideoOut,
+    VideoDetail,
 )
-from app.core.db import Database
+from app.core.db import Connection
 from app.core.errors import NotFound
 from app.core.http_cache import Written, written
 from app.core.pagination import Page, build_page
 from app.integrations.storage import Storage
 from app.media import service as media_service
-from app.quizzes import service as quizzes_service
 
 
 @dataclass(frozen=True)
@@ -53,11 +52,10 @@ class MediaLinks:
 
 
 async def list_cards(
-    db: Database, kind: Kind, filters: ListFilters, limit: int, cursor: str | None
+    conn: Connection, kind: Kind, filters: ListFilters, limit: int, cursor: str | None
 ) -> CardPage:
     sql, params = queries.list_sql(kind, filters, limit, cursor)
-    async with db.raw_connection() as conn:
-        rows = await conn.fetch(sql, *params)
+    rows = await conn.fetch(sql, *params)
     # One validation of the whole page: a quarter cheaper than a model per card.
     return CardPage.model_validate(
         {
@@ -70,16 +68,16 @@ async def list_cards(
 # --- themes and series ------------------------------------------------------------------
 
 
-async def themes(db: Database, kind: Kind | None, limit: int, cursor: str | None) -> Page[ThemeOut]:
+async def themes(
+    conn: Connection, kind: Kind | None, limit: int, cursor: str | None
+) -> Page[ThemeOut]:
     after = queries.theme_after(cursor)
-    async with db.raw_connection() as conn:
-        rows = await conn.fetch(queries.THEMES_SQL, kind.value if kind else None, *after, limit + 1)
+    rows = await conn.fetch(queries.THEMES_SQL, kind.value if kind else None, *after, limit + 1)
     return build_page(rows, limit, queries.theme_sort_key, theme_out)
 
 
-async def theme_by_slug(db: Database, slug: str) -> ThemeOut:
-    async with db.raw_connection() as conn:
-        row = await conn.fetchrow(queries.THEME_BY_SLUG_SQL, slug)
+async def theme_by_slug(conn: Connection, slug: str) -> ThemeOut:
+    row = await conn.fetchrow(queries.THEME_BY_SLUG_SQL, slug)
     if row is None:
         raise NotFound("No such theme.")
     return theme_out(row)
@@ -97,20 +95,18 @@ def series_summary(row: Any) -> SeriesSummary:
 
 
 async def series_list(
-    db: Database, theme: str | None, limit: int, cursor: str | None
+    conn: Connection, theme: str | None, limit: int, cursor: str | None
 ) -> Page[SeriesSummary]:
     after = queries.series_after(cursor)
-    async with db.raw_connection() as conn:
-        rows = await conn.fetch(queries.SERIES_LIST_SQL, theme, *after, limit + 1)
+    rows = await conn.fetch(queries.SERIES_LIST_SQL, theme, *after, limit + 1)
     return build_page(rows, limit, queries.series_sort_key, series_summary)
 
 
-async def series_detail(db: Database, series_id: uuid.UUID) -> SeriesOut:
-    async with db.raw_connection() as conn:
-        item = await conn.fetchrow(queries.SERIES_SQL, series_id)
-        if item is None:
-            raise NotFound("Nothing to see here (yet).")
-        rows = await conn.fetch(queries.EPISODES_SQL, series_id)
+async def series_detail(conn: Connection, series_id: uuid.UUID) -> SeriesOut:
+    item = await conn.fetchrow(queries.SERIES_SQL, series_id)
+    if item is None:
+        raise NotFound("Nothing to see here (yet).")
+    rows = await conn.fetch(queries.EPISODES_SQL, series_id)
     return SeriesOut(
         id=item["id"],
         slug=item["slug"],
@@ -152,17 +148,16 @@ def _detail_card(kind: Kind, row: Any) -> dict[str, Any]:
     }
 
 
-async def video(session: AsyncSession, links: MediaLinks, video_id: uuid.UUID) -> VideoOut:
+async def video(session: AsyncSession, links: MediaLinks, video_id: uuid.UUID) -> VideoDetail:
     item = await _visible_item(session, Kind.video, video_id)
     captions = await _children(session, queries.CAPTIONS, video_id)
     urls = await _signed(
         session, links, [item["media_asset_id"], *[c["asset_id"] for c in captions]]
     )
     media = item["media_asset_id"]
-    return VideoOut(
+    return VideoDetail(
         **_detail_card(Kind.video, item),
         season=item["season"],
-        quizzes=await quizzes_service.summaries_for(session, "video", video_id),
         media_url=urls.get(media) if media else None,
         captions=[
             CaptionOut(language=c["language"], url=urls.get(c["asset_id"])) for c in captions
@@ -170,7 +165,7 @@ async def video(session: AsyncSession, links: MediaLinks, video_id: uuid.UUID) -
     )
 
 
-async def ebook(session: AsyncSession, links: MediaLinks, ebook_id: uuid.UUID) -> EbookOut:
+async def ebook(session: AsyncSession, links: MediaLinks, ebook_id: uuid.UUID) -> EbookDetail:
     item = await _visible_item(session, Kind.ebook, ebook_id)
     pages = await _children(session, queries.PAGES, ebook_id)
     urls = await _signed(
@@ -178,10 +173,9 @@ async def ebook(session: AsyncSession, links: MediaLinks, ebook_id: uuid.UUID) -
         links,
         [p[a] for p in pages for a in ("illustration_asset_id", "narration_asset_id")],
     )
-    return EbookOut(
+    return EbookDetail(
         **_detail_card(Kind.ebook, item),
         reading_level=item["reading_level"],
-        quizzes=await quizzes_service.summaries_for(session, "ebook", ebook_id),
         pages=[
             PageOut(
                 number=p["number"],
@@ -195,16 +189,15 @@ async def ebook(session: AsyncSession, links: MediaLinks, ebook_id: uuid.UUID) -
     )
 
 
-async def diy(session: AsyncSession, links: MediaLinks, diy_id: uuid.UUID) -> DiyOut:
+async def diy(session: AsyncSession, links: MediaLinks, diy_id: uuid.UUID) -> DiyDetail:
     item = await _visible_item(session, Kind.diy, diy_id)
     materials = await _children(session, queries.MATERIALS, diy_id)
     steps = await _children(session, queries.STEPS, diy_id)
     urls = await _signed(
         session, links, [s[a] for s in steps for a in ("image_asset_id", "video_asset_id")]
     )
-    return DiyOut(
+    return DiyDetail(
         **_detail_card(Kind.diy, item),
-        quizzes=await quizzes_service.summaries_for(session, "diy", diy_id),
         materials=[
             MaterialOut(name=m["name"], quantity=m["quantity"], ask_a_grown_up=m["ask_a_grown_up"])
             for m in materials
@@ -229,18 +222,17 @@ class WrittenResults(Written, SearchResults):
     """Search results as written from their rows (queries.hit_plain)."""
 
 
-async def search(db: Database, q: str, kind: Kind | None, limit: int) -> SearchResults:
+async def search(conn: Connection, q: str, kind: Kind | None, limit: int) -> SearchResults:
     terms = queries.prefix_query(q)
     if terms is None:  # only punctuation: no word to look for
         return SearchResults(items=[])
-    async with db.raw_connection() as conn:
-        rows = await conn.fetch(
-            queries.SEARCH_SQL,
-            q.lower(),
-            terms,
-            kind.value if kind else None,
-            limit,
-        )
+    rows = await conn.fetch(
+        queries.SEARCH_SQL,
+        q.lower(),
+        terms,
+        kind.value if kind else None,
+        limit,
+    )
     return written(
         WrittenResults, {"items": [queries.hit_plain(row) for row in rows], "next_cursor": None}
     )
@@ -317,25 +309,24 @@ def age_band(band: str | None) -> tuple[int, int] | None:
     return AGE_BANDS.get(band) if band else None
 
 
-async def screen(db: Database, tab: str, band: tuple[int, int] | None) -> Screen:
-    async with db.raw_connection() as conn:
-        if tab == "adventure-show":
-            rows: list[dict[str, Any]] = []
-            for category in ADVENTURE_CATEGORIES:
-                statement = queries.newest_sql(Kind.video, ROW_SIZE, band, category)
-                items = await _cards(conn, Kind.video, statement)
-                if items:
-                    rows.append({**_row(category.title(), None, category), "items": items})
-            diys = await _cards(conn, Kind.diy, queries.newest_sql(Kind.diy, ROW_SIZE, band))
-            if diys:
-                rows.append({**_row("DIY", None, "diy"), "items": diys})
-            featured = await _newest(conn, [Kind.video, Kind.diy], band, FEATURED)
-            return written(WrittenScreen, {"featured": featured, "rows": rows})
-        kinds = {
-            "explore": [Kind.video, Kind.ebook, Kind.diy],
-            "videos": [Kind.video],
-            "ebooks": [Kind.ebook],
-        }[tab]
-        featured = await _newest(conn, kinds, band, FEATURED)
-        rows = await _rows_by_theme(conn, kinds, band)
+async def screen(conn: Connection, tab: str, band: tuple[int, int] | None) -> Screen:
+    if tab == "adventure-show":
+        rows: list[dict[str, Any]] = []
+        for category in ADVENTURE_CATEGORIES:
+            statement = queries.newest_sql(Kind.video, ROW_SIZE, band, category)
+            items = await _cards(conn, Kind.video, statement)
+            if items:
+                rows.append({**_row(category.title(), None, category), "items": items})
+        diys = await _cards(conn, Kind.diy, queries.newest_sql(Kind.diy, ROW_SIZE, band))
+        if diys:
+            rows.append({**_row("DIY", None, "diy"), "items": diys})
+        featured = await _newest(conn, [Kind.video, Kind.diy], band, FEATURED)
+        return written(WrittenScreen, {"featured": featured, "rows": rows})
+    kinds = {
+        "explore": [Kind.video, Kind.ebook, Kind.diy],
+        "videos": [Kind.video],
+        "ebooks": [Kind.ebook],
+    }[tab]
+    featured = await _newest(conn, kinds, band, FEATURED)
+    rows = await _rows_by_theme(conn, kinds, band)
     return written(WrittenScreen, {"featured": featured, "rows": rows})

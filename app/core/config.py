@@ -115,6 +115,10 @@ class Settings(BaseSettings):
     db_max_overflow: int = Field(default=10, ge=0)
     db_pool_timeout: float = Field(default=10.0, gt=0)
     db_pool_recycle: int = Field(default=1800, ge=60)
+    # The deadline of every statement (PostgreSQL's statement_timeout, and asyncpg's
+    # command_timeout a little later for a server that does not answer at all): a request that
+    # meets it is a 503, never a wait.
+    db_statement_timeout: float = Field(default=5.0, gt=0, le=300)
     db_echo: bool = False
 
     # Redis: cache, rate limits and realtime fan-out move here when set

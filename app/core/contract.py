@@ -22,7 +22,8 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
@@ -112,25 +113,43 @@ def _calls(dependant: Any) -> Iterator[Any]:
         yield from _calls(dependency)
 
 
-def optional_token_routes(mounts: Iterable[tuple[APIRouter, str]]) -> set[tuple[str, str]]:
-    """(METHOD, path) of routes whose caller is optional: a token personalises, none is
-    needed. Their security says so (`{}` beside the bearer), for generated clients."""
-    from app.auth.deps import get_caller, get_optional_caller
-
-    found = set()
+def token_routes(
+    mounts: Iterable[tuple[APIRouter, str]],
+    required: Callable[..., Any],
+    optional: Callable[..., Any],
+) -> dict[tuple[str, str], bool]:
+    """(METHOD, path) of routes that read the caller, and whether they need one: a route
+    depending on `required` needs a token; one depending only on `optional` takes one to
+    personalise or to refuse a bad one. The document says which (`{}` beside the bearer)."""
+    found: dict[tuple[str, str], bool] = {}
     for router, prefix in mounts:
         for route in router.routes:
             if isinstance(route, APIRoute):
                 calls = set(_calls(route.dependant))
-                if get_optional_caller in calls and get_caller not in calls:
-                    found |= {(m, prefix + route.path_format) for m in route.methods or ()}
+                if required in calls or optional in calls:
+                    for method in route.methods or ():
+                        found[(method, prefix + route.path_format)] = required in calls
     return found
+
+
+@dataclass(frozen=True)
+class TokenRule:
+    """How routes read their caller (the auth module's dependencies), and where Swagger UI
+    signs in: given by the composition root, so this module knows no domain module."""
+
+    required: Callable[..., Any]
+    optional: Callable[..., Any]
+    token_url: str
+
+
+SCHEME = "OAuth2PasswordBearer"
 
 
 def install(
     app: FastAPI,
     mounts: Iterable[tuple[APIRouter, str]],
     *,
+    tokens: TokenRule,
     rate_limited_prefix: str,
     database_prefixes: tuple[str, ...],
 ) -> None:
@@ -139,7 +158,7 @@ def install(
     for router, _ in mounts:
         uuid_paths(router)
     app.state.route_methods = route_methods(mounts)
-    optional = optional_token_routes(mounts)
+    callers = token_routes(mounts, tokens.required, tokens.optional)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -151,12 +170,33 @@ def install(
                 tags=app.openapi_tags,
                 servers=app.servers,
             )
-            app.openapi_schema = contract(
-                document, rate_limited_prefix, database_prefixes, optional
-            )
+            _secure(document, callers, tokens.token_url)
+            app.openapi_schema = contract(document, rate_limited_prefix, database_prefixes)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _secure(document: dict[str, Any], callers: dict[tuple[str, str], bool], token_url: str) -> None:
+    """Each route that reads its caller declares the bearer token (optional: `{}` too), and
+    the scheme is the OAuth2 password flow Swagger UI's Authorize signs in with. A route's
+    own security dependencies (a stream ticket) are alternatives to the token: with them an
+    optional token is not optional any more, one of them is needed."""
+    schemes = document.setdefault("components", {}).setdefault("securitySchemes", {})
+    schemes[SCHEME] = {
+        "type": "oauth2",
+        "flows": {"password": {"scopes": {}, "tokenUrl": token_url}},
+    }
+    for path, operations in document.get("paths", {}).items():
+        for method, operation in operations.items():
+            needed = callers.get((method.upper(), path))
+            if needed is not None:
+                others = operation.get("security", [])
+                bearer: list[dict[str, list[str]]] = [{SCHEME: []}]
+                if needed or others:
+                    operation["security"] = [*bearer, *others]
+                else:
+                    operation["security"] = [{}, *bearer]
 
 
 def _walk(node: Any) -> Iterator[dict[str, Any]]:
@@ -279,7 +319,6 @@ def contract(
     document: dict[str, Any],
     rate_limited_prefix: str,
     database_prefixes: tuple[str, ...],
-    optional_token: set[tuple[str, str]] = frozenset(),  # type: ignore[assignment]
 ) -> dict[str, Any]:
     """The document FastAPI generated, with the rules of this module applied."""
     components = document.setdefault("components", {})
@@ -288,13 +327,7 @@ def contract(
         schemas.pop(name, None)
     schemas.update(_problem_schemas())
     for path, operations in document.get("paths", {}).items():
-        for method, operation in operations.items():
-            security = operation.get("security")
-            if security and (method.upper(), path) in optional_token:
-                security = [{}, *security]
-            if security:
-                # One of each: an optional token may also be stated per route.
-                operation["security"] = [s for i, s in enumerate(security) if s not in security[:i]]
+        for operation in operations.values():
             responses = operation.setdefault("responses", {})
             wanted = {int(s) for s in responses if s.isdigit() and int(s) >= 400}
             wanted |= _statuses(path, operation, rate_limited_prefix, database_prefixes)

@@ -1,4 +1,16 @@
-"""Database engine, the per-request unit of work, and raw asyncpg access for hot paths."""
+"""The database: one engine and its one pool, the per-request unit of work, and deadlines.
+
+Every connection of an instance comes from the engine's pool (`DB_POOL_SIZE` +
+`DB_MAX_OVERFLOW` at the most), whether it carries an ORM session or plain asyncpg statements:
+one budget to size CloudSQL from. A request has one unit of work (`Work`), and through it one
+connection for everything it reads and writes.
+
+Every statement has a deadline: PostgreSQL's `statement_timeout` cancels a slow one on the
+server, and asyncpg's `command_timeout` (a little later) gives up on a server that does not
+answer at all (frozen, cut off). Either is a 503 with Retry-After for the request, its
+transaction is not committed, and a connection that timed out on the client is dropped rather
+than reused half-way through a statement.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +19,16 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
 
 import asyncpg
 import sqlalchemy as sa
 from fastapi import Depends, Request
 from sqlalchemy import event
+from sqlalchemy.engine import Connection as SyncConnection
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -22,24 +36,49 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import PoolProxiedConnection
 
 from app.core.config import Settings
 from app.core.errors import DATABASE_OUTAGE_ERRORS, Conflict, DatabaseUnavailable
 from app.core.schema import metadata
 
-__all__ = ["Database", "DatabaseDep", "SessionDep", "create_engine", "metadata"]
+if TYPE_CHECKING:
+    Connection: TypeAlias = asyncpg.Connection[Any]
+else:  # generic only to type checkers; FastAPI evaluates a dependency's annotations
+    Connection = asyncpg.Connection
+
+__all__ = [
+    "Connection",
+    "ConnectionDep",
+    "Database",
+    "SessionDep",
+    "TransactionDep",
+    "Work",
+    "WorkDep",
+    "create_engine",
+    "metadata",
+]
 
 AfterCommitHook = Callable[[AsyncSession], Awaitable[None]]
 
-
-# asyncpg errors that mean a connection could not be made: refused, timed out, no socket
-# (the embedded server's Unix socket is gone while it is down), or the server says no.
+# What says a connection could not be made or used: refused, timed out, no socket (the
+# embedded server's Unix socket is gone while it is down), the server says no, or the pool
+# had no free connection within DB_POOL_TIMEOUT.
 _CONNECT_ERRORS: tuple[type[BaseException], ...] = (
     OSError,
     asyncio.TimeoutError,
+    PoolTimeout,
     *DATABASE_OUTAGE_ERRORS,
 )
-
+# A statement that met its deadline: on the server (statement_timeout cancelled it) or on
+# the client (no answer within command_timeout).
+_DEADLINE_ERRORS: tuple[type[BaseException], ...] = (
+    asyncio.TimeoutError,
+    asyncpg.QueryCanceledError,
+)
+# The client's deadline is the server's plus this: the server's cancel, which leaves the
+# connection usable, comes first whenever the server is there to send it.
+_CLIENT_GRACE_SECONDS = 1.0
 
 logger = logging.getLogger(__name__)
 
@@ -48,25 +87,35 @@ _warned_at = -_WARN_EVERY_SECONDS
 
 
 def _unavailable(exc: BaseException) -> DatabaseUnavailable:
-    """The 503 for a failed connect; logged at most every few seconds while it lasts."""
+    """The 503 for a database that cannot serve; logged at most every few seconds."""
     global _warned_at
     now = time.monotonic()
     if now - _warned_at >= _WARN_EVERY_SECONDS:
         _warned_at = now
-        logger.warning("database unreachable: answering 503", extra={"error": repr(exc)})
+        logger.warning("database unavailable: answering 503", extra={"error": repr(exc)})
     return DatabaseUnavailable()
 
 
-def _connector(
-    url: str, timeout: float, server_settings: dict[str, str]
-) -> Callable[[], Awaitable[asyncpg.Connection[Any]]]:
-    """asyncpg's connect with a bounded timeout (its default is a minute), whose failure is a
-    503 for the request that needed it rather than a 500."""
+def _server_settings(settings: Settings) -> dict[str, str]:
+    return {
+        "application_name": "wonderspaced",
+        "statement_timeout": str(int(settings.db_statement_timeout * 1000)),
+    }
+
+
+def _connector(url: str, settings: Settings) -> Callable[[], Awaitable[asyncpg.Connection[Any]]]:
+    """asyncpg's connect with a bounded timeout (its default is a minute) and the statement
+    deadlines; a failed connect is a 503 for the request that needed it, not a 500."""
     dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
     async def connect() -> asyncpg.Connection[Any]:
         try:
-            return await asyncpg.connect(dsn, timeout=timeout, server_settings=server_settings)
+            return await asyncpg.connect(
+                dsn,
+                timeout=settings.db_pool_timeout,
+                command_timeout=settings.db_statement_timeout + _CLIENT_GRACE_SECONDS,
+                server_settings=_server_settings(settings),
+            )
         except _CONNECT_ERRORS as exc:
             raise _unavailable(exc) from exc
 
@@ -78,8 +127,8 @@ def _drop_closed(dbapi_connection: Any, record: Any, proxy: Any) -> None:
     dropped it) is replaced before the request sees it. asyncpg learns of a closed socket by
     itself, so this costs no round trip; `pool_pre_ping`'s `SELECT 1` on every checkout was
     an eighth of a write request's CPU (bench/README.md). A connection that died silently is
-    still caught at its first statement, which invalidates the pool (a 503 for that request),
-    and `pool_recycle` bounds how long any connection lives."""
+    still caught at its first statement, which invalidates it (a 503 for that request), and
+    `pool_recycle` bounds how long any connection lives."""
     if dbapi_connection.driver_connection.is_closed():
         raise DisconnectionError("the server closed this connection")
 
@@ -94,10 +143,7 @@ def create_engine(settings: Settings, url: str) -> AsyncEngine:
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout,
         pool_recycle=settings.db_pool_recycle,
-        # A connection is never waited for longer than a free slot is.
-        async_creator=_connector(
-            url, settings.db_pool_timeout, {"application_name": "wonderspaced"}
-        ),
+        async_creator=_connector(url, settings),
     )
     # Retried by the pool with a new connection (up to three times).
     event.listen(engine.sync_engine.pool, "checkout", _drop_closed)
@@ -115,16 +161,12 @@ async def _driver_connection(conn: AsyncConnection) -> asyncpg.Connection[Any]:
     return driver
 
 
-async def _nothing_to_reset(conn: asyncpg.Connection[Any]) -> None:
-    """asyncpg still rolls back an open transaction on release; see Database._open_pool."""
-
-
 class Database:
-    """Holds the engine and session factory of one running app."""
+    """The engine of one running app, its sessions and its unit of work."""
 
     def __init__(self, engine: AsyncEngine, bind: AsyncConnection | None = None) -> None:
-        """`bind` pins every session to one connection: tests run each case inside a
-        transaction that is rolled back afterwards."""
+        """`bind` pins every session and connection to one connection: tests run each case
+        inside a transaction that is rolled back afterwards."""
         self.engine = engine
         self.bind = bind
         if bind is None:
@@ -136,11 +178,12 @@ class Database:
                 autoflush=False,
                 join_transaction_mode="create_savepoint",
             )
-        # Called after every successful request commit (e.g. the outbox dispatcher).
+        # Called after every successful commit of a unit of work (the outbox dispatcher,
+        # cache invalidation, revocations, stream doorbells).
         self.after_commit: list[AfterCommitHook] = []
-        # The plain asyncpg pools by read-only or not, opened on first use.
-        self._pools: dict[bool, asyncpg.Pool[Any]] = {}
-        self._pool_lock = asyncio.Lock()
+
+    def work(self) -> Work:
+        return Work(self)
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -159,77 +202,154 @@ class Database:
             await hook(session)
 
     def raw_connection(self) -> AbstractAsyncContextManager[asyncpg.Connection[Any]]:
-        """A pooled asyncpg connection for hot read paths where the ORM costs too much. It is
-        read-only, and must not change session settings (nothing resets them)."""
-        return self._pooled(read_only=True)
-
-    def write_connection(self) -> AbstractAsyncContextManager[asyncpg.Connection[Any]]:
-        """A pooled asyncpg connection that may write, for the hottest writes (a heartbeat,
-        a quiz answer: app/profiles/front.py). Each statement commits by itself unless the
-        caller opens `conn.transaction()`; an open transaction is rolled back on release.
-        Like the read pool it has no reset query, so nothing may change session settings,
-        take session-level advisory locks or LISTEN on it."""
-        return self._pooled(read_only=False)
+        """A pooled asyncpg connection outside a request's unit of work (the revocation
+        check before routing, a live stream between reads): each statement commits by
+        itself; an open transaction is rolled back on release."""
+        return self._raw()
 
     @asynccontextmanager
-    async def _pooled(self, *, read_only: bool) -> AsyncIterator[asyncpg.Connection[Any]]:
+    async def _raw(self) -> AsyncIterator[asyncpg.Connection[Any]]:
         if self.bind is not None:
             yield await _driver_connection(self.bind)
             return
-        # A plain asyncpg pool beside the engine's: no pre-ping round trip and no SQLAlchemy
-        # wrapper per checkout, which measured as a third of a list request's time.
+        fairy = await self._checkout()
+        ok = False
         try:
-            pool = self._pools.get(read_only) or await self._open_pool(read_only)
-            # Bounded like the engine's pool: a full pool is a 503, not a request that hangs.
-            conn = await pool.acquire(timeout=self._timeout)
-        except _CONNECT_ERRORS as exc:
+            yield _driver_of(fairy)
+            ok = True
+        except _DEADLINE_ERRORS as exc:
             raise _unavailable(exc) from exc
-        try:
-            yield conn
         except DATABASE_OUTAGE_ERRORS as exc:  # the server went away mid-query
             raise _unavailable(exc) from exc
         finally:
-            await pool.release(conn)
+            await _release(fairy, healthy=ok)
 
-    @property
-    def _timeout(self) -> float:
-        timeout: float = getattr(self.engine.pool, "timeout", lambda: 30.0)()
-        return timeout
-
-    async def _open_pool(self, read_only: bool) -> asyncpg.Pool[Any]:
-        async with self._pool_lock:
-            pool = self._pools.get(read_only)
-            if pool is None:
-                url = self.engine.url.set(drivername="postgresql")
-                pool = self._pools[read_only] = await asyncpg.create_pool(
-                    url.render_as_string(hide_password=False),
-                    # No floor to keep: asyncpg would retry it in the background, with a
-                    # traceback each time, all through a database outage.
-                    min_size=0,
-                    max_size=self.engine.pool.size(),  # type: ignore[attr-defined]
-                    # What runs on these connections leaves nothing behind (no session
-                    # settings, no advisory locks, no LISTEN), so a released connection needs
-                    # no reset query: asyncpg's default sends one more round trip per checkout.
-                    reset=_nothing_to_reset,
-                    timeout=self._timeout,
-                    server_settings={
-                        "application_name": "wonderspaced-hot"
-                        if read_only
-                        else "wonderspaced-hot-rw",
-                        "default_transaction_read_only": "on" if read_only else "off",
-                    },
-                )
-            return pool
+    async def _checkout(self) -> PoolProxiedConnection:
+        """A connection of the engine's pool without SQLAlchemy's Connection around it: as
+        cheap as asyncpg's own pool (measured), and counted in the same budget."""
+        try:
+            return await self.engine.raw_connection()
+        except _CONNECT_ERRORS as exc:
+            raise _unavailable(exc) from exc
 
     async def dispose(self) -> None:
-        for pool in self._pools.values():
-            await pool.close()
         await self.engine.dispose()
 
 
+def _driver_of(fairy: PoolProxiedConnection) -> asyncpg.Connection[Any]:
+    driver: asyncpg.Connection[Any] = fairy.driver_connection
+    return driver
+
+
+async def _release(fairy: PoolProxiedConnection, *, healthy: bool) -> None:
+    """Back to the pool, out of any transaction; a connection that failed mid-statement (a
+    deadline met on the client, a lost server) is closed instead of being reused."""
+    driver = _driver_of(fairy)
+    if healthy and not driver.is_closed() and driver.is_in_transaction():
+        try:
+            await driver.execute("ROLLBACK")
+        except Exception:  # dropped below instead
+            healthy = False
+    if not healthy or driver.is_closed():
+        driver.terminate()  # no round trip: a frozen server cannot hold this up
+        fairy.invalidate()
+    fairy.close()
+
+
+class Work:
+    """One request's unit of work: one connection, lazily taken from the pool.
+
+    `connection()` answers the asyncpg connection (statements commit by themselves unless a
+    transaction is open on it: `transaction()` opens one that the unit commits); `session()`
+    answers an ORM session on that same connection. `finish()` commits once, before the
+    response is sent, or rolls back on any error, then gives the connection back."""
+
+    __slots__ = ("_aconn", "_fairy", "_session", "_tx", "db")
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._fairy: PoolProxiedConnection | None = None
+        self._aconn: AsyncConnection | None = None
+        self._session: AsyncSession | None = None
+        self._tx: Any = None
+
+    async def connection(self) -> asyncpg.Connection[Any]:
+        if self._session is not None:
+            return await session_driver(self._session)
+        if self.db.bind is not None:
+            return await _driver_connection(self.db.bind)
+        if self._fairy is None:
+            self._fairy = await self.db._checkout()
+        return _driver_of(self._fairy)
+
+    async def transaction(self) -> asyncpg.Connection[Any]:
+        """The connection inside a transaction that `finish()` commits: for writes that
+        must not land when the request fails (a deadline met before the commit)."""
+        conn = await self.connection()
+        if self._tx is None and self._session is None:
+            self._tx = conn.transaction()
+            await self._tx.start()
+        return conn
+
+    async def session(self) -> AsyncSession:
+        if self._session is None:
+            if self._tx is not None:
+                raise RuntimeError("a unit of work writes through its connection or its session")
+            if self._fairy is not None:
+                # On the connection already taken: a request never holds two.
+                engine = self.db.engine
+                self._aconn = AsyncConnection(
+                    engine, SyncConnection(engine.sync_engine, connection=self._fairy)
+                )
+                self._session = AsyncSession(
+                    bind=self._aconn, expire_on_commit=False, autoflush=False
+                )
+            else:
+                self._session = self.db.sessionmaker()
+        return self._session
+
+    async def finish(self, error: BaseException | None) -> None:
+        """Commit (no error) or roll back, then release. A failed commit raises, so it can
+        never follow a success response."""
+        session, self._session = self._session, None
+        tx, self._tx = self._tx, None
+        healthy = error is None or not isinstance(error, _DEADLINE_ERRORS)
+        try:
+            if session is not None:
+                try:
+                    if error is None:
+                        await session.commit()
+                    else:
+                        await session.rollback()
+                finally:
+                    await session.close()
+            if tx is not None:
+                if error is None:
+                    await tx.commit()
+                else:
+                    await tx.rollback()
+        except BaseException as exc:
+            healthy = False
+            if error is None:
+                if isinstance(exc, (*_DEADLINE_ERRORS, *DATABASE_OUTAGE_ERRORS)):
+                    raise _unavailable(exc) from exc
+                raise
+        finally:
+            aconn, self._aconn = self._aconn, None
+            fairy, self._fairy = self._fairy, None
+            if aconn is not None:
+                if not healthy:
+                    await aconn.invalidate()
+                await aconn.close()
+            elif fairy is not None:
+                await _release(fairy, healthy=healthy)
+        if error is None and session is not None:
+            await self.db.run_after_commit(session)
+
+
 async def session_driver(session: AsyncSession) -> asyncpg.Connection[Any]:
-    """The asyncpg connection under the session, inside the request's transaction: for the
-    fixed statements a module runs with asyncpg in the same unit of work (see its queries.py)."""
+    """The asyncpg connection under the session, inside its transaction: for the fixed
+    statements a module runs with asyncpg in the same unit of work (see its queries.py)."""
     conn = await session.connection()
     driver = await _driver_connection(conn)
     if not driver.is_in_transaction():
@@ -250,31 +370,48 @@ async def flush_unique(session: AsyncSession, constraint: str, message: str, cod
         raise
 
 
-async def get_database(request: Request) -> Database:
-    return database_of(request)
-
-
 def database_of(request: Request) -> Database:
     db: Database = request.app.state.runtime.db
     return db
 
 
-async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """One session per request, committed once before the response is sent.
-
-    `scope="function"` below makes the code after `yield` run before the response goes out,
-    so a failing commit becomes an error response instead of following a 200.
-    """
-    db = database_of(request)
-    async with db.sessionmaker() as session:
-        try:
-            yield session
-        except BaseException:
-            await session.rollback()
-            raise
-        await session.commit()
-    await db.run_after_commit(session)
+async def get_database(request: Request) -> Database:
+    return database_of(request)
 
 
-SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]
+async def _request_work(request: Request) -> AsyncIterator[Work]:
+    """The request's unit of work, finished before the response is sent: `scope="function"`
+    runs the code after `yield` before the response goes out, so a failing commit becomes an
+    error response instead of following a 200. A statement that met its deadline is a 503."""
+    work = Work(database_of(request))
+    try:
+        yield work
+    except BaseException as exc:
+        await work.finish(exc)
+        if isinstance(exc, _DEADLINE_ERRORS):
+            raise _unavailable(exc) from exc
+        raise
+    await work.finish(None)
+
+
+WorkDep = Annotated[Work, Depends(_request_work, scope="function")]
+
+
+async def _request_session(work: WorkDep) -> AsyncSession:
+    return await work.session()
+
+
+async def _request_connection(work: WorkDep) -> Connection:
+    return await work.connection()
+
+
+async def _request_transaction(work: WorkDep) -> Connection:
+    return await work.transaction()
+
+
+# The request's ORM session; or its plain asyncpg connection, for hot paths whose statements
+# are fixed SQL (reads commit by themselves; `TransactionDep` writes commit with the request).
+SessionDep = Annotated[AsyncSession, Depends(_request_session)]
+ConnectionDep = Annotated[Connection, Depends(_request_connection)]
+TransactionDep = Annotated[Connection, Depends(_request_transaction)]
 DatabaseDep = Annotated[Database, Depends(get_database)]

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar, cast
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar, cast
 from urllib.parse import quote
 
 import pydantic_core
 from cashews import Cache
-from fastapi import Request, Response
+from fastapi import Depends, Request, Response
 from pydantic import BaseModel, PrivateAttr
 
 from app.core.cache import get_or_compute
@@ -32,7 +33,7 @@ class PreconditionRequired(AppError):
 
 
 class Written(BaseModel):
-    """A model whose JSON was written once, as it was built (`written`): `cached_answer`
+    """A model whose JSON was written once, as it was built (`written`): `cached_json`
     sends that JSON rather than serialising the model again."""
 
     _json: bytes | None = PrivateAttr(default=None)
@@ -63,6 +64,12 @@ def cache_key(tag: str, path: str, params: QueryModel | None = None, vary: str =
     The path is quoted so that no decoded path can spell another key's query part."""
     query = params.cache_params() if params is not None else ""
     return f"{tag}:{quote(path)}?{query}#{quote(vary)}"
+
+
+def public_key(path: str, query_string: bytes) -> str:
+    """The key of a URL as requested, for the cache in front of the routes
+    (app/core/public_cache.py): the path quoted, so that no path spells another query."""
+    return f"public:{quote(path)}?{query_string.decode('latin-1')}"
 
 
 def etag_of(body: bytes) -> str:
@@ -122,24 +129,30 @@ async def cached_json(
     """`build()` serialised, from the cache when possible. `params` is the route's validated
     query, the only part of the query string its answer depends on; `vary` adds to the key
     what changes the answer beyond the URL (e.g. an age band taken from a profile)."""
-    key = cache_key(tag, request.scope["path"], params, vary) if enabled else None
-    return await cached_answer(
-        cache, key, build, request.headers.get("if-none-match"), ttl=ttl, tag=tag
+    scope = request.scope
+    compute = _computer(build)
+    if not enabled:
+        etag, body = await compute()
+    else:
+        key = cache_key(tag, scope["path"], params, vary)
+        etag, body = await get_or_compute(cache, key, compute, ttl=ttl, tags=[tag])
+        if not vary:
+            # The URL as requested answers the same bytes until the tag or the TTL ends
+            # them: the next request for it is answered before routing.
+            alias = public_key(scope["path"], scope["query_string"])
+            await cache.set(alias, (etag, body), expire=ttl, tags=[tag])
+    return conditional_response(
+        body,
+        request.headers.get("if-none-match"),
+        media_type="application/json",
+        cache_control=f"public, max-age={ttl}",
+        etag=etag,
     )
 
 
-async def cached_answer(
-    cache: Cache,
-    key: str | None,
+def _computer(
     build: Callable[[], Awaitable[BaseModel]],
-    if_none_match: str | None,
-    *,
-    ttl: int,
-    tag: str,
-) -> Response:
-    """The answer of `cached_json` for a known cache key (None: not cached), for callers that
-    answer before routing (app/catalog/front.py) as well as the routes."""
-
+) -> Callable[[], Awaitable[tuple[str, bytes]]]:
     async def compute() -> tuple[str, bytes]:
         model = await build()
         body = model.written_json() if isinstance(model, Written) else None
@@ -149,14 +162,42 @@ async def cached_answer(
             body = type(model).__pydantic_serializer__.to_json(model)
         return etag_of(body), body
 
-    if key is not None:
-        etag, body = await get_or_compute(cache, key, compute, ttl=ttl, tags=[tag])
-    else:
-        etag, body = await compute()
-    return conditional_response(
-        body,
-        if_none_match,
-        media_type="application/json",
-        cache_control=f"public, max-age={ttl}",
-        etag=etag,
-    )
+    return compute
+
+
+@dataclass(frozen=True, slots=True)
+class PublicAnswers:
+    """How an instance answers public reads: its shared cache, the TTL and whether caching is
+    on (CATALOG_CACHE=false measures the database path)."""
+
+    cache: Cache
+    ttl: int
+    enabled: bool = True
+
+    async def json(
+        self,
+        request: Request,
+        build: Callable[[], Awaitable[BaseModel]],
+        *,
+        tag: str,
+        params: QueryModel | None = None,
+        vary: str = "",
+    ) -> Response:
+        return await cached_json(
+            request,
+            self.cache,
+            build,
+            ttl=self.ttl,
+            tag=tag,
+            enabled=self.enabled,
+            params=params,
+            vary=vary,
+        )
+
+
+async def get_public_answers(request: Request) -> PublicAnswers:
+    answers: PublicAnswers = request.app.state.runtime.public_answers
+    return answers
+
+
+PublicAnswersDep = Annotated[PublicAnswers, Depends(get_public_answers)]

@@ -7,6 +7,9 @@ Checking every field of every schema would miss the next one added; checking the
 before routing covers them all, for the cost of one scan of what is already in memory.
 
 - A path or query with a NUL is a 400 `invalid_character` (nothing routed, nothing cached).
+- A query naming a token (`access_token`, `token`, `jwt`, `auth`) is a 400 `token_in_url` on
+  every route, public reads included: URLs end up in logs, histories and Referer headers, and
+  a token sent there must not work anywhere, or clients would learn to send it.
 - A JSON or form body with one (`\\u0000`, `%00`), or a JSON string with a lone surrogate
   (`\\ud800`), is a 422 `invalid_character`. Other bodies (uploads) are left alone: files
   are bytes, not text.
@@ -19,17 +22,29 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.core.asgi import replay
 from app.core.errors import FieldError, problem_response
-from app.core.front import replay
 
 # A `\u0000` escape that is not itself escaped: an even run of backslashes before it is text.
 _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 _JSON_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 _FORM_NUL = re.compile(rb"%00")
 _INVALID = "invalid_character"
+_TOKEN_NAMES = frozenset({"access_token", "token", "jwt", "auth"})
+_MAYBE_TOKEN = re.compile(rb"(?:^|&)(?:access_token|token|jwt|auth)(?:=|&|$)", re.IGNORECASE)
+
+
+def _token_in(query: bytes) -> bool:
+    # The pattern rules most queries out without parsing; a match is confirmed on the names
+    # as the routes would read them (percent-decoded).
+    if not _MAYBE_TOKEN.search(query) and b"%" not in query:
+        return False
+    names = (name for name, _ in parse_qsl(query.decode("latin-1"), keep_blank_values=True))
+    return any(name.lower() in _TOKEN_NAMES for name in names)
 
 
 def _content_type(scope: Scope) -> bytes:
@@ -83,6 +98,10 @@ class InputGuardMiddleware:
         if "\x00" in scope["path"] or b"\x00" in query or b"%00" in query:
             detail = "The address contains a NUL character (%00), which no field can hold."
             await problem_response(400, code=_INVALID, detail=detail)(scope, receive, send)
+            return
+        if query and _token_in(query):
+            detail = "Send the token in the Authorization header, never in the URL."
+            await problem_response(400, code="token_in_url", detail=detail)(scope, receive, send)
             return
         content_type = _content_type(scope)
         if not (

@@ -12,7 +12,6 @@ import random
 import re
 import time
 from collections.abc import Sequence
-from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -125,32 +124,19 @@ class _EveryFewSeconds:
 
 class RequestContextMiddleware:
     """Resolves the client's address, accepts or generates `X-Request-ID`, echoes it, and
-    logs one line per request. An exception that escapes is a 500 problem, or a 503 with
-    Retry-After when it says the database is unreachable."""
+    logs one line per request, naming the route that answered. An exception that escapes is
+    a 500 problem, or a 503 with Retry-After when it says the database is unreachable."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, proxies: TrustedProxies) -> None:
         self.app = app
-        self._proxies: tuple[Any, TrustedProxies] | None = None
+        self.proxies = proxies
         self._outage_log = _EveryFewSeconds(10.0)
-
-    def _trusted_proxies(self, scope: Scope) -> TrustedProxies:
-        # Read from the running app's settings, built once per settings object.
-        state = getattr(scope.get("app"), "state", None)
-        runtime = getattr(state, "runtime", None)
-        settings = getattr(runtime, "settings", None)
-        if self._proxies is None or self._proxies[0] is not settings:
-            proxies = TrustedProxies(
-                getattr(settings, "trusted_proxy_hops", 0),
-                getattr(settings, "trusted_proxy_networks", ()),
-            )
-            self._proxies = (settings, proxies)
-        return self._proxies[1]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        self._trusted_proxies(scope).rewrite(scope)
+        self.proxies.rewrite(scope)
         incoming = cloud = parent = None
         for key, value in scope.get("headers", ()):  # one pass for the three we read
             if key == b"x-request-id":
@@ -214,12 +200,23 @@ class RequestContextMiddleware:
                     extra={
                         "http_method": scope["method"],
                         "path": scope["path"],
+                        # The declared route that answered (its template and name); none
+                        # for an answer given before routing (a cache hit, a refusal).
+                        "route": _route_of(scope),
                         "status": status,
                         "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                     },
                 )
             request_id_var.reset(rid_token)
             trace_var.reset(trace_token)
+
+
+def _route_of(scope: Scope) -> str | None:
+    route = scope.get("route")
+    template = getattr(route, "path_format", None)
+    if template is None:
+        return None
+    return f"{getattr(route, 'name', '')} {template}"
 
 
 class _BodyTooLarge(HTTPException):

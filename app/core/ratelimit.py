@@ -90,17 +90,17 @@ class RateLimitMiddleware:
     """A per-IP budget on every request under `prefix`, as ASGI middleware: checked before
     routing, it costs far less than a dependency on every route."""
 
-    def __init__(self, app: ASGIApp, *, prefix: str, limit: Limit) -> None:
+    def __init__(self, app: ASGIApp, *, limiter: RateLimiter, prefix: str, limit: Limit) -> None:
         self.app = app
+        self.limiter = limiter
         self.prefix = prefix
         self.limit = limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith(self.prefix):
             client = scope.get("client")
-            limiter: RateLimiter = scope["app"].state.runtime.rate_limiter
             try:
-                await limiter.hit("api", client[0] if client else "unknown", self.limit)
+                await self.limiter.hit("api", client[0] if client else "unknown", self.limit)
             except TooManyRequests as exc:
                 await error_response(exc)(scope, receive, send)
                 return

@@ -41,7 +41,9 @@ async def prune(runtime: Runtime) -> str:
                 session, days_ago(settings.retention_refresh_token_days)
             ),
             "unverified_accounts": await accounts_retention.prune(
-                session, days_ago(settings.retention_unverified_account_days)
+                session,
+                days_ago(settings.retention_unverified_account_days),
+                runtime.registries.data_rights,
             ),
         }
     logger.info("retention prune", extra=counts)

@@ -1,31 +1,82 @@
-"""The explorer's library screens: saved items, "My adventures" and its sections, and the
-explorer's own tab. Reachable by the explorer of the profile and by its parent."""
+"""The screens that combine modules: "My adventures" and its sections, saved items, the
+explorer's tab, the app screens (explore, videos, eBooks, Adventure Show) and an item's page
+with its quizzes. Personal screens are reachable by the explorer of the profile and by its
+parent; the app screens and item pages are public, and personal with `?profile_id=`."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
-from app.auth.deps import CallerDep
+from app.auth.deps import CallerDep, OptionalCaller
+from app.catalog import service as catalog_service
+from app.catalog.params import CATALOG_TAG
+from app.catalog.router import PUBLIC
+from app.catalog.schemas import Kind, Screen
+from app.catalog.service import MediaLinks
+from app.classrooms import queries as classrooms_queries
 from app.classrooms import service as classrooms_service
-from app.core.db import SessionDep, session_driver
-from app.core.errors import problem_responses
+from app.core.clock import ClockDep
+from app.core.db import SessionDep, WorkDep
+from app.core.errors import NotFound, Unauthorized, problem_responses
+from app.core.http_cache import PublicAnswersDep
 from app.core.pagination import PageParamsDep
 from app.deps import RuntimeDep
 from app.library import service as library_service
-from app.library.schemas import Library, LibraryPage, MyExplorer, Section
+from app.library.schemas import (
+    DiyOut,
+    EbookOut,
+    ExplorerScreen,
+    Library,
+    LibraryPage,
+    MyExplorer,
+    Section,
+    VideoOut,
+)
 from app.library.service import Explorer
-from app.profiles.models import Profile
-from app.profiles.scope import ProfileDep, profile_in_scope
-from app.progress.clock import ClockDep
+from app.profiles import service as profiles_service
+from app.profiles.scope import ProfileDep, ScopedConnection
+from app.quizzes import service as quizzes_service
 
+# "My adventures" opens every time the app does: a thin route on a router mounted first.
+hot_router = APIRouter(prefix="/profiles/{profile_id}", tags=["library"])
 router = APIRouter(prefix="/profiles/{profile_id}", tags=["library"])
-# Mounted before the catalogue's `/tabs/{tab}`, which would otherwise take this path.
-tabs_router = APIRouter(tags=["library"])
+# The app's screens and item pages, beside the catalogue's public reads.
+screens_router = APIRouter(tags=["catalogue"])
 
 SCOPED = problem_responses(401, 403, 404, 422)
+
+
+@hot_router.get(
+    "/library",
+    name="get_library",
+    response_model=Library,
+    responses=SCOPED,
+    summary='"My adventures": continue, completed, saved, recommended and stats',
+)
+async def get_library(
+    profile_id: uuid.UUID,
+    caller: CallerDep,
+    conn: ScopedConnection,
+    work: WorkDep,
+    runtime: RuntimeDep,
+    clock: ClockDep,
+) -> Response:
+    who = await library_service.explorer(conn, profile_id)
+    if who is None:  # deleted since the scope check
+        raise NotFound("No such explorer.")
+    now = clock()
+    due = None
+    if await classrooms_queries.in_a_classroom(conn, who.id):
+        # Most explorers are in no classroom: only theirs read the assignments.
+        session = await work.session()
+        profile = await profiles_service.get_for(session, caller, profile_id)
+        due = await classrooms_service.due_soon(session, profile, now)
+        conn = await work.connection()
+    body = await library_service.library(conn, runtime.settings, who, now, due or ())
+    return Response(body, media_type="application/json")
 
 
 @router.get(
@@ -35,30 +86,12 @@ SCOPED = problem_responses(401, 403, 404, 422)
     responses={**SCOPED, **problem_responses(400)},
     summary="Saved items as cards with their progress, last saved first",
 )
-async def saved(profile: ProfileDep, session: SessionDep, page: PageParamsDep) -> LibraryPage:
+async def list_saved(
+    profile: ProfileDep, conn: ScopedConnection, page: PageParamsDep
+) -> LibraryPage:
     return await library_service.section(
-        await session_driver(session), Explorer.of(profile), Section.saved, page.limit, page.cursor
+        conn, Explorer.of(profile), Section.saved, page.limit, page.cursor
     )
-
-
-@router.get(
-    "/library",
-    name="get_library",
-    response_model=Library,
-    responses=SCOPED,
-    summary='"My adventures": continue, completed, saved, recommended and stats',
-)
-async def library(
-    profile: ProfileDep, session: SessionDep, runtime: RuntimeDep, clock: ClockDep
-) -> Response:
-    # Most libraries are answered before routing (app/library/front.py); this route declares
-    # them and answers the rest (an explorer in a classroom, whose assignments it reads).
-    now = clock()
-    due = await classrooms_service.due_soon(session, profile, now)
-    body = await library_service.library(
-        await session_driver(session), runtime.settings, Explorer.of(profile), now, due
-    )
-    return Response(body, media_type="application/json")
 
 
 @router.get(
@@ -68,35 +101,153 @@ async def library(
     responses={**SCOPED, **problem_responses(400)},
     summary="One section of the library as a paged list",
 )
-async def library_section(
-    section: Section, profile: ProfileDep, session: SessionDep, page: PageParamsDep
+async def list_library_section(
+    section: Section, profile: ProfileDep, conn: ScopedConnection, page: PageParamsDep
 ) -> LibraryPage:
     return await library_service.section(
-        await session_driver(session), Explorer.of(profile), section, page.limit, page.cursor
+        conn, Explorer.of(profile), section, page.limit, page.cursor
     )
 
 
-async def _explorer(
-    profile_id: Annotated[uuid.UUID, Query(description="The explorer")],
-    caller: CallerDep,
-    session: SessionDep,
-) -> Profile:
-    return await profile_in_scope(profile_id, caller, session)
+ExplorerQuery = Annotated[uuid.UUID, Query(description="The explorer")]
 
 
-@tabs_router.get(
+@screens_router.get(
     "/tabs/my-explorer",
     name="get_my_explorer",
     response_model=MyExplorer,
     responses=SCOPED,
     summary="The explorer's tab: avatar, nickname, streak, continue row, recent completions",
 )
-async def my_explorer(
-    profile: Annotated[Profile, Depends(_explorer)],
+async def get_my_explorer(
+    profile_id: ExplorerQuery,
+    caller: CallerDep,
     session: SessionDep,
+    work: WorkDep,
     runtime: RuntimeDep,
     clock: ClockDep,
 ) -> MyExplorer:
+    profile = await profiles_service.get_for(session, caller, profile_id)
     return await library_service.my_explorer(
-        await session_driver(session), runtime.settings, profile, clock()
+        await work.connection(), runtime.settings, profile, clock()
     )
+
+
+@screens_router.get(
+    "/tabs/{tab}",
+    name="get_tab",
+    response_model=ExplorerScreen,
+    responses={**PUBLIC, **problem_responses(404, 422)},
+    summary="One app screen in one round trip: featured items and rows",
+)
+async def get_tab(
+    tab: Literal["explore", "videos", "ebooks", "adventure-show"],
+    request: Request,
+    caller: OptionalCaller,
+    work: WorkDep,
+    answers: PublicAnswersDep,
+    clock: ClockDep,
+    profile_id: Annotated[
+        uuid.UUID | None,
+        Query(description="An explorer's profile: the screen for their age band"),
+    ] = None,
+) -> Response:
+    band_name = None
+    due_soon = None
+    if profile_id is not None:
+        if caller is None:
+            raise Unauthorized("Sign in to see a screen for an explorer.", code="not_authenticated")
+        session = await work.session()
+        profile = await profiles_service.get_for(session, caller, profile_id)
+        band_name = profile.age_band
+        if tab == "explore":
+            due_soon = await classrooms_service.due_soon(session, profile, clock())
+    band = catalog_service.age_band(band_name)
+    if due_soon is not None:
+        # One child's assignments: never in the shared cache, never in a shared proxy.
+        screen = await catalog_service.screen(await work.connection(), tab, band)
+        personal = ExplorerScreen(featured=screen.featured, rows=screen.rows, due_soon=due_soon)
+        return Response(
+            ExplorerScreen.__pydantic_serializer__.to_json(personal),
+            media_type="application/json",
+            headers={"Cache-Control": "private, no-store"},
+        )
+
+    async def build() -> Screen:
+        return await catalog_service.screen(await work.connection(), tab, band)
+
+    return await answers.json(request, build, tag=CATALOG_TAG, vary=band_name or "")
+
+
+def _links(runtime: RuntimeDep) -> MediaLinks:
+    settings = runtime.settings
+    return MediaLinks(runtime.storage, settings.download_url_minutes, settings.media_cdn_base_url)
+
+
+@screens_router.get(
+    "/videos/{item_id}",
+    name="get_video",
+    response_model=VideoOut,
+    responses={**PUBLIC, **problem_responses(404, 422)},
+    summary="One published video with its media links and quizzes",
+)
+async def get_video(
+    item_id: uuid.UUID,
+    request: Request,
+    caller: OptionalCaller,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    answers: PublicAnswersDep,
+) -> Response:
+    async def build() -> VideoOut:
+        item = await catalog_service.video(session, _links(runtime), item_id)
+        quizzes = await quizzes_service.summaries_for(session, Kind.video.value, item_id)
+        return VideoOut(**dict(item), quizzes=quizzes)
+
+    return await answers.json(request, build, tag=CATALOG_TAG)
+
+
+@screens_router.get(
+    "/ebooks/{item_id}",
+    name="get_ebook",
+    response_model=EbookOut,
+    responses={**PUBLIC, **problem_responses(404, 422)},
+    summary="One published eBook with its pages, narration, word timings and quizzes",
+)
+async def get_ebook(
+    item_id: uuid.UUID,
+    request: Request,
+    caller: OptionalCaller,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    answers: PublicAnswersDep,
+) -> Response:
+    async def build() -> EbookOut:
+        item = await catalog_service.ebook(session, _links(runtime), item_id)
+        quizzes = await quizzes_service.summaries_for(session, Kind.ebook.value, item_id)
+        return EbookOut(**dict(item), quizzes=quizzes)
+
+    return await answers.json(request, build, tag=CATALOG_TAG)
+
+
+@screens_router.get(
+    "/diys/{item_id}",
+    name="get_diy",
+    response_model=DiyOut,
+    responses={**PUBLIC, **problem_responses(404, 422)},
+    summary="One published DIY project with its materials, steps and quizzes",
+)
+async def get_diy(
+    item_id: uuid.UUID,
+    request: Request,
+    caller: OptionalCaller,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    answers: PublicAnswersDep,
+) -> Response:
+    async def build() -> DiyOut:
+        item = await catalog_service.diy(session, _links(runtime), item_id)
+        quizzes = await quizzes_service.summaries_for(session, Kind.diy.value, item_id)
+        return DiyOut(**dict(item), quizzes=quizzes)
+
+    return await answers.json(request, build, tag=CATALOG_TAG)

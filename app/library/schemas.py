@@ -9,9 +9,10 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.avatars.schemas import AvatarSelection
-from app.catalog.schemas import Card
+from app.catalog.schemas import Card, DiyDetail, EbookDetail, Screen, VideoDetail
 from app.classrooms.schemas import DueSoon
 from app.progress.schemas import Minutes, ProgressOut
+from app.quizzes.schemas import QuizSummary
 
 
 class Section(StrEnum):
@@ -81,3 +82,28 @@ class MyExplorer(BaseModel):
     streak: StreakOut
     continue_: list[LibraryCard] = Field(alias="continue")
     recent: list[LibraryCard] = Field(description="Recent completions, newest first")
+
+
+# --- pages that combine the catalogue with quizzes and classrooms ------------------------
+
+
+class VideoOut(VideoDetail):
+    quizzes: list[QuizSummary] = Field(default=[], description="Published quizzes")
+
+
+class EbookOut(EbookDetail):
+    quizzes: list[QuizSummary] = Field(default=[], description="Published quizzes")
+
+
+class DiyOut(DiyDetail):
+    quizzes: list[QuizSummary] = Field(default=[], description="Published quizzes")
+
+
+class ExplorerScreen(Screen):
+    """A screen for one explorer (`?profile_id=`): the explore tab adds what is due soon."""
+
+    due_soon: list[DueSoon] | None = Field(
+        default=None,
+        description="With `profile_id` on the explore tab: the explorer's classroom "
+        "assignments due in the next days, soonest first",
+    )

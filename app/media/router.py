@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from functools import cache
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 
 from app.auth.deps import EditorPrincipal
 from app.core.db import SessionDep
@@ -89,16 +88,10 @@ async def _out(runtime: Runtime, asset: MediaAsset) -> AssetOut:
 public_router = APIRouter(tags=["media"])
 
 
-@cache
-def _servable() -> tuple[PublicAssets, ...]:
-    # Imported here: the list of modules imports this router.
-    from app.modules import public_assets
-
-    return tuple(public_assets())
-
-
-async def servable_assets() -> tuple[PublicAssets, ...]:
-    return _servable()
+async def servable_assets(request: Request) -> tuple[PublicAssets, ...]:
+    """What each module says anyone may fetch by id (collected from the list of modules)."""
+    assets: tuple[PublicAssets, ...] = request.app.state.runtime.registries.public_assets
+    return assets
 
 
 @public_router.get(

@@ -7,17 +7,17 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+from fastapi.security import APIKeyQuery
 
 from app.auth.deps import (
     Caller,
     CallerDep,
     CurrentPrincipal,
     EditorPrincipal,
-    get_caller,
-    oauth2_scheme,
+    OptionalCaller,
 )
 from app.core.db import SessionDep
-from app.core.errors import BadRequest, problem_responses
+from app.core.errors import BadRequest, Unauthorized, problem_responses
 from app.core.pagination import Page, PageParamsDep
 from app.deps import RuntimeDep, runtime_of
 from app.notifications import service
@@ -120,19 +120,28 @@ async def create_stream_ticket(caller: CallerDep, session: SessionDep) -> Ticket
     )
 
 
+# EventSource cannot send headers: a single-use ticket in the URL instead of the token.
+stream_ticket = APIKeyQuery(
+    name="ticket",
+    scheme_name="StreamTicket",
+    description="From POST /notifications/stream-ticket; used once, within 60 seconds",
+    auto_error=False,
+)
+
+
 async def _stream_caller(
     request: Request,
-    token: Annotated[str | None, Depends(oauth2_scheme)],
-    ticket: Annotated[
-        str | None,
-        Query(max_length=200, description="From POST /notifications/stream-ticket; used once"),
-    ] = None,
+    caller: OptionalCaller,
+    ticket: Annotated[str | None, Depends(stream_ticket)],
 ) -> Caller:
-    if ticket is not None and token is None:
-        runtime = runtime_of(request)
-        async with runtime.db.session() as session:
-            return await service.redeem_ticket(session, runtime.revocations, ticket)
-    return await get_caller(request, token)
+    """The bearer token when one is sent, else the ticket (what EventSource can send)."""
+    if caller is not None:
+        return caller
+    if ticket is None:
+        raise Unauthorized("Sign in to use this.", code="not_authenticated")
+    runtime = runtime_of(request)
+    async with runtime.db.session() as session:
+        return await service.redeem_ticket(session, runtime.revocations, ticket)
 
 
 def _digits(schema: dict[str, Any]) -> None:

@@ -12,6 +12,7 @@ from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.http_cache import conditional_response
 from app.core.pagination import Page
+from app.data_rights import DataRightsDep
 from app.deps import RuntimeDep
 from app.profiles import service as profiles_service
 from app.profiles.schemas import KidSession, KidSessionIn, ProfileCreate, ProfileOut, ProfileUpdate
@@ -66,8 +67,10 @@ async def update_profile(
     responses=SCOPED,
     summary="Delete an explorer and everything stored about them",
 )
-async def delete_profile(profile: ParentProfileDep, session: SessionDep) -> None:
-    await profiles_service.delete(session, profile)
+async def delete_profile(
+    profile: ParentProfileDep, session: SessionDep, rights: DataRightsDep
+) -> None:
+    await profiles_service.delete(session, rights, profile)
 
 
 @router.post(

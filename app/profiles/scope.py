@@ -2,36 +2,32 @@
 
 `ProfileDep`: the explorer of that profile or its parent; another family's (or a sibling's)
 id answers 404, exactly like one that does not exist. `ParentProfileDep`: the same, then the
-parent zone, so an explorer token answers 403. `check_in_scope`: the same rule as one plain
-statement on an asyncpg connection, for the hot paths that need only the profile's id (a
-heartbeat, a quiz answer): loading the whole profile through the ORM measured as a fifth of
-a heartbeat's time.
+parent zone, so an explorer token answers 403. `ScopedConnection` / `ScopedTransaction`: the
+same rule as one plain statement on the request's asyncpg connection, for the hot paths that
+need only the profile's id (a heartbeat, a quiz answer, "My adventures"): loading the whole
+profile through the ORM measured as a fifth of a heartbeat's time.
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
+from typing import Annotated, Any
 
 import asyncpg
 from fastapi import Depends
 
 from app.auth import queries as auth_queries
 from app.auth.deps import Caller, CallerDep
-from app.core.db import SessionDep, session_driver
+from app.core.db import Connection, ConnectionDep, SessionDep, TransactionDep
 from app.core.errors import Forbidden, NotFound
 from app.profiles import service as profiles_service
 from app.profiles.models import Profile
-
-if TYPE_CHECKING:
-    Connection: TypeAlias = asyncpg.Connection[Any]
-else:  # generic only to type checkers; FastAPI evaluates a dependency's annotations
-    Connection = asyncpg.Connection
 
 __all__ = [
     "ParentProfileDep",
     "ProfileDep",
     "ScopedConnection",
+    "ScopedTransaction",
     "check_in_scope",
     "parent_profile",
     "profile_in_scope",
@@ -55,10 +51,18 @@ async def check_in_scope(
 
 
 async def scoped_connection(
-    profile_id: uuid.UUID, caller: CallerDep, session: SessionDep
+    profile_id: uuid.UUID, caller: CallerDep, conn: ConnectionDep
 ) -> Connection:
     """The request's connection, once the caller may act for this profile."""
-    conn = await session_driver(session)
+    await check_in_scope(conn, caller, profile_id)
+    return conn
+
+
+async def scoped_transaction(
+    profile_id: uuid.UUID, caller: CallerDep, conn: TransactionDep
+) -> Connection:
+    """The request's connection in the transaction the request commits, once the caller may
+    act for this profile: for writes."""
     await check_in_scope(conn, caller, profile_id)
     return conn
 
@@ -75,3 +79,4 @@ async def parent_profile(
 ProfileDep = Annotated[Profile, Depends(profile_in_scope)]
 ParentProfileDep = Annotated[Profile, Depends(parent_profile)]
 ScopedConnection = Annotated[Connection, Depends(scoped_connection)]
+ScopedTransaction = Annotated[Connection, Depends(scoped_transaction)]

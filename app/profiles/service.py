@@ -17,7 +17,7 @@ from app.core.config import Settings
 from app.core.db import flush_unique
 from app.core.errors import Conflict, Forbidden, NotFound
 from app.core.ratelimit import RateLimiter
-from app.data_rights import Scope, schedule_file_removal
+from app.data_rights import DataRights, Scope
 from app.profiles import queries
 from app.profiles.models import Profile
 from app.profiles.schemas import ProfileCreate, ProfileOut, ProfileUpdate
@@ -97,8 +97,8 @@ async def avatar_svg(session: AsyncSession, profile: Profile) -> str:
     )
 
 
-async def delete(session: AsyncSession, profile: Profile) -> None:
-    await schedule_file_removal(session, Scope(profile.account_id, profile.id))
+async def delete(session: AsyncSession, rights: DataRights, profile: Profile) -> None:
+    await rights.schedule_file_removal(session, Scope(profile.account_id, profile.id))
     await session.delete(profile)  # the database cascades to everything of this profile
     await session.flush()
     # Its explorer tokens stop working everywhere once this commits.

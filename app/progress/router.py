@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -16,7 +15,8 @@ from app.catalog.schemas import Kind
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import PageParamsDep
-from app.profiles.scope import ParentProfileDep, ProfileDep, ScopedConnection
+from app.core.responses import model_response
+from app.profiles.scope import ParentProfileDep, ProfileDep, ScopedTransaction
 from app.progress import service as progress_service
 from app.progress.clock import ClockDep
 from app.progress.schemas import (
@@ -50,52 +50,72 @@ class SavedOut(BaseModel):
     saved_at: datetime
 
 
-# Most heartbeats are answered before routing, by the same service function
-# (app/profiles/front.py); these routes declare them and answer the rest.
+# The hottest writes of the service: thin routes on a router mounted first (app/modules.py),
+# the caller from the request's state, the body model, the request's connection in the
+# transaction the request commits, and the answer's bytes straight from its serializer.
+hot_router = APIRouter(prefix="/profiles/{profile_id}", tags=["progress"])
+
+HEARTBEAT = (
+    "Merges what was done into the resume state and answers it. Retrying the same heartbeat "
+    "(the same `sent_at`) counts once; an older one never moves the resume point back."
+)
 
 
-def _heartbeat(kind: Kind, summary: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    # One route per kind, so each body is checked (and documented) as exactly its kind's.
-    return router.put(
-        f"/progress/{kind.value}/{{item_id}}",
-        response_model=ProgressOut,
-        responses=SCOPED,
-        summary=f"Heartbeat of {summary}: merge what was done, answer the resume state",
-        name=f"put_{kind.value}_progress",
-    )
-
-
-@_heartbeat(Kind.video, "a video")
+@hot_router.put(
+    "/progress/video/{item_id}",
+    name="put_video_progress",
+    response_model=ProgressOut,
+    responses=SCOPED,
+    summary="Heartbeat of a video: merge what was watched, answer the resume state",
+    description=HEARTBEAT,
+)
 async def video_heartbeat(
+    profile_id: uuid.UUID,
     item_id: uuid.UUID,
     beat: VideoBeat,
-    profile_id: uuid.UUID,
-    conn: ScopedConnection,
+    conn: ScopedTransaction,
     clock: ClockDep,
-) -> ProgressOut:
-    return await progress_service.record(conn, profile_id, Kind.video, item_id, beat, clock())
+) -> Response:
+    state = await progress_service.record(conn, profile_id, Kind.video, item_id, beat, clock())
+    return model_response(state)
 
 
-@_heartbeat(Kind.ebook, "an eBook")
+@hot_router.put(
+    "/progress/ebook/{item_id}",
+    name="put_ebook_progress",
+    response_model=ProgressOut,
+    responses=SCOPED,
+    summary="Heartbeat of an eBook: merge the pages read, answer the resume state",
+    description=HEARTBEAT,
+)
 async def ebook_heartbeat(
+    profile_id: uuid.UUID,
     item_id: uuid.UUID,
     beat: EbookBeat,
-    profile_id: uuid.UUID,
-    conn: ScopedConnection,
+    conn: ScopedTransaction,
     clock: ClockDep,
-) -> ProgressOut:
-    return await progress_service.record(conn, profile_id, Kind.ebook, item_id, beat, clock())
+) -> Response:
+    state = await progress_service.record(conn, profile_id, Kind.ebook, item_id, beat, clock())
+    return model_response(state)
 
 
-@_heartbeat(Kind.diy, "a DIY")
+@hot_router.put(
+    "/progress/diy/{item_id}",
+    name="put_diy_progress",
+    response_model=ProgressOut,
+    responses=SCOPED,
+    summary="Heartbeat of a DIY: merge the steps done, answer the resume state",
+    description=HEARTBEAT,
+)
 async def diy_heartbeat(
+    profile_id: uuid.UUID,
     item_id: uuid.UUID,
     beat: DiyBeat,
-    profile_id: uuid.UUID,
-    conn: ScopedConnection,
+    conn: ScopedTransaction,
     clock: ClockDep,
-) -> ProgressOut:
-    return await progress_service.record(conn, profile_id, Kind.diy, item_id, beat, clock())
+) -> Response:
+    state = await progress_service.record(conn, profile_id, Kind.diy, item_id, beat, clock())
+    return model_response(state)
 
 
 @router.put("/progress/{kind}/{item_id}", include_in_schema=False)
@@ -104,26 +124,46 @@ async def heartbeat_of_unknown_kind(profile_id: uuid.UUID, kind: Kind, item_id: 
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _resume_state(kind: Kind) -> Callable[..., Awaitable[ProgressOut]]:
-    async def get_progress(
-        item_id: uuid.UUID, profile: ProfileDep, session: SessionDep
-    ) -> ProgressOut:
-        return await progress_service.get(session, profile.id, kind, item_id)
-
-    return get_progress
+RESUME = "The resume state of one item (404 `not_started` before any heartbeat)"
 
 
-# Per kind, on the path of its heartbeat: one resource, so a 405 there allows GET and PUT.
-for _kind in Kind:
-    router.add_api_route(
-        f"/progress/{_kind.value}/{{item_id}}",
-        _resume_state(_kind),
-        methods=["GET"],
-        response_model=ProgressOut,
-        responses=SCOPED,
-        name=f"get_{_kind.value}_progress",
-        summary="The resume state of one item (404 `not_started` before any heartbeat)",
-    )
+@router.get(
+    "/progress/video/{item_id}",
+    name="get_video_progress",
+    response_model=ProgressOut,
+    responses=SCOPED,
+    summary=RESUME,
+)
+async def get_video_progress(
+    item_id: uuid.UUID, profile: ProfileDep, session: SessionDep
+) -> ProgressOut:
+    return await progress_service.get(session, profile.id, Kind.video, item_id)
+
+
+@router.get(
+    "/progress/ebook/{item_id}",
+    name="get_ebook_progress",
+    response_model=ProgressOut,
+    responses=SCOPED,
+    summary=RESUME,
+)
+async def get_ebook_progress(
+    item_id: uuid.UUID, profile: ProfileDep, session: SessionDep
+) -> ProgressOut:
+    return await progress_service.get(session, profile.id, Kind.ebook, item_id)
+
+
+@router.get(
+    "/progress/diy/{item_id}",
+    name="get_diy_progress",
+    response_model=ProgressOut,
+    responses=SCOPED,
+    summary=RESUME,
+)
+async def get_diy_progress(
+    item_id: uuid.UUID, profile: ProfileDep, session: SessionDep
+) -> ProgressOut:
+    return await progress_service.get(session, profile.id, Kind.diy, item_id)
 
 
 @router.get("/progress/{kind}/{item_id}", include_in_schema=False)

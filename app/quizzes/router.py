@@ -14,8 +14,9 @@ from app.auth.deps import EditorPrincipal
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import PageParamsDep
+from app.core.responses import model_response
 from app.deps import RuntimeDep
-from app.profiles.scope import ProfileDep, ScopedConnection
+from app.profiles.scope import ProfileDep, ScopedTransaction
 from app.progress.clock import ClockDep
 from app.quizzes import service as quizzes_service
 from app.quizzes.schemas import (
@@ -43,6 +44,8 @@ from app.quizzes.schemas import (
 
 router = APIRouter(tags=["quizzes"])
 profile_router = APIRouter(prefix="/profiles/{profile_id}", tags=["quizzes"])
+# Answers arrive one per question while a child plays: a thin route on a router mounted first.
+hot_router = APIRouter(prefix="/profiles/{profile_id}", tags=["quizzes"])
 admin_router = APIRouter(prefix="/admin/quizzes", tags=["admin", "quizzes"])
 
 SCOPED = problem_responses(401, 403, 404, 422)
@@ -105,7 +108,7 @@ async def start_attempt(
     return attempt
 
 
-@profile_router.put(
+@hot_router.put(
     "/attempts/{attempt_id}/answers/{question_id}",
     response_model=AnswerOut,
     responses=WRITE_ERRORS,
@@ -116,14 +119,13 @@ async def answer_question(
     question_id: uuid.UUID,
     body: AnswerBody,
     profile_id: uuid.UUID,
-    conn: ScopedConnection,
+    conn: ScopedTransaction,
     clock: ClockDep,
-) -> AnswerOut:
-    # Most answers are answered before routing, by the same service function
-    # (app/profiles/front.py); this route declares them and answers the rest.
-    return await quizzes_service.answer(
+) -> Response:
+    answer = await quizzes_service.answer(
         conn, profile_id, attempt_id, question_id, body.answer(), clock()
     )
+    return model_response(answer)
 
 
 @profile_router.post(

@@ -264,8 +264,13 @@ async def test_tokens_in_the_query_string_are_refused(
         params={"access_token": tokens["access_token"]},
         headers=bearer(tokens),
     )
-    assert response.status_code == 401
+    assert response.status_code == 400
     assert response.json()["code"] == "token_in_url"
+    # Public reads too: a token in a URL works nowhere, so no client learns to send one.
+    for path in ("/api/v1/videos", "/api/v1/privacy-notice", "/api/v1/auth/refresh"):
+        refused = await client.get(path, params={"token": tokens["access_token"]})
+        assert refused.status_code == 400, path
+        assert refused.json()["code"] == "token_in_url"
 
 
 async def test_missing_token_is_401(client: httpx.AsyncClient) -> None:

@@ -14,7 +14,8 @@ from pydantic import BaseModel
 
 from app.catalog import queries
 from app.catalog import service as catalog_service
-from app.catalog.schemas import Card, ExplorerScreen, Screen, SearchHit, SearchResults, ThemeOut
+from app.catalog.schemas import Card, Screen, SearchHit, SearchResults, ThemeOut
+from app.library.schemas import ExplorerScreen
 from app.core.http_cache import Written, written
 from app.runtime import Runtime
 from tests.catalog.conftest import add
@@ -165,7 +166,8 @@ async def catalogue(
 async def test_screens_write_what_the_model_writes(
     catalogue: Runtime, tab: str, band: tuple[int, int] | None
 ) -> None:
-    screen = await catalog_service.screen(catalogue.db, tab, band)
+    async with catalogue.db.raw_connection() as conn:
+        screen = await catalog_service.screen(conn, tab, band)
     assert screen.rows
     assert _written_json(screen) == _model_json(Screen, screen)
     # The explorer's screen validates the same fields into its own models.
@@ -178,6 +180,7 @@ async def test_screens_write_what_the_model_writes(
 
 @pytest.mark.parametrize("q", ["anansi", "anansi drum", "anansy", "odd"])
 async def test_search_writes_what_the_model_writes(catalogue: Runtime, q: str) -> None:
-    results = await catalog_service.search(catalogue.db, q, None, 20)
+    async with catalogue.db.raw_connection() as conn:
+        results = await catalog_service.search(conn, q, None, 20)
     assert results.items
     assert _written_json(results) == _model_json(SearchResults, results)

@@ -160,7 +160,7 @@ async def run() -> int:
             )
             runtime = build_runtime(settings)
             await runtime.cache.clear()
-            await seed(runtime.db, settings)
+            await seed(runtime)
             await runtime.start()  # background delivery: the code is emailed as in production
             try:
                 async with serve(create_app(runtime=runtime), port) as url:

@@ -18,6 +18,7 @@ from app.integrations.broker.redis import RedisBroker
 from app.runtime import Runtime
 from tests.notifications.conftest import make_family, send
 from tests.notifications.sse import collect
+from app.api import use_runtime
 from tests.support.app import app_with
 from tests.support.live_server import serve
 
@@ -35,7 +36,7 @@ async def instances(
         runtime = build_runtime(settings, db=Database(engine))
         assert isinstance(runtime.broker, RedisBroker)
         app = app_with(settings)
-        app.state.runtime = runtime
+        use_runtime(app, runtime)
         context = serve(app)
         running.append((runtime, await context.__aenter__()))
         contexts.append(context)

@@ -165,7 +165,8 @@ async def test_a_ticket_works_once_on_the_stream_only(
         assert again.json()["code"] == "invalid_ticket"
         token = live_fam.kid["Authorization"].removeprefix("Bearer ")
         in_url = await http.get(f"{API}/notifications/stream", params={"access_token": token})
-        assert in_url.status_code == 401
+        assert in_url.status_code == 400
+        assert in_url.json()["code"] == "token_in_url"
         assert (await http.get(f"{API}/notifications/stream")).status_code == 401
     # Expired tickets are refused too.
     issued = await live_client.post(f"{API}/notifications/stream-ticket", headers=live_fam.kid)

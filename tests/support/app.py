@@ -14,7 +14,7 @@ import httpx
 from fastapi import APIRouter, FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.api import create_app
+from app.api import create_app, use_runtime
 from app.bootstrap import build_runtime
 from app.core.config import Settings
 from app.core.db import Database
@@ -34,23 +34,13 @@ def app_with(settings: Settings, *routers: APIRouter) -> FastAPI:
     return app
 
 
-def app_without_front(settings: Settings, front: type) -> FastAPI:
-    """The real app with the `front` middleware leaving every request to the routes: for
-    tests that compare what a front answers with what the routes answer."""
-    app = app_with(settings)
-    for middleware in app.user_middleware:
-        if middleware.cls is front:
-            middleware.kwargs["answer"] = False
-    return app
-
-
 @asynccontextmanager
 async def client_for(
     app: FastAPI, runtime: Runtime, *, client: tuple[str, int] = PEER
 ) -> AsyncIterator[httpx.AsyncClient]:
     """A client of `app` running on `runtime` (the app's runtime until the next test);
     `client` is the connection's peer as the server sees it (a proxy, behind Cloud Run)."""
-    app.state.runtime = runtime
+    use_runtime(app, runtime)
     transport = httpx.ASGITransport(app=app, client=client)
     async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http:
         yield http
