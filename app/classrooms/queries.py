@@ -23,6 +23,7 @@ from app.classrooms.models import (
 )
 from app.core.pagination import keyset
 from app.core.schema import table_of
+from app.profiles.models import Profile
 from app.progress.models import Progress
 
 classroom = table_of(Classroom)
@@ -32,6 +33,7 @@ member = table_of(Membership)
 assignment = table_of(Assignment)
 item = table_of(AssignmentItem)
 progress = table_of(Progress)
+profile = table_of(Profile)
 
 
 async def is_co_teacher(
@@ -211,6 +213,12 @@ async def progress_of(
         )
     )
     return list(rows)
+
+
+async def profiles(session: AsyncSession, ids: Sequence[uuid.UUID]) -> Sequence[Profile]:
+    """The explorers with these ids (members a teacher sees, or an assignment notifies)."""
+    rows = await session.execute(sa.select(Profile).where(profile.c.id.in_(list(ids))))
+    return rows.scalars().all()
 
 
 async def enrol(session: AsyncSession, classroom_id: uuid.UUID, profile_id: uuid.UUID) -> bool:
