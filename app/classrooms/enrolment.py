@@ -70,7 +70,7 @@ async def enrol(
     row = await queries.membership(session, room.id, profile.id)
     created = False
     if row is None:
-        if await queries.count_members(session, room.id) >= settings.classroom_max_members:
+        if await queries.member_count(session, room.id) >= settings.classroom_max_members:
             raise Conflict(
                 f"This classroom already has {settings.classroom_max_members} explorers, "
                 "the most it can have. Ask the teacher.",
