@@ -37,7 +37,7 @@ async def invite(
         session,
         "uq_classroom_invite_pending",
         "That address has been invited already.",
-        "already_invited",
+        code="already_invited",
     )
     await session.refresh(row)
     inviter_name = await display_name(session, inviter.account_id) or "A teacher"
