@@ -2,7 +2,7 @@
 them out at any time; teachers see the members and may remove one.
 
 A wrong code and a switched-off one are the same 404, and codes are throttled per account
-and per client address."""
+and per client address: each one typed is counted before it is checked."""
 
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ from app.core.pagination import Page, build_page, cursor_values, page_cursor, pa
 from app.core.ratelimit import Limit, RateLimiter
 from app.profiles.models import Profile
 
-# Failed codes allowed per window: per account, and per client address (a school's network
-# shares one address, so it gets more).
+# Codes typed per window, right or wrong: per account, and per client address (a school's
+# network shares one address, so it gets more).
 CODE_LIMIT_ACCOUNT = Limit(times=10, seconds=15 * 60)
 CODE_LIMIT_IP = Limit(times=30, seconds=15 * 60)
 WRONG_CODE = "No classroom has that code, or it is switched off. Check it with the teacher."
@@ -38,13 +38,13 @@ def normalise_code(code: str) -> str:
 async def _by_code(
     session: AsyncSession, limiter: RateLimiter, account_id: uuid.UUID, ip: str, code: str
 ) -> Classroom:
-    # Only failures use the budget up; once it is used up, even a right code waits.
-    await limiter.ensure_allowed("classroom-code-account", str(account_id), CODE_LIMIT_ACCOUNT)
-    await limiter.ensure_allowed("classroom-code-ip", ip, CODE_LIMIT_IP)
+    # Counted before the code is looked at, in one atomic step per budget: however many
+    # guesses arrive at once, only the budget's worth get an answer. Right codes count too:
+    # the limiter cannot give a counted attempt back.
+    await limiter.hit("classroom-code-account", str(account_id), CODE_LIMIT_ACCOUNT)
+    await limiter.hit("classroom-code-ip", ip, CODE_LIMIT_IP)
     room = await queries.by_code(session, normalise_code(code))
     if room is None:
-        await limiter.record_failure("classroom-code-account", str(account_id), CODE_LIMIT_ACCOUNT)
-        await limiter.record_failure("classroom-code-ip", ip, CODE_LIMIT_IP)
         raise NotFound(WRONG_CODE, code="classroom_code_unknown")
     return room
 
