@@ -7,6 +7,7 @@ and per client address: each one typed is counted before it is checked."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -63,6 +64,7 @@ async def enrol(
     ip: str,
     profile: Profile,
     code: str,
+    now: datetime,
 ) -> tuple[Enrolment, bool]:
     room = await _by_code(session, limiter, caller.account_id, ip, code)
     # The code is shared with a whole class: the cap holds however many join at once.
@@ -76,7 +78,7 @@ async def enrol(
                 "the most it can have. Ask the teacher.",
                 code="classroom_full",
             )
-        created = await queries.enrol(session, room.id, profile.id)
+        created = await queries.enrol(session, room.id, profile.id, now)
         row = await queries.membership(session, room.id, profile.id)
     assert row is not None
     return (

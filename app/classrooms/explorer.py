@@ -34,13 +34,21 @@ async def _mine(
 ) -> list[MyAssignment]:
     items = await queries.items_of(session, [r.id for r in rows])
     found = await titles(session, (pair for pairs in items.values() for pair in pairs))
-    known = await facts(session, [profile.id], (p for pairs in items.values() for p in pairs))
+    # The explorer sees what their teachers see: each classroom counts from its own join.
+    by_join: dict[datetime, list[tuple[str, uuid.UUID]]] = {}
+    for r in rows:
+        by_join.setdefault(r.joined_at, []).extend(items[r.id])
+    known = {
+        joined: await facts(session, {profile.id: joined}, pairs)
+        for joined, pairs in by_join.items()
+    }
     owners = {r.owner_id: await display_name(session, r.owner_id) for r in rows}
     result = []
     for r in rows:
         due = due_at(r.due_date, r.time_zone)
         entries = [
-            item_progress(known, profile.id, k, i, found.get(i), due, now) for k, i in items[r.id]
+            item_progress(known[r.joined_at], profile.id, k, i, found.get(i), due, now)
+            for k, i in items[r.id]
         ]
         result.append(
             MyAssignment(

@@ -200,7 +200,11 @@ _MEMBERSHIP = sa.select(member.c.classroom_id, member.c.profile_id, member.c.joi
 _PROFILES = sa.select(Profile).where(profile.c.id == _any("ids"))
 _ENROL = (
     insert(member)
-    .values(classroom_id=sa.bindparam("classroom_id"), profile_id=sa.bindparam("profile_id"))
+    .values(
+        classroom_id=sa.bindparam("classroom_id"),
+        profile_id=sa.bindparam("profile_id"),
+        joined_at=_param("joined_at", _TIME),
+    )
     .on_conflict_do_nothing()
     .returning(member.c.profile_id)
 )
@@ -259,9 +263,12 @@ async def profiles(session: AsyncSession, ids: Sequence[uuid.UUID]) -> Sequence[
     return (await session.execute(_PROFILES, {"ids": list(ids)})).scalars().all()
 
 
-async def enrol(session: AsyncSession, classroom_id: uuid.UUID, profile_id: uuid.UUID) -> bool:
-    """True when newly enrolled (a repeat changes nothing)."""
-    params = {"classroom_id": classroom_id, "profile_id": profile_id}
+async def enrol(
+    session: AsyncSession, classroom_id: uuid.UUID, profile_id: uuid.UUID, joined_at: datetime
+) -> bool:
+    """True when newly enrolled (a repeat changes nothing, its join time included). The join
+    time is the service's clock, the one progress is stamped with: reports compare them."""
+    params = {"classroom_id": classroom_id, "profile_id": profile_id, "joined_at": joined_at}
     return (await session.execute(_ENROL, params)).first() is not None
 
 
@@ -287,15 +294,19 @@ async def all_memberships(session: AsyncSession, profile_ids: Sequence[uuid.UUID
 # --- progress, for reports -------------------------------------------------------------------
 
 _PROGRESS_OF = sa.select(
-    progress.c.profile_id, progress.c.item_id, progress.c.percent, progress.c.completed_at
+    progress.c.profile_id,
+    progress.c.item_id,
+    progress.c.percent,
+    progress.c.completed_at,
+    progress.c.updated_at,
 ).where(progress.c.profile_id == _any("profile_ids"), progress.c.item_id == _any("item_ids"))
 
 
 async def progress_of(
     session: AsyncSession, profile_ids: Sequence[uuid.UUID], item_ids: Sequence[uuid.UUID]
 ) -> list[Any]:
-    """(profile_id, item_id, percent, completed_at) of every explorer on every item, in one
-    statement (a report's members times its items)."""
+    """(profile_id, item_id, percent, completed_at, updated_at: the last activity) of every
+    explorer on every item, in one statement (a report's members times its items)."""
     if not profile_ids or not item_ids:
         return []
     params = {"profile_ids": list(profile_ids), "item_ids": list(item_ids)}
@@ -342,6 +353,7 @@ _FOR_PROFILE = (
         classroom.c.grade,
         classroom.c.age_band,
         classroom.c.owner_id,
+        member.c.joined_at,
         _CLOSED.label("is_closed"),
     )
     .join(classroom, classroom.c.id == assignment.c.classroom_id)
@@ -428,7 +440,7 @@ async def for_profile(
     due_by: date | None = None,
 ) -> list[Any]:
     """Assignments of the profile's active classrooms that have started: open ones first,
-    then by due date. (Assignment columns, classroom columns, is_closed)."""
+    then by due date. (Assignment columns, classroom columns, joined_at, is_closed)."""
     params = {
         "profile_id": profile_id,
         "now": now,

@@ -48,9 +48,10 @@ async def _grid(
         (found[m.profile_id] for m in members if m.profile_id in found),
         key=lambda p: (p.nickname.casefold(), p.id),
     )
+    joined = {m.profile_id: m.joined_at for m in members}
     known = await facts(
         session,
-        [p.id for p in explorers],
+        {p.id: joined[p.id] for p in explorers},
         ((i.kind.value, i.item_id) for a in outs for i in a.items),
     )
     grid = {

@@ -455,6 +455,7 @@ async def join_classroom(
     runtime: RuntimeDep,
     request: Request,
     response: Response,
+    clock: ClockDep,
 ) -> Enrolment:
     joined, created = await enrolment.enrol(
         session,
@@ -464,6 +465,7 @@ async def join_classroom(
         client_ip(request),
         profile,
         body.code,
+        clock(),
     )
     if not created:
         response.status_code = status.HTTP_200_OK

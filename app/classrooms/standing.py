@@ -1,11 +1,21 @@
-"""Where explorers stand on assigned items: per explorer and item, a video, eBook or DIY is
-`not_started`, `in_progress` or `completed` from progress; a quiz is `completed` once passed,
-and `help_needed` when it was failed twice, or failed with several hints."""
+"""Where explorers stand on assigned items, counting only what they did since they joined the
+classroom: a teacher sees classroom activity, never a child's home activity from before.
+
+Per explorer and item, a video, eBook or DIY is `not_started`, `in_progress` or `completed`
+from progress; a quiz is `completed` once passed, and `help_needed` when it was failed twice,
+or failed with several hints.
+
+Since joining (README, "Classrooms"): progress keeps one row per item, not a history, so an
+item counts once it was touched at or after the join (its last activity, `updated_at`), and
+then as it stands; untouched since, it is `not_started` whatever was done before. A
+completion from before the join is dated at the join, so no time from before it shows. A
+quiz counts the attempts that ended at or after the join.
+"""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -23,23 +33,39 @@ HELP_HINTS = 3
 
 @dataclass(frozen=True)
 class Facts:
-    """Progress and quiz standings of some explorers on some items."""
+    """Progress and quiz standings of some explorers on some items, and when each joined."""
 
+    joined: Mapping[uuid.UUID, datetime]
     progress: dict[tuple[uuid.UUID, uuid.UUID], Any]
     quizzes: dict[tuple[uuid.UUID, uuid.UUID], quiz_reports.Standing]
 
 
 async def facts(
-    session: AsyncSession, profile_ids: Sequence[uuid.UUID], items: Iterable[tuple[str, uuid.UUID]]
+    session: AsyncSession,
+    joined: Mapping[uuid.UUID, datetime],
+    items: Iterable[tuple[str, uuid.UUID]],
 ) -> Facts:
+    """Of the explorers in `joined` (profile id: when they joined the classroom)."""
     items = list(items)
+    profile_ids = list(joined)
     content = list({i for k, i in items if k != "quiz"})
     quizzes = list({i for k, i in items if k == "quiz"})
     progress = {
         (row.profile_id, row.item_id): row
         for row in await queries.progress_of(session, profile_ids, content)
     }
-    return Facts(progress, await quiz_reports.standings(session, profile_ids, quizzes))
+    standings = await quiz_reports.standings(session, profile_ids, quizzes, since=joined)
+    return Facts(joined, progress, standings)
+
+
+def since_joining(state: Any | None, joined: datetime) -> tuple[ItemStatus, int, datetime | None]:
+    """(status, percent, completed_at) of a progress row (`percent`, `completed_at`,
+    `updated_at`), as the classroom counts it."""
+    if state is None or state.updated_at < joined:
+        return ItemStatus.not_started, 0, None
+    if state.completed_at is None:
+        return ItemStatus.in_progress, state.percent, None
+    return ItemStatus.completed, state.percent, max(state.completed_at, joined)
 
 
 def item_progress(
@@ -75,12 +101,7 @@ def item_progress(
                 status = ItemStatus.in_progress
     else:
         state = facts.progress.get((profile_id, item_id))
-        if state is None:
-            status = ItemStatus.not_started
-        else:
-            percent = state.percent
-            completed_at = state.completed_at
-            status = ItemStatus.completed if completed_at else ItemStatus.in_progress
+        status, percent, completed_at = since_joining(state, facts.joined[profile_id])
     late = completed_at > due if completed_at is not None else now >= due
     return ItemProgress(
         kind=ItemKind(kind),
