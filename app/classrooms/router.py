@@ -11,7 +11,8 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 
 from app.accounts.models import Role
 from app.auth.deps import CallerDep, CurrentPrincipal, Principal, require_roles
-from app.classrooms import service
+from app.classrooms import assignments, enrolment, explorer, reports, rooms, teachers
+from app.classrooms.access import Access, teacher_access
 from app.classrooms.schemas import (
     AssignmentIn,
     AssignmentOut,
@@ -51,20 +52,18 @@ CSV: dict[int | str, dict[str, Any]] = {
 }
 
 
-async def _room(
-    classroom_id: uuid.UUID, principal: TeacherDep, session: SessionDep
-) -> service.Access:
-    return await service.teacher_access(session, principal, classroom_id)
+async def _room(classroom_id: uuid.UUID, principal: TeacherDep, session: SessionDep) -> Access:
+    return await teacher_access(session, principal, classroom_id)
 
 
 async def _writable_room(
     classroom_id: uuid.UUID, principal: TeacherDep, session: SessionDep
-) -> service.Access:
-    return await service.teacher_access(session, principal, classroom_id, write=True)
+) -> Access:
+    return await teacher_access(session, principal, classroom_id, write=True)
 
 
-RoomDep = Annotated[service.Access, Depends(_room)]
-WritableRoomDep = Annotated[service.Access, Depends(_writable_room)]
+RoomDep = Annotated[Access, Depends(_room)]
+WritableRoomDep = Annotated[Access, Depends(_writable_room)]
 
 
 def _csv(text: str, name: str) -> Response:
@@ -91,7 +90,9 @@ async def get_classroom_by_code(
     runtime: RuntimeDep,
     request: Request,
 ) -> ClassroomCard:
-    return await service.lookup(session, runtime.rate_limiter, principal, client_ip(request), code)
+    return await enrolment.lookup(
+        session, runtime.rate_limiter, principal, client_ip(request), code
+    )
 
 
 @router.get(
@@ -103,7 +104,7 @@ async def get_classroom_by_code(
 async def list_my_invites(
     principal: TeacherDep, session: SessionDep, page: PageParamsDep
 ) -> Page[InviteOut]:
-    return await service.my_invites(session, principal, page.limit, page.cursor)
+    return await teachers.my_invites(session, principal, page.limit, page.cursor)
 
 
 @router.post(
@@ -115,7 +116,7 @@ async def list_my_invites(
 async def accept_teacher_invite(
     invite_id: uuid.UUID, principal: TeacherDep, session: SessionDep
 ) -> ClassroomOut:
-    return await service.accept_invite(session, principal, invite_id)
+    return await teachers.accept_invite(session, principal, invite_id)
 
 
 # --- classrooms -------------------------------------------------------------------------------
@@ -131,7 +132,7 @@ async def accept_teacher_invite(
 async def create_classroom(
     body: ClassroomIn, principal: TeacherDep, session: SessionDep
 ) -> ClassroomOut:
-    return await service.create(session, principal, body)
+    return await rooms.create(session, principal, body)
 
 
 @router.get(
@@ -146,12 +147,12 @@ async def list_classrooms(
     page: PageParamsDep,
     archived: Annotated[bool, Query(description="Archived ones instead")] = False,
 ) -> Page[ClassroomOut]:
-    return await service.list_taught(session, principal, archived, page.limit, page.cursor)
+    return await rooms.list_taught(session, principal, archived, page.limit, page.cursor)
 
 
 @router.get("/{classroom_id}", response_model=ClassroomOut, responses=ROOM)
 async def get_classroom(access: RoomDep, session: SessionDep) -> ClassroomOut:
-    return await service.classroom_out(session, access)
+    return await rooms.classroom_out(session, access)
 
 
 @router.patch(
@@ -163,7 +164,7 @@ async def get_classroom(access: RoomDep, session: SessionDep) -> ClassroomOut:
 async def update_classroom(
     body: ClassroomPatch, access: WritableRoomDep, session: SessionDep
 ) -> ClassroomOut:
-    return await service.update(session, access, body)
+    return await rooms.update(session, access, body)
 
 
 @router.delete(
@@ -174,7 +175,7 @@ async def update_classroom(
     summary="Archive the classroom (reports stay readable; the code stops working)",
 )
 async def delete_classroom(access: RoomDep, session: SessionDep) -> None:
-    await service.archive(session, access)
+    await rooms.archive(session, access)
 
 
 @router.post(
@@ -184,7 +185,7 @@ async def delete_classroom(access: RoomDep, session: SessionDep) -> None:
     summary="A new join code; the old one stops working",
 )
 async def rotate_classroom_code(access: WritableRoomDep, session: SessionDep) -> ClassroomOut:
-    return await service.rotate_code(session, access)
+    return await rooms.rotate_code(session, access)
 
 
 # --- co-teachers ------------------------------------------------------------------------------
@@ -200,7 +201,7 @@ async def rotate_classroom_code(access: WritableRoomDep, session: SessionDep) ->
 async def create_teacher_invite(
     body: InviteIn, access: WritableRoomDep, principal: TeacherDep, session: SessionDep
 ) -> InviteOut:
-    return await service.invite(session, access, principal, str(body.email))
+    return await teachers.invite(session, access, principal, str(body.email))
 
 
 @router.delete(
@@ -210,7 +211,7 @@ async def create_teacher_invite(
     responses=ROOM,
 )
 async def delete_teacher_invite(invite_id: uuid.UUID, access: RoomDep, session: SessionDep) -> None:
-    await service.revoke_invite(session, access, invite_id)
+    await teachers.revoke_invite(session, access, invite_id)
 
 
 @router.delete(
@@ -223,7 +224,7 @@ async def delete_teacher_invite(invite_id: uuid.UUID, access: RoomDep, session: 
 async def delete_classroom_teacher(
     account_id: uuid.UUID, access: RoomDep, principal: TeacherDep, session: SessionDep
 ) -> None:
-    await service.remove_teacher(session, access, principal, account_id)
+    await teachers.remove_teacher(session, access, principal, account_id)
 
 
 # --- members ----------------------------------------------------------------------------------
@@ -238,7 +239,7 @@ async def delete_classroom_teacher(
 async def list_classroom_members(
     access: RoomDep, session: SessionDep, page: PageParamsDep
 ) -> Page[MemberOut]:
-    return await service.members(session, access, page.limit, page.cursor)
+    return await enrolment.members(session, access, page.limit, page.cursor)
 
 
 @router.get(
@@ -256,7 +257,7 @@ async def get_member_avatar_svg(
     session: SessionDep,
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
-    svg = await service.member_avatar(session, access, profile_id)
+    svg = await enrolment.member_avatar(session, access, profile_id)
     etag = '"' + hashlib.sha256(svg.encode()).hexdigest()[:32] + '"'
     headers = {"ETag": etag, "Cache-Control": "private, max-age=300"}
     if if_none_match and etag in [tag.strip() for tag in if_none_match.split(",")]:
@@ -274,7 +275,7 @@ async def get_member_avatar_svg(
 async def delete_classroom_member(
     profile_id: uuid.UUID, access: RoomDep, session: SessionDep
 ) -> None:
-    await service.remove_member(session, access, profile_id)
+    await enrolment.remove_member(session, access, profile_id)
 
 
 # --- assignments ------------------------------------------------------------------------------
@@ -294,7 +295,7 @@ async def create_assignment(
     clock: ClockDep,
     runtime: RuntimeDep,
 ) -> AssignmentOut:
-    return await service.create_assignment(session, runtime.settings, access, body, clock())
+    return await assignments.create(session, runtime.settings, access, body, clock())
 
 
 @router.get(
@@ -306,7 +307,7 @@ async def create_assignment(
 async def list_assignments(
     access: RoomDep, session: SessionDep, page: PageParamsDep, clock: ClockDep
 ) -> Page[AssignmentOut]:
-    return await service.list_assignments(session, access, page.limit, page.cursor, clock())
+    return await assignments.list_page(session, access, page.limit, page.cursor, clock())
 
 
 @router.post(
@@ -318,7 +319,7 @@ async def list_assignments(
 async def reorder_assignments(
     body: ReorderIn, access: WritableRoomDep, session: SessionDep, clock: ClockDep
 ) -> list[AssignmentOut]:
-    return await service.reorder(session, access, body.ids, clock())
+    return await assignments.reorder(session, access, body.ids, clock())
 
 
 @router.get(
@@ -327,7 +328,7 @@ async def reorder_assignments(
 async def get_assignment(
     assignment_id: uuid.UUID, access: RoomDep, session: SessionDep, clock: ClockDep
 ) -> AssignmentOut:
-    return await service.get_assignment(session, access, assignment_id, clock())
+    return await assignments.get_out(session, access, assignment_id, clock())
 
 
 @router.patch(
@@ -340,7 +341,7 @@ async def update_assignment(
     session: SessionDep,
     clock: ClockDep,
 ) -> AssignmentOut:
-    return await service.update_assignment(session, access, assignment_id, body, clock())
+    return await assignments.update(session, access, assignment_id, body, clock())
 
 
 @router.post(
@@ -351,7 +352,7 @@ async def update_assignment(
 async def close_assignment(
     assignment_id: uuid.UUID, access: WritableRoomDep, session: SessionDep, clock: ClockDep
 ) -> AssignmentOut:
-    return await service.set_closed(session, access, assignment_id, True, clock())
+    return await assignments.set_closed(session, access, assignment_id, True, clock())
 
 
 @router.post(
@@ -362,7 +363,7 @@ async def close_assignment(
 async def reopen_assignment(
     assignment_id: uuid.UUID, access: WritableRoomDep, session: SessionDep, clock: ClockDep
 ) -> AssignmentOut:
-    return await service.set_closed(session, access, assignment_id, False, clock())
+    return await assignments.set_closed(session, access, assignment_id, False, clock())
 
 
 @router.delete(
@@ -374,7 +375,7 @@ async def reopen_assignment(
 async def delete_assignment(
     assignment_id: uuid.UUID, access: WritableRoomDep, session: SessionDep
 ) -> None:
-    await service.delete_assignment(session, access, assignment_id)
+    await assignments.delete(session, access, assignment_id)
 
 
 # --- reports ----------------------------------------------------------------------------------
@@ -389,7 +390,7 @@ async def delete_assignment(
 async def get_assignment_report(
     assignment_id: uuid.UUID, access: RoomDep, session: SessionDep, clock: ClockDep
 ) -> AssignmentReport:
-    return await service.assignment_report(session, access, assignment_id, clock())
+    return await reports.assignment_report(session, access, assignment_id, clock())
 
 
 @router.get(
@@ -400,7 +401,7 @@ async def get_assignment_report(
 async def get_assignment_report_csv(
     assignment_id: uuid.UUID, access: RoomDep, session: SessionDep, clock: ClockDep
 ) -> Response:
-    text = await service.assignment_csv(session, access, assignment_id, clock())
+    text = await reports.assignment_csv(session, access, assignment_id, clock())
     return _csv(text, f"assignment-{assignment_id}.csv")
 
 
@@ -413,14 +414,14 @@ async def get_assignment_report_csv(
 async def get_classroom_report(
     access: RoomDep, session: SessionDep, clock: ClockDep
 ) -> ClassroomReport:
-    return await service.classroom_report(session, access, clock())
+    return await reports.classroom_report(session, access, clock())
 
 
 @router.get("/{classroom_id}/report.csv", response_class=Response, responses={**CSV, **ROOM})
 async def get_classroom_report_csv(
     access: RoomDep, session: SessionDep, clock: ClockDep
 ) -> Response:
-    text = await service.classroom_csv(session, access, clock())
+    text = await reports.classroom_csv(session, access, clock())
     return _csv(text, f"classroom-{access.room.id}.csv")
 
 
@@ -436,7 +437,7 @@ async def get_classroom_report_csv(
 async def list_my_classrooms(
     profile: ProfileDep, session: SessionDep, page: PageParamsDep
 ) -> Page[Enrolment]:
-    return await service.classrooms_of(session, profile, page.limit, page.cursor)
+    return await enrolment.classrooms_of(session, profile, page.limit, page.cursor)
 
 
 @profile_router.post(
@@ -454,8 +455,9 @@ async def join_classroom(
     runtime: RuntimeDep,
     request: Request,
     response: Response,
+    clock: ClockDep,
 ) -> Enrolment:
-    enrolment, created = await service.enrol(
+    joined, created = await enrolment.enrol(
         session,
         runtime.rate_limiter,
         runtime.settings,
@@ -463,10 +465,11 @@ async def join_classroom(
         client_ip(request),
         profile,
         body.code,
+        clock(),
     )
     if not created:
         response.status_code = status.HTTP_200_OK
-    return enrolment
+    return joined
 
 
 @profile_router.delete(
@@ -479,7 +482,7 @@ async def join_classroom(
 async def leave_classroom(
     classroom_id: uuid.UUID, profile: ParentProfileDep, session: SessionDep
 ) -> None:
-    await service.leave(session, profile, classroom_id)
+    await enrolment.leave(session, profile, classroom_id)
 
 
 @profile_router.get(
@@ -491,4 +494,4 @@ async def leave_classroom(
 async def list_my_assignments(
     profile: ProfileDep, session: SessionDep, page: PageParamsDep, clock: ClockDep
 ) -> Page[MyAssignment]:
-    return await service.assignments_for(session, profile, page.limit, page.cursor, clock())
+    return await explorer.assignments_for(session, profile, page.limit, page.cursor, clock())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from app.classrooms import service
+from app.classrooms import assignments
 from app.notifications import service as notifications_service
 from app.notifications.models import Category
 from app.outbox.registry import TaskContext
@@ -13,9 +13,7 @@ from app.outbox.registry import TaskContext
 async def assignment_created(ctx: TaskContext) -> None:
     """One notification per explorer enrolled when it runs; a retry sends nothing twice
     (each inbox keeps one notification per dedup key)."""
-    found = await service.assignment_recipients(
-        ctx.session, uuid.UUID(ctx.payload["assignment_id"])
-    )
+    found = await assignments.recipients(ctx.session, uuid.UUID(ctx.payload["assignment_id"]))
     if found is None:  # deleted, or its classroom archived, before this ran
         return
     assignment, room, profiles = found

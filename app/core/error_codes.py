@@ -92,6 +92,7 @@ ERROR_CODES: dict[str, ErrorCode] = {
     "task_retry": ErrorCode(503, "The task failed; Cloud Tasks retries it."),
     # Classrooms
     "already_teacher": ErrorCode(409, "This account already teaches the classroom."),
+    "already_invited": ErrorCode(409, "That address has a pending invitation already."),
     "classroom_archived": ErrorCode(409, "The classroom is archived."),
     "classroom_full": ErrorCode(409, "The classroom has the most explorers allowed."),
     "assignment_limit": ErrorCode(409, "The classroom has the most assignments allowed."),

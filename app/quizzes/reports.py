@@ -8,7 +8,7 @@ own connection."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -44,23 +44,32 @@ SELECT a.profile_id, a.quiz_id,
     coalesce(sum(h.hints), 0)::int AS hints,
     coalesce(max(h.hints) FILTER (WHERE a.closed_at IS NOT NULL AND NOT a.passed), 0)::int
         AS most_hints_in_a_fail
-FROM quiz_attempt a
+FROM unnest($1::uuid[], $3::timestamptz[]) AS s(profile_id, since)
+JOIN quiz_attempt a ON a.profile_id = s.profile_id
 CROSS JOIN LATERAL (
     SELECT count(*) AS hints FROM quiz_response r WHERE r.attempt_id = a.id AND r.hint_used
 ) h
-WHERE a.profile_id = ANY($1::uuid[]) AND a.quiz_id = ANY($2::uuid[])
+WHERE a.quiz_id = ANY($2::uuid[])
+    AND (s.since IS NULL OR coalesce(a.closed_at, a.started_at) >= s.since)
 GROUP BY a.profile_id, a.quiz_id
 """
 
 
 async def standings(
-    session: AsyncSession, profile_ids: Sequence[uuid.UUID], quiz_ids: Sequence[uuid.UUID]
+    session: AsyncSession,
+    profile_ids: Sequence[uuid.UUID],
+    quiz_ids: Sequence[uuid.UUID],
+    since: Mapping[uuid.UUID, datetime] | None = None,
 ) -> dict[tuple[uuid.UUID, uuid.UUID], Standing]:
-    """By (profile, quiz); a pair with no attempt at all is left out."""
+    """By (profile, quiz); a pair with no attempt at all is left out. With `since`, only the
+    attempts of each profile that ended at or after its instant count (one under way: that
+    began then or after), e.g. since the explorer joined a classroom."""
     if not profile_ids or not quiz_ids:
         return {}
+    ids = list(profile_ids)
+    instants = [(since or {}).get(profile_id) for profile_id in ids]
     conn = await queries.connection(session)
-    rows = await conn.fetch(_STANDINGS_SQL, list(profile_ids), list(quiz_ids))
+    rows = await conn.fetch(_STANDINGS_SQL, ids, list(quiz_ids), instants)
     return {
         (r["profile_id"], r["quiz_id"]): Standing(
             attempts=int(r["attempts"]),
