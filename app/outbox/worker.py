@@ -8,17 +8,13 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
-import sqlalchemy as sa
-
 from app.core.db import Database
-from app.core.schema import table_of
 from app.integrations.tasks import TaskRef
+from app.outbox import queries
 from app.outbox.models import OutboxMessage, OutboxStatus
 from app.outbox.registry import Registry, TaskContext
 
 logger = logging.getLogger(__name__)
-
-_outbox = table_of(OutboxMessage)
 
 # A message handed to Cloud Tasks but still pending after this long is dispatched again.
 REDISPATCH_AFTER = timedelta(minutes=10)
@@ -69,16 +65,7 @@ class OutboxWorker:
         `release_on_failure=False` leaves the retry to the caller (Cloud Tasks retries).
         """
         async with self.db.sessionmaker() as session:
-            message = (
-                await session.execute(
-                    sa.select(OutboxMessage)
-                    .where(
-                        OutboxMessage.id == message_id,  # type: ignore[arg-type]
-                        OutboxMessage.status == OutboxStatus.pending,  # type: ignore[arg-type]
-                    )
-                    .with_for_update(skip_locked=True)
-                )
-            ).scalar_one_or_none()
+            message = await queries.lock_pending(session, message_id)
             if message is None or (expected_name and message.name != expected_name):
                 return Outcome.skipped
             registration = self.handlers.get(message.name)
@@ -133,30 +120,14 @@ class OutboxWorker:
         """Pending messages whose time has come and that nobody is delivering (as far as we
         know); marks them dispatched."""
         now = datetime.now(UTC)
-        not_in_flight = sa.or_(
-            _outbox.c.dispatched_at.is_(None), _outbox.c.dispatched_at < now - REDISPATCH_AFTER
-        )
-        condition = sa.and_(
-            _outbox.c.status == OutboxStatus.pending.value,
-            _outbox.c.available_at <= now,
-            sa.true() if include_dispatched else not_in_flight,
-        )
-        due_ids = (
-            sa.select(_outbox.c.id)
-            .where(condition)
-            .order_by(_outbox.c.available_at)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-            .scalar_subquery()
-        )
         async with self.db.session() as session:
-            rows = await session.execute(
-                sa.update(_outbox)
-                .where(_outbox.c.id.in_(due_ids))
-                .values(dispatched_at=now)
-                .returning(_outbox.c.id, _outbox.c.name)
+            rows = await queries.claim_due(
+                session,
+                now=now,
+                stranded_before=None if include_dispatched else now - REDISPATCH_AFTER,
+                limit=limit,
             )
-            return [TaskRef(id=row.id, name=row.name) for row in rows]
+        return [TaskRef(id=message_id, name=name) for message_id, name in rows]
 
     async def run_due(self) -> int:
         """Delivers every due message now, one after another (jobs and tests)."""
