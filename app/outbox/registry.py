@@ -5,13 +5,36 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 # The session.info key under which a session knows the task names it may enqueue.
 KNOWN_TASKS = "outbox_known_tasks"
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+class PermanentTaskError(Exception):
+    """A failure that no retry can cure: the message is dead-lettered at once (and Cloud
+    Tasks gets a 2xx, so it does not try again). Raise it, or a subclass, from a handler."""
+
+
+class UnreadablePayload(PermanentTaskError, KeyError):
+    """The payload lacks what the handler reads, or holds it in a shape it cannot use."""
+
+    def __str__(self) -> str:
+        # KeyError's own str() quotes the message.
+        return str(self.args[0]) if self.args else ""
+
+
+class Payload(dict[str, Any]):
+    """A message's payload: a missing key is a permanent failure, not one to retry."""
+
+    def __missing__(self, key: str) -> Any:
+        raise UnreadablePayload(f"the payload has no {key!r}")
 
 
 @dataclass(frozen=True)
@@ -21,11 +44,18 @@ class TaskContext:
 
     message_id: UUID
     name: str
-    payload: dict[str, Any]
+    payload: Payload
     dedup_key: str | None
     attempt: int
     # The handler's writes commit together with the message being marked done.
     session: AsyncSession
+
+    def read(self, model: type[Model]) -> Model:
+        """The payload as `model`; one it does not fit fails for good."""
+        try:
+            return model.model_validate(self.payload)
+        except ValidationError as exc:
+            raise UnreadablePayload(f"the payload does not fit {model.__name__}: {exc}") from exc
 
 
 Handler = Callable[[TaskContext], Awaitable[None]]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import math
 import random
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
@@ -12,7 +14,7 @@ from app.core.db import Database
 from app.integrations.tasks import TaskRef
 from app.outbox import queries
 from app.outbox.models import OutboxMessage, OutboxStatus
-from app.outbox.registry import Registry, TaskContext
+from app.outbox.registry import Payload, PermanentTaskError, Registry, TaskContext
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +27,13 @@ class Outcome(StrEnum):
     retry = "retry"
     dead = "dead"
     skipped = "skipped"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    outcome: Outcome
+    # With a retry: seconds until the message is due again.
+    retry_after: float | None = None
 
 
 def backoff(attempt: int, base_seconds: float = 2.0, cap_seconds: float = 3600.0) -> float:
@@ -59,6 +68,20 @@ class OutboxWorker:
         release_on_failure: bool = True,
     ) -> Outcome:
         """Runs one pending message's handler; safe to call twice or concurrently.
+        See `deliver`."""
+        delivery = await self.deliver(
+            message_id, expected_name=expected_name, release_on_failure=release_on_failure
+        )
+        return delivery.outcome
+
+    async def deliver(
+        self,
+        message_id: UUID,
+        *,
+        expected_name: str | None = None,
+        release_on_failure: bool = True,
+    ) -> Delivery:
+        """Runs one pending message's handler; safe to call twice or concurrently.
 
         The row stays locked while its handler runs, so a second delivery waits or skips,
         and the handler's writes commit together with the message being marked done.
@@ -67,11 +90,13 @@ class OutboxWorker:
         async with self.db.sessionmaker() as session:
             message = await queries.lock_pending(session, message_id)
             if message is None or (expected_name and message.name != expected_name):
-                return Outcome.skipped
+                return Delivery(Outcome.skipped)
             registration = self.handlers.get(message.name)
             message.attempts += 1
             now = datetime.now(UTC)
             try:
+                # Not a permanent failure: during a rolling deploy a message written by a
+                # newer revision may reach an instance that does not know its name yet.
                 if registration is None:
                     raise LookupError(f"no handler registered for task {message.name!r}")
                 async with session.begin_nested():
@@ -79,16 +104,16 @@ class OutboxWorker:
                         TaskContext(
                             message_id=message.id,
                             name=message.name,
-                            payload=message.payload,
+                            payload=Payload(message.payload),
                             dedup_key=message.dedup_key,
                             attempt=message.attempts,
                             session=session,
                         )
                     )
             except Exception as exc:
-                outcome = self._record_failure(message, exc, now, release_on_failure)
+                delivery = self._record_failure(message, exc, now, release_on_failure)
                 await session.commit()
-                return outcome
+                return delivery
             message.status = OutboxStatus.done
             message.completed_at = now
             message.last_error = None
@@ -97,24 +122,27 @@ class OutboxWorker:
             await session.commit()
         # Tasks enqueued by the handler go out now, like those of a request.
         await self.db.run_after_commit(session)
-        return Outcome.done
+        return Delivery(Outcome.done)
 
     def _record_failure(
         self, message: OutboxMessage, exc: Exception, now: datetime, release: bool
-    ) -> Outcome:
+    ) -> Delivery:
         message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
         extra = {"message_id": str(message.id), "task": message.name, "attempt": message.attempts}
+        if isinstance(exc, PermanentTaskError):
+            message.status = OutboxStatus.dead
+            logger.error("task failed for good; dead-lettered", extra=extra, exc_info=exc)
+            return Delivery(Outcome.dead)
         if message.attempts >= self.max_attempts:
             message.status = OutboxStatus.dead
             logger.error("task failed for the last time; dead-lettered", extra=extra)
-            return Outcome.dead
+            return Delivery(Outcome.dead)
         logger.warning("task failed; will retry", extra=extra, exc_info=exc)
-        message.available_at = now + timedelta(
-            seconds=backoff(message.attempts, self.backoff_base_seconds)
-        )
+        delay = backoff(message.attempts, self.backoff_base_seconds)
+        message.available_at = now + timedelta(seconds=delay)
         if release:
             message.dispatched_at = None
-        return Outcome.retry
+        return Delivery(Outcome.retry, retry_after=delay)
 
     async def due(self, include_dispatched: bool, limit: int = 500) -> list[TaskRef]:
         """Pending messages whose time has come and that nobody is delivering (as far as we
@@ -140,4 +168,9 @@ class OutboxWorker:
         return delivered
 
 
-__all__ = ["OutboxWorker", "Outcome", "backoff"]
+def retry_after_seconds(delivery: Delivery) -> int:
+    """The whole seconds a `Retry-After` header states for a retried delivery (at least 1)."""
+    return max(1, math.ceil(delivery.retry_after or 0))
+
+
+__all__ = ["Delivery", "OutboxWorker", "Outcome", "backoff", "retry_after_seconds"]
