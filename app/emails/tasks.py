@@ -11,6 +11,9 @@ from app.integrations.email import EmailMessage, EmailSender
 from app.outbox.registry import TaskContext
 
 SEND_EMAIL = "email.send"
+# The receipt of a message handed to the provider: its idempotency key is the outbox
+# message's id and this name.
+SENT = "email.sent"
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +50,11 @@ async def send_email(ctx: TaskContext, email: EmailSender, sender: str) -> None:
         subject=payload.subject,
         text=payload.text,
         sender=sender,
-        # The same message id on a retry lets the provider and client drop a duplicate.
+        # Derived from the idempotency key: a client that still gets a copy twice (the
+        # provider accepted it, then the receipt could not be written) can drop one.
         message_id=str(ctx.message_id),
     )
-    await email.send(message)
+    if not await ctx.once(SENT, lambda: email.send(message)):
+        # An earlier delivery handed it over and was then rolled back (a shutdown, a lost
+        # database): the message is marked done without a second copy.
+        logger.info("email already sent; not sent again", extra={"message_id": str(ctx.message_id)})

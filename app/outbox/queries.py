@@ -1,5 +1,5 @@
 """The statements of the outbox: writing a message, claiming and locking it for delivery,
-and retention.
+the receipts of effects that must not happen twice, and retention.
 Core/ORM statements built once; values are bound when they run."""
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.schema import table_of
-from app.outbox.models import OutboxMessage, OutboxStatus
+from app.outbox.models import OutboxMessage, OutboxReceipt, OutboxStatus
 
 _outbox = table_of(OutboxMessage)
 _m = _outbox.c
+_r = table_of(OutboxReceipt).c
 _PENDING = OutboxStatus.pending.value
 
 # :id, :name, :payload, :dedup_key. A second message of the same name and dedup key is
@@ -35,14 +36,15 @@ _INSERT = (
     .returning(_m.id)
 )
 
-# :id. Locked while its handler runs: a second delivery waits or skips.
+# :id. FOR NO KEY UPDATE, not FOR UPDATE: a second delivery still waits or skips, while a
+# receipt's foreign key (FOR KEY SHARE) can be written beside it from another transaction.
 _LOCK_PENDING = (
     sa.select(OutboxMessage)
     .where(
         OutboxMessage.id == sa.bindparam("id"),  # type: ignore[arg-type]
         OutboxMessage.status == OutboxStatus.pending,  # type: ignore[arg-type]
     )
-    .with_for_update(skip_locked=True)
+    .with_for_update(skip_locked=True, key_share=True)
 )
 
 
@@ -72,8 +74,20 @@ _CLAIM_FREE = _claim(
 )
 _CLAIM_ALL = _claim(sa.true())
 
+# :message_id, :effect
+_RECEIPT_EXISTS = sa.select(
+    sa.exists().where(
+        _r.message_id == sa.bindparam("message_id"), _r.effect == sa.bindparam("effect")
+    )
+)
+_RECORD_RECEIPT = (
+    insert(OutboxReceipt)
+    .values(message_id=sa.bindparam("message_id"), effect=sa.bindparam("effect"))
+    .on_conflict_do_nothing(index_elements=["message_id", "effect"])
+)
+
 # :cutoff. Delivered messages by when they were delivered; dead letters by their last
-# attempt (every failure moves available_at on).
+# attempt (every failure moves available_at on). Receipts go with their message.
 _DELETE_DELIVERED = sa.delete(_outbox).where(
     _m.status == OutboxStatus.done.value, _m.completed_at < sa.bindparam("cutoff")
 )
@@ -115,6 +129,14 @@ async def claim_due(
         params = {"now": now, "limit": limit, "stranded_before": stranded_before}
         result = await session.execute(_CLAIM_FREE, params)
     return [(row.id, row.name) for row in result]
+
+
+async def receipt_exists(session: AsyncSession, message_id: UUID, effect: str) -> bool:
+    return bool(await session.scalar(_RECEIPT_EXISTS, {"message_id": message_id, "effect": effect}))
+
+
+async def record_receipt(session: AsyncSession, message_id: UUID, effect: str) -> None:
+    await session.execute(_RECORD_RECEIPT, {"message_id": message_id, "effect": effect})
 
 
 async def delete_delivered(session: AsyncSession, cutoff: datetime) -> int:

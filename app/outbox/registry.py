@@ -3,13 +3,17 @@ registered by importing a module."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from uuid import UUID
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.outbox import queries
 
 # The session.info key under which a session knows the task names it may enqueue.
 KNOWN_TASKS = "outbox_known_tasks"
@@ -49,6 +53,8 @@ class TaskContext:
     attempt: int
     # The handler's writes commit together with the message being marked done.
     session: AsyncSession
+    # A unit of work of its own, committed whatever becomes of this delivery.
+    own_session: Callable[[], AbstractAsyncContextManager[AsyncSession]]
 
     def read(self, model: type[Model]) -> Model:
         """The payload as `model`; one it does not fit fails for good."""
@@ -56,6 +62,32 @@ class TaskContext:
             return model.model_validate(self.payload)
         except ValidationError as exc:
             raise UnreadablePayload(f"the payload does not fit {model.__name__}: {exc}") from exc
+
+    async def once(self, effect: str, act: Callable[[], Awaitable[None]]) -> bool:
+        """Runs `act` (an effect outside the database: an email handed to its provider)
+        unless a delivery of this message already did; returns whether it ran now.
+
+        The receipt is committed on its own as soon as `act` returns, so neither this
+        delivery's rollback nor a retry after a crash repeats the effect. Once `act` has
+        started, a cancellation (shutdown) waits for its outcome and its receipt: the
+        provider may have the message already, and only the receipt can say so."""
+        if await queries.receipt_exists(self.session, self.message_id, effect):
+            return False
+
+        async def act_and_record() -> None:
+            await act()
+            async with self.own_session() as own:
+                await queries.record_receipt(own, self.message_id, effect)
+
+        running = asyncio.ensure_future(act_and_record())
+        try:
+            await asyncio.shield(running)
+        except asyncio.CancelledError:
+            await asyncio.wait({running})
+            if not running.cancelled():
+                running.exception()  # seen: this delivery ends cancelled either way
+            raise
+        return True
 
 
 Handler = Callable[[TaskContext], Awaitable[None]]

@@ -108,6 +108,7 @@ class OutboxWorker:
                             dedup_key=message.dedup_key,
                             attempt=message.attempts,
                             session=session,
+                            own_session=self.db.session,
                         )
                     )
             except Exception as exc:
