@@ -274,3 +274,38 @@ async def test_a_declared_permanent_error_answers_200_and_is_dead_lettered_at_on
         assert message.status == "dead"
         assert message.attempts == 1
         assert message.last_error == "PermanentTaskError: the file is not a picture"
+
+
+async def test_what_cloud_tasks_did_not_take_is_handed_back(
+    runtime: Runtime, capture: CloudTasksCapture
+) -> None:
+    backend = CloudTasksBackend(
+        capture.client(),
+        project="wonderspaced-test",
+        location="europe-west1",
+        queue="default",
+        base_url="https://api.wonderspaced.test",
+        service_account_email=SERVICE_ACCOUNT,
+        audience="https://api.wonderspaced.test",
+        sweep=runtime.worker.due,
+        poll_seconds=60,
+        release=runtime.worker.release,
+        grace_seconds=1.0,
+    )
+    runtime.tasks = backend
+    await capture.stop()  # Cloud Tasks cannot be reached
+    refused = await _email_task(runtime)
+    await backend.flush()
+    await backend.stop()
+    late = await _email_task(runtime)  # committed while the instance stops
+    assert capture.requests == []
+    async with runtime.db.session() as session:
+        rows = (
+            await session.execute(
+                sa.select(OutboxMessage.id, OutboxMessage.dispatched_at).where(
+                    OutboxMessage.id.in_([uuid.UUID(refused), uuid.UUID(late)])  # type: ignore[attr-defined]
+                )
+            )
+        ).all()
+    # Free for the next sweep of any instance, not stranded for ten minutes.
+    assert {(str(row.id), row.dispatched_at) for row in rows} == {(refused, None), (late, None)}

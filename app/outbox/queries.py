@@ -1,9 +1,10 @@
 """The statements of the outbox: writing a message, claiming and locking it for delivery,
-the receipts of effects that must not happen twice, and retention.
+handing a claim back, the receipts of effects that must not happen twice, and retention.
 Core/ORM statements built once; values are bound when they run."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -74,6 +75,20 @@ _CLAIM_FREE = _claim(
 )
 _CLAIM_ALL = _claim(sa.true())
 
+# :ids. A row another delivery holds is left alone: that delivery settles it.
+_HAND_BACK = (
+    sa.update(_outbox)
+    .where(
+        _m.id.in_(
+            sa.select(_m.id)
+            .where(_m.id.in_(sa.bindparam("ids", expanding=True)), _m.status == _PENDING)
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
+        )
+    )
+    .values(dispatched_at=None, available_at=sa.func.least(_m.available_at, sa.func.now()))
+)
+
 # :message_id, :effect
 _RECEIPT_EXISTS = sa.select(
     sa.exists().where(
@@ -129,6 +144,15 @@ async def claim_due(
         params = {"now": now, "limit": limit, "stranded_before": stranded_before}
         result = await session.execute(_CLAIM_FREE, params)
     return [(row.id, row.name) for row in result]
+
+
+async def hand_back(session: AsyncSession, ids: Sequence[UUID]) -> int:
+    """Clears the claim of these pending messages, so any instance's next sweep takes them
+    at once; returns how many."""
+    if not ids:
+        return 0
+    result = await session.execute(_HAND_BACK, {"ids": list(ids)})
+    return int(getattr(result, "rowcount", 0))
 
 
 async def receipt_exists(session: AsyncSession, message_id: UUID, effect: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -157,6 +158,14 @@ class OutboxWorker:
                 limit=limit,
             )
         return [TaskRef(id=message_id, name=name) for message_id, name in rows]
+
+    async def release(self, ids: Sequence[UUID]) -> int:
+        """Hands back messages this instance claimed and will not deliver (it is shutting
+        down): any instance's next sweep takes them, not one ten minutes later."""
+        if not ids:
+            return 0
+        async with self.db.session() as session:
+            return await queries.hand_back(session, ids)
 
     async def run_due(self) -> int:
         """Delivers every due message now, one after another (jobs and tests)."""
