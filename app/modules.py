@@ -270,7 +270,7 @@ MODULES: tuple[Module, ...] = (
     Module(
         name="outbox",
         routers=(Mount(tasks_router, ""),),
-        tables=(outbox_models.OutboxMessage,),
+        tables=outbox_models.TABLES,
         jobs={"drain-outbox": outbox_jobs.drain_outbox, "prune-outbox": outbox_jobs.prune_outbox},
     ),
     Module(

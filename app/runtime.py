@@ -11,7 +11,7 @@ constructors, routes through dependencies, services only the parts they use.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 from uuid import UUID
@@ -72,6 +72,8 @@ class TaskWorker(Protocol):
 
     async def due(self, include_dispatched: bool, limit: int = 500) -> list[TaskRef]: ...
 
+    async def release(self, ids: Sequence[UUID]) -> int: ...
+
     async def run_due(self) -> int: ...
 
 
@@ -91,10 +93,18 @@ def create_task_backend(settings: Settings, worker: TaskWorker) -> TaskBackend:
             audience=settings.tasks_oidc_audience,
             sweep=worker.due,
             poll_seconds=max(settings.tasks_poll_seconds, 30.0),
+            release=worker.release,
+            grace_seconds=settings.tasks_shutdown_grace_seconds,
         )
     from app.integrations.tasks.local import LocalTaskBackend
 
-    return LocalTaskBackend(worker.process, worker.due, poll_seconds=settings.tasks_poll_seconds)
+    return LocalTaskBackend(
+        worker.process,
+        worker.due,
+        worker.release,
+        poll_seconds=settings.tasks_poll_seconds,
+        grace_seconds=settings.tasks_shutdown_grace_seconds,
+    )
 
 
 @dataclass

@@ -19,7 +19,7 @@ from app.integrations.tasks import TaskRef
 from app.integrations.tasks.cloudtasks import CloudTasksBackend
 from app.outbox import service as outbox
 from app.outbox.models import OutboxMessage
-from app.outbox.registry import Registration, TaskContext
+from app.outbox.registry import PermanentTaskError, Registration, TaskContext
 from app.runtime import Runtime
 from tests.support.cloudtasks import CloudTasksCapture
 from tests.support.google_keys import GoogleSigner
@@ -30,6 +30,10 @@ SERVICE_ACCOUNT = "tasks@wonderspaced-test.iam.gserviceaccount.com"
 
 async def always_fails(ctx: TaskContext) -> None:
     raise TimeoutError("upstream timed out")
+
+
+async def refuses(ctx: TaskContext) -> None:
+    raise PermanentTaskError("the file is not a picture")
 
 
 @pytest.fixture
@@ -203,7 +207,9 @@ async def test_failing_task_answers_503_so_cloud_tasks_retries_then_dead_letters
     for _ in range(runtime.settings.tasks_max_attempts - 1):
         response = await client.post(url, json={"id": str(message_id)}, headers=headers)
         assert response.status_code == 503
+        assert response.headers["content-type"] == "application/problem+json"
         assert response.json()["code"] == "task_retry"
+        assert int(response.headers["retry-after"]) >= 1
     last = await client.post(url, json={"id": str(message_id)}, headers=headers)
     assert last.status_code == 200
     assert last.json() == {"outcome": "dead"}
@@ -214,3 +220,92 @@ async def test_failing_task_answers_503_so_cloud_tasks_retries_then_dead_letters
         assert message.last_error == "TimeoutError: upstream timed out"
         # Cloud Tasks owns the retry schedule: the message stays marked as dispatched.
         assert message.dispatched_at is not None
+
+
+async def test_a_payload_the_handler_cannot_read_answers_200_and_is_dead_lettered_at_once(
+    runtime: Runtime,
+    client: httpx.AsyncClient,
+    google_signer: GoogleSigner,
+    smtp_server: SmtpServer,
+) -> None:
+    async with runtime.db.session() as session:
+        # An email with no address: no retry will ever send it.
+        message_id = await outbox.enqueue(
+            session, "email.send", {"subject": "Your code", "text": "Code: 123456"}
+        )
+    headers = {"Authorization": f"Bearer {_token(google_signer)}"}
+    response = await client.post(
+        "/internal/tasks/email.send", json={"id": str(message_id)}, headers=headers
+    )
+    assert response.status_code == 200
+    assert response.json() == {"outcome": "dead"}
+    async with runtime.db.session() as session:
+        message = await session.get(OutboxMessage, message_id)
+        assert message is not None
+        assert message.status == "dead"
+        assert message.attempts == 1
+        assert (message.last_error or "").startswith(
+            "UnreadablePayload: the payload does not fit EmailPayload"
+        )
+    # A repeated call (Cloud Tasks delivers at least once) changes nothing.
+    again = await client.post(
+        "/internal/tasks/email.send", json={"id": str(message_id)}, headers=headers
+    )
+    assert again.json() == {"outcome": "skipped"}
+    assert smtp_server.messages == []
+
+
+async def test_a_declared_permanent_error_answers_200_and_is_dead_lettered_at_once(
+    runtime: Runtime, client: httpx.AsyncClient, google_signer: GoogleSigner
+) -> None:
+    runtime.worker.handlers["test.refuses"] = Registration(refuses)
+    async with runtime.db.session() as session:
+        message_id = await outbox.enqueue(session, "test.refuses", {})
+    response = await client.post(
+        "/internal/tasks/test.refuses",
+        json={"id": str(message_id)},
+        headers={"Authorization": f"Bearer {_token(google_signer)}"},
+    )
+    assert response.status_code == 200
+    assert response.json() == {"outcome": "dead"}
+    async with runtime.db.session() as session:
+        message = await session.get(OutboxMessage, message_id)
+        assert message is not None
+        assert message.status == "dead"
+        assert message.attempts == 1
+        assert message.last_error == "PermanentTaskError: the file is not a picture"
+
+
+async def test_what_cloud_tasks_did_not_take_is_handed_back(
+    runtime: Runtime, capture: CloudTasksCapture
+) -> None:
+    backend = CloudTasksBackend(
+        capture.client(),
+        project="wonderspaced-test",
+        location="europe-west1",
+        queue="default",
+        base_url="https://api.wonderspaced.test",
+        service_account_email=SERVICE_ACCOUNT,
+        audience="https://api.wonderspaced.test",
+        sweep=runtime.worker.due,
+        poll_seconds=60,
+        release=runtime.worker.release,
+        grace_seconds=1.0,
+    )
+    runtime.tasks = backend
+    await capture.stop()  # Cloud Tasks cannot be reached
+    refused = await _email_task(runtime)
+    await backend.flush()
+    await backend.stop()
+    late = await _email_task(runtime)  # committed while the instance stops
+    assert capture.requests == []
+    async with runtime.db.session() as session:
+        rows = (
+            await session.execute(
+                sa.select(OutboxMessage.id, OutboxMessage.dispatched_at).where(
+                    OutboxMessage.id.in_([uuid.UUID(refused), uuid.UUID(late)])  # type: ignore[attr-defined]
+                )
+            )
+        ).all()
+    # Free for the next sweep of any instance, not stranded for ten minutes.
+    assert {(str(row.id), row.dispatched_at) for row in rows} == {(refused, None), (late, None)}

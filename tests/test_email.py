@@ -3,6 +3,7 @@ local server) or Amazon SES (moto's server, over HTTP)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 
 import boto3
@@ -12,11 +13,14 @@ import sqlalchemy as sa
 from moto.server import ThreadedMotoServer
 
 from app.emails import service as emails
+from app.emails import tasks as email_tasks
 from app.integrations.email import EmailMessage
 from app.integrations.email.console import ConsoleEmailSender
 from app.integrations.email.ses import SesEmailSender
 from app.integrations.email.smtp import SmtpEmailSender
-from app.outbox.models import OutboxMessage
+from app.outbox.models import OutboxMessage, OutboxReceipt
+from app.outbox.registry import Registration, TaskContext
+from app.outbox.worker import Outcome
 from app.runtime import Runtime
 from tests.support.auth import PASSWORD, signed_in
 from tests.support.net import free_port
@@ -149,3 +153,41 @@ async def test_email_to_an_address_without_account_is_still_sent(
     assert started.status_code == 202, started.text
     await runtime.worker.run_due()
     assert smtp_server.wait_for("new@example.com")
+
+
+async def test_an_email_redelivered_after_its_send_is_not_sent_again(
+    live_runtime: Runtime, smtp_server: SmtpServer
+) -> None:
+    worker = live_runtime.worker
+    real = worker.handlers[email_tasks.SEND_EMAIL]
+
+    async def sent_then_the_database_went_away(ctx: TaskContext) -> None:
+        await real.handler(ctx)
+        raise ConnectionError("the connection was lost before commit")
+
+    worker.handlers[email_tasks.SEND_EMAIL] = Registration(
+        sent_then_the_database_went_away, forget_payload=True
+    )
+    async with live_runtime.db.session() as session:
+        message_id = await emails.send_email(
+            session, to="twice@example.com", subject="Your code", text="123456"
+        )
+    assert message_id is not None
+    assert await worker.process(message_id) is Outcome.retry
+    assert len(await smtp_server.receive("twice@example.com")) == 1
+    async with live_runtime.db.session() as session:
+        receipts = await session.execute(
+            sa.select(OutboxReceipt.effect).where(OutboxReceipt.message_id == message_id)  # type: ignore[arg-type]
+        )
+        assert list(receipts.scalars()) == [email_tasks.SENT]
+
+    worker.handlers[email_tasks.SEND_EMAIL] = real
+    assert await worker.process(message_id) is Outcome.done
+    await asyncio.sleep(0.2)
+    assert len(smtp_server.to("twice@example.com")) == 1
+    async with live_runtime.db.session() as session:
+        message = await session.get(OutboxMessage, message_id)
+    assert message is not None
+    assert message.status == "done"
+    assert message.attempts == 2
+    assert message.payload == {}

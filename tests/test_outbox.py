@@ -4,6 +4,7 @@ at least once, with retries, backoff and a dead letter."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from app.core.db import SessionDep
 from app.integrations.tasks.local import LocalTaskBackend
 from app.outbox import service as outbox
 from app.outbox.models import OutboxMessage
-from app.outbox.registry import Registration, TaskContext
+from app.outbox.registry import PermanentTaskError, Registration, TaskContext
 from app.outbox.worker import Outcome, backoff
 from app.runtime import Runtime
 
@@ -41,10 +42,21 @@ async def chain(ctx: TaskContext) -> None:
     await outbox.enqueue(ctx.session, "test.record", {"from": "chain"}, dedup_key="chained")
 
 
+async def refuses(ctx: TaskContext) -> None:
+    await outbox.enqueue(ctx.session, "test.record", {"from": "refuses"})
+    raise PermanentTaskError("the picture is not an image")
+
+
+async def reads_an_id(ctx: TaskContext) -> None:
+    calls.append({"asset": str(uuid.UUID(ctx.payload["asset_id"]))})
+
+
 TEST_HANDLERS = {
     "test.record": Registration(record),
     "test.flaky": Registration(flaky),
     "test.chain": Registration(chain),
+    "test.refuses": Registration(refuses),
+    "test.reads-an-id": Registration(reads_an_id),
 }
 
 
@@ -171,6 +183,29 @@ async def test_exhausted_retries_dead_letter_the_message(runtime: Runtime) -> No
     assert await runtime.worker.process(message_id) is Outcome.skipped
 
 
+@pytest.mark.parametrize(
+    ("name", "payload", "error"),
+    [
+        ("test.refuses", {}, "PermanentTaskError: the picture is not an image"),
+        ("test.reads-an-id", {"id": "x"}, "UnreadablePayload: the payload has no 'asset_id'"),
+    ],
+)
+async def test_a_failure_no_retry_cures_is_dead_lettered_at_once(
+    runtime: Runtime, name: str, payload: dict[str, Any], error: str
+) -> None:
+    async with runtime.db.session() as session:
+        message_id = await outbox.enqueue(session, name, payload)
+    assert message_id
+    assert await runtime.worker.process(message_id) is Outcome.dead
+    [message] = await _messages(runtime)  # what the handler wrote is rolled back
+    assert message.status == "dead"
+    assert message.attempts == 1
+    assert message.last_error == error
+    assert await runtime.worker.process(message_id) is Outcome.skipped
+    assert await runtime.worker.run_due() == 0
+    assert calls == []
+
+
 async def test_handler_writes_commit_with_the_message(runtime: Runtime) -> None:
     async with runtime.db.session() as session:
         await outbox.enqueue(session, "test.chain", {})
@@ -229,3 +264,20 @@ async def test_rows_left_by_a_crash_are_delivered_on_next_start(live_runtime: Ru
             break
         await asyncio.sleep(0.02)
     assert calls == [{"payload": {"n": "orphan"}, "attempt": 1, "dedup_key": None}]
+
+
+async def test_local_worker_dead_letters_an_unreadable_payload_after_one_try(
+    live_runtime: Runtime,
+) -> None:
+    await live_runtime.start()
+    async with live_runtime.db.session() as session:
+        message_id = await outbox.enqueue(session, "test.reads-an-id", {"asset": "no id"})
+    for _ in range(200):
+        if (messages := await _messages(live_runtime))[0].status != "pending":
+            break
+        await asyncio.sleep(0.02)
+    [message] = messages
+    assert message.id == message_id
+    assert message.status == "dead"
+    assert message.attempts == 1
+    assert calls == []

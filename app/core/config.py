@@ -177,6 +177,8 @@ class Settings(BaseSettings):
     tasks_backend: TasksBackend = TasksBackend.local
     tasks_max_attempts: int = Field(default=8, ge=1)
     tasks_poll_seconds: float = Field(default=5.0, gt=0)
+    # On shutdown, how long deliveries under way may finish (under Cloud Run's 10 s).
+    tasks_shutdown_grace_seconds: float = Field(default=7.0, ge=0)
     cloud_tasks_project: str | None = None
     cloud_tasks_location: str | None = None
     cloud_tasks_queue: str | None = None

@@ -7,10 +7,9 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
-import sqlalchemy as sa
-
 from app.accounts import retention as accounts_retention
 from app.auth import retention as auth_retention
+from app.jobs import queries
 from app.outbox import retention as outbox_retention
 from app.runtime import Runtime
 
@@ -28,7 +27,7 @@ async def prune(runtime: Runtime) -> str:
         return now - timedelta(days=days)
 
     async with runtime.db.session() as session:
-        if not await session.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(_LOCK_KEY))):
+        if not await queries.try_lock(session, _LOCK_KEY):
             return "another prune is running"
         counts = {
             "dead_letters": await outbox_retention.prune(

@@ -42,3 +42,21 @@ class OutboxMessage(SQLModel, table=True):
     last_error: str | None = Field(default=None, sa_type=sa.Text)
     created_at: datetime = timestamp_field(default_now=True)
     completed_at: datetime | None = timestamp_field()
+
+
+class OutboxReceipt(SQLModel, table=True):
+    """An effect outside the database (an email handed to the provider) that a delivery of
+    the message completed: written in its own transaction the moment the provider accepted
+    it, so a later delivery (after a rollback, a crash or a retry) does not repeat it. The
+    message id and the effect's name are its idempotency key."""
+
+    __tablename__ = "outbox_receipt"
+
+    message_id: uuid.UUID = Field(
+        foreign_key="outbox_message.id", ondelete="CASCADE", primary_key=True
+    )
+    effect: str = Field(sa_type=sa.String(100), primary_key=True)
+    done_at: datetime = timestamp_field(default_now=True)
+
+
+TABLES = (OutboxMessage, OutboxReceipt)

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from app.core.config import Settings
 from app.core.errors import Forbidden, ServiceUnavailable, Unauthorized, problem_responses
 from app.integrations.google_tokens import GoogleTokenVerifier, InvalidGoogleToken
-from app.outbox.worker import OutboxWorker, Outcome
+from app.outbox.worker import OutboxWorker, Outcome, retry_after_seconds
 
 logger = logging.getLogger(__name__)
 
@@ -85,8 +85,15 @@ async def verify_tasks_caller(
 async def run_task(
     name: str, call: TaskCall, worker: Annotated[OutboxWorker, Depends(_worker)]
 ) -> TaskResult:
-    outcome = await worker.process(call.id, expected_name=name, release_on_failure=False)
-    if outcome is Outcome.retry:
-        # A non-2xx answer makes Cloud Tasks retry with its queue's backoff.
-        raise ServiceUnavailable("The task failed and will be retried.", code="task_retry")
-    return TaskResult(outcome=outcome)
+    """200 whenever nothing is left to try: done, skipped (already delivered, or being
+    delivered), or dead (a failure no retry cures, or the last attempt); Cloud Tasks then
+    drops the task. 503 for a failure worth retrying, which Cloud Tasks does with its
+    queue's backoff."""
+    delivery = await worker.deliver(call.id, expected_name=name, release_on_failure=False)
+    if delivery.outcome is Outcome.retry:
+        raise ServiceUnavailable(
+            "The task failed and will be retried.",
+            code="task_retry",
+            headers={"Retry-After": str(retry_after_seconds(delivery))},
+        )
+    return TaskResult(outcome=delivery.outcome)

@@ -8,17 +8,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.core.schema import table_of
 from app.integrations.tasks import TaskBackend, TaskRef
-from app.outbox.models import OutboxMessage, OutboxStatus
+from app.outbox import queries
 from app.outbox.registry import KNOWN_TASKS
 
 _SESSION_KEY = "outbox_enqueued"
-_outbox = table_of(OutboxMessage)
 
 # Delivered messages are kept this long for inspection; dead letters stay until handled.
 DONE_RETENTION = timedelta(days=7)
@@ -45,20 +41,9 @@ async def enqueue(
     known: Collection[str] | None = session.info.get(KNOWN_TASKS)
     if known is not None and name not in known:
         raise LookupError(f"no task handler named {name!r}")
-    statement = (
-        insert(_outbox)
-        .values(
-            id=uuid4(),
-            name=name,
-            payload=payload,
-            dedup_key=dedup_key,
-            # Handed to the task backend right after commit; the sweep covers a crash between.
-            dispatched_at=sa.func.now(),
-        )
-        .on_conflict_do_nothing(index_elements=["name", "dedup_key"])
-        .returning(_outbox.c.id)
+    message_id = await queries.insert_message(
+        session, id=uuid4(), name=name, payload=payload, dedup_key=dedup_key
     )
-    message_id: UUID | None = (await session.execute(statement)).scalar_one_or_none()
     if message_id is not None:
         session.info.setdefault(_SESSION_KEY, []).append(TaskRef(id=message_id, name=name))
     return message_id
@@ -83,10 +68,4 @@ def dispatcher(backend: Callable[[], TaskBackend]) -> Callable[[AsyncSession], A
 
 async def prune_delivered(session: AsyncSession, now: datetime | None = None) -> int:
     """Deletes delivered messages older than DONE_RETENTION; returns how many."""
-    cutoff = (now or datetime.now(UTC)) - DONE_RETENTION
-    result = await session.execute(
-        sa.delete(_outbox).where(
-            _outbox.c.status == OutboxStatus.done.value, _outbox.c.completed_at < cutoff
-        )
-    )
-    return int(getattr(result, "rowcount", 0))
+    return await queries.delete_delivered(session, (now or datetime.now(UTC)) - DONE_RETENTION)

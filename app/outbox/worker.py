@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import logging
+import math
 import random
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
-import sqlalchemy as sa
-
 from app.core.db import Database
-from app.core.schema import table_of
 from app.integrations.tasks import TaskRef
+from app.outbox import queries
 from app.outbox.models import OutboxMessage, OutboxStatus
-from app.outbox.registry import Registry, TaskContext
+from app.outbox.registry import Payload, PermanentTaskError, Registry, TaskContext
 
 logger = logging.getLogger(__name__)
-
-_outbox = table_of(OutboxMessage)
 
 # A message handed to Cloud Tasks but still pending after this long is dispatched again.
 REDISPATCH_AFTER = timedelta(minutes=10)
@@ -29,6 +28,13 @@ class Outcome(StrEnum):
     retry = "retry"
     dead = "dead"
     skipped = "skipped"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    outcome: Outcome
+    # With a retry: seconds until the message is due again.
+    retry_after: float | None = None
 
 
 def backoff(attempt: int, base_seconds: float = 2.0, cap_seconds: float = 3600.0) -> float:
@@ -63,28 +69,35 @@ class OutboxWorker:
         release_on_failure: bool = True,
     ) -> Outcome:
         """Runs one pending message's handler; safe to call twice or concurrently.
+        See `deliver`."""
+        delivery = await self.deliver(
+            message_id, expected_name=expected_name, release_on_failure=release_on_failure
+        )
+        return delivery.outcome
+
+    async def deliver(
+        self,
+        message_id: UUID,
+        *,
+        expected_name: str | None = None,
+        release_on_failure: bool = True,
+    ) -> Delivery:
+        """Runs one pending message's handler; safe to call twice or concurrently.
 
         The row stays locked while its handler runs, so a second delivery waits or skips,
         and the handler's writes commit together with the message being marked done.
         `release_on_failure=False` leaves the retry to the caller (Cloud Tasks retries).
         """
         async with self.db.sessionmaker() as session:
-            message = (
-                await session.execute(
-                    sa.select(OutboxMessage)
-                    .where(
-                        OutboxMessage.id == message_id,  # type: ignore[arg-type]
-                        OutboxMessage.status == OutboxStatus.pending,  # type: ignore[arg-type]
-                    )
-                    .with_for_update(skip_locked=True)
-                )
-            ).scalar_one_or_none()
+            message = await queries.lock_pending(session, message_id)
             if message is None or (expected_name and message.name != expected_name):
-                return Outcome.skipped
+                return Delivery(Outcome.skipped)
             registration = self.handlers.get(message.name)
             message.attempts += 1
             now = datetime.now(UTC)
             try:
+                # Not a permanent failure: during a rolling deploy a message written by a
+                # newer revision may reach an instance that does not know its name yet.
                 if registration is None:
                     raise LookupError(f"no handler registered for task {message.name!r}")
                 async with session.begin_nested():
@@ -92,16 +105,17 @@ class OutboxWorker:
                         TaskContext(
                             message_id=message.id,
                             name=message.name,
-                            payload=message.payload,
+                            payload=Payload(message.payload),
                             dedup_key=message.dedup_key,
                             attempt=message.attempts,
                             session=session,
+                            own_session=self.db.session,
                         )
                     )
             except Exception as exc:
-                outcome = self._record_failure(message, exc, now, release_on_failure)
+                delivery = self._record_failure(message, exc, now, release_on_failure)
                 await session.commit()
-                return outcome
+                return delivery
             message.status = OutboxStatus.done
             message.completed_at = now
             message.last_error = None
@@ -110,53 +124,48 @@ class OutboxWorker:
             await session.commit()
         # Tasks enqueued by the handler go out now, like those of a request.
         await self.db.run_after_commit(session)
-        return Outcome.done
+        return Delivery(Outcome.done)
 
     def _record_failure(
         self, message: OutboxMessage, exc: Exception, now: datetime, release: bool
-    ) -> Outcome:
+    ) -> Delivery:
         message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
         extra = {"message_id": str(message.id), "task": message.name, "attempt": message.attempts}
+        if isinstance(exc, PermanentTaskError):
+            message.status = OutboxStatus.dead
+            logger.error("task failed for good; dead-lettered", extra=extra, exc_info=exc)
+            return Delivery(Outcome.dead)
         if message.attempts >= self.max_attempts:
             message.status = OutboxStatus.dead
             logger.error("task failed for the last time; dead-lettered", extra=extra)
-            return Outcome.dead
+            return Delivery(Outcome.dead)
         logger.warning("task failed; will retry", extra=extra, exc_info=exc)
-        message.available_at = now + timedelta(
-            seconds=backoff(message.attempts, self.backoff_base_seconds)
-        )
+        delay = backoff(message.attempts, self.backoff_base_seconds)
+        message.available_at = now + timedelta(seconds=delay)
         if release:
             message.dispatched_at = None
-        return Outcome.retry
+        return Delivery(Outcome.retry, retry_after=delay)
 
     async def due(self, include_dispatched: bool, limit: int = 500) -> list[TaskRef]:
         """Pending messages whose time has come and that nobody is delivering (as far as we
         know); marks them dispatched."""
         now = datetime.now(UTC)
-        not_in_flight = sa.or_(
-            _outbox.c.dispatched_at.is_(None), _outbox.c.dispatched_at < now - REDISPATCH_AFTER
-        )
-        condition = sa.and_(
-            _outbox.c.status == OutboxStatus.pending.value,
-            _outbox.c.available_at <= now,
-            sa.true() if include_dispatched else not_in_flight,
-        )
-        due_ids = (
-            sa.select(_outbox.c.id)
-            .where(condition)
-            .order_by(_outbox.c.available_at)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-            .scalar_subquery()
-        )
         async with self.db.session() as session:
-            rows = await session.execute(
-                sa.update(_outbox)
-                .where(_outbox.c.id.in_(due_ids))
-                .values(dispatched_at=now)
-                .returning(_outbox.c.id, _outbox.c.name)
+            rows = await queries.claim_due(
+                session,
+                now=now,
+                stranded_before=None if include_dispatched else now - REDISPATCH_AFTER,
+                limit=limit,
             )
-            return [TaskRef(id=row.id, name=row.name) for row in rows]
+        return [TaskRef(id=message_id, name=name) for message_id, name in rows]
+
+    async def release(self, ids: Sequence[UUID]) -> int:
+        """Hands back messages this instance claimed and will not deliver (it is shutting
+        down): any instance's next sweep takes them, not one ten minutes later."""
+        if not ids:
+            return 0
+        async with self.db.session() as session:
+            return await queries.hand_back(session, ids)
 
     async def run_due(self) -> int:
         """Delivers every due message now, one after another (jobs and tests)."""
@@ -169,4 +178,9 @@ class OutboxWorker:
         return delivered
 
 
-__all__ = ["OutboxWorker", "Outcome", "backoff"]
+def retry_after_seconds(delivery: Delivery) -> int:
+    """The whole seconds a `Retry-After` header states for a retried delivery (at least 1)."""
+    return max(1, math.ceil(delivery.retry_after or 0))
+
+
+__all__ = ["Delivery", "OutboxWorker", "Outcome", "backoff", "retry_after_seconds"]

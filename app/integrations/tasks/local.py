@@ -6,7 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from uuid import UUID
 
-from app.integrations.tasks.base import TaskRef
+from app.integrations.tasks.base import DEFAULT_GRACE_SECONDS, Release, TaskRef, hand_back
 
 logger = logging.getLogger(__name__)
 
@@ -20,51 +20,108 @@ class LocalTaskBackend:
     Submitted messages go to an in-memory queue served by a few workers; a poller sweeps the
     outbox for messages that are due (retries after their backoff, and rows left behind by a
     crash, which the first sweep after start-up picks up).
+
+    `stop()` (shutdown) takes nothing new, hands back at once what it had queued but not
+    started (`release`: any instance's next sweep takes it), lets the deliveries under way
+    finish within `grace_seconds`, then cancels the rest (their transactions roll back) and
+    hands those back too.
     """
 
     def __init__(
-        self, deliver: Deliver, sweep: Sweep, *, poll_seconds: float, workers: int = 2
+        self,
+        deliver: Deliver,
+        sweep: Sweep,
+        release: Release | None = None,
+        *,
+        poll_seconds: float,
+        workers: int = 2,
+        grace_seconds: float = DEFAULT_GRACE_SECONDS,
     ) -> None:
         self.deliver = deliver
         self.sweep = sweep
+        self.release = release
         self.poll_seconds = poll_seconds
         self.workers = workers
+        self.grace_seconds = grace_seconds
         self.queue: asyncio.Queue[UUID] = asyncio.Queue()
         self._queued: set[UUID] = set()
-        self._tasks: list[asyncio.Task[None]] = []
+        self._workers: list[asyncio.Task[None]] = []
+        self._poller: asyncio.Task[None] | None = None
+        # Each worker's delivery under way.
+        self._running: dict[asyncio.Task[None], UUID] = {}
+        self._stopping = asyncio.Event()
 
     async def start(self) -> None:
-        self._tasks = [asyncio.create_task(self._work()) for _ in range(self.workers)]
-        self._tasks.append(asyncio.create_task(self._poll()))
+        self._stopping.clear()
+        self._workers = [asyncio.create_task(self._work()) for _ in range(self.workers)]
+        self._poller = asyncio.create_task(self._poll())
 
     async def stop(self) -> None:
-        for task in self._tasks:
+        deadline = asyncio.get_running_loop().time() + self.grace_seconds
+        self._stopping.set()
+        # Idle workers wait on the queue: they stop now (an item a cancelled get() was
+        # about to return stays in the queue).
+        for task in self._workers:
+            if task not in self._running:
+                task.cancel()
+        await hand_back(self.release, self._drain())
+        # A sweep under way finishes (what it claimed is handed back by `submit`).
+        busy = [*self._running, *([self._poller] if self._poller else [])]
+        if busy:
+            timeout = max(0.0, deadline - asyncio.get_running_loop().time())
+            await asyncio.wait(busy, timeout=timeout)
+        unfinished = [self._running[t] for t in self._running if not t.done()]
+        if unfinished:
+            logger.warning(
+                "tasks still running at the end of the grace period; cancelled",
+                extra={"tasks": len(unfinished)},
+            )
+        for task in [*self._workers, *([self._poller] if self._poller else [])]:
             task.cancel()
-        for task in self._tasks:
+        for task in [*self._workers, *([self._poller] if self._poller else [])]:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        self._tasks = []
+        self._workers, self._poller = [], None
+        await hand_back(self.release, unfinished + self._drain())
+
+    def _drain(self) -> list[UUID]:
+        """Empties the queue: what no worker started."""
+        ids: list[UUID] = []
+        while not self.queue.empty():
+            message_id = self.queue.get_nowait()
+            self._queued.discard(message_id)
+            ids.append(message_id)
+        return ids
 
     async def submit(self, tasks: list[TaskRef]) -> None:
+        if self._stopping.is_set():
+            # Shutting down: work committed now (a handler's follow-up, a last sweep) is
+            # handed back for another instance rather than queued here.
+            await hand_back(self.release, [ref.id for ref in tasks])
+            return
         for ref in tasks:
             if ref.id not in self._queued:
                 self._queued.add(ref.id)
                 self.queue.put_nowait(ref.id)
 
     async def _work(self) -> None:
-        while True:
+        me = asyncio.current_task()
+        assert me is not None
+        while not self._stopping.is_set():
             message_id = await self.queue.get()
+            self._running[me] = message_id
             try:
                 await self.deliver(message_id)
             except Exception:
                 logger.exception("task delivery crashed", extra={"message_id": str(message_id)})
             finally:
+                del self._running[me]
                 self._queued.discard(message_id)
 
     async def _poll(self) -> None:
         first = True
         failing = False
-        while True:
+        while not self._stopping.is_set():
             try:
                 await self.submit(await self.sweep(first))
                 first = False
@@ -78,4 +135,5 @@ class LocalTaskBackend:
                 else:
                     failing = True
                     logger.exception("outbox sweep failed")
-            await asyncio.sleep(self.poll_seconds)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), self.poll_seconds)
