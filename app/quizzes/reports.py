@@ -1,9 +1,5 @@
 """Quiz results of several explorers on given quizzes, for other modules' reports
-(classrooms): attempts, best score, passing, hints. Reads only; fixed SQL on the request's
-own connection."""
-
-# SQL text from constants only; every value is bound by asyncpg.
-# ruff: noqa: S608
+(classrooms): attempts, best score, passing, hints. Reads only."""
 
 from __future__ import annotations
 
@@ -33,34 +29,12 @@ class Standing:
     most_hints_in_a_fail: int
 
 
-_STANDINGS_SQL = """
-SELECT a.profile_id, a.quiz_id,
-    count(*) FILTER (WHERE a.closed_at IS NOT NULL) AS attempts,
-    count(*) FILTER (WHERE a.closed_at IS NOT NULL AND NOT a.passed) AS failed,
-    max(a.percent) AS best_percent,
-    coalesce(bool_or(a.passed), false) AS passed,
-    min(a.closed_at) FILTER (WHERE a.passed) AS passed_at,
-    bool_or(a.closed_at IS NULL) AS open,
-    coalesce(sum(h.hints), 0)::int AS hints,
-    coalesce(max(h.hints) FILTER (WHERE a.closed_at IS NOT NULL AND NOT a.passed), 0)::int
-        AS most_hints_in_a_fail
-FROM quiz_attempt a
-CROSS JOIN LATERAL (
-    SELECT count(*) AS hints FROM quiz_response r WHERE r.attempt_id = a.id AND r.hint_used
-) h
-WHERE a.profile_id = ANY($1::uuid[]) AND a.quiz_id = ANY($2::uuid[])
-GROUP BY a.profile_id, a.quiz_id
-"""
-
-
 async def standings(
     session: AsyncSession, profile_ids: Sequence[uuid.UUID], quiz_ids: Sequence[uuid.UUID]
 ) -> dict[tuple[uuid.UUID, uuid.UUID], Standing]:
     """By (profile, quiz); a pair with no attempt at all is left out."""
     if not profile_ids or not quiz_ids:
         return {}
-    conn = await queries.connection(session)
-    rows = await conn.fetch(_STANDINGS_SQL, list(profile_ids), list(quiz_ids))
     return {
         (r["profile_id"], r["quiz_id"]): Standing(
             attempts=int(r["attempts"]),
@@ -72,7 +46,7 @@ async def standings(
             hints=int(r["hints"]),
             most_hints_in_a_fail=int(r["most_hints_in_a_fail"]),
         )
-        for r in rows
+        for r in await queries.standings(session, profile_ids, quiz_ids)
     }
 
 
@@ -82,9 +56,4 @@ async def visible_titles(
     """Titles of the quizzes among `quiz_ids` an explorer may take now."""
     if not quiz_ids:
         return {}
-    conn = await queries.connection(session)
-    rows = await conn.fetch(
-        f"SELECT q.id, q.title FROM quiz q WHERE q.id = ANY($1::uuid[]) AND {queries.VISIBLE_QUIZ}",
-        list(quiz_ids),
-    )
-    return {r["id"]: r["title"] for r in rows}
+    return {r["id"]: r["title"] for r in await queries.visible_titles(session, quiz_ids)}

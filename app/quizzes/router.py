@@ -17,7 +17,7 @@ from app.core.pagination import PageParamsDep
 from app.deps import RuntimeDep
 from app.profiles.scope import ProfileDep, ScopedConnection
 from app.progress.clock import ClockDep
-from app.quizzes import service as quizzes_service
+from app.quizzes import analytics, attempts, authoring, reading, results
 from app.quizzes.schemas import (
     AdminQuiz,
     AdminQuizPage,
@@ -66,7 +66,7 @@ async def list_quizzes(
     content_id: uuid.UUID | None = None,
     difficulty: Difficulty | None = None,
 ) -> QuizPage:
-    return await quizzes_service.list_quizzes(
+    return await reading.list_quizzes(
         runtime, session, content_kind, content_id, difficulty, page.limit, page.cursor
     )
 
@@ -78,7 +78,7 @@ async def list_quizzes(
     summary="One published quiz, to play (never which choice is right)",
 )
 async def get_quiz(quiz_id: uuid.UUID, runtime: RuntimeDep, session: SessionDep) -> QuizOut:
-    return await quizzes_service.get_quiz(runtime, session, quiz_id)
+    return await reading.get_quiz(runtime, session, quiz_id)
 
 
 # --- one explorer --------------------------------------------------------------------------
@@ -99,7 +99,7 @@ async def start_attempt(
     clock: ClockDep,
     response: Response,
 ) -> AttemptOut:
-    attempt, created = await quizzes_service.start(runtime, session, profile.id, quiz_id, clock())
+    attempt, created = await attempts.start(runtime, session, profile.id, quiz_id, clock())
     if not created:
         response.status_code = status.HTTP_200_OK
     return attempt
@@ -121,9 +121,7 @@ async def answer_question(
 ) -> AnswerOut:
     # Most answers are answered before routing, by the same service function
     # (app/profiles/front.py); this route declares them and answers the rest.
-    return await quizzes_service.answer(
-        conn, profile_id, attempt_id, question_id, body.answer(), clock()
-    )
+    return await attempts.answer(conn, profile_id, attempt_id, question_id, body.answer(), clock())
 
 
 @profile_router.post(
@@ -135,7 +133,7 @@ async def answer_question(
 async def submit_attempt(
     attempt_id: uuid.UUID, profile: ProfileDep, session: SessionDep, clock: ClockDep
 ) -> AttemptResult:
-    return await quizzes_service.submit(session, profile.id, attempt_id, clock())
+    return await attempts.submit(session, profile.id, attempt_id, clock())
 
 
 @profile_router.get(
@@ -151,7 +149,7 @@ async def get_next_quiz(
     content_kind: ContentKind,
     content_id: uuid.UUID,
 ) -> NextQuiz:
-    return await quizzes_service.next_quiz(session, profile, content_kind, content_id, clock())
+    return await results.next_quiz(session, profile, content_kind, content_id, clock())
 
 
 @profile_router.get(
@@ -163,7 +161,7 @@ async def get_next_quiz(
 async def list_quiz_results(
     profile: ProfileDep, session: SessionDep, clock: ClockDep, page: PageParamsDep
 ) -> QuizResultPage:
-    return await quizzes_service.results(session, profile.id, clock(), page.limit, page.cursor)
+    return await results.results(session, profile.id, clock(), page.limit, page.cursor)
 
 
 # --- editors -------------------------------------------------------------------------------
@@ -177,15 +175,15 @@ async def admin_list_quizzes(
     content_id: uuid.UUID | None = None,
     status_: Annotated[QuizStatus | None, Query(alias="status")] = None,
 ) -> AdminQuizPage:
-    return await quizzes_service.admin_list(session, content_id, status_, page.limit, page.cursor)
+    return await authoring.admin_list(session, content_id, status_, page.limit, page.cursor)
 
 
 @admin_router.post("", response_model=AdminQuiz, status_code=201, responses=WRITE_ERRORS)
 async def admin_create_quiz(
     body: QuizIn, principal: EditorPrincipal, session: SessionDep
 ) -> AdminQuiz:
-    quiz_id = await quizzes_service.create(session, body)
-    return await quizzes_service.admin_detail(session, quiz_id)
+    quiz_id = await authoring.create(session, body)
+    return await authoring.admin_detail(session, quiz_id)
 
 
 @admin_router.post(
@@ -198,7 +196,7 @@ async def admin_create_quiz(
 async def admin_bulk_create_quizzes(
     body: QuizBulk, principal: EditorPrincipal, session: SessionDep
 ) -> BulkResult:
-    return BulkResult(ids=await quizzes_service.bulk_create(session, body.items))
+    return BulkResult(ids=await authoring.bulk_create(session, body.items))
 
 
 @admin_router.get(
@@ -210,15 +208,23 @@ async def admin_bulk_create_quizzes(
 async def admin_get_quiz(
     quiz_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep
 ) -> AdminQuiz:
-    return await quizzes_service.admin_detail(session, quiz_id)
+    return await authoring.admin_detail(session, quiz_id)
 
 
-@admin_router.patch("/{quiz_id}", response_model=AdminQuiz, responses=WRITE_ERRORS)
+@admin_router.patch(
+    "/{quiz_id}",
+    response_model=AdminQuiz,
+    responses=WRITE_ERRORS,
+    summary="Change some fields of a quiz",
+)
 async def admin_update_quiz(
-    quiz_id: uuid.UUID, body: QuizPatch, principal: EditorPrincipal, session: SessionDep
+    quiz_id: uuid.UUID,
+    body: QuizPatch,
+    principal: EditorPrincipal,
+    session: SessionDep,
 ) -> AdminQuiz:
-    await quizzes_service.update(session, quiz_id, body)
-    return await quizzes_service.admin_detail(session, quiz_id)
+    await authoring.update(session, quiz_id, body)
+    return await authoring.admin_detail(session, quiz_id)
 
 
 @admin_router.delete(
@@ -230,26 +236,46 @@ async def admin_update_quiz(
 async def admin_delete_quiz(
     quiz_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep
 ) -> Deleted:
-    return await quizzes_service.delete(session, quiz_id)
+    return await authoring.delete(session, quiz_id)
 
 
-def _status_route(action: str) -> None:
-    async def run(quiz_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep) -> AdminQuiz:
-        await quizzes_service.set_status(session, quiz_id, action)
-        return await quizzes_service.admin_detail(session, quiz_id)
-
-    admin_router.add_api_route(
-        f"/{{quiz_id}}/{action}",
-        run,
-        methods=["POST"],
-        response_model=AdminQuiz,
-        responses=WRITE_ERRORS,
-        name=f"admin_{action}_quiz",
-    )
+@admin_router.post(
+    "/{quiz_id}/publish",
+    response_model=AdminQuiz,
+    responses=WRITE_ERRORS,
+    summary="Publish (every picture and sound attached must be ready)",
+)
+async def admin_publish_quiz(
+    quiz_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep
+) -> AdminQuiz:
+    await authoring.set_status(session, quiz_id, "publish")
+    return await authoring.admin_detail(session, quiz_id)
 
 
-for _action in ("publish", "unpublish", "archive"):
-    _status_route(_action)
+@admin_router.post(
+    "/{quiz_id}/unpublish",
+    response_model=AdminQuiz,
+    responses=WRITE_ERRORS,
+    summary="Back to draft: explorers no longer see it",
+)
+async def admin_unpublish_quiz(
+    quiz_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep
+) -> AdminQuiz:
+    await authoring.set_status(session, quiz_id, "unpublish")
+    return await authoring.admin_detail(session, quiz_id)
+
+
+@admin_router.post(
+    "/{quiz_id}/archive",
+    response_model=AdminQuiz,
+    responses=WRITE_ERRORS,
+    summary="Archive: explorers no longer see it; their results stay",
+)
+async def admin_archive_quiz(
+    quiz_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep
+) -> AdminQuiz:
+    await authoring.set_status(session, quiz_id, "archive")
+    return await authoring.admin_detail(session, quiz_id)
 
 
 @admin_router.post(
@@ -259,10 +285,13 @@ for _action in ("publish", "unpublish", "archive"):
     summary="Put the questions in this order (every question once)",
 )
 async def admin_reorder_questions(
-    quiz_id: uuid.UUID, body: ReorderIn, principal: EditorPrincipal, session: SessionDep
+    quiz_id: uuid.UUID,
+    body: ReorderIn,
+    principal: EditorPrincipal,
+    session: SessionDep,
 ) -> AdminQuiz:
-    await quizzes_service.reorder(session, quiz_id, body.ids)
-    return await quizzes_service.admin_detail(session, quiz_id)
+    await authoring.reorder(session, quiz_id, body.ids)
+    return await authoring.admin_detail(session, quiz_id)
 
 
 @admin_router.get(
@@ -279,4 +308,4 @@ async def admin_quiz_stats(
     from_: Annotated[date | None, Query(alias="from", description="First day (UTC)")] = None,
     to: Annotated[date | None, Query(description="Last day (UTC), included")] = None,
 ) -> QuizStats:
-    return await quizzes_service.stats(session, quiz_id, from_, to, clock())
+    return await analytics.stats(session, quiz_id, from_, to, clock())

@@ -1,0 +1,89 @@
+"""Scoring and the adaptive level as pure functions: no database, no app, no clock."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+import pytest
+
+from app.core.errors import UnprocessableEntity
+from app.quizzes import adaptive, scoring
+from app.quizzes.schemas import AnswerIn, Difficulty
+
+EASY, MEDIUM, HARD = Difficulty.easy, Difficulty.medium, Difficulty.hard
+A, B, C = (uuid.UUID(int=i) for i in (1, 2, 3))
+
+
+def test_the_right_answer_is_the_marked_choices_or_the_whole_order() -> None:
+    assert scoring.right_answer("single_choice", [A, B, C], [False, True, False]) == [B]
+    assert scoring.right_answer("multiple_choice", [A, B, C], [True, False, True]) == [A, C]
+    # Ordering: every item is marked correct; the stored order is the answer.
+    assert scoring.right_answer("ordering", [C, A, B], [True, True, True]) == [C, A, B]
+
+
+def test_ordering_is_all_or_nothing_and_multiple_choice_the_exact_set() -> None:
+    assert scoring.grade("ordering", [A, B, C], [A, B, C], False, 3) == (True, Decimal(3))
+    assert scoring.grade("ordering", [A, B, C], [A, C, B], False, 3) == (False, Decimal(0))
+    assert scoring.grade("multiple_choice", [A, B], [B, A], False, 2) == (True, Decimal(2))
+    assert scoring.grade("multiple_choice", [A, B], [A], False, 2) == (False, Decimal(0))
+    assert scoring.grade("multiple_choice", [A, B], [A, B, C], False, 2) == (False, Decimal(0))
+    assert scoring.same_answer("multiple_choice", [A, B], [B, A])
+    assert not scoring.same_answer("ordering", [A, B], [B, A])
+
+
+def test_a_hint_halves_a_right_answer_and_a_wrong_one_stays_nothing() -> None:
+    assert scoring.grade("single_choice", [A], [A], True, 3) == (True, Decimal("1.5"))
+    assert scoring.grade("single_choice", [A], [B], True, 3) == (False, Decimal(0))
+
+
+@pytest.mark.parametrize(
+    ("earned", "max_score", "pass_mark", "percent", "passed", "stars"),
+    [
+        (Decimal(2), 3, 60, 67, True, 2),  # 66.67 rounds to 67
+        (Decimal("1.5"), 3, 60, 50, False, 1),
+        (Decimal(7), 10, 70, 70, True, 2),  # exactly the pass mark passes
+        (Decimal("6.9"), 10, 70, 69, False, 1),
+        (Decimal(9), 10, 70, 90, True, 3),  # 90% is three stars
+        (Decimal(0), 0, 0, 0, True, 2),  # nothing to score
+    ],
+)
+def test_an_attempts_percent_pass_and_stars(
+    earned: Decimal, max_score: int, pass_mark: int, percent: int, passed: bool, stars: int
+) -> None:
+    result = scoring.total(earned, max_score, pass_mark)
+    assert (result.percent, result.passed, result.stars) == (percent, passed, stars)
+    assert (result.score, result.max_score) == (earned, max_score)
+
+
+def test_an_answer_that_does_not_fit_its_question_is_a_422() -> None:
+    def check(qtype: str, **answer: object) -> list[uuid.UUID]:
+        return scoring.checked_answer(qtype, [A, B, C], AnswerIn.model_validate(answer))
+
+    assert check("ordering", order=[C, A, B]) == [C, A, B]
+    assert check("multiple_choice", choice_ids=[A, C]) == [A, C]
+    for qtype, answer in [
+        ("ordering", {"order": [A, B]}),
+        ("ordering", {"choice_ids": [A]}),
+        ("single_choice", {"choice_ids": [A, B]}),
+        ("single_choice", {"order": [A, B, C]}),
+        ("multiple_choice", {"choice_ids": []}),
+        ("multiple_choice", {"choice_ids": [A, A]}),
+        ("true_false", {"choice_ids": [uuid.UUID(int=9)]}),
+    ]:
+        with pytest.raises(UnprocessableEntity) as refused:
+            check(qtype, **answer)
+        assert refused.value.errors is not None
+        assert refused.value.errors[0].type == "invalid_answer"
+
+
+def test_the_level_goes_up_after_a_pass_and_down_after_two_fails() -> None:
+    assert adaptive.suggest_level(MEDIUM, []) == (MEDIUM, "start")
+    assert adaptive.suggest_level(EASY, [(EASY, True)]) == (MEDIUM, "up")
+    assert adaptive.suggest_level(HARD, [(HARD, True)]) == (HARD, "again")  # the top
+    assert adaptive.suggest_level(HARD, [(HARD, False)]) == (HARD, "again")
+    assert adaptive.suggest_level(HARD, [(HARD, False), (HARD, False)]) == (MEDIUM, "down")
+    assert adaptive.suggest_level(EASY, [(EASY, False), (EASY, False)]) == (EASY, "again")
+    # A pass in between starts the count again.
+    history = [(MEDIUM, False), (MEDIUM, True), (HARD, False)]
+    assert adaptive.suggest_level(MEDIUM, history) == (HARD, "again")
