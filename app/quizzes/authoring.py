@@ -1,9 +1,10 @@
-"""Authoring for editors: create (one or in bulk, all or nothing), read with the answers,
-update, publish, unpublish, archive, reorder questions, delete.
+"""Authoring for editors: create (one or in bulk, all or nothing), read with the answers and
+an ETag, update (If-Match), publish, unpublish, archive, reorder questions, delete.
 
 Rules (README, "Quizzes"): every rule pydantic cannot hold is checked here (`check`); a
-quiz published or scheduled has every attached asset ready; a quiz explorers took is archived
-rather than deleted.
+quiz published or scheduled has every attached asset ready; an edit names the version it
+changes (its ETag), so a stale editor cannot silently undo another's; a quiz explorers took
+is archived rather than deleted.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.catalog.params import CATALOG_TAG
 from app.core.cache import invalidate_after_commit
 from app.core.errors import FieldError, NotFound
+from app.core.http_cache import PreconditionFailed, etag_of, if_match
 from app.core.pagination import decode_cursor, encode_cursor, parse_datetime
 from app.media import service as media_service
 from app.quizzes import queries, reading
@@ -278,8 +280,24 @@ async def _locked(session: AsyncSession, quiz_id: uuid.UUID) -> Quiz:
     return quiz
 
 
-async def update(session: AsyncSession, quiz_id: uuid.UUID, body: QuizPatch) -> None:
+def version(detail: AdminQuiz) -> str:
+    """The quiz's ETag: a hash of all an editor reads (questions, choices and which are
+    right included), so any change by anyone gives another. Built as the catalogue's items'."""
+    return etag_of(type(detail).__pydantic_serializer__.to_json(detail))
+
+
+async def update(session: AsyncSession, quiz_id: uuid.UUID, body: QuizPatch, based_on: str) -> None:
+    """`based_on` is the edit's If-Match: the ETag of the version the editor changed. The quiz
+    is locked first, so the check and the write see the same version: a second edit of the
+    same version waits, then finds it gone (412) instead of undoing the first one."""
     quiz = await _locked(session, quiz_id)
+    current = version(await admin_detail(session, quiz_id))
+    if not if_match(based_on, current):
+        raise PreconditionFailed(
+            "This quiz has changed since you read it: read it again (GET) and redo your edit "
+            "on the current version.",
+            headers={"ETag": current},
+        )
     errors = await check(session, body, ["body"])
     if errors:
         raise invalid(errors)

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Header, Query, Response, status
 
 from app.auth.deps import EditorPrincipal
 from app.core.db import SessionDep
@@ -47,6 +47,24 @@ admin_router = APIRouter(prefix="/admin/quizzes", tags=["admin", "quizzes"])
 
 SCOPED = problem_responses(401, 403, 404, 422)
 WRITE_ERRORS = problem_responses(401, 403, 404, 409, 422)
+# Required (428 without it): `questions` replaces the whole list, so an edit made without
+# saying which version it changes could silently undo another editor's (which choices are
+# right, for one).
+IF_MATCH = (
+    "Required: the ETag of this quiz as you read it (GET it, copy its ETag header). "
+    "A stale one is refused with 412 and changes nothing; `*` deliberately edits whatever "
+    "version is current."
+)
+ETAG: dict[int | str, dict[str, Any]] = {
+    200: {
+        "headers": {
+            "ETag": {
+                "description": "This version; send it as If-Match to edit",
+                "schema": {"type": "string"},
+            }
+        }
+    }
+}
 
 
 # --- public ------------------------------------------------------------------------------
@@ -178,12 +196,21 @@ async def admin_list_quizzes(
     return await authoring.admin_list(session, content_id, status_, page.limit, page.cursor)
 
 
-@admin_router.post("", response_model=AdminQuiz, status_code=201, responses=WRITE_ERRORS)
+async def _answered(session: SessionDep, quiz_id: uuid.UUID, response: Response) -> AdminQuiz:
+    """The quiz as an editor reads it, its ETag in the response's headers."""
+    detail = await authoring.admin_detail(session, quiz_id)
+    response.headers["ETag"] = authoring.version(detail)
+    return detail
+
+
+@admin_router.post(
+    "", response_model=AdminQuiz, status_code=201, responses={**WRITE_ERRORS, **ETAG}
+)
 async def admin_create_quiz(
-    body: QuizIn, principal: EditorPrincipal, session: SessionDep
+    body: QuizIn, principal: EditorPrincipal, session: SessionDep, response: Response
 ) -> AdminQuiz:
     quiz_id = await authoring.create(session, body)
-    return await authoring.admin_detail(session, quiz_id)
+    return await _answered(session, quiz_id, response)
 
 
 @admin_router.post(
@@ -202,29 +229,32 @@ async def admin_bulk_create_quizzes(
 @admin_router.get(
     "/{quiz_id}",
     response_model=AdminQuiz,
-    responses=problem_responses(401, 403, 404, 422),
-    summary="One quiz with its answers",
+    responses={**problem_responses(401, 403, 404, 422), **ETAG},
+    summary="One quiz with its answers, and its ETag",
 )
 async def admin_get_quiz(
-    quiz_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep
+    quiz_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep, response: Response
 ) -> AdminQuiz:
-    return await authoring.admin_detail(session, quiz_id)
+    return await _answered(session, quiz_id, response)
 
 
 @admin_router.patch(
     "/{quiz_id}",
     response_model=AdminQuiz,
-    responses=WRITE_ERRORS,
-    summary="Change some fields of a quiz",
+    responses={**WRITE_ERRORS, **problem_responses(412, 428), **ETAG},
+    summary="Change some fields of a quiz (If-Match: its ETag)",
 )
 async def admin_update_quiz(
     quiz_id: uuid.UUID,
     body: QuizPatch,
     principal: EditorPrincipal,
     session: SessionDep,
+    response: Response,
+    # Required in the document; missing, it is a 428 (app/core/errors.py), not a 422.
+    if_match: Annotated[str, Header(description=IF_MATCH)],
 ) -> AdminQuiz:
-    await authoring.update(session, quiz_id, body)
-    return await authoring.admin_detail(session, quiz_id)
+    await authoring.update(session, quiz_id, body, if_match)
+    return await _answered(session, quiz_id, response)
 
 
 @admin_router.delete(
@@ -242,46 +272,46 @@ async def admin_delete_quiz(
 @admin_router.post(
     "/{quiz_id}/publish",
     response_model=AdminQuiz,
-    responses=WRITE_ERRORS,
+    responses={**WRITE_ERRORS, **ETAG},
     summary="Publish (every picture and sound attached must be ready)",
 )
 async def admin_publish_quiz(
-    quiz_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep
+    quiz_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep, response: Response
 ) -> AdminQuiz:
     await authoring.set_status(session, quiz_id, "publish")
-    return await authoring.admin_detail(session, quiz_id)
+    return await _answered(session, quiz_id, response)
 
 
 @admin_router.post(
     "/{quiz_id}/unpublish",
     response_model=AdminQuiz,
-    responses=WRITE_ERRORS,
+    responses={**WRITE_ERRORS, **ETAG},
     summary="Back to draft: explorers no longer see it",
 )
 async def admin_unpublish_quiz(
-    quiz_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep
+    quiz_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep, response: Response
 ) -> AdminQuiz:
     await authoring.set_status(session, quiz_id, "unpublish")
-    return await authoring.admin_detail(session, quiz_id)
+    return await _answered(session, quiz_id, response)
 
 
 @admin_router.post(
     "/{quiz_id}/archive",
     response_model=AdminQuiz,
-    responses=WRITE_ERRORS,
+    responses={**WRITE_ERRORS, **ETAG},
     summary="Archive: explorers no longer see it; their results stay",
 )
 async def admin_archive_quiz(
-    quiz_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep
+    quiz_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep, response: Response
 ) -> AdminQuiz:
     await authoring.set_status(session, quiz_id, "archive")
-    return await authoring.admin_detail(session, quiz_id)
+    return await _answered(session, quiz_id, response)
 
 
 @admin_router.post(
     "/{quiz_id}/questions/reorder",
     response_model=AdminQuiz,
-    responses=WRITE_ERRORS,
+    responses={**WRITE_ERRORS, **ETAG},
     summary="Put the questions in this order (every question once)",
 )
 async def admin_reorder_questions(
@@ -289,9 +319,10 @@ async def admin_reorder_questions(
     body: ReorderIn,
     principal: EditorPrincipal,
     session: SessionDep,
+    response: Response,
 ) -> AdminQuiz:
     await authoring.reorder(session, quiz_id, body.ids)
-    return await authoring.admin_detail(session, quiz_id)
+    return await _answered(session, quiz_id, response)
 
 
 @admin_router.get(
