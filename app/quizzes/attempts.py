@@ -87,11 +87,14 @@ async def answer(
     qtype = ctx["type"]
     given = scoring.checked_answer(qtype, ctx["choice_ids"], body)
     instant = ctx["feedback_mode"] == "instant"
+    has_hint = bool(ctx["has_hint"])
+    asked = scoring.hint_counts(body.hint_used, has_hint)
+    seen = scoring.hint_counts(bool(ctx["answered_hint"]), has_hint)
     previous = ctx["answered_ids"]
     if previous is not None:
         if scoring.same_answer(qtype, previous, given):
-            hint = ctx["answered_hint"] if instant else ctx["answered_hint"] or body.hint_used
-            if hint == ctx["answered_hint"]:
+            hint = seen if instant else seen or asked
+            if hint == seen:
                 # The same answer again (a retry): counted once, nothing written.
                 return _answer_out(qtype, question_id, previous, hint, ctx if instant else None)
         elif instant:
@@ -100,7 +103,7 @@ async def answer(
                 code="already_answered",
             )
     # A hint once seen stays seen, whatever a changed answer says.
-    hint_used = body.hint_used or bool(ctx["answered_hint"])
+    hint_used = asked or seen
     right = scoring.right_answer(qtype, ctx["choice_ids"], ctx["correct_flags"])
     correct, points = scoring.grade(qtype, right, given, hint_used, ctx["points"])
     await queries.save_response(
@@ -242,7 +245,7 @@ async def _close(session: AsyncSession, attempt: Row, now: datetime, reason: str
             question["type"],
             _right(question, choices[qid]),
             response["choice_ids"],
-            response["hint_used"],
+            scoring.hint_counts(response["hint_used"], bool(question["hint"])),
             question["points"],
         )
         earned += points

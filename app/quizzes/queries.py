@@ -405,7 +405,7 @@ async def stale_attempts(
 
 _ANSWER_CONTEXT_SQL = """
 SELECT a.closed_at, a.started_at, a.question_order, q.feedback_mode,
-    qq.id AS question_id, qq.type, qq.points, qq.explanation,
+    qq.id AS question_id, qq.type, qq.points, qq.explanation, qq.hint <> '' AS has_hint,
     ARRAY(SELECT c.id FROM quiz_choice c WHERE c.question_id = qq.id ORDER BY c.position)
         AS choice_ids,
     ARRAY(SELECT c.correct FROM quiz_choice c WHERE c.question_id = qq.id ORDER BY c.position)

@@ -2,7 +2,8 @@
 whether it is right and what it earns, and an attempt's score, pass and stars.
 
 Rules (README, "Quizzes"): ordering is all or nothing; multiple choice needs the exact set;
-a hint halves the question's points.
+a hint halves the question's points, but only a hint that exists: `hint_used` on a question
+without one costs nothing (there was nothing to see).
 """
 
 from __future__ import annotations
@@ -29,6 +30,11 @@ def right_answer(
     return [c for c, correct in zip(choice_ids, correct_flags, strict=True) if correct]
 
 
+def hint_counts(asked: bool, has_hint: bool) -> bool:
+    """Whether a hint the explorer asked for counts: only when the question has one."""
+    return asked and has_hint
+
+
 def grade(
     qtype: str,
     right: Sequence[uuid.UUID],
@@ -36,7 +42,8 @@ def grade(
     hint_used: bool,
     points: int,
 ) -> tuple[bool, Decimal]:
-    """Right or not, and the points earned. A hint halves the points."""
+    """Right or not, and the points earned. `hint_used` is a hint that counts
+    (`hint_counts`): it halves the points."""
     correct = list(given) == list(right) if qtype == ORDERING else set(given) == set(right)
     if not correct:
         return False, Decimal(0)

@@ -37,6 +37,17 @@ def test_a_hint_halves_a_right_answer_and_a_wrong_one_stays_nothing() -> None:
     assert scoring.grade("single_choice", [A], [B], True, 3) == (False, Decimal(0))
 
 
+def test_a_hint_counts_only_on_a_question_that_has_one() -> None:
+    assert scoring.hint_counts(asked=True, has_hint=True)
+    assert not scoring.hint_counts(asked=True, has_hint=False)
+    assert not scoring.hint_counts(asked=False, has_hint=True)
+    # Asked on a question without a hint: the full points.
+    no_hint = scoring.hint_counts(asked=True, has_hint=False)
+    assert scoring.grade("true_false", [A], [A], no_hint, 1) == (True, Decimal(1))
+    # Two of three right, one with a hint that did not exist: 67%, a pass at 60.
+    assert scoring.total(Decimal(2), 3, 60).passed
+
+
 @pytest.mark.parametrize(
     ("earned", "max_score", "pass_mark", "percent", "passed", "stars"),
     [
