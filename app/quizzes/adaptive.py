@@ -2,7 +2,10 @@
 history on one piece of content, and the quiz to offer at or around it.
 
 Rules (README, "Quizzes"): start at the age band's level, one up after a pass, one down after
-FAILS_TO_STEP_DOWN failed attempts at a level.
+FAILS_TO_STEP_DOWN failed attempts at a level. A quiz already mastered is offered only when no
+quiz left to master waits at the level moved to or beyond it in the direction of the move
+(after a step up: that level or harder; after a step down: that level or easier); after a step
+down the harder quizzes just failed are not offered as new ones.
 """
 
 from __future__ import annotations
@@ -45,6 +48,25 @@ def suggest_level(
     return level, reason
 
 
+def onward(level: Difficulty, reason: str) -> list[Difficulty]:
+    """The level moved to, then those beyond it in the direction of the move, nearest first."""
+    index = LEVELS.index(level)
+    if reason == "up":
+        return LEVELS[index:]
+    if reason == "down":
+        return LEVELS[: index + 1][::-1]
+    return [level]
+
+
+def preference(level: Difficulty, reason: str) -> list[Difficulty]:
+    """Every level, in the order a quiz is looked for: `onward`, then the others nearest
+    first (the easier on a tie)."""
+    index = LEVELS.index(level)
+    first = onward(level, reason)
+    nearest = sorted(LEVELS, key=lambda lv: (abs(LEVELS.index(lv) - index), LEVELS.index(lv)))
+    return first + [lv for lv in nearest if lv not in first]
+
+
 @dataclass(frozen=True)
 class Offer:
     quiz_id: uuid.UUID
@@ -61,14 +83,19 @@ def pick_next(
     """The quiz to offer among `quizzes` (id, level; in the order to prefer within a level)
     for `suggest_level`'s answer; None when there is no quiz at all.
 
-    The nearest level that has a quiz, the suggested one first, then easier, then harder; at
-    that level a quiz not mastered yet, else one to practise again."""
-    index = LEVELS.index(level)
-    nearest = sorted(LEVELS, key=lambda lv: (abs(LEVELS.index(lv) - index), LEVELS.index(lv)))
-    fresh = [q for q, _ in quizzes if q not in mastered]
-    for lv in nearest:
-        at = [q for q, at in quizzes if at == lv]
-        if at:
-            chosen = next((q for q in at if q not in mastered), at[0])
-            return Offer(chosen, lv, reason if fresh else "all_mastered")
+    A quiz not mastered yet, at the first level of `preference` holding one (after a step down
+    only the level moved to and easier: the harder ones are what was just failed). Otherwise
+    one to practise, at the first level of `preference` holding any; the reason is then
+    `all_mastered` if every quiz is."""
+    order = preference(level, reason)
+    fresh = [(q, lv) for q, lv in quizzes if q not in mastered]
+    looked_at = onward(level, reason) if reason == "down" else order
+    for lv in looked_at:
+        for quiz_id, at in fresh:
+            if at == lv:
+                return Offer(quiz_id, lv, reason)
+    for lv in order:
+        for quiz_id, at in quizzes:
+            if at == lv:
+                return Offer(quiz_id, lv, reason if fresh else "all_mastered")
     return None

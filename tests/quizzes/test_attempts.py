@@ -323,12 +323,34 @@ async def test_the_next_quiz_starts_by_age_and_adapts(
     await take(client, explorer, admin["hard"], wrong_answers(admin["hard"]))
     assert await suggested() == (ids["hard"], "again")
     await take(client, explorer, admin["hard"], wrong_answers(admin["hard"]))
-    assert await suggested() == (ids["medium"], "down")
+    # Down to medium, whose quiz is mastered: the easy one, not mastered yet, comes first.
+    assert await suggested() == (ids["easy"], "down")
     none = await client.get(
         explorer.url(f"/quizzes/next?content_kind=video&content_id={catalogue.video2}"),
         headers=explorer.kid,
     )
     assert none.json() == {"quiz": None, "difficulty": None, "reason": "none"}
+
+
+async def test_after_a_pass_the_next_quiz_is_a_harder_one_not_mastered(
+    client: httpx.AsyncClient, catalogue: Catalogue, explorer: Explorer, editor: dict[str, str]
+) -> None:
+    # No medium quiz: up from easy must reach the hard one, not offer the easy one again.
+    ids = {lv: await _quiz(client, editor, catalogue.video, lv) for lv in ("easy", "hard")}
+    admin = {lv: (await client.get(f"{ADMIN}/{i}", headers=editor)).json() for lv, i in ids.items()}
+    await client.patch(explorer.url(""), json={"age_band": "3-5"}, headers=explorer.parent)
+    url = explorer.url(f"/quizzes/next?content_kind=video&content_id={catalogue.video}")
+
+    async def suggested() -> tuple[str | None, str | None, str]:
+        body = (await client.get(url, headers=explorer.kid)).json()
+        return (body["quiz"]["id"] if body["quiz"] else None), body["difficulty"], body["reason"]
+
+    assert await suggested() == (ids["easy"], "easy", "start")
+    await take(client, explorer, admin["easy"], right_answers(admin["easy"]))
+    assert await suggested() == (ids["hard"], "hard", "up")
+    # Once every quiz is mastered, one is offered to practise, and it says so.
+    await take(client, explorer, admin["hard"], right_answers(admin["hard"]))
+    assert await suggested() == (ids["hard"], "hard", "all_mastered")
 
 
 async def test_a_young_explorer_starts_easy(

@@ -98,3 +98,60 @@ def test_the_level_goes_up_after_a_pass_and_down_after_two_fails() -> None:
     # A pass in between starts the count again.
     history = [(MEDIUM, False), (MEDIUM, True), (HARD, False)]
     assert adaptive.suggest_level(MEDIUM, history) == (HARD, "again")
+
+
+Q_EASY, Q_EASY_2, Q_MEDIUM, Q_HARD = (uuid.UUID(int=i) for i in (10, 11, 20, 30))
+
+
+def _offer(
+    level: Difficulty,
+    reason: str,
+    quizzes: list[tuple[uuid.UUID, Difficulty]],
+    mastered: set[uuid.UUID],
+) -> tuple[uuid.UUID, Difficulty, str] | None:
+    offer = adaptive.pick_next(level, reason, quizzes, mastered)
+    return (offer.quiz_id, offer.difficulty, offer.reason) if offer else None
+
+
+def test_after_a_step_up_a_quiz_not_mastered_at_that_level_or_harder_comes_first() -> None:
+    easy_and_hard = [(Q_EASY, EASY), (Q_HARD, HARD)]
+    # Up to medium, where there is no quiz: the hard one, never the easy one mastered.
+    assert _offer(MEDIUM, "up", easy_and_hard, {Q_EASY}) == (Q_HARD, HARD, "up")
+    every = [(Q_EASY, EASY), (Q_MEDIUM, MEDIUM), (Q_HARD, HARD)]
+    assert _offer(MEDIUM, "up", every, {Q_EASY}) == (Q_MEDIUM, MEDIUM, "up")
+    # Medium mastered already: on to hard.
+    assert _offer(MEDIUM, "up", every, {Q_EASY, Q_MEDIUM}) == (Q_HARD, HARD, "up")
+    # Nothing left to master at medium or harder: an easier quiz not mastered beats practice.
+    two_easy = [(Q_EASY, EASY), (Q_EASY_2, EASY), (Q_MEDIUM, MEDIUM)]
+    assert _offer(MEDIUM, "up", two_easy, {Q_EASY, Q_MEDIUM}) == (Q_EASY_2, EASY, "up")
+
+
+def test_after_a_step_down_an_easier_quiz_not_mastered_comes_first() -> None:
+    every = [(Q_EASY, EASY), (Q_MEDIUM, MEDIUM), (Q_HARD, HARD)]
+    # Down from hard to medium, mastered: the easy one, not mastered yet.
+    assert _offer(MEDIUM, "down", every, {Q_MEDIUM}) == (Q_EASY, EASY, "down")
+    assert _offer(MEDIUM, "down", every, set()) == (Q_MEDIUM, MEDIUM, "down")
+    # Medium and easy mastered: practise medium, never the hard one just failed twice.
+    assert _offer(MEDIUM, "down", every, {Q_EASY, Q_MEDIUM}) == (Q_MEDIUM, MEDIUM, "down")
+
+
+def test_when_every_quiz_is_mastered_the_nearest_one_is_practised() -> None:
+    every = [(Q_EASY, EASY), (Q_MEDIUM, MEDIUM), (Q_HARD, HARD)]
+    all_of_them = {Q_EASY, Q_MEDIUM, Q_HARD}
+    assert _offer(HARD, "again", every, all_of_them) == (Q_HARD, HARD, "all_mastered")
+    # After a step up the level beyond comes before the one below.
+    easy_and_hard = [(Q_EASY, EASY), (Q_HARD, HARD)]
+    assert _offer(MEDIUM, "up", easy_and_hard, {Q_EASY, Q_HARD}) == (Q_HARD, HARD, "all_mastered")
+    assert _offer(MEDIUM, "start", [], set()) is None
+
+
+def test_at_the_start_or_again_the_level_itself_then_the_nearest() -> None:
+    assert _offer(MEDIUM, "start", [(Q_EASY, EASY), (Q_HARD, HARD)], set()) == (
+        Q_EASY,
+        EASY,
+        "start",
+    )
+    every = [(Q_EASY, EASY), (Q_MEDIUM, MEDIUM), (Q_HARD, HARD)]
+    assert _offer(HARD, "again", every, set()) == (Q_HARD, HARD, "again")
+    # Passed at the top (again): a quiz not mastered below beats practising the hard one.
+    assert _offer(HARD, "again", every, {Q_HARD}) == (Q_MEDIUM, MEDIUM, "again")
