@@ -1,9 +1,5 @@
 """Quiz results of several explorers on given quizzes, for other modules' reports
-(classrooms): attempts, best score, passing, hints. Reads only; fixed SQL on the request's
-own connection."""
-
-# SQL text from constants only; every value is bound by asyncpg.
-# ruff: noqa: S608
+(classrooms): attempts, best score, passing, hints. Reads only."""
 
 from __future__ import annotations
 
@@ -33,28 +29,6 @@ class Standing:
     most_hints_in_a_fail: int
 
 
-_STANDINGS_SQL = """
-SELECT a.profile_id, a.quiz_id,
-    count(*) FILTER (WHERE a.closed_at IS NOT NULL) AS attempts,
-    count(*) FILTER (WHERE a.closed_at IS NOT NULL AND NOT a.passed) AS failed,
-    max(a.percent) AS best_percent,
-    coalesce(bool_or(a.passed), false) AS passed,
-    min(a.closed_at) FILTER (WHERE a.passed) AS passed_at,
-    bool_or(a.closed_at IS NULL) AS open,
-    coalesce(sum(h.hints), 0)::int AS hints,
-    coalesce(max(h.hints) FILTER (WHERE a.closed_at IS NOT NULL AND NOT a.passed), 0)::int
-        AS most_hints_in_a_fail
-FROM unnest($1::uuid[], $3::timestamptz[]) AS s(profile_id, since)
-JOIN quiz_attempt a ON a.profile_id = s.profile_id
-CROSS JOIN LATERAL (
-    SELECT count(*) AS hints FROM quiz_response r WHERE r.attempt_id = a.id AND r.hint_used
-) h
-WHERE a.quiz_id = ANY($2::uuid[])
-    AND (s.since IS NULL OR coalesce(a.closed_at, a.started_at) >= s.since)
-GROUP BY a.profile_id, a.quiz_id
-"""
-
-
 async def standings(
     session: AsyncSession,
     profile_ids: Sequence[uuid.UUID],
@@ -68,8 +42,6 @@ async def standings(
         return {}
     ids = list(profile_ids)
     instants = [(since or {}).get(profile_id) for profile_id in ids]
-    conn = await queries.connection(session)
-    rows = await conn.fetch(_STANDINGS_SQL, ids, list(quiz_ids), instants)
     return {
         (r["profile_id"], r["quiz_id"]): Standing(
             attempts=int(r["attempts"]),
@@ -81,7 +53,7 @@ async def standings(
             hints=int(r["hints"]),
             most_hints_in_a_fail=int(r["most_hints_in_a_fail"]),
         )
-        for r in rows
+        for r in await queries.standings(session, ids, quiz_ids, instants)
     }
 
 
@@ -91,9 +63,4 @@ async def visible_titles(
     """Titles of the quizzes among `quiz_ids` an explorer may take now."""
     if not quiz_ids:
         return {}
-    conn = await queries.connection(session)
-    rows = await conn.fetch(
-        f"SELECT q.id, q.title FROM quiz q WHERE q.id = ANY($1::uuid[]) AND {queries.VISIBLE_QUIZ}",
-        list(quiz_ids),
-    )
-    return {r["id"]: r["title"] for r in rows}
+    return {r["id"]: r["title"] for r in await queries.visible_titles(session, quiz_ids)}

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Header, Query, Response, status
 
 from app.auth.deps import EditorPrincipal
 from app.core.db import SessionDep
@@ -18,7 +18,7 @@ from app.core.responses import model_response
 from app.deps import RuntimeDep
 from app.profiles.scope import ProfileDep, ScopedTransaction
 from app.progress.clock import ClockDep
-from app.quizzes import service as quizzes_service
+from app.quizzes import analytics, attempts, authoring, reading, results
 from app.quizzes.schemas import (
     AdminQuiz,
     AdminQuizPage,
@@ -50,6 +50,24 @@ admin_router = APIRouter(prefix="/admin/quizzes", tags=["admin", "quizzes"])
 
 SCOPED = problem_responses(401, 403, 404, 422)
 WRITE_ERRORS = problem_responses(401, 403, 404, 409, 422)
+# Required (428 without it): `questions` replaces the whole list, so an edit made without
+# saying which version it changes could silently undo another editor's (which choices are
+# right, for one).
+IF_MATCH = (
+    "Required: the ETag of this quiz as you read it (GET it, copy its ETag header). "
+    "A stale one is refused with 412 and changes nothing; `*` deliberately edits whatever "
+    "version is current."
+)
+ETAG: dict[int | str, dict[str, Any]] = {
+    200: {
+        "headers": {
+            "ETag": {
+                "description": "This version; send it as If-Match to edit",
+                "schema": {"type": "string"},
+            }
+        }
+    }
+}
 
 
 # --- public ------------------------------------------------------------------------------
@@ -69,7 +87,7 @@ async def list_quizzes(
     content_id: uuid.UUID | None = None,
     difficulty: Difficulty | None = None,
 ) -> QuizPage:
-    return await quizzes_service.list_quizzes(
+    return await reading.list_quizzes(
         runtime, session, content_kind, content_id, difficulty, page.limit, page.cursor
     )
 
@@ -81,7 +99,7 @@ async def list_quizzes(
     summary="One published quiz, to play (never which choice is right)",
 )
 async def get_quiz(quiz_id: uuid.UUID, runtime: RuntimeDep, session: SessionDep) -> QuizOut:
-    return await quizzes_service.get_quiz(runtime, session, quiz_id)
+    return await reading.get_quiz(runtime, session, quiz_id)
 
 
 # --- one explorer --------------------------------------------------------------------------
@@ -102,7 +120,7 @@ async def start_attempt(
     clock: ClockDep,
     response: Response,
 ) -> AttemptOut:
-    attempt, created = await quizzes_service.start(runtime, session, profile.id, quiz_id, clock())
+    attempt, created = await attempts.start(runtime, session, profile.id, quiz_id, clock())
     if not created:
         response.status_code = status.HTTP_200_OK
     return attempt
@@ -122,7 +140,7 @@ async def answer_question(
     conn: ScopedTransaction,
     clock: ClockDep,
 ) -> Response:
-    answer = await quizzes_service.answer(
+    answer = await attempts.answer(
         conn, profile_id, attempt_id, question_id, body.answer(), clock()
     )
     return model_response(answer)
@@ -137,7 +155,7 @@ async def answer_question(
 async def submit_attempt(
     attempt_id: uuid.UUID, profile: ProfileDep, session: SessionDep, clock: ClockDep
 ) -> AttemptResult:
-    return await quizzes_service.submit(session, profile.id, attempt_id, clock())
+    return await attempts.submit(session, profile.id, attempt_id, clock())
 
 
 @profile_router.get(
@@ -153,7 +171,7 @@ async def get_next_quiz(
     content_kind: ContentKind,
     content_id: uuid.UUID,
 ) -> NextQuiz:
-    return await quizzes_service.next_quiz(session, profile, content_kind, content_id, clock())
+    return await results.next_quiz(session, profile, content_kind, content_id, clock())
 
 
 @profile_router.get(
@@ -165,7 +183,7 @@ async def get_next_quiz(
 async def list_quiz_results(
     profile: ProfileDep, session: SessionDep, clock: ClockDep, page: PageParamsDep
 ) -> QuizResultPage:
-    return await quizzes_service.results(session, profile.id, clock(), page.limit, page.cursor)
+    return await results.results(session, profile.id, clock(), page.limit, page.cursor)
 
 
 # --- editors -------------------------------------------------------------------------------
@@ -179,15 +197,24 @@ async def admin_list_quizzes(
     content_id: uuid.UUID | None = None,
     status_: Annotated[QuizStatus | None, Query(alias="status")] = None,
 ) -> AdminQuizPage:
-    return await quizzes_service.admin_list(session, content_id, status_, page.limit, page.cursor)
+    return await authoring.admin_list(session, content_id, status_, page.limit, page.cursor)
 
 
-@admin_router.post("", response_model=AdminQuiz, status_code=201, responses=WRITE_ERRORS)
+async def _answered(session: SessionDep, quiz_id: uuid.UUID, response: Response) -> AdminQuiz:
+    """The quiz as an editor reads it, its ETag in the response's headers."""
+    detail = await authoring.admin_detail(session, quiz_id)
+    response.headers["ETag"] = authoring.version(detail)
+    return detail
+
+
+@admin_router.post(
+    "", response_model=AdminQuiz, status_code=201, responses={**WRITE_ERRORS, **ETAG}
+)
 async def admin_create_quiz(
-    body: QuizIn, principal: EditorPrincipal, session: SessionDep
+    body: QuizIn, principal: EditorPrincipal, session: SessionDep, response: Response
 ) -> AdminQuiz:
-    quiz_id = await quizzes_service.create(session, body)
-    return await quizzes_service.admin_detail(session, quiz_id)
+    quiz_id = await authoring.create(session, body)
+    return await _answered(session, quiz_id, response)
 
 
 @admin_router.post(
@@ -200,27 +227,38 @@ async def admin_create_quiz(
 async def admin_bulk_create_quizzes(
     body: QuizBulk, principal: EditorPrincipal, session: SessionDep
 ) -> BulkResult:
-    return BulkResult(ids=await quizzes_service.bulk_create(session, body.items))
+    return BulkResult(ids=await authoring.bulk_create(session, body.items))
 
 
 @admin_router.get(
     "/{quiz_id}",
     response_model=AdminQuiz,
-    responses=problem_responses(401, 403, 404, 422),
-    summary="One quiz with its answers",
+    responses={**problem_responses(401, 403, 404, 422), **ETAG},
+    summary="One quiz with its answers, and its ETag",
 )
 async def admin_get_quiz(
-    quiz_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep
+    quiz_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep, response: Response
 ) -> AdminQuiz:
-    return await quizzes_service.admin_detail(session, quiz_id)
+    return await _answered(session, quiz_id, response)
 
 
-@admin_router.patch("/{quiz_id}", response_model=AdminQuiz, responses=WRITE_ERRORS)
+@admin_router.patch(
+    "/{quiz_id}",
+    response_model=AdminQuiz,
+    responses={**WRITE_ERRORS, **problem_responses(412, 428), **ETAG},
+    summary="Change some fields of a quiz (If-Match: its ETag)",
+)
 async def admin_update_quiz(
-    quiz_id: uuid.UUID, body: QuizPatch, principal: EditorPrincipal, session: SessionDep
+    quiz_id: uuid.UUID,
+    body: QuizPatch,
+    principal: EditorPrincipal,
+    session: SessionDep,
+    response: Response,
+    # Required in the document; missing, it is a 428 (app/core/errors.py), not a 422.
+    if_match: Annotated[str, Header(description=IF_MATCH)],
 ) -> AdminQuiz:
-    await quizzes_service.update(session, quiz_id, body)
-    return await quizzes_service.admin_detail(session, quiz_id)
+    await authoring.update(session, quiz_id, body, if_match)
+    return await _answered(session, quiz_id, response)
 
 
 @admin_router.delete(
@@ -232,39 +270,63 @@ async def admin_update_quiz(
 async def admin_delete_quiz(
     quiz_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep
 ) -> Deleted:
-    return await quizzes_service.delete(session, quiz_id)
+    return await authoring.delete(session, quiz_id)
 
 
-def _status_route(action: str) -> None:
-    async def run(quiz_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep) -> AdminQuiz:
-        await quizzes_service.set_status(session, quiz_id, action)
-        return await quizzes_service.admin_detail(session, quiz_id)
-
-    admin_router.add_api_route(
-        f"/{{quiz_id}}/{action}",
-        run,
-        methods=["POST"],
-        response_model=AdminQuiz,
-        responses=WRITE_ERRORS,
-        name=f"admin_{action}_quiz",
-    )
+@admin_router.post(
+    "/{quiz_id}/publish",
+    response_model=AdminQuiz,
+    responses={**WRITE_ERRORS, **ETAG},
+    summary="Publish (every picture and sound attached must be ready)",
+)
+async def admin_publish_quiz(
+    quiz_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep, response: Response
+) -> AdminQuiz:
+    await authoring.set_status(session, quiz_id, "publish")
+    return await _answered(session, quiz_id, response)
 
 
-for _action in ("publish", "unpublish", "archive"):
-    _status_route(_action)
+@admin_router.post(
+    "/{quiz_id}/unpublish",
+    response_model=AdminQuiz,
+    responses={**WRITE_ERRORS, **ETAG},
+    summary="Back to draft: explorers no longer see it",
+)
+async def admin_unpublish_quiz(
+    quiz_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep, response: Response
+) -> AdminQuiz:
+    await authoring.set_status(session, quiz_id, "unpublish")
+    return await _answered(session, quiz_id, response)
+
+
+@admin_router.post(
+    "/{quiz_id}/archive",
+    response_model=AdminQuiz,
+    responses={**WRITE_ERRORS, **ETAG},
+    summary="Archive: explorers no longer see it; their results stay",
+)
+async def admin_archive_quiz(
+    quiz_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep, response: Response
+) -> AdminQuiz:
+    await authoring.set_status(session, quiz_id, "archive")
+    return await _answered(session, quiz_id, response)
 
 
 @admin_router.post(
     "/{quiz_id}/questions/reorder",
     response_model=AdminQuiz,
-    responses=WRITE_ERRORS,
+    responses={**WRITE_ERRORS, **ETAG},
     summary="Put the questions in this order (every question once)",
 )
 async def admin_reorder_questions(
-    quiz_id: uuid.UUID, body: ReorderIn, principal: EditorPrincipal, session: SessionDep
+    quiz_id: uuid.UUID,
+    body: ReorderIn,
+    principal: EditorPrincipal,
+    session: SessionDep,
+    response: Response,
 ) -> AdminQuiz:
-    await quizzes_service.reorder(session, quiz_id, body.ids)
-    return await quizzes_service.admin_detail(session, quiz_id)
+    await authoring.reorder(session, quiz_id, body.ids)
+    return await _answered(session, quiz_id, response)
 
 
 @admin_router.get(
@@ -281,4 +343,4 @@ async def admin_quiz_stats(
     from_: Annotated[date | None, Query(alias="from", description="First day (UTC)")] = None,
     to: Annotated[date | None, Query(description="Last day (UTC), included")] = None,
 ) -> QuizStats:
-    return await quizzes_service.stats(session, quiz_id, from_, to, clock())
+    return await analytics.stats(session, quiz_id, from_, to, clock())

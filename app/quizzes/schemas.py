@@ -199,18 +199,24 @@ class AnswerIn(_In):
         return self
 
 
+HINT_USED = (
+    "The explorer looked at the question's hint: it halves the question's points and stays "
+    "seen. On a question without a hint it costs nothing and is recorded as false."
+)
+
+
 class ChoiceAnswer(_In):
     """Single choice, multiple choice and true or false: the choices picked."""
 
     choice_ids: list[uuid.UUID] = Field(max_length=MAX_CHOICES)
-    hint_used: bool = False
+    hint_used: bool = Field(default=False, description=HINT_USED)
 
 
 class OrderAnswer(_In):
     """Ordering questions: every item, in the explorer's order."""
 
     order: list[uuid.UUID] = Field(max_length=MAX_CHOICES, description="Every item, once")
-    hint_used: bool = False
+    hint_used: bool = Field(default=False, description=HINT_USED)
 
 
 def _one_of(schema: dict[str, Any]) -> None:

@@ -15,6 +15,7 @@ from app.runtime import Runtime
 from tests.progress.fixtures import Catalogue, Clock, Explorer
 from tests.quizzes.helpers import (
     ADMIN,
+    choices,
     count,
     create_quiz,
     make_asset,
@@ -76,7 +77,12 @@ async def test_answers_never_leak_before_they_are_given(
     # The order is the attempt's: resuming gives the same.
     again = await start(client, explorer, quiz["id"])
     assert again["id"] == attempt["id"]
-    assert again["questions"] == attempt["questions"]
+    assert _order(again) == _order(attempt)
+
+
+def _order(attempt: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    # Ids only: a signed URL's expiry moves with the second it was signed in.
+    return [(q["id"], [c["id"] for c in q["choices"]]) for q in attempt["questions"]]
 
 
 async def test_instant_mode_answers_once_and_repeats_count_once(
@@ -317,12 +323,34 @@ async def test_the_next_quiz_starts_by_age_and_adapts(
     await take(client, explorer, admin["hard"], wrong_answers(admin["hard"]))
     assert await suggested() == (ids["hard"], "again")
     await take(client, explorer, admin["hard"], wrong_answers(admin["hard"]))
-    assert await suggested() == (ids["medium"], "down")
+    # Down to medium, whose quiz is mastered: the easy one, not mastered yet, comes first.
+    assert await suggested() == (ids["easy"], "down")
     none = await client.get(
         explorer.url(f"/quizzes/next?content_kind=video&content_id={catalogue.video2}"),
         headers=explorer.kid,
     )
     assert none.json() == {"quiz": None, "difficulty": None, "reason": "none"}
+
+
+async def test_after_a_pass_the_next_quiz_is_a_harder_one_not_mastered(
+    client: httpx.AsyncClient, catalogue: Catalogue, explorer: Explorer, editor: dict[str, str]
+) -> None:
+    # No medium quiz: up from easy must reach the hard one, not offer the easy one again.
+    ids = {lv: await _quiz(client, editor, catalogue.video, lv) for lv in ("easy", "hard")}
+    admin = {lv: (await client.get(f"{ADMIN}/{i}", headers=editor)).json() for lv, i in ids.items()}
+    await client.patch(explorer.url(""), json={"age_band": "3-5"}, headers=explorer.parent)
+    url = explorer.url(f"/quizzes/next?content_kind=video&content_id={catalogue.video}")
+
+    async def suggested() -> tuple[str | None, str | None, str]:
+        body = (await client.get(url, headers=explorer.kid)).json()
+        return (body["quiz"]["id"] if body["quiz"] else None), body["difficulty"], body["reason"]
+
+    assert await suggested() == (ids["easy"], "easy", "start")
+    await take(client, explorer, admin["easy"], right_answers(admin["easy"]))
+    assert await suggested() == (ids["hard"], "hard", "up")
+    # Once every quiz is mastered, one is offered to practise, and it says so.
+    await take(client, explorer, admin["hard"], right_answers(admin["hard"]))
+    assert await suggested() == (ids["hard"], "hard", "all_mastered")
 
 
 async def test_a_young_explorer_starts_easy(
@@ -337,3 +365,91 @@ async def test_a_young_explorer_starts_easy(
         )
     ).json()
     assert (body["quiz"]["id"], body["difficulty"]) == (ids["easy"], "easy")
+
+
+async def test_a_hint_the_question_does_not_have_costs_nothing(
+    runtime: Runtime,
+    client: httpx.AsyncClient,
+    catalogue: Catalogue,
+    explorer: Explorer,
+    editor: dict[str, str],
+) -> None:
+    # Three one-point questions, pass mark 60: two right is 67%, a pass; 1.5 of 3 is a fail.
+    questions = [
+        {
+            "type": "true_false",
+            "prompt": f"Statement {n}?",
+            "choices": choices(("True", True), ("False", False)),
+        }
+        for n in range(3)
+    ]
+    questions[1]["hint"] = "Think of the sun."
+    quiz = await create_quiz(
+        client, editor, quiz_body(catalogue.video, questions=questions, feedback_mode="at_end")
+    )
+    no_hint, with_hint, third = quiz["questions"]
+    right = {q["id"]: [q["choices"][0]["id"]] for q in quiz["questions"]}
+    wrong = [third["choices"][1]["id"]]
+
+    attempt = await start(client, explorer, quiz["id"])
+    answered = await put_answer(
+        client,
+        explorer,
+        attempt["id"],
+        no_hint["id"],
+        {"choice_ids": right[no_hint["id"]], "hint_used": True},
+    )
+    assert answered.status_code == 200, answered.text
+    assert answered.json()["hint_used"] is False  # there was nothing to see
+    for question_id, picked in ((with_hint["id"], right[with_hint["id"]]), (third["id"], wrong)):
+        ok = await put_answer(client, explorer, attempt["id"], question_id, {"choice_ids": picked})
+        assert ok.status_code == 200, ok.text
+    submitted = await client.post(
+        explorer.url(f"/attempts/{attempt['id']}/submit"), headers=explorer.kid
+    )
+    result = submitted.json()
+    assert (result["score"], result["percent"], result["passed"]) == (2.0, 67, True)
+    by_id = {q["question_id"]: q for q in result["questions"]}
+    assert (by_id[no_hint["id"]]["hint_used"], by_id[no_hint["id"]]["points_awarded"]) == (
+        False,
+        1.0,
+    )
+    assert await count(runtime, "quiz_response", "NOT hint_used AND points_awarded = 1") == 2
+
+    # The boundary: the same answers, the hint asked where there is one, halves that question.
+    result = await take(
+        client,
+        explorer,
+        quiz,
+        {
+            no_hint["id"]: {"choice_ids": right[no_hint["id"]]},
+            with_hint["id"]: {"choice_ids": right[with_hint["id"]], "hint_used": True},
+            third["id"]: {"choice_ids": wrong},
+        },
+    )
+    assert (result["score"], result["percent"], result["passed"]) == (1.5, 50, False)
+    by_id = {q["question_id"]: q for q in result["questions"]}
+    assert (by_id[with_hint["id"]]["hint_used"], by_id[with_hint["id"]]["points_awarded"]) == (
+        True,
+        0.5,
+    )
+
+
+async def test_in_instant_mode_a_missing_hint_is_not_recorded_either(
+    runtime: Runtime,
+    client: httpx.AsyncClient,
+    catalogue: Catalogue,
+    explorer: Explorer,
+    editor: dict[str, str],
+) -> None:
+    quiz = await create_quiz(client, editor, quiz_body(catalogue.video))
+    true_false = quiz["questions"][2]  # no hint
+    attempt = await start(client, explorer, quiz["id"])
+    body = {"choice_ids": [true_false["choices"][0]["id"]], "hint_used": True}
+    first = await put_answer(client, explorer, attempt["id"], true_false["id"], body)
+    assert first.status_code == 200, first.text
+    assert (first.json()["hint_used"], first.json()["correct"]) == (False, True)
+    # Sent again, it is the same answer: counted once, not a conflict.
+    again = await put_answer(client, explorer, attempt["id"], true_false["id"], body)
+    assert again.json() == first.json()
+    assert await count(runtime, "quiz_response", "hint_used") == 0

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from app.accounts.models import Role
 from app.runtime import Runtime
 from tests.progress.fixtures import Catalogue, Explorer
 from tests.quizzes.helpers import (
@@ -21,6 +22,7 @@ from tests.quizzes.helpers import (
     right_answers,
     take,
 )
+from tests.support.auth import signed_in
 
 
 def _one(qtype: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -191,7 +193,7 @@ async def test_update_reorder_and_unpublish(
     patched = await client.patch(
         f"{ADMIN}/{quiz['id']}",
         json={"title": "Seeds", "questions": [{k: v for k, v in kept.items() if k != "position"}]},
-        headers=editor,
+        headers={**editor, "If-Match": reordered.headers["ETag"]},
     )
     assert patched.status_code == 200, patched.text
     assert patched.json()["title"] == "Seeds"
@@ -201,6 +203,87 @@ async def test_update_reorder_and_unpublish(
     down = await client.post(f"{ADMIN}/{quiz['id']}/unpublish", headers=editor)
     assert down.json()["status"] == "draft"
     assert (await client.get(f"/api/v1/quizzes/{quiz['id']}")).status_code == 404
+
+
+def _edit_input(quiz: dict[str, Any]) -> list[dict[str, Any]]:
+    """An admin read's questions as a PATCH sends them back (ids kept)."""
+    return [{k: v for k, v in q.items() if k != "position"} for q in quiz["questions"]]
+
+
+async def test_a_stale_editors_edit_is_refused_and_changes_nothing(
+    runtime: Runtime, client: httpx.AsyncClient, catalogue: Catalogue, editor: dict[str, str]
+) -> None:
+    other = await signed_in(runtime, client, "second-quiz-editor@example.com", Role.editor)
+    quiz = await create_quiz(client, editor, quiz_body(catalogue.video))
+    url = f"{ADMIN}/{quiz['id']}"
+    # Both editors read the same version.
+    read = await client.get(url, headers=editor)
+    etag = read.headers["ETag"]
+    assert etag.startswith('"')
+    assert (await client.get(url, headers=other)).headers["ETag"] == etag
+    # The other editor makes Tortoise the right answer to the first question.
+    questions = _edit_input(read.json())
+    for choice in questions[0]["choices"]:
+        choice["correct"] = choice["text"] == "Tortoise"
+    changed = await client.patch(
+        url, json={"questions": questions}, headers={**other, "If-Match": etag}
+    )
+    assert changed.status_code == 200, changed.text
+    current = changed.headers["ETag"]
+    assert current != etag
+    assert (await client.get(url, headers=editor)).headers["ETag"] == current
+    # The first editor, still on the old version, renames it and sends the old answers back.
+    stale = await client.patch(
+        url,
+        json={"title": "Stale", "questions": _edit_input(read.json())},
+        headers={**editor, "If-Match": etag},
+    )
+    assert stale.status_code == 412, stale.text
+    assert stale.json()["code"] == "precondition_failed"
+    assert stale.headers["ETag"] == current
+    # Without If-Match an edit cannot say which version it changes.
+    blind = await client.patch(url, json={"title": "Blind"}, headers=editor)
+    assert blind.status_code == 428, blind.text
+    assert blind.json()["code"] == "precondition_required"
+    # The database holds the other editor's version, untouched.
+    assert await count(runtime, "quiz", "title IN ('Stale', 'Blind')") == 0
+    assert await count(runtime, "quiz_choice", "text = 'Tortoise' AND correct") == 1
+    assert await count(runtime, "quiz_choice", "text = 'Anansi' AND correct") == 0
+    after = await client.get(url, headers=editor)
+    assert after.json() == changed.json()
+    assert after.headers["ETag"] == current
+    # `*` deliberately edits whatever version is current.
+    forced = await client.patch(url, json={"title": "Forced"}, headers={**editor, "If-Match": "*"})
+    assert forced.status_code == 200, forced.text
+    assert forced.json()["title"] == "Forced"
+    assert forced.headers["ETag"] not in (etag, current)
+
+
+async def test_every_staff_read_of_a_quiz_carries_its_etag(
+    client: httpx.AsyncClient, catalogue: Catalogue, editor: dict[str, str]
+) -> None:
+    created = await client.post(ADMIN, json=quiz_body(catalogue.video), headers=editor)
+    url = f"{ADMIN}/{created.json()['id']}"
+    ids = [q["id"] for q in created.json()["questions"]]
+    answers = [
+        created,
+        await client.post(f"{url}/publish", headers=editor),
+        await client.post(
+            f"{url}/questions/reorder", json={"ids": list(reversed(ids))}, headers=editor
+        ),
+        await client.post(f"{url}/unpublish", headers=editor),
+    ]
+    for answer in answers:
+        assert answer.status_code in (200, 201), answer.text
+        # Each is the version as it stands after that write: a GET now would give the last.
+        assert answer.headers["ETag"].startswith('"')
+    assert len({a.headers["ETag"] for a in answers}) == len(answers)
+    assert (await client.get(url, headers=editor)).headers["ETag"] == answers[-1].headers["ETag"]
+    # The last ETag edits.
+    edited = await client.patch(
+        url, json={"title": "Renamed"}, headers={**editor, "If-Match": answers[-1].headers["ETag"]}
+    )
+    assert edited.status_code == 200, edited.text
 
 
 async def test_content_pages_list_their_published_quizzes_and_the_cache_follows(
