@@ -15,8 +15,8 @@ from pydantic import BaseModel
 from app.catalog import queries
 from app.catalog import service as catalog_service
 from app.catalog.schemas import Card, Screen, SearchHit, SearchResults, ThemeOut
-from app.library.schemas import ExplorerScreen
 from app.core.http_cache import Written, written
+from app.library.schemas import ExplorerScreen
 from app.runtime import Runtime
 from tests.catalog.conftest import add
 

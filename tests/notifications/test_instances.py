@@ -11,6 +11,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.api import use_runtime
 from app.bootstrap import build_runtime
 from app.core.config import Settings
 from app.core.db import Database
@@ -18,7 +19,6 @@ from app.integrations.broker.redis import RedisBroker
 from app.runtime import Runtime
 from tests.notifications.conftest import make_family, send
 from tests.notifications.sse import collect
-from app.api import use_runtime
 from tests.support.app import app_with
 from tests.support.live_server import serve
 
