@@ -122,6 +122,8 @@ _ACTOR_SET_IN = "audit_actor_set_in"
 def _after_begin(session: Session, transaction: SessionTransaction, connection: Connection) -> None:
     """Gives a staff request's transaction its actor, route and request id (transaction-local:
     they end with it). Anything else returns after one context variable lookup."""
+    if transaction.nested:
+        return  # a savepoint inside a transaction that has its actor already
     ctx = staff_request_var.get()
     actor = ctx.actor() if ctx is not None else None
     if actor is None:
