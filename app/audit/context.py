@@ -1,8 +1,9 @@
 """Who is writing: the staff request a unit of work belongs to.
 
 A pure ASGI middleware marks requests to staff routes (`/api/v1/admin/...`, and
-`/api/v1/classrooms...` for teachers) in a context variable; the session hooks in
-app/audit/service.py read it when the request's session flushes. The caller is read from the
+`/api/v1/classrooms...` for teachers) in a context variable; the session hook in
+app/audit/service.py reads it when the request's session begins its transaction, and hands
+the actor to the database's audit trigger. The caller is read from the
 request's own access token, which the route's dependency has already verified (decoding hits
 the token issuer's memory): no router of any module has to pass anything along.
 """

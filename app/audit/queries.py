@@ -12,12 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.models import AuditEvent
 from app.audit.schemas import AuditFilters
+from app.audit.triggers import ACTOR_ID, ACTOR_ROLE, REQUEST_ID, ROUTE
 from app.core.pagination import decode_cursor, encode_cursor, parse_datetime
 from app.core.schema import table_of
 
 audit = table_of(AuditEvent)
 
-INSERT = sa.insert(audit)
+# `at`: when it was written, as the trigger's rows (not when the transaction began).
+INSERT = sa.insert(audit).values(at=sa.func.clock_timestamp())
 
 _COLUMNS = (
     audit.c.id,
@@ -70,3 +72,32 @@ async def prune(session: AsyncSession, before: datetime) -> int:
     await session.execute(_ALLOW_RETENTION)
     result: Any = await session.execute(_PRUNE, {"before": before})
     return int(result.rowcount or 0)
+
+
+# The staff actor of a transaction, as the audit trigger reads it (app/audit/triggers.py):
+# transaction-local, so it ends with the transaction. Run from SQLAlchemy's synchronous
+# `after_begin` event, hence a sync connection.
+_ACT_AS = sa.text(
+    f"SELECT set_config('{ACTOR_ID}', :actor_id, true), "
+    f"set_config('{ACTOR_ROLE}', :actor_role, true), "
+    f"set_config('{ROUTE}', :route, true), "
+    f"set_config('{REQUEST_ID}', :request_id, true)"
+)
+
+
+def act_as(
+    conn: sa.Connection, actor_id: uuid.UUID, role: str, route: str, request_id: str | None
+) -> None:
+    conn.execute(
+        _ACT_AS,
+        {
+            "actor_id": str(actor_id),
+            "actor_role": role,
+            "route": route,
+            "request_id": request_id or "",
+        },
+    )
+
+
+def act_as_nobody(conn: sa.Connection) -> None:
+    conn.execute(_ACT_AS, {"actor_id": "", "actor_role": "", "route": "", "request_id": ""})

@@ -13,7 +13,6 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.audit import service as audit_service
 from app.catalog import queries
 from app.catalog.models import (
     DiyMaterial,
@@ -162,12 +161,6 @@ async def reorder(session: AsyncSession, table: sa.Table, ids: list[uuid.UUID]) 
         statements.place,
         [{"item_id": item_id, "position": position} for position, item_id in enumerate(ids)],
     )
-    # One statement for many rows: the audit log's session hooks see single-row writes only.
-    for position, item_id in enumerate(ids):
-        if found[item_id] != position:
-            await audit_service.record(
-                session, "update", table.name, item_id, {"sort_order": (found[item_id], position)}
-            )
     _changed(session)
 
 

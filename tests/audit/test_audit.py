@@ -227,11 +227,13 @@ async def test_a_reorder_records_every_row_that_moved(
         "/api/v1/admin/themes/reorder", json={"ids": [second["id"], first["id"]]}, headers=editor
     )
     assert response.status_code == 204, response.text
-    moved = {
-        str(e["target_id"]): e["changes"]
+    updates = [
+        (str(e["target_id"]), e["changes"])
         for e in await _events(runtime)
         if e["action"] == "update" and e["target_type"] == "theme"
-    }
+    ]
+    moved = dict(updates)
+    assert len(moved) == len(updates)  # one row per theme that moved, not two
     expected = {
         str(second["id"]): {"sort_order": {"before": places[second["id"]], "after": 0}},
         str(first["id"]): {"sort_order": {"before": places[first["id"]], "after": 1}},
