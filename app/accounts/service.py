@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,17 +35,15 @@ async def get_or_404(session: AsyncSession, account_id: uuid.UUID) -> Account:
 
 
 async def get_by_email(session: AsyncSession, email: str, *, lock: bool = False) -> Account | None:
-    statement = queries.BY_EMAIL.with_for_update() if lock else queries.BY_EMAIL
-    params = {"email": normalize_email(email)}
-    return (await session.execute(statement, params)).scalar_one_or_none()
+    return await queries.by_email(session, normalize_email(email), lock=lock)
 
 
 async def get_by_google_sub(session: AsyncSession, sub: str) -> Account | None:
-    return (await session.execute(queries.BY_GOOGLE_SUB, {"sub": sub})).scalar_one_or_none()
+    return await queries.by_google_sub(session, sub)
 
 
 async def admin_exists(session: AsyncSession) -> bool:
-    return bool(await session.scalar(queries.ADMIN_EXISTS))
+    return await queries.admin_exists(session)
 
 
 async def create_account(
@@ -102,8 +99,7 @@ async def admin_list(
 ) -> Page[AdminAccountOut]:
     """Newest first; `q` matches email or display name."""
     after = cursor_values(page.cursor, parse_datetime, uuid.UUID)
-    statement = queries.admin_list(q, role, after, page.limit + 1)
-    rows: Sequence[Account] = (await session.execute(statement)).scalars().all()
+    rows = await queries.admin_page(session, q, role, after, page.limit + 1)
     return build_page(rows, page.limit, lambda a: [a.created_at, a.id], AdminAccountOut.of)
 
 
@@ -137,8 +133,7 @@ async def admin_update(
 
 
 async def has_current_consent(session: AsyncSession, account_id: uuid.UUID) -> bool:
-    params = {"account_id": account_id, "version": NOTICE_VERSION}
-    return bool(await session.scalar(queries.CONSENT_EXISTS, params))
+    return await queries.consent_exists(session, account_id, NOTICE_VERSION)
 
 
 async def require_consent(session: AsyncSession, account_id: uuid.UUID) -> None:
@@ -155,10 +150,7 @@ async def record_consent(session: AsyncSession, account_id: uuid.UUID, version: 
             f"The current privacy notice is version {NOTICE_VERSION}; read it and accept that.",
             code="notice_outdated",
         )
-    params = {"account_id": account_id, "version": version}
-    await session.execute(queries.RECORD_CONSENT, {**params, "id": uuid.uuid4()})
-    consent: Consent = (await session.execute(queries.CONSENT, params)).scalar_one()
-    return consent
+    return await queries.record_consent(session, account_id, version)
 
 
 # --- PIN --------------------------------------------------------------------------------
@@ -214,16 +206,15 @@ async def export_account(session: AsyncSession, account_id: uuid.UUID) -> dict[s
 
 
 async def export_consents(session: AsyncSession, account_id: uuid.UUID) -> list[dict[str, object]]:
-    consents = (await session.execute(queries.CONSENTS_OF, {"account_id": account_id})).scalars()
     return [
-        {"notice_version": c.notice_version, "accepted_at": c.accepted_at.isoformat()}
-        for c in sorted(consents, key=lambda c: c.accepted_at)
+        {"notice_version": row["notice_version"], "accepted_at": row["accepted_at"].isoformat()}
+        for row in await queries.consents_of(session, account_id)
     ]
 
 
 async def delete_account(session: AsyncSession, account: Account) -> None:
     """Deletes the account; the database cascades to every row that belongs to it."""
-    await session.execute(queries.DELETE_EMAIL_CODES, {"email": account.email.lower()})
+    await queries.delete_email_codes(session, [account.email.lower()])
     await session.delete(account)
     await session.flush()
     # Every token of the account answers 401 from the next request on.

@@ -12,9 +12,9 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.auth import queries
 from app.auth.models import EmailCode
 from app.core.db import Database
 
@@ -38,13 +38,9 @@ def _hash(secret_key: str, email: str, purpose: Purpose, code: str) -> str:
 async def _may_send(session: AsyncSession, email: str, now: datetime) -> bool:
     # Serialised per address until the transaction ends, so that two concurrent requests
     # cannot both take the last send of the hour.
-    await session.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(email))))
-    sent_last_hour = await session.scalar(
-        sa.select(sa.func.count())
-        .select_from(EmailCode)
-        .where(EmailCode.email == email, EmailCode.created_at > now - timedelta(hours=1))  # type: ignore[arg-type]
-    )
-    return (sent_last_hour or 0) < MAX_SENDS_PER_HOUR
+    await queries.lock_address(session, email)
+    sent_last_hour = await queries.codes_sent_since(session, email, now - timedelta(hours=1))
+    return sent_last_hour < MAX_SENDS_PER_HOUR
 
 
 async def issue(session: AsyncSession, secret_key: str, email: str, purpose: Purpose) -> str | None:
@@ -55,16 +51,7 @@ async def issue(session: AsyncSession, secret_key: str, email: str, purpose: Pur
     now = datetime.now(UTC)
     if not await _may_send(session, email, now):
         return None
-    await session.execute(
-        sa.update(EmailCode)
-        .where(
-            EmailCode.email == email,  # type: ignore[arg-type]
-            EmailCode.purpose == purpose.value,  # type: ignore[arg-type]
-            EmailCode.consumed_at.is_(None),  # type: ignore[union-attr]
-            EmailCode.expires_at > now,  # type: ignore[arg-type]
-        )
-        .values(expires_at=now)
-    )
+    await queries.void_live_codes(session, email, purpose.value, now)
     code = f"{secrets.randbelow(1_000_000):06d}"
     session.add(
         EmailCode(
@@ -112,26 +99,11 @@ async def _consume(
     session: AsyncSession, secret_key: str, email: str, purpose: Purpose, code: str
 ) -> bool:
     now = datetime.now(UTC)
-    row = (
-        await session.execute(
-            sa.select(EmailCode)
-            .where(
-                EmailCode.email == email,  # type: ignore[arg-type]
-                EmailCode.purpose == purpose.value,  # type: ignore[arg-type]
-                EmailCode.consumed_at.is_(None),  # type: ignore[union-attr]
-                EmailCode.expires_at > now,  # type: ignore[arg-type]
-            )
-            .order_by(EmailCode.created_at.desc())  # type: ignore[attr-defined]
-            .limit(1)
-            .with_for_update()
-        )
-    ).scalar_one_or_none()
-    if row is None or row.attempts >= MAX_GUESSES:
+    row = await queries.newest_live_code(session, email, purpose.value, now)
+    if row is None or row["attempts"] >= MAX_GUESSES:
         return False
-    if not hmac.compare_digest(row.code_hash, _hash(secret_key, email, purpose, code)):
-        row.attempts += 1
-        await session.flush()
+    if not hmac.compare_digest(row["code_hash"], _hash(secret_key, email, purpose, code)):
+        await queries.count_guess(session, row["id"])
         return False
-    row.consumed_at = now
-    await session.flush()
+    await queries.spend_code(session, row["id"], now)
     return True
