@@ -16,7 +16,7 @@ from app.auth.tokens import clock_us
 from app.core.errors import Conflict, Forbidden, NotFound
 from app.core.pagination import Page, PageParams, build_page, cursor_values, parse_datetime
 from app.core.ratelimit import Limit, RateLimiter
-from app.core.security import hash_password, verify_password
+from app.core.hashing import hash_password, verify_password
 
 
 def normalize_email(email: str) -> str:

@@ -24,7 +24,7 @@ from app.auth.tokens import TokenIssuer, clock_us
 from app.core.config import Settings
 from app.core.db import Database
 from app.core.errors import Conflict, Forbidden, Unauthorized, UnprocessableEntity
-from app.core.security import hash_password, verify_password
+from app.core.hashing import hash_password, verify_password
 from app.emails import service as emails_service
 from app.integrations.google_tokens import GoogleTokenVerifier, InvalidGoogleToken
 

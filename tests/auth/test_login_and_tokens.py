@@ -17,6 +17,7 @@ from pydantic import SecretStr
 
 from app.accounts.models import Account, Role
 from app.auth.tokens import InvalidToken, TokenIssuer
+from app.core import hashing
 from app.core.config import Environment, Settings
 from app.runtime import Runtime
 from app.seed import DEV_ADMIN_EMAIL, ensure_first_admin
@@ -86,6 +87,23 @@ async def test_disabled_account_cannot_sign_in(runtime: Runtime, client: httpx.A
     assert response.json()["code"] == "account_disabled"
 
 
+def test_production_hashes_with_owasp_parameters_and_only_tests_hash_cheaply(
+    runtime: Runtime,
+) -> None:
+    assert (
+        hashing.Argon2Parameters(memory_kib=19_456, time_cost=2, parallelism=1)
+        == hashing.PRODUCTION
+    )
+    for env in (Environment.prod, Environment.dev):
+        settings = runtime.settings.model_copy(update={"env": env})
+        hasher = hashing.hasher_for(settings)
+        assert hasher.parameters == hashing.PRODUCTION
+        assert hasher.dummy_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert hashing.hasher_for(runtime.settings).parameters == hashing.TEST
+    assert hashing.current().parameters == hashing.TEST  # this suite runs with ENV=test
+
+
+@pytest.mark.usefixtures("production_hashing")
 async def test_old_hash_parameters_are_upgraded_on_login(
     runtime: Runtime, client: httpx.AsyncClient
 ) -> None:
@@ -293,22 +311,21 @@ def test_keys_rotate_without_signing_anyone_out(monkeypatch: pytest.MonkeyPatch)
 async def test_unknown_email_still_spends_a_password_check(
     client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from app.core import security
-
+    hasher = hashing.current()
     checked: list[str] = []
-    real_verify = security.password_hash.verify
+    real_verify = hasher.pwd.verify
 
     def counting_verify(password: str, hashed: str) -> bool:
         checked.append(hashed)
         return real_verify(password, hashed)
 
-    monkeypatch.setattr(security.password_hash, "verify", counting_verify)
+    monkeypatch.setattr(hasher.pwd, "verify", counting_verify)
     response = await client.post(
         "/api/v1/auth/login",
         json={"email": "nobody-here@example.com", "password": "some-guess-pass"},
     )
     assert response.status_code == 401
-    assert checked == [security.DUMMY_HASH]  # a real argon2id verification, against a dummy
+    assert checked == [hasher.dummy_hash]  # a real argon2id verification, against a dummy
 
 
 def test_a_remembered_token_still_expires(

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from app.accounts.models import Account
 from app.auth.models import EmailCode
+from app.core import hashing
 from app.runtime import Runtime
 from tests.support.auth import PASSWORD, delivered_code, make_account
 from tests.support.smtp import SmtpServer
@@ -36,8 +37,9 @@ async def test_register_then_verify_signs_in(
     assert account is not None
     assert account.email_verified_at is None
     assert account.password_hash is not None
-    assert account.password_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert account.password_hash.startswith("$argon2id$")
     assert PASSWORD not in account.password_hash
+    assert hashing.current().pwd.verify(PASSWORD, account.password_hash)
 
     code = await delivered_code(runtime, smtp_server, "ama@example.com")
     verified = await client.post(
