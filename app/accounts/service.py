@@ -14,9 +14,9 @@ from app.accounts.schemas import AccountOut, AccountUpdate, AdminAccountOut, Adm
 from app.auth import revocation
 from app.auth.tokens import clock_us
 from app.core.errors import Conflict, Forbidden, NotFound
+from app.core.hashing import hash_password, verify_password
 from app.core.pagination import Page, PageParams, build_page, cursor_values, parse_datetime
 from app.core.ratelimit import Limit, RateLimiter
-from app.core.hashing import hash_password, verify_password
 
 
 def normalize_email(email: str) -> str:

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.accounts.models import Account
 from app.auth.models import EmailCode, RefreshToken
 from app.core.schema import table_of
 
@@ -27,6 +28,7 @@ ACCOUNT_NOT_BEFORE = (
 # this one (the caller), and this check must stay one cheap statement.
 PROFILE_OWNER = "SELECT account_id FROM profile WHERE id = $1"
 
+_accounts = table_of(Account)
 _codes = table_of(EmailCode)
 _tokens = table_of(RefreshToken)
 
@@ -62,6 +64,10 @@ _COUNT_GUESS = (
     .values(attempts=_codes.c.attempts + 1)
 )
 _SPEND = sa.update(_codes).where(_codes.c.id == sa.bindparam("code_id")).values(consumed_at=_now)
+# The password of the registration waiting on an unverified account: what its codes confirm.
+_WAITING_PASSWORD = sa.select(_accounts.c.password_hash).where(
+    sa.func.lower(_accounts.c.email) == _email, _accounts.c.email_verified_at.is_(None)
+)
 _PRUNE_CODES = sa.delete(_codes).where(_codes.c.expires_at < sa.bindparam("cutoff"))
 
 
@@ -92,6 +98,11 @@ async def count_guess(session: AsyncSession, code_id: uuid.UUID) -> None:
 
 async def spend_code(session: AsyncSession, code_id: uuid.UUID, now: datetime) -> None:
     await session.execute(_SPEND, {"code_id": code_id, "now": now})
+
+
+async def waiting_password(session: AsyncSession, email: str) -> str | None:
+    password_hash: str | None = await session.scalar(_WAITING_PASSWORD, {"address": email})
+    return password_hash
 
 
 async def prune_codes(session: AsyncSession, cutoff: datetime) -> int:

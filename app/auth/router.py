@@ -73,7 +73,7 @@ async def login(
 ) -> TokenPair:
     await limits.limit(request, "login", limits.LOGIN_PER_IP, body.email, limits.LOGIN_PER_ACCOUNT)
     return await auth_service.login(
-        session, runtime.db, runtime.settings, runtime.tokens, body.email, body.password
+        session, runtime.settings, runtime.tokens, body.email, body.password
     )
 
 
@@ -96,7 +96,7 @@ async def token(
         raise RequestValidationError(exc.errors()) from exc
     await limits.limit(request, "login", limits.LOGIN_PER_IP, body.email, limits.LOGIN_PER_ACCOUNT)
     return await auth_service.login(
-        session, runtime.db, runtime.settings, runtime.tokens, body.email, body.password
+        session, runtime.settings, runtime.tokens, body.email, body.password
     )
 
 

@@ -21,7 +21,7 @@ from app.core import hashing
 from app.core.config import Environment, Settings
 from app.runtime import Runtime
 from app.seed import DEV_ADMIN_EMAIL, ensure_first_admin
-from tests.support.auth import PASSWORD, bearer, delivered_code, login, make_account
+from tests.support.auth import PASSWORD, bearer, login, make_account
 from tests.support.smtp import SmtpServer
 
 
@@ -61,17 +61,24 @@ async def test_wrong_password_and_unknown_email_look_the_same(
     assert wrong.json()["code"] == "invalid_credentials"
 
 
-async def test_unverified_account_gets_a_new_code_instead_of_tokens(
+async def test_unverified_account_answers_as_a_wrong_password_and_sends_nothing(
     live_runtime: Runtime, live_client: httpx.AsyncClient, smtp_server: SmtpServer
 ) -> None:
+    # Before: 403 `email_not_verified` and a new code, which told anyone watching the address
+    # that a registration was waiting.
     runtime, client = live_runtime, live_client
     await make_account(runtime, "nana@example.com", verified=False)
-    response = await client.post(
+    right = await client.post(
         "/api/v1/auth/login", json={"email": "nana@example.com", "password": PASSWORD}
     )
-    assert response.status_code == 403
-    assert response.json()["code"] == "email_not_verified"
-    assert await delivered_code(runtime, smtp_server, "nana@example.com")
+    wrong = await client.post(
+        "/api/v1/auth/login", json={"email": "nana@example.com", "password": "not-the-password"}
+    )
+    assert right.status_code == wrong.status_code == 401
+    assert right.json() == wrong.json()
+    assert right.json()["code"] == "invalid_credentials"
+    await runtime.worker.run_due()
+    assert smtp_server.to("nana@example.com") == []
 
 
 async def test_disabled_account_cannot_sign_in(runtime: Runtime, client: httpx.AsyncClient) -> None:
