@@ -157,21 +157,27 @@ async def record_consent(session: AsyncSession, account_id: uuid.UUID, version: 
 
 
 # Wrong PINs only: five per five minutes per account, shared across instances.
-PIN_FAILURES = Limit(times=5, seconds=5 * 60)
+PIN_FAILURES = (Limit(times=5, seconds=5 * 60),)
 
 
 async def check_pin(limiter: RateLimiter, account: Account, pin: str | None) -> None:
-    """Passes when the account has no PIN or `pin` is right; wrong guesses are limited."""
+    """Passes when the account has no PIN or `pin` is right; wrong guesses are limited.
+
+    Each guess is counted before it is checked, so parallel guesses cannot all pass a count
+    read before any of them was recorded; a right PIN gives its count back."""
     if account.pin_hash is None:
         return
     if pin is None:
         raise Forbidden("Enter the parent PIN.", code="pin_required")
-    key = str(account.id)
-    await limiter.ensure_allowed("pin", key, PIN_FAILURES)
-    matches, _ = await verify_password(pin, account.pin_hash)
+    attempt = await limiter.take("pin", str(account.id), PIN_FAILURES)
+    try:
+        matches, _ = await verify_password(pin, account.pin_hash)
+    except BaseException:
+        await limiter.give_back(attempt)  # never checked (no slot to hash in)
+        raise
     if not matches:
-        await limiter.record_failure("pin", key, PIN_FAILURES)
         raise Forbidden("That PIN is not right.", code="wrong_pin")
+    await limiter.give_back(attempt)
 
 
 async def set_pin(
