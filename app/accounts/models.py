@@ -44,6 +44,12 @@ class Account(SQLModel, table=True):
     # Google's stable account id; an account found by it signs in without a password.
     google_sub: str | None = Field(default=None, sa_type=sa.String(255), unique=True)
     email_verified_at: datetime | None = timestamp_field()
+    # Until the address is verified, `password_hash` is the password of the registration
+    # waiting for its code. Another registration with a different password sets this: the
+    # code then confirms the address but keeps no password (app/auth/service.py, register).
+    registration_contested: bool = Field(
+        default=False, sa_column_kwargs={"server_default": sa.false()}
+    )
     disabled_at: datetime | None = timestamp_field()
     # Tokens issued before these instants no longer work: every access and explorer token,
     # or explorer tokens only (a PIN change). The shared cache holds a copy (auth/revocation).

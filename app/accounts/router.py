@@ -60,16 +60,23 @@ async def update_me(
     summary="Change the password; every other device is signed out",
 )
 async def change_password(
-    body: PasswordChange, principal: CurrentPrincipal, session: SessionDep, runtime: RuntimeDep
+    body: PasswordChange,
+    request: Request,
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    runtime: RuntimeDep,
 ) -> TokenPair:
-    return await auth_service.change_password(
-        session,
-        runtime.settings,
-        runtime.tokens,
-        principal.account_id,
-        body.current_password,
-        body.new_password,
-    )
+    account = await accounts_service.get_or_404(session, principal.account_id)
+    # A guess at the current password like any sign-in, and counted with them.
+    async with limits.password_guess(request, account.email):
+        return await auth_service.change_password(
+            session,
+            runtime.settings,
+            runtime.tokens,
+            account.id,
+            body.current_password,
+            body.new_password,
+        )
 
 
 @router.get(
@@ -217,12 +224,10 @@ async def delete_me(
     rights: DataRightsDep,
 ) -> None:
     account = await accounts_service.get_or_404(session, principal.account_id)
-    await limits.limit(
-        request, "login", limits.LOGIN_PER_IP, account.email, limits.LOGIN_PER_ACCOUNT
-    )
-    await auth_service.reauthenticate(
-        runtime.db, runtime.settings, account, body.password, body.code
-    )
+    async with limits.password_guess(request, account.email):
+        await auth_service.reauthenticate(
+            runtime.db, runtime.settings, account, body.password, body.code
+        )
     await auth_service.end_sessions(session, account.id)
     await rights.schedule_file_removal(session, Scope(account.id))
     await accounts_service.delete_account(session, account)

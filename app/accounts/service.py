@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,9 +14,9 @@ from app.accounts.schemas import AccountOut, AccountUpdate, AdminAccountOut, Adm
 from app.auth import revocation
 from app.auth.tokens import clock_us
 from app.core.errors import Conflict, Forbidden, NotFound
+from app.core.hashing import hash_password, verify_password
 from app.core.pagination import Page, PageParams, build_page, cursor_values, parse_datetime
 from app.core.ratelimit import Limit, RateLimiter
-from app.core.security import hash_password, verify_password
 
 
 def normalize_email(email: str) -> str:
@@ -36,17 +35,15 @@ async def get_or_404(session: AsyncSession, account_id: uuid.UUID) -> Account:
 
 
 async def get_by_email(session: AsyncSession, email: str, *, lock: bool = False) -> Account | None:
-    statement = queries.BY_EMAIL.with_for_update() if lock else queries.BY_EMAIL
-    params = {"email": normalize_email(email)}
-    return (await session.execute(statement, params)).scalar_one_or_none()
+    return await queries.by_email(session, normalize_email(email), lock=lock)
 
 
 async def get_by_google_sub(session: AsyncSession, sub: str) -> Account | None:
-    return (await session.execute(queries.BY_GOOGLE_SUB, {"sub": sub})).scalar_one_or_none()
+    return await queries.by_google_sub(session, sub)
 
 
 async def admin_exists(session: AsyncSession) -> bool:
-    return bool(await session.scalar(queries.ADMIN_EXISTS))
+    return await queries.admin_exists(session)
 
 
 async def create_account(
@@ -102,8 +99,7 @@ async def admin_list(
 ) -> Page[AdminAccountOut]:
     """Newest first; `q` matches email or display name."""
     after = cursor_values(page.cursor, parse_datetime, uuid.UUID)
-    statement = queries.admin_list(q, role, after, page.limit + 1)
-    rows: Sequence[Account] = (await session.execute(statement)).scalars().all()
+    rows = await queries.admin_page(session, q, role, after, page.limit + 1)
     return build_page(rows, page.limit, lambda a: [a.created_at, a.id], AdminAccountOut.of)
 
 
@@ -137,8 +133,7 @@ async def admin_update(
 
 
 async def has_current_consent(session: AsyncSession, account_id: uuid.UUID) -> bool:
-    params = {"account_id": account_id, "version": NOTICE_VERSION}
-    return bool(await session.scalar(queries.CONSENT_EXISTS, params))
+    return await queries.consent_exists(session, account_id, NOTICE_VERSION)
 
 
 async def require_consent(session: AsyncSession, account_id: uuid.UUID) -> None:
@@ -155,31 +150,34 @@ async def record_consent(session: AsyncSession, account_id: uuid.UUID, version: 
             f"The current privacy notice is version {NOTICE_VERSION}; read it and accept that.",
             code="notice_outdated",
         )
-    params = {"account_id": account_id, "version": version}
-    await session.execute(queries.RECORD_CONSENT, {**params, "id": uuid.uuid4()})
-    consent: Consent = (await session.execute(queries.CONSENT, params)).scalar_one()
-    return consent
+    return await queries.record_consent(session, account_id, version)
 
 
 # --- PIN --------------------------------------------------------------------------------
 
 
 # Wrong PINs only: five per five minutes per account, shared across instances.
-PIN_FAILURES = Limit(times=5, seconds=5 * 60)
+PIN_FAILURES = (Limit(times=5, seconds=5 * 60),)
 
 
 async def check_pin(limiter: RateLimiter, account: Account, pin: str | None) -> None:
-    """Passes when the account has no PIN or `pin` is right; wrong guesses are limited."""
+    """Passes when the account has no PIN or `pin` is right; wrong guesses are limited.
+
+    Each guess is counted before it is checked, so parallel guesses cannot all pass a count
+    read before any of them was recorded; a right PIN gives its count back."""
     if account.pin_hash is None:
         return
     if pin is None:
         raise Forbidden("Enter the parent PIN.", code="pin_required")
-    key = str(account.id)
-    await limiter.ensure_allowed("pin", key, PIN_FAILURES)
-    matches, _ = await verify_password(pin, account.pin_hash)
+    attempt = await limiter.take("pin", str(account.id), PIN_FAILURES)
+    try:
+        matches, _ = await verify_password(pin, account.pin_hash)
+    except BaseException:
+        await limiter.give_back(attempt)  # never checked (no slot to hash in)
+        raise
     if not matches:
-        await limiter.record_failure("pin", key, PIN_FAILURES)
         raise Forbidden("That PIN is not right.", code="wrong_pin")
+    await limiter.give_back(attempt)
 
 
 async def set_pin(
@@ -214,16 +212,15 @@ async def export_account(session: AsyncSession, account_id: uuid.UUID) -> dict[s
 
 
 async def export_consents(session: AsyncSession, account_id: uuid.UUID) -> list[dict[str, object]]:
-    consents = (await session.execute(queries.CONSENTS_OF, {"account_id": account_id})).scalars()
     return [
-        {"notice_version": c.notice_version, "accepted_at": c.accepted_at.isoformat()}
-        for c in sorted(consents, key=lambda c: c.accepted_at)
+        {"notice_version": row["notice_version"], "accepted_at": row["accepted_at"].isoformat()}
+        for row in await queries.consents_of(session, account_id)
     ]
 
 
 async def delete_account(session: AsyncSession, account: Account) -> None:
     """Deletes the account; the database cascades to every row that belongs to it."""
-    await session.execute(queries.DELETE_EMAIL_CODES, {"email": account.email.lower()})
+    await queries.delete_email_codes(session, [account.email.lower()])
     await session.delete(account)
     await session.flush()
     # Every token of the account answers 401 from the next request on.

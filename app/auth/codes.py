@@ -2,7 +2,10 @@
 a new one voids the old, at most 5 sends per email per hour.
 
 The hourly cap counts every sign-in email sent to an address, codes or not: a notice without
-a code is recorded as a spent row of purpose `notice`."""
+a code is recorded as a spent row of purpose `notice`.
+
+A verify code is bound to the registration it confirms: the hash of the password waiting on
+the account is part of the code's HMAC, so the code confirms that registration and no other."""
 
 from __future__ import annotations
 
@@ -12,9 +15,9 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.auth import queries
 from app.auth.models import EmailCode
 from app.core.db import Database
 
@@ -30,52 +33,61 @@ class Purpose(StrEnum):
     notice = "notice"  # no code: an email that only tells something
 
 
-def _hash(secret_key: str, email: str, purpose: Purpose, code: str) -> str:
-    message = f"{purpose.value}:{email}:{code}".encode()
-    return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()
+def _hash(
+    secret_key: str, email: str, purpose: Purpose, code: str, binding: str | None = None
+) -> str:
+    message = f"{purpose.value}:{email}:{code}"
+    if binding is not None:
+        message = f"{message}:{binding}"
+    return hmac.new(secret_key.encode(), message.encode(), hashlib.sha256).hexdigest()
+
+
+async def lock_address(session: AsyncSession, email: str) -> None:
+    """Serialises the sign-in steps of one address until the transaction ends."""
+    await queries.lock_address(session, email)
 
 
 async def _may_send(session: AsyncSession, email: str, now: datetime) -> bool:
     # Serialised per address until the transaction ends, so that two concurrent requests
     # cannot both take the last send of the hour.
-    await session.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(email))))
-    sent_last_hour = await session.scalar(
-        sa.select(sa.func.count())
-        .select_from(EmailCode)
-        .where(EmailCode.email == email, EmailCode.created_at > now - timedelta(hours=1))  # type: ignore[arg-type]
-    )
-    return (sent_last_hour or 0) < MAX_SENDS_PER_HOUR
+    await queries.lock_address(session, email)
+    sent_last_hour = await queries.codes_sent_since(session, email, now - timedelta(hours=1))
+    return sent_last_hour < MAX_SENDS_PER_HOUR
 
 
-async def issue(session: AsyncSession, secret_key: str, email: str, purpose: Purpose) -> str | None:
-    """A fresh code for `email`, or None when the hourly send cap is reached.
+async def issue(
+    session: AsyncSession,
+    secret_key: str,
+    email: str,
+    purpose: Purpose,
+    *,
+    binding: str | None = None,
+) -> str | None:
+    """A fresh code for `email`, or None when the hourly send cap is reached. `binding` (the
+    registration's password hash, for a verify code) must be given again to spend it.
 
     The caller answers the same either way, so the cap reveals nothing.
     """
     now = datetime.now(UTC)
     if not await _may_send(session, email, now):
         return None
-    await session.execute(
-        sa.update(EmailCode)
-        .where(
-            EmailCode.email == email,  # type: ignore[arg-type]
-            EmailCode.purpose == purpose.value,  # type: ignore[arg-type]
-            EmailCode.consumed_at.is_(None),  # type: ignore[union-attr]
-            EmailCode.expires_at > now,  # type: ignore[arg-type]
-        )
-        .values(expires_at=now)
-    )
+    await queries.void_live_codes(session, email, purpose.value, now)
     code = f"{secrets.randbelow(1_000_000):06d}"
     session.add(
         EmailCode(
             email=email,
             purpose=purpose.value,
-            code_hash=_hash(secret_key, email, purpose, code),
+            code_hash=_hash(secret_key, email, purpose, code, binding),
             expires_at=now + CODE_TTL,
         )
     )
     await session.flush()
     return code
+
+
+async def void(session: AsyncSession, email: str, purpose: Purpose) -> None:
+    """Ends every live code of `purpose` sent to `email`."""
+    await queries.void_live_codes(session, email, purpose.value, datetime.now(UTC))
 
 
 async def record_notice(session: AsyncSession, email: str) -> bool:
@@ -105,33 +117,35 @@ async def consume(db: Database, secret_key: str, email: str, purpose: Purpose, c
     code cannot both succeed.
     """
     async with db.session() as session:
-        return await _consume(session, secret_key, email, purpose, code)
+        return await _consume(session, secret_key, email, purpose, code, None)
+
+
+async def confirm_registration(
+    db: Database, secret_key: str, email: str, code: str
+) -> tuple[bool, str | None]:
+    """Spends a verify code, as `consume` does; with it, the password hash of the registration
+    that was waiting on the address's unverified account: the code's binding."""
+    async with db.session() as session:
+        waiting = await queries.waiting_password(session, email)
+        spent = await _consume(session, secret_key, email, Purpose.verify, code, waiting)
+        return spent, waiting
 
 
 async def _consume(
-    session: AsyncSession, secret_key: str, email: str, purpose: Purpose, code: str
+    session: AsyncSession,
+    secret_key: str,
+    email: str,
+    purpose: Purpose,
+    code: str,
+    binding: str | None,
 ) -> bool:
     now = datetime.now(UTC)
-    row = (
-        await session.execute(
-            sa.select(EmailCode)
-            .where(
-                EmailCode.email == email,  # type: ignore[arg-type]
-                EmailCode.purpose == purpose.value,  # type: ignore[arg-type]
-                EmailCode.consumed_at.is_(None),  # type: ignore[union-attr]
-                EmailCode.expires_at > now,  # type: ignore[arg-type]
-            )
-            .order_by(EmailCode.created_at.desc())  # type: ignore[attr-defined]
-            .limit(1)
-            .with_for_update()
-        )
-    ).scalar_one_or_none()
-    if row is None or row.attempts >= MAX_GUESSES:
+    row = await queries.newest_live_code(session, email, purpose.value, now)
+    if row is None or row["attempts"] >= MAX_GUESSES:
         return False
-    if not hmac.compare_digest(row.code_hash, _hash(secret_key, email, purpose, code)):
-        row.attempts += 1
-        await session.flush()
+    expected = _hash(secret_key, email, purpose, code, binding)
+    if not hmac.compare_digest(row["code_hash"], expected):
+        await queries.count_guess(session, row["id"])
         return False
-    row.consumed_at = now
-    await session.flush()
+    await queries.spend_code(session, row["id"], now)
     return True

@@ -16,6 +16,17 @@ def verify_code(code: str) -> tuple[str, str]:
     )
 
 
+def contested_code(code: str) -> tuple[str, str]:
+    return (
+        "Confirm your Wonderspaced email",
+        "Someone asked to create a Wonderspaced account with this email more than once, with "
+        "different passwords. It may have been you, or someone else.\n\n"
+        f"Your confirmation code is {code}. It works once, for {_MINUTES} minutes. To keep "
+        "your account safe it signs you in without a password: choose one afterwards with "
+        "'Forgot password'.\n\nIf you did not sign up, you can ignore this email.",
+    )
+
+
 def already_registered() -> tuple[str, str]:
     return (
         "Someone tried to sign up with your email",

@@ -60,9 +60,11 @@ async def verify_email(
     await limits.limit(
         request, "code", limits.CODE_CHECK_PER_IP, body.email, limits.CODE_CHECK_PER_ACCOUNT
     )
-    return await auth_service.verify_email(
+    tokens = await auth_service.verify_email(
         session, runtime.db, runtime.settings, runtime.tokens, body.email, body.code
     )
+    await limits.signed_in(request, body.email)
+    return tokens
 
 
 @router.post(
@@ -71,10 +73,12 @@ async def verify_email(
 async def login(
     body: LoginIn, request: Request, session: SessionDep, runtime: RuntimeDep
 ) -> TokenPair:
-    await limits.limit(request, "login", limits.LOGIN_PER_IP, body.email, limits.LOGIN_PER_ACCOUNT)
-    return await auth_service.login(
-        session, runtime.db, runtime.settings, runtime.tokens, body.email, body.password
-    )
+    async with limits.password_guess(request, body.email):
+        tokens = await auth_service.login(
+            session, runtime.settings, runtime.tokens, body.email, body.password
+        )
+    await limits.signed_in(request, body.email)
+    return tokens
 
 
 @router.post(
@@ -94,10 +98,12 @@ async def token(
         body = LoginIn(email=form.username, password=form.password)
     except ValidationError as exc:
         raise RequestValidationError(exc.errors()) from exc
-    await limits.limit(request, "login", limits.LOGIN_PER_IP, body.email, limits.LOGIN_PER_ACCOUNT)
-    return await auth_service.login(
-        session, runtime.db, runtime.settings, runtime.tokens, body.email, body.password
-    )
+    async with limits.password_guess(request, body.email):
+        tokens = await auth_service.login(
+            session, runtime.settings, runtime.tokens, body.email, body.password
+        )
+    await limits.signed_in(request, body.email)
+    return tokens
 
 
 @router.post(
@@ -127,9 +133,11 @@ async def passwordless_verify(
     await limits.limit(
         request, "code", limits.CODE_CHECK_PER_IP, body.email, limits.CODE_CHECK_PER_ACCOUNT
     )
-    return await auth_service.passwordless_verify(
+    tokens = await auth_service.passwordless_verify(
         session, runtime.db, runtime.settings, runtime.tokens, body.email, body.code
     )
+    await limits.signed_in(request, body.email)
+    return tokens
 
 
 @router.post(

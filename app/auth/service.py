@@ -5,7 +5,8 @@ address has an account, so nobody can probe for accounts.
 An account nobody has verified yet may have been set up by someone who does not own the
 address (a password registered in advance, a Google account claiming the address): when the
 owner proves it by an emailed code or a verified Google email, whatever was set up before
-and every session made before are dropped (`_proven`).
+and every session made before are dropped (`_proven`). A registration's confirmation code
+proves the inbox, and keeps the password of that registration only (see `register`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from app.auth.tokens import TokenIssuer, clock_us
 from app.core.config import Settings
 from app.core.db import Database
 from app.core.errors import Conflict, Forbidden, Unauthorized, UnprocessableEntity
-from app.core.security import hash_password, verify_password
+from app.core.hashing import hash_password, verify_password
 from app.emails import service as emails_service
 from app.integrations.google_tokens import GoogleTokenVerifier, InvalidGoogleToken
 
@@ -51,7 +52,6 @@ async def _send_code(
         logger.info("code send cap reached", extra={"purpose": purpose.value})
         return
     template = {
-        Purpose.verify: messages.verify_code,
         Purpose.passwordless: messages.sign_in_code,
         Purpose.reset: messages.reset_code,
     }[purpose]
@@ -96,47 +96,68 @@ async def end_sessions(session: AsyncSession, account_id: uuid.UUID) -> None:
     await revocation.end_tokens(session, account_id, clock_us())
 
 
-async def _proven(
-    session: AsyncSession,
-    account: Account,
-    *,
-    keep_password: bool = False,
-    keep_google: bool = False,
-) -> None:
+async def _proven(session: AsyncSession, account: Account, *, keep_google: bool = False) -> None:
     """The owner of the address has just proven it. If nobody had before, what was set up on
-    the account until now may be someone else's: it is dropped with every session."""
+    the account until now may be someone else's: it is dropped with every session, and so
+    is any registration still waiting for its code."""
     if account.email_verified_at is not None:
         return
-    if not keep_password:
-        account.password_hash = None
+    account.password_hash = None
+    account.registration_contested = False
     if not keep_google:
         account.google_sub = None
+    await codes.void(session, account.email.lower(), Purpose.verify)
     await end_sessions(session, account.id)
     await accounts_service.mark_verified(session, account)
 
 
 async def register(session: AsyncSession, settings: Settings, email: str, password: str) -> None:
+    """Starts a registration: the password waits on the unverified account, and the account
+    may use it once a code sent now confirms the address (`verify_email`).
+
+    Nothing replaces a waiting password. Registering again with the same password sends a
+    new code for the same registration. With another password, nobody can tell the owner of
+    the address from someone who wants it, so the registration is contested: a code then
+    confirms the address and signs its owner in, but keeps no password (the owner chooses
+    one with a reset code), so neither registrant gets a password the owner did not choose.
+    """
     normalized = accounts_service.normalize_email(email)
-    existing = await accounts_service.get_by_email(session, normalized, lock=True)
-    # Hashed whether or not the address is known, so the time taken says nothing about it.
-    password_hash = await hash_password(password)
-    if existing is not None and existing.email_verified_at is not None:
+    # One registration of an address at a time, from reading what waits to sending the code.
+    await codes.lock_address(session, normalized)
+    account = await accounts_service.get_by_email(session, normalized, lock=True)
+    verified = account is not None and account.email_verified_at is not None
+    waiting = account.password_hash if account is not None and not verified else None
+    # The same two hashing steps whether the address is unknown, verified or waiting, so the
+    # time taken says nothing about it.
+    same, _ = await verify_password(password, waiting)
+    fresh = await hash_password(password)
+    if account is not None and verified:
         # The warning counts against the address's hourly cap like any code.
         if await codes.record_notice(session, normalized):
-            await _email(session, existing.email, messages.already_registered())
+            await _email(session, account.email, messages.already_registered())
         else:
             logger.info("code send cap reached", extra={"purpose": Purpose.notice.value})
         return
-    if existing is None:
-        await accounts_service.create_account(
-            session, email, None, verified=False, password_hash=password_hash
+    if account is None:
+        account = await accounts_service.create_account(
+            session, email, None, verified=False, password_hash=fresh
         )
-    else:
-        # Unverified: whoever proves the address with the code owns it, so an address
-        # cannot be squatted by registering it first.
-        existing.password_hash = password_hash
-        await session.flush()
-    await _send_code(session, settings, normalized, Purpose.verify)
+    elif waiting is None:
+        account.password_hash = fresh
+    elif not same:
+        # Recorded whether or not an email can go out (the hourly cap may be spent): a code
+        # already in the inbox must not keep the waiting password either.
+        account.registration_contested = True
+    await session.flush()
+    code = await codes.issue(
+        session, _secret(settings), normalized, Purpose.verify, binding=account.password_hash
+    )
+    if code is None:
+        logger.info("code send cap reached", extra={"purpose": Purpose.verify.value})
+        return
+    contested = account.registration_contested
+    message = messages.contested_code(code) if contested else messages.verify_code(code)
+    await _email(session, normalized, message)
 
 
 async def verify_email(
@@ -148,21 +169,32 @@ async def verify_email(
     code: str,
 ) -> TokenPair:
     normalized = accounts_service.normalize_email(email)
-    if not await codes.consume(db, _secret(settings), normalized, Purpose.verify, code):
+    # A code is bound to the registration it was sent for: the password waiting then.
+    spent, confirmed = await codes.confirm_registration(db, _secret(settings), normalized, code)
+    if not spent:
         raise Unauthorized(WRONG_CODE, code="invalid_code")
     account = await accounts_service.get_by_email(session, normalized, lock=True)
     if account is None:
         raise Unauthorized(WRONG_CODE, code="invalid_code")
     _ensure_active(account)
-    # The code confirms the registration, and with it the password chosen there.
-    await _proven(session, account, keep_password=True)
+    if account.email_verified_at is None:
+        # The code proves the inbox and the registration it was sent for; a contested
+        # registration proves no password.
+        kept = account.password_hash == confirmed and not account.registration_contested
+        await _proven(session, account)
+        account.password_hash = confirmed if kept else None
+        await session.flush()
     return await issue_pair(session, settings, tokens, account)
 
 
 async def authenticate(session: AsyncSession, email: str, password: str) -> Account:
-    """The account these credentials open, checked in constant time per attempt."""
+    """The account these credentials open, checked in constant time per attempt.
+
+    An address nobody has confirmed answers exactly as a wrong password does, so nobody can
+    watch it to learn whether a registration waits for its code."""
     account = await accounts_service.get_by_email(session, email)
-    matches, upgraded = await verify_password(password, account.password_hash if account else None)
+    usable = account.password_hash if account and account.email_verified_at else None
+    matches, upgraded = await verify_password(password, usable)
     if account is None or not matches:
         raise Unauthorized(WRONG_CREDENTIALS, code="invalid_credentials")
     _ensure_active(account)
@@ -174,18 +206,12 @@ async def authenticate(session: AsyncSession, email: str, password: str) -> Acco
 
 async def login(
     session: AsyncSession,
-    db: Database,
     settings: Settings,
     tokens: TokenIssuer,
     email: str,
     password: str,
 ) -> TokenPair:
     account = await authenticate(session, email, password)
-    if account.email_verified_at is None:
-        # Its own transaction: the 403 below rolls the request back, the code must still go.
-        async with db.session() as own:
-            await _send_code(own, settings, account.email.lower(), Purpose.verify)
-        raise Forbidden("Confirm your email first: we sent a new code.", code="email_not_verified")
     return await issue_pair(session, settings, tokens, account)
 
 

@@ -13,15 +13,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.auth import queries
 from app.auth.models import RefreshToken
 from app.core.config import Settings
 from app.core.db import Database
-from app.core.schema import table_of
-
-_tokens = table_of(RefreshToken)
 
 
 def hash_token(raw: str) -> str:
@@ -67,30 +64,11 @@ async def add_token(
 async def rotate(session: AsyncSession, db: Database, raw: str) -> Rotation:
     """Marks the token used and returns its family. Only one of two concurrent calls with the
     same token gets here; the other finds it rotated and revokes the family."""
-    now = datetime.now(UTC)
     token_hash = hash_token(raw)
-    row = (
-        await session.execute(
-            sa.update(_tokens)
-            .where(
-                _tokens.c.token_hash == token_hash,
-                _tokens.c.rotated_at.is_(None),
-                _tokens.c.revoked_at.is_(None),
-                _tokens.c.expires_at > now,
-            )
-            .values(rotated_at=now)
-            .returning(_tokens.c.account_id, _tokens.c.family_id, _tokens.c.family_expires_at)
-        )
-    ).one_or_none()
+    row = await queries.rotate_token(session, token_hash, datetime.now(UTC))
     if row is not None:
-        return Rotation(row.account_id, row.family_id, row.family_expires_at)
-    reused = (
-        await session.execute(
-            sa.select(_tokens.c.family_id).where(
-                _tokens.c.token_hash == token_hash, _tokens.c.rotated_at.is_not(None)
-            )
-        )
-    ).scalar_one_or_none()
+        return Rotation(row["account_id"], row["family_id"], row["family_expires_at"])
+    reused = await queries.rotated_family(session, token_hash)
     if reused is not None:
         # The request will answer 401 and roll back, so the revocation commits on its own.
         # Our UPDATE above may still hold this row's lock (PostgreSQL keeps the lock of a
@@ -103,39 +81,18 @@ async def rotate(session: AsyncSession, db: Database, raw: str) -> Rotation:
 
 
 async def revoke_family(session: AsyncSession, family_id: uuid.UUID) -> None:
-    await session.execute(
-        sa.update(_tokens)
-        .where(_tokens.c.family_id == family_id, _tokens.c.revoked_at.is_(None))
-        .values(revoked_at=sa.func.now())
-    )
+    await queries.revoke_family(session, family_id)
 
 
 async def revoke_family_of(session: AsyncSession, raw: str) -> None:
-    family = (
-        await session.execute(
-            sa.select(_tokens.c.family_id).where(_tokens.c.token_hash == hash_token(raw))
-        )
-    ).scalar_one_or_none()
+    family = await queries.family_of(session, hash_token(raw))
     if family is not None:
         await revoke_family(session, family)
 
 
 async def revoke_all(session: AsyncSession, account_id: uuid.UUID) -> None:
-    await session.execute(
-        sa.update(_tokens)
-        .where(_tokens.c.account_id == account_id, _tokens.c.revoked_at.is_(None))
-        .values(revoked_at=sa.func.now())
-    )
+    await queries.revoke_account_tokens(session, account_id)
 
 
 async def live_families(session: AsyncSession, account_id: uuid.UUID) -> int:
-    now = datetime.now(UTC)
-    count = await session.scalar(
-        sa.select(sa.func.count(sa.distinct(_tokens.c.family_id))).where(
-            _tokens.c.account_id == account_id,
-            _tokens.c.revoked_at.is_(None),
-            _tokens.c.rotated_at.is_(None),
-            _tokens.c.expires_at > now,
-        )
-    )
-    return int(count or 0)
+    return await queries.live_family_count(session, account_id, datetime.now(UTC))

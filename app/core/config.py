@@ -105,6 +105,11 @@ class Settings(BaseSettings):
     # Progress: minutes of learning that make a day count towards a streak
     streak_minutes: int = Field(default=5, ge=1, le=240)
 
+    # Password hashing (app/core/hashing.py): argon2id runs at most this many at once per
+    # instance; a request waits this long at most for a slot, then gets 503 with Retry-After.
+    password_hash_concurrency: int = Field(default=2, ge=1, le=64)
+    password_hash_wait_seconds: float = Field(default=1.0, ge=0, le=10)
+
     # Google sign-in: the OAuth client ids whose ID tokens are accepted
     google_client_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
     google_certs_url: str = "https://www.googleapis.com/oauth2/v1/certs"

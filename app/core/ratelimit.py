@@ -8,8 +8,8 @@ each instance then enforces the limit on its own, which is looser but never unli
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
 
 from cashews import Cache
 from fastapi import Request
@@ -25,6 +25,13 @@ class Limit:
 
     times: int
     seconds: int
+
+
+@dataclass
+class Attempt:
+    """Windows an attempt was counted in (`RateLimiter.take`), to give back if it succeeds."""
+
+    counters: list[tuple[str, Limit]] = field(default_factory=list)
 
 
 class RateLimiter:
@@ -68,6 +75,42 @@ class RateLimiter:
     async def record_failure(self, scope: str, key: str, limit: Limit) -> None:
         """Counts a failed attempt, for limits that only failures should use up."""
         await self._incr(self._counter(scope, key, limit), limit)
+
+    async def take(self, scope: str, key: str, limits: Sequence[Limit]) -> Attempt:
+        """Counts one attempt in every window before the check it guards, so that parallel
+        attempts cannot all pass a count read before any of them was recorded. Raises 429
+        with Retry-After, counting nothing, once any window is used up. An attempt that
+        turns out right is given back (`give_back`): the windows then count failures."""
+        attempt = Attempt()
+        for limit in limits:
+            counter = self._counter(scope, key, limit)
+            count = await self._incr(counter, limit)
+            attempt.counters.append((counter, limit))
+            if count > limit.times:
+                await self.give_back(attempt)
+                raise self._refuse(limit)
+        return attempt
+
+    async def give_back(self, attempt: Attempt) -> None:
+        # The counters of the windows it was counted in: a window that has ended since
+        # keeps its own key, which expires with it.
+        for counter, limit in attempt.counters:
+            count = await self._store().incr(counter, value=-1, expire=limit.seconds + 1)
+            if count is None:
+                await self.local.incr(counter, value=-1, expire=limit.seconds + 1)
+        attempt.counters.clear()
+
+    async def remember(self, scope: str, key: str, seconds: int) -> None:
+        """Notes `key` for `seconds` (e.g. an address an account signed in from)."""
+        name = f"rl-seen:{scope}:{key}"
+        if not await self._store().set(name, 1, expire=seconds):
+            await self.local.set(name, 1, expire=seconds)
+
+    async def remembers(self, scope: str, key: str) -> bool:
+        name = f"rl-seen:{scope}:{key}"
+        if await self._store().get(name) is not None:
+            return True
+        return not cache_available(self.cache) and await self.local.get(name) is not None
 
 
 def client_ip(request: Request) -> str:

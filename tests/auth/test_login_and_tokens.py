@@ -17,10 +17,11 @@ from pydantic import SecretStr
 
 from app.accounts.models import Account, Role
 from app.auth.tokens import InvalidToken, TokenIssuer
+from app.core import hashing
 from app.core.config import Environment, Settings
 from app.runtime import Runtime
 from app.seed import DEV_ADMIN_EMAIL, ensure_first_admin
-from tests.support.auth import PASSWORD, bearer, delivered_code, login, make_account
+from tests.support.auth import PASSWORD, bearer, login, make_account
 from tests.support.smtp import SmtpServer
 
 
@@ -60,17 +61,24 @@ async def test_wrong_password_and_unknown_email_look_the_same(
     assert wrong.json()["code"] == "invalid_credentials"
 
 
-async def test_unverified_account_gets_a_new_code_instead_of_tokens(
+async def test_unverified_account_answers_as_a_wrong_password_and_sends_nothing(
     live_runtime: Runtime, live_client: httpx.AsyncClient, smtp_server: SmtpServer
 ) -> None:
+    # Before: 403 `email_not_verified` and a new code, which told anyone watching the address
+    # that a registration was waiting.
     runtime, client = live_runtime, live_client
     await make_account(runtime, "nana@example.com", verified=False)
-    response = await client.post(
+    right = await client.post(
         "/api/v1/auth/login", json={"email": "nana@example.com", "password": PASSWORD}
     )
-    assert response.status_code == 403
-    assert response.json()["code"] == "email_not_verified"
-    assert await delivered_code(runtime, smtp_server, "nana@example.com")
+    wrong = await client.post(
+        "/api/v1/auth/login", json={"email": "nana@example.com", "password": "not-the-password"}
+    )
+    assert right.status_code == wrong.status_code == 401
+    assert right.json() == wrong.json()
+    assert right.json()["code"] == "invalid_credentials"
+    await runtime.worker.run_due()
+    assert smtp_server.to("nana@example.com") == []
 
 
 async def test_disabled_account_cannot_sign_in(runtime: Runtime, client: httpx.AsyncClient) -> None:
@@ -86,6 +94,23 @@ async def test_disabled_account_cannot_sign_in(runtime: Runtime, client: httpx.A
     assert response.json()["code"] == "account_disabled"
 
 
+def test_production_hashes_with_owasp_parameters_and_only_tests_hash_cheaply(
+    runtime: Runtime,
+) -> None:
+    assert (
+        hashing.Argon2Parameters(memory_kib=19_456, time_cost=2, parallelism=1)
+        == hashing.PRODUCTION
+    )
+    for env in (Environment.prod, Environment.dev):
+        settings = runtime.settings.model_copy(update={"env": env})
+        hasher = hashing.hasher_for(settings)
+        assert hasher.parameters == hashing.PRODUCTION
+        assert hasher.dummy_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert hashing.hasher_for(runtime.settings).parameters == hashing.TEST
+    assert hashing.current().parameters == hashing.TEST  # this suite runs with ENV=test
+
+
+@pytest.mark.usefixtures("production_hashing")
 async def test_old_hash_parameters_are_upgraded_on_login(
     runtime: Runtime, client: httpx.AsyncClient
 ) -> None:
@@ -143,19 +168,22 @@ async def test_first_admin_comes_from_settings_once(runtime: Runtime) -> None:
     assert admins == [("boss@example.com", "admin")]
 
 
-async def test_login_is_rate_limited_per_account(
+@pytest.mark.usefixtures("frozen_clock")
+async def test_login_is_rate_limited_per_account_and_address(
     runtime: Runtime, client: httpx.AsyncClient
 ) -> None:
+    # Before: ten failures per account from anywhere, then 429 for everyone. Now per pair,
+    # slowing down (tests/auth/test_guess_limits.py).
     await make_account(runtime, "target@example.com")
     body = {"email": "target@example.com", "password": "guess-guess-guess"}
-    statuses = [(await client.post("/api/v1/auth/login", json=body)).status_code for _ in range(11)]
-    assert statuses[:10] == [401] * 10
-    assert statuses[10] == 429
+    statuses = [(await client.post("/api/v1/auth/login", json=body)).status_code for _ in range(6)]
+    assert statuses == [401] * 5 + [429]
     refused = await client.post("/api/v1/auth/login", json={**body, "password": PASSWORD})
     assert refused.status_code == 429
     assert int(refused.headers["retry-after"]) > 0
 
 
+@pytest.mark.usefixtures("frozen_clock")
 async def test_login_is_rate_limited_per_ip(client: httpx.AsyncClient) -> None:
     statuses = [
         (
@@ -298,22 +326,21 @@ def test_keys_rotate_without_signing_anyone_out(monkeypatch: pytest.MonkeyPatch)
 async def test_unknown_email_still_spends_a_password_check(
     client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from app.core import security
-
+    hasher = hashing.current()
     checked: list[str] = []
-    real_verify = security.password_hash.verify
+    real_verify = hasher.pwd.verify
 
     def counting_verify(password: str, hashed: str) -> bool:
         checked.append(hashed)
         return real_verify(password, hashed)
 
-    monkeypatch.setattr(security.password_hash, "verify", counting_verify)
+    monkeypatch.setattr(hasher.pwd, "verify", counting_verify)
     response = await client.post(
         "/api/v1/auth/login",
         json={"email": "nobody-here@example.com", "password": "some-guess-pass"},
     )
     assert response.status_code == 401
-    assert checked == [security.DUMMY_HASH]  # a real argon2id verification, against a dummy
+    assert checked == [hasher.dummy_hash]  # a real argon2id verification, against a dummy
 
 
 def test_a_remembered_token_still_expires(

@@ -17,7 +17,7 @@ from app.accounts.models import Account
 from app.api import create_app
 from app.auth import sessions
 from app.auth.models import EmailCode
-from app.core import passwords, security
+from app.core import hashing, passwords
 from app.core.config import ConfigurationError, Environment, Settings
 from app.runtime import Runtime
 from app.seed import ensure_first_admin
@@ -88,6 +88,191 @@ async def test_an_emailed_code_drops_a_squatters_password_and_sessions(
     after = await _account(runtime, "victim@example.com")
     assert after is not None
     assert after.password_hash is None
+
+
+OWNER_PASSWORD = "the-owners-own-secret-phrase"
+WRONG_LOGIN = {
+    "type": "urn:wonderspaced:problem:invalid_credentials",
+    "title": "Unauthorized",
+    "status": 401,
+    "detail": "The email or password is not right.",
+    "code": "invalid_credentials",
+}
+
+
+async def _register(client: httpx.AsyncClient, email: str, password: str) -> None:
+    response = await client.post(
+        "/api/v1/auth/register", json={"email": email, "password": password}
+    )
+    assert response.status_code == 202
+
+
+async def _login(client: httpx.AsyncClient, email: str, password: str) -> httpx.Response:
+    return await client.post("/api/v1/auth/login", json={"email": email, "password": password})
+
+
+async def _confirm(client: httpx.AsyncClient, email: str, code: str) -> httpx.Response:
+    return await client.post("/api/v1/auth/email/verify", json={"email": email, "code": code})
+
+
+async def test_a_squatter_who_spends_the_send_cap_cannot_take_a_registration_over(
+    runtime: Runtime, client: httpx.AsyncClient, smtp_server: SmtpServer
+) -> None:
+    # The owner registers and gets a code.
+    await _register(client, "owner@example.com", OWNER_PASSWORD)
+    code = await delivered_code(runtime, smtp_server, "owner@example.com")
+    # The squatter spends the address's hourly sends (the owner's code stays valid)...
+    for _ in range(4):
+        await client.post("/api/v1/auth/passwordless/start", json={"email": "owner@example.com"})
+    # ...then registers the same address with a password of their own: no email can go out.
+    await _register(client, "owner@example.com", SQUATTER_PASSWORD)
+    await runtime.worker.run_due()
+    assert len(smtp_server.to("owner@example.com")) == 5
+
+    # The owner confirms with their only code and is signed in.
+    confirmed = await _confirm(client, "owner@example.com", code)
+    assert confirmed.status_code == 200
+    me = (await client.get("/api/v1/accounts/me", headers=bearer(confirmed.json()))).json()
+    assert me["email_verified"] is True
+    # Nobody can tell which registration was the owner's, so neither password was kept: the
+    # squatter's answers exactly as a wrong password does (it signed in before this fix).
+    squatter = await _squatter_login(client, "owner@example.com")
+    assert (squatter.status_code, squatter.json()) == (401, WRONG_LOGIN)
+    assert me["has_password"] is False
+    account = await _account(runtime, "owner@example.com")
+    assert account is not None
+    assert account.password_hash is None
+    assert account.registration_contested is False
+
+
+async def test_a_registration_contested_before_the_cap_keeps_no_password_either(
+    runtime: Runtime, client: httpx.AsyncClient, smtp_server: SmtpServer
+) -> None:
+    await _register(client, "owner@example.com", OWNER_PASSWORD)
+    first = await delivered_code(runtime, smtp_server, "owner@example.com")
+    smtp_server.clear()
+    await _register(client, "owner@example.com", SQUATTER_PASSWORD)
+    second = await delivered_code(runtime, smtp_server, "owner@example.com")
+    [warning] = smtp_server.to("owner@example.com")
+    assert "more than once, with different passwords" in warning.get_content()
+    waiting = await _account(runtime, "owner@example.com")
+    assert waiting is not None
+    assert waiting.registration_contested is True
+    # The waiting password was not replaced: it is still the owner's.
+    assert hashing.current().pwd.verify(OWNER_PASSWORD, waiting.password_hash or "")
+
+    if first != second:
+        assert (await _confirm(client, "owner@example.com", first)).status_code == 401
+    confirmed = await _confirm(client, "owner@example.com", second)
+    assert confirmed.status_code == 200
+    for password in (SQUATTER_PASSWORD, OWNER_PASSWORD):
+        refused = await _login(client, "owner@example.com", password)
+        assert (refused.status_code, refused.json()) == (401, WRONG_LOGIN)
+
+    # The owner chooses a password with a reset code, as the email said.
+    smtp_server.clear()
+    await client.post("/api/v1/auth/password/forgot", json={"email": "owner@example.com"})
+    reset_code = await delivered_code(runtime, smtp_server, "owner@example.com")
+    reset = await client.post(
+        "/api/v1/auth/password/reset",
+        json={"email": "owner@example.com", "code": reset_code, "new_password": OWNER_PASSWORD},
+    )
+    assert reset.status_code == 204
+    await login(client, "owner@example.com", OWNER_PASSWORD)
+
+
+async def test_a_squatter_registering_first_gets_nothing_from_the_owners_confirmation(
+    runtime: Runtime, client: httpx.AsyncClient, smtp_server: SmtpServer
+) -> None:
+    await _register(client, "owner@example.com", SQUATTER_PASSWORD)
+    await runtime.worker.run_due()
+    smtp_server.clear()
+    await _register(client, "owner@example.com", OWNER_PASSWORD)
+    code = await delivered_code(runtime, smtp_server, "owner@example.com")
+    assert (await _confirm(client, "owner@example.com", code)).status_code == 200
+    squatter = await _squatter_login(client, "owner@example.com")
+    assert (squatter.status_code, squatter.json()) == (401, WRONG_LOGIN)
+
+
+async def test_registering_again_with_the_same_password_keeps_the_registration(
+    runtime: Runtime, client: httpx.AsyncClient, smtp_server: SmtpServer
+) -> None:
+    await _register(client, "esi@example.com", PASSWORD)
+    first = await delivered_code(runtime, smtp_server, "esi@example.com")
+    smtp_server.clear()
+    await _register(client, "esi@example.com", PASSWORD)  # the first email never came
+    second = await delivered_code(runtime, smtp_server, "esi@example.com")
+    assert "Welcome to Wonderspaced" in smtp_server.to("esi@example.com")[0].get_content()
+    if first != second:
+        assert (await _confirm(client, "esi@example.com", first)).status_code == 401
+    assert (await _confirm(client, "esi@example.com", second)).status_code == 200
+    await login(client, "esi@example.com", PASSWORD)
+
+
+async def test_a_code_confirms_only_the_registration_it_was_sent_for(
+    runtime: Runtime, client: httpx.AsyncClient, smtp_server: SmtpServer
+) -> None:
+    await _register(client, "bound@example.com", PASSWORD)
+    code = await delivered_code(runtime, smtp_server, "bound@example.com")
+    # Whatever changed the waiting password since (here a direct write), the code was not
+    # sent for it and cannot confirm it.
+    other = await hashing.hash_password(SQUATTER_PASSWORD)
+    async with runtime.db.session() as session:
+        await session.execute(
+            sa.update(Account)
+            .where(Account.email == "bound@example.com")
+            .values(password_hash=other)
+        )
+    refused = await _confirm(client, "bound@example.com", code)
+    assert refused.status_code == 401
+    assert refused.json()["code"] == "invalid_code"
+    account = await _account(runtime, "bound@example.com")
+    assert account is not None
+    assert account.email_verified_at is None
+
+
+async def test_login_to_an_unconfirmed_address_answers_as_a_wrong_password_does(
+    live_runtime: Runtime, live_client: httpx.AsyncClient, smtp_server: SmtpServer
+) -> None:
+    # Live: a code sent in a transaction of its own would show here.
+    runtime, client = live_runtime, live_client
+    await _register(client, "waiting@example.com", PASSWORD)
+    await make_account(runtime, "known@example.com")
+    await runtime.worker.run_due()
+    smtp_server.clear()
+    answers = [
+        await _login(client, "waiting@example.com", PASSWORD),  # right, but unconfirmed
+        await _login(client, "waiting@example.com", "not-the-password"),
+        await _login(client, "known@example.com", "not-the-password"),
+        await _login(client, "nobody@example.com", "not-the-password"),
+    ]
+    assert [(a.status_code, a.json()) for a in answers] == [(401, WRONG_LOGIN)] * 4
+    # Every header alike but the request's own id.
+    headers = {
+        tuple(sorted((k, v) for k, v in a.headers.items() if k != "x-request-id")) for a in answers
+    }
+    assert len(headers) == 1
+    await runtime.worker.run_due()
+    assert smtp_server.messages == []
+
+
+async def test_proving_the_address_another_way_ends_a_waiting_registration(
+    runtime: Runtime, client: httpx.AsyncClient, smtp_server: SmtpServer
+) -> None:
+    await _squat(client, "victim@example.com")
+    squatters_code = await delivered_code(runtime, smtp_server, "victim@example.com")
+    smtp_server.clear()
+    await client.post("/api/v1/auth/passwordless/start", json={"email": "victim@example.com"})
+    code = await delivered_code(runtime, smtp_server, "victim@example.com")
+    owner = await client.post(
+        "/api/v1/auth/passwordless/verify", json={"email": "victim@example.com", "code": code}
+    )
+    assert owner.status_code == 200
+    late = await _confirm(client, "victim@example.com", squatters_code)
+    assert late.status_code == 401
+    me = (await client.get("/api/v1/accounts/me", headers=bearer(owner.json()))).json()
+    assert me["has_password"] is False
+    assert (await _squatter_login(client, "victim@example.com")).status_code == 401
 
 
 @pytest.fixture
@@ -188,25 +373,34 @@ async def test_already_registered_notices_count_against_the_code_cap(
     assert notices == 5
 
 
-async def test_register_hashes_the_password_whether_or_not_the_address_is_known(
+async def test_register_does_the_same_hashing_whatever_the_address(
     runtime: Runtime, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await make_account(runtime, "known@example.com")
-    hashed: list[str] = []
-    real_hash = security.password_hash.hash
+    await _register(client, "waiting@example.com", PASSWORD)
+    pwd = hashing.current().pwd
+    real_hash, real_verify, real_update = pwd.hash, pwd.verify, pwd.verify_and_update
+    work: list[str] = []
 
     def counting_hash(password: str, *args: object, **kwargs: object) -> str:
-        hashed.append(password)
+        work.append("hash")
         return real_hash(password)
 
-    monkeypatch.setattr(security.password_hash, "hash", counting_hash)
-    for email in ("known@example.com", "unknown@example.com"):
-        hashed.clear()
-        response = await client.post(
-            "/api/v1/auth/register", json={"email": email, "password": "a-phrase-to-hash-here"}
-        )
-        assert response.status_code == 202
-        assert hashed == ["a-phrase-to-hash-here"], email
+    def counting_verify(password: str, hashed: str) -> bool:
+        work.append("verify")
+        return real_verify(password, hashed)
+
+    def counting_update(password: str, hashed: str) -> tuple[bool, str | None]:
+        work.append("verify")
+        return real_update(password, hashed)
+
+    monkeypatch.setattr(pwd, "hash", counting_hash)
+    monkeypatch.setattr(pwd, "verify", counting_verify)
+    monkeypatch.setattr(pwd, "verify_and_update", counting_update)
+    for email in ("known@example.com", "unknown@example.com", "waiting@example.com"):
+        work.clear()
+        await _register(client, email, "a-phrase-to-hash-here")
+        assert work == ["verify", "hash"], email
 
 
 # --- password rules -------------------------------------------------------------------------
