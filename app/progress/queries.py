@@ -17,14 +17,16 @@ request is several times the cost of the statement itself on this path (DESIGN.m
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 import asyncpg
 
+from app.catalog.schemas import Kind
 from app.core.db import session_driver
 from app.core.pagination import keyset
+from app.progress import pace
 
 # The asyncpg connection under the request's session, in its transaction.
 connection = session_driver
@@ -70,9 +72,26 @@ def state_of(row: asyncpg.Record) -> dict[str, Any]:
     }
 
 
-_MERGED = "(p.covered + excluded.covered)"
+def _first_units(multirange: str, budget: str) -> str:
+    """A query of one row: the first `budget` units of a multirange, from its start (what is
+    kept of what a heartbeat adds)."""
+    return (
+        "SELECT coalesce(range_agg(int8range(lower(r), least(upper(r), "
+        f"lower(r) + ({budget}) - before))), '{{}}'::int8multirange) "
+        "FROM (SELECT r, coalesce(sum(upper(r) - lower(r)) OVER (ORDER BY lower(r) "
+        "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)::bigint AS before "
+        f"FROM unnest({multirange}) r) x WHERE before < ({budget})"
+    )
+
+
+def _by_kind(values: Mapping[Kind, float]) -> str:
+    """A constant per kind ($2), written into the statement once."""
+    cases = " ".join(f"WHEN '{kind.value}' THEN {value!r}" for kind, value in values.items())
+    return f"(CASE $2::varchar {cases} END)"
+
+
+_RATE = f"{_by_kind(pace.RATE)}::float8"
 _NEWER = "(excluded.sent_at > p.sent_at)"
-_DONE = f"(p.completed_at IS NOT NULL OR {_measure(_MERGED)} >= $12)"
 _GAP_MS = "(extract(epoch FROM excluded.sent_at - p.sent_at) * 1000)::bigint"
 _WALL_MS = "(extract(epoch FROM excluded.heartbeat_at - p.heartbeat_at) * 1000)::bigint"
 # Time credited: what the heartbeat claims (a video: the length it played; otherwise the
@@ -83,6 +102,29 @@ _CREDIT = (
     f"CASE WHEN {_NEWER} THEN greatest(0, least(coalesce($13, {_GAP_MS}), {_GAP_MS}, $14, "
     f"{_WALL_MS})) ELSE 0 END"
 )
+# What is done is earned at the item's pace (app/progress/pace.py): `earned_at` is the server
+# instant up to which the budget was spent. A heartbeat may add what the time since then
+# allows (at most the window's worth), the earliest new parts first; the budget it spends
+# moves `earned_at` on, what it leaves stays for the next heartbeat.
+_START = f"greatest(p.earned_at, $5::timestamptz - interval '{pace.EARN_WINDOW_MS} milliseconds')"
+_BUDGET = f"floor(greatest(0, extract(epoch FROM $5::timestamptz - b.start) * 1000) * {_RATE})"
+_EARNED_UPDATE = f"""(
+    SELECT m.merged, m.units, excluded.total_units,
+        CASE WHEN d.done THEN 'completed' ELSE 'in_progress' END,
+        CASE WHEN d.done THEN 100
+            ELSE least(99, m.units * 100 / greatest(excluded.total_units, 1)) END,
+        CASE WHEN d.done THEN coalesce(p.completed_at, excluded.heartbeat_at) END,
+        b.start + make_interval(secs => k.units / {_RATE} / 1000),
+        CASE WHEN {_NEWER} OR k.units > 0 THEN excluded.updated_at ELSE p.updated_at END
+    FROM beat,
+        LATERAL (SELECT {_START} AS start) b,
+        LATERAL (SELECT {_BUDGET}::bigint AS budget) g,
+        LATERAL ({_first_units("beat.covered - p.covered", "g.budget")}) k0(kept),
+        LATERAL (SELECT {_measure("k0.kept")} AS units) k,
+        LATERAL (SELECT p.covered + k0.kept AS merged) m0,
+        LATERAL (SELECT m0.merged AS merged, {_measure("m0.merged")} AS units) m,
+        LATERAL (SELECT p.completed_at IS NOT NULL OR m.units >= $12 AS done) d
+)"""
 
 # $1 profile, $2 kind, $3 item, $4 sent_at, $5 now, $6 position_ms, $7 page, $8 read_aloud,
 # $9/$10 starts/ends of what was done ([n, n+1) for a page or a step), $11 the item's length
@@ -90,44 +132,42 @@ _CREDIT = (
 # longest time one heartbeat may credit.
 HEARTBEAT_SQL = f"""
 WITH beat AS (
-    SELECT c AS covered, {_measure("c")} AS units
-    FROM (
-        SELECT coalesce(range_agg(int8range(s, e)), '{{}}'::int8multirange) AS c
-        FROM unnest($9::int8[], $10::int8[]) AS t(s, e)
-    ) merged
+    SELECT coalesce(range_agg(int8range(s, e)), '{{}}'::int8multirange) AS covered
+    FROM unnest($9::int8[], $10::int8[]) AS t(s, e)
+),
+first AS (
+    SELECT kept, {_measure("kept")} AS units
+    FROM beat, LATERAL ({_first_units("beat.covered", _by_kind(pace.FIRST_UNITS))}) k(kept)
 ),
 saved AS (
     INSERT INTO progress AS p (
         profile_id, kind, item_id, status, percent, position_ms, page, read_aloud, covered,
-        covered_units, total_units, spent_ms, last_credit_ms, sent_at, heartbeat_at,
-        started_at, completed_at, updated_at
+        covered_units, total_units, earned_at, spent_ms, last_credit_ms, sent_at,
+        heartbeat_at, started_at, completed_at, updated_at
     )
     SELECT $1::uuid, $2::varchar, $3::uuid,
         CASE WHEN units >= $12::bigint THEN 'completed' ELSE 'in_progress' END,
         CASE WHEN units >= $12 THEN 100 ELSE least(99, units * 100 / greatest($11::bigint, 1))
         END,
-        $6::bigint, $7::int, $8::boolean, covered, units, $11,
-        least(coalesce($13::bigint, 0), $14::bigint), least(coalesce($13, 0), $14),
+        $6::bigint, $7::int, $8::boolean, kept, units, $11,
+        $5::timestamptz - make_interval(
+            secs => ({_by_kind(pace.FIRST_UNITS)} - units) / {_RATE} / 1000),
+        least(coalesce($13::bigint, 0), {pace.FIRST_ALLOWANCE_MS}),
+        least(coalesce($13, 0), {pace.FIRST_ALLOWANCE_MS}),
         $4::timestamptz, $5::timestamptz, $5, CASE WHEN units >= $12 THEN $5 END, $5
-    FROM beat
+    FROM first
     ON CONFLICT (profile_id, kind, item_id) DO UPDATE SET
-        covered = {_MERGED},
-        covered_units = {_measure(_MERGED)},
-        total_units = excluded.total_units,
-        status = CASE WHEN {_DONE} THEN 'completed' ELSE 'in_progress' END,
-        percent = CASE WHEN {_DONE} THEN 100
-            ELSE least(99, {_measure(_MERGED)} * 100 / greatest(excluded.total_units, 1)) END,
-        completed_at = CASE WHEN {_DONE} THEN coalesce(p.completed_at, excluded.heartbeat_at) END,
+        (covered, covered_units, total_units, status, percent, completed_at, earned_at,
+            updated_at) = {_EARNED_UPDATE},
         position_ms = CASE WHEN {_NEWER} THEN excluded.position_ms ELSE p.position_ms END,
         page = CASE WHEN {_NEWER} THEN excluded.page ELSE p.page END,
         read_aloud = CASE WHEN {_NEWER} THEN excluded.read_aloud ELSE p.read_aloud END,
         spent_ms = p.spent_ms + {_CREDIT},
         last_credit_ms = {_CREDIT},
         sent_at = greatest(p.sent_at, excluded.sent_at),
-        heartbeat_at = CASE WHEN {_NEWER} THEN excluded.heartbeat_at ELSE p.heartbeat_at END,
-        updated_at = excluded.updated_at
-    -- A repeated heartbeat (nothing newer, nothing new covered) changes nothing at all.
-    WHERE {_NEWER} OR NOT (p.covered @> excluded.covered)
+        heartbeat_at = CASE WHEN {_NEWER} THEN excluded.heartbeat_at ELSE p.heartbeat_at END
+    -- A repeated heartbeat (nothing newer, nothing new done) changes nothing at all.
+    WHERE {_NEWER} OR NOT (p.covered @> (SELECT covered FROM beat))
     RETURNING {state_columns("p")}, p.last_credit_ms AS last_credit_ms
 ),
 timed AS (

@@ -4,8 +4,10 @@ Rules (README, "Progress and streaks"): what was really done is merged as a unio
 scrubbing forward counts nothing and re-watching counts once; a video is completed when that
 union covers COMPLETE_SHARE of it, an eBook when every page was read, a DIY when every step is
 done; completion is stamped once. The resume position follows only a newer heartbeat (by
-`sent_at`), but an older one's intervals and pages still count. Time spent is credited by
-the heartbeat statement itself (see queries.py) and never grows faster than the clock.
+`sent_at`), but an older one's intervals and pages still count. What a heartbeat adds to
+what was done is earned at the item's pace on the server's clock (pace.py), and time spent
+never grows faster than that clock: both are applied by the heartbeat statement itself
+(queries.py), under the row's lock.
 """
 
 from __future__ import annotations

@@ -264,13 +264,22 @@ async def test_front_and_routes_answer_the_library_alike_as_the_model_writes_it(
     reached: Reached,
     twin: Explorer,
 ) -> None:
+    # Both explorers play alike at the same moments, a heartbeat every ten seconds: the first
+    # video to 40 seconds, the second to its end (completion is earned on the clock).
+    for n in range(10):
+        if n:
+            clock.advance(10)
+        for who in (explorer, twin):
+            for item, until in ((catalogue.video, 40_000), (catalogue.video2, 100_000)):
+                start, end = n * 10_000, (n + 1) * 10_000
+                if start >= until:
+                    continue
+                body = {"position_ms": end, "watched": [[start, end]], "sent_at": at(clock)}
+                response = await client.put(
+                    who.url(f"/progress/video/{item}"), json=body, headers=who.kid
+                )
+                assert response.status_code == 200, response.text
     for who in (explorer, twin):
-        for item, until in ((catalogue.video, 40_000), (catalogue.video2, 100_000)):
-            body = {"position_ms": until, "watched": [[0, until]], "sent_at": at(clock)}
-            response = await client.put(
-                who.url(f"/progress/video/{item}"), json=body, headers=who.kid
-            )
-            assert response.status_code == 200, response.text
         saved = await client.put(who.url(f"/saved/ebook/{catalogue.ebook}"), headers=who.kid)
         assert saved.status_code == 200, saved.text
     before = reached.count
