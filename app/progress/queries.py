@@ -1,14 +1,24 @@
-"""Progress statements: fixed SQL run with asyncpg on the request's own connection.
+"""Progress statements, in two groups.
+
+Hot statements: fixed SQL run with asyncpg on a connection, each function taking `conn`.
+These are the heartbeat and the reads of "My adventures" (the library screen), the two hot
+requests of an explorer (bench/README.md: heartbeat 0.69 and library 0.82 of their floors,
+targets 0.50; the floors run these very statements). Through the ORM, building and
+compiling a statement per request costs several times the statement itself on these paths
+(DESIGN.md, section 8). The connection is the request's own: the session's driver
+connection (`connection`, same transaction, same unit of work) or the one the explorer's
+front took for the request.
 
 The heartbeat is the most written path of the service. It is one statement, built once: an
 upsert whose update merges what arrived with what is stored *inside* PostgreSQL (interval
-union, page and step sets, completion stamping, the sent_at ordering rule, time credited)
-and, in the same statement, adds the time credited to the learning-time bucket. The row lock
-that INSERT ... ON CONFLICT DO UPDATE takes makes concurrent heartbeats of one explorer
-apply one after the other, each to the latest row, so nothing is lost and there is no
-read-modify-write race. It runs on the driver connection under the request's session (same
-transaction, same unit of work) because the ORM building and compiling a statement per
-request is several times the cost of the statement itself on this path (DESIGN.md, section 8).
+union, page and step sets, earning at the item's pace, completion stamping, the sent_at
+ordering rule, time credited) and, in the same statement, adds the time credited to the
+learning-time bucket. The row lock that INSERT ... ON CONFLICT DO UPDATE takes makes
+concurrent heartbeats of one explorer apply one after the other, each to the latest row, so
+nothing is lost and there is no read-modify-write race.
+
+Everything else (saving an item, the parents' activity, the export) runs on the request's
+session, with statements built once.
 """
 
 # SQL text from constants only; every value is bound by asyncpg.
@@ -22,11 +32,16 @@ from datetime import datetime
 from typing import Any
 
 import asyncpg
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.catalog.schemas import Kind
 from app.core.db import session_driver
 from app.core.pagination import keyset
+from app.core.schema import table_of
 from app.progress import pace
+from app.progress.models import SavedItem
 
 # The asyncpg connection under the request's session, in its transaction.
 connection = session_driver
@@ -51,7 +66,7 @@ def state_columns(alias: str) -> str:
     )
 
 
-def state_of(row: asyncpg.Record) -> dict[str, Any]:
+def state_of(row: asyncpg.Record | sa.RowMapping) -> dict[str, Any]:
     kind = row["kind"]
     units = [int(n) for n in row["units"]] if row["units"] is not None else None
     return {
@@ -189,13 +204,15 @@ STATE_SQL = (
 
 
 async def heartbeat(conn: asyncpg.Connection[Any], *params: Any) -> asyncpg.Record | None:
-    """The new state, or None when the heartbeat changed nothing (a duplicate)."""
+    """Hot (the heartbeat): the new state, or None when the heartbeat changed nothing (a
+    duplicate)."""
     return await conn.fetchrow(HEARTBEAT_SQL, *params)
 
 
 async def state(
     conn: asyncpg.Connection[Any], profile_id: uuid.UUID, kind: str, item_id: uuid.UUID
 ) -> asyncpg.Record | None:
+    """Hot (the answer to a repeated heartbeat): the stored state."""
     return await conn.fetchrow(STATE_SQL, profile_id, kind, item_id)
 
 
@@ -241,7 +258,8 @@ async def list_states(
     after: tuple[datetime, uuid.UUID] | None,
     limit: int,
 ) -> list[asyncpg.Record]:
-    """Newest activity first; `limit` rows (ask one more to know whether more exist)."""
+    """Hot (the library): newest activity first; `limit` rows (ask one more to know whether
+    more exist)."""
     when, ident = after or (None, None)
     rows: list[asyncpg.Record] = await conn.fetch(
         _LIST_SQL, profile_id, kind, status, when, ident, limit
@@ -256,6 +274,7 @@ async def list_completed(
     after: tuple[datetime, uuid.UUID] | None,
     limit: int,
 ) -> list[asyncpg.Record]:
+    """Hot (the library): the newest completed first."""
     return await _newest_first(conn, _COMPLETED_SQL, profile_id, after, limit)
 
 
@@ -276,30 +295,25 @@ async def _newest_first(
 async def states_for(
     conn: asyncpg.Connection[Any], profile_id: uuid.UUID, item_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, asyncpg.Record]:
+    """Hot (the library's cards): the states of these items, by item."""
     rows = await conn.fetch(_STATES_FOR_SQL, profile_id, list(item_ids))
     return {row["item_id"]: row for row in rows}
 
 
 async def engaged(conn: asyncpg.Connection[Any], profile_id: uuid.UUID) -> list[uuid.UUID]:
-    """Items the explorer started, finished or saved."""
+    """Hot (the library's recommendations): items the explorer started, finished or
+    saved."""
     return [row["item_id"] for row in await conn.fetch(_ENGAGED_SQL, profile_id)]
 
 
 async def completed_count(conn: asyncpg.Connection[Any], profile_id: uuid.UUID) -> int:
+    """Hot (the library's figures)."""
     count = await conn.fetchval(_COMPLETED_COUNT_SQL, profile_id)
     return int(count or 0)
 
 
 # --- saved items ------------------------------------------------------------------------
 
-# DO UPDATE (to the same value) rather than DO NOTHING, so a repeated save returns the
-# original row in the same round trip.
-_SAVE_SQL = """
-INSERT INTO saved_item AS s (profile_id, kind, item_id, saved_at) VALUES ($1, $2, $3, $4)
-ON CONFLICT (profile_id, kind, item_id) DO UPDATE SET saved_at = s.saved_at
-RETURNING s.kind AS kind, s.item_id AS item_id, s.saved_at AS saved_at
-"""
-_UNSAVE_SQL = "DELETE FROM saved_item WHERE profile_id = $1 AND kind = $2 AND item_id = $3"
 _SAVED_SQL = (
     "SELECT kind, item_id, saved_at FROM saved_item WHERE profile_id = $1 "
     f"AND ($2::timestamptz IS NULL OR "
@@ -308,22 +322,38 @@ _SAVED_SQL = (
 )
 
 
+_saved = table_of(SavedItem)
+_SAVE_STATEMENT = insert(_saved).values(
+    profile_id=sa.bindparam("profile_id"),
+    kind=sa.bindparam("kind"),
+    item_id=sa.bindparam("item_id"),
+    saved_at=sa.bindparam("saved_at"),
+)
+# DO UPDATE (to the same value) rather than DO NOTHING, so a repeated save returns the
+# original row in the same round trip.
+_SAVE = _SAVE_STATEMENT.on_conflict_do_update(
+    index_elements=[_saved.c.profile_id, _saved.c.kind, _saved.c.item_id],
+    set_={"saved_at": _saved.c.saved_at},
+).returning(_saved.c.kind, _saved.c.item_id, _saved.c.saved_at)
+_UNSAVE = sa.delete(_saved).where(
+    _saved.c.profile_id == sa.bindparam("profile_id"),
+    _saved.c.kind == sa.bindparam("kind"),
+    _saved.c.item_id == sa.bindparam("item_id"),
+)
+
+
 async def save(
-    conn: asyncpg.Connection[Any],
-    profile_id: uuid.UUID,
-    kind: str,
-    item_id: uuid.UUID,
-    now: datetime,
-) -> asyncpg.Record:
-    row = await conn.fetchrow(_SAVE_SQL, profile_id, kind, item_id, now)
-    assert row is not None
-    return row
+    session: AsyncSession, profile_id: uuid.UUID, kind: str, item_id: uuid.UUID, now: datetime
+) -> sa.RowMapping:
+    """The saved row: the one saved before, if it was."""
+    params = {"profile_id": profile_id, "kind": kind, "item_id": item_id, "saved_at": now}
+    return (await session.execute(_SAVE, params)).mappings().one()
 
 
 async def unsave(
-    conn: asyncpg.Connection[Any], profile_id: uuid.UUID, kind: str, item_id: uuid.UUID
+    session: AsyncSession, profile_id: uuid.UUID, kind: str, item_id: uuid.UUID
 ) -> None:
-    await conn.execute(_UNSAVE_SQL, profile_id, kind, item_id)
+    await session.execute(_UNSAVE, {"profile_id": profile_id, "kind": kind, "item_id": item_id})
 
 
 async def list_saved(
@@ -333,6 +363,7 @@ async def list_saved(
     after: tuple[datetime, uuid.UUID] | None,
     limit: int,
 ) -> list[asyncpg.Record]:
+    """Hot (the library): the newest saved first."""
     return await _newest_first(conn, _SAVED_SQL, profile_id, after, limit)
 
 
@@ -352,6 +383,7 @@ WHERE profile_id = $1 AND completed_at IS NOT NULL
 async def active_days(
     conn: asyncpg.Connection[Any], profile_id: uuid.UUID, time_zone: str, min_ms: int
 ) -> set[Any]:
+    """Hot (the library's streak): the family's days that count towards a streak."""
     return {row["day"] for row in await conn.fetch(_ACTIVE_DAYS_SQL, profile_id, time_zone, min_ms)}
 
 
@@ -359,11 +391,11 @@ _TIME_BY_DAY_SQL = (
     "SELECT (bucket AT TIME ZONE $2)::date AS day, kind, sum(active_ms)::bigint AS ms "
     "FROM learning_time WHERE profile_id = $1 AND bucket >= $3 AND bucket < $4 GROUP BY 1, 2"
 )
-_MILESTONES_SQL = (
+_MILESTONES = sa.text(
     "SELECT kind, item_id, started_at AS at, 'started' AS what FROM progress "
-    "WHERE profile_id = $1 AND started_at >= $2 AND started_at < $3 "
+    "WHERE profile_id = :profile_id AND started_at >= :start AND started_at < :end "
     "UNION ALL SELECT kind, item_id, completed_at, 'completed' FROM progress "
-    "WHERE profile_id = $1 AND completed_at >= $2 AND completed_at < $3 "
+    "WHERE profile_id = :profile_id AND completed_at >= :start AND completed_at < :end "
     "ORDER BY at"
 )
 
@@ -375,7 +407,8 @@ async def time_by_day(
     start: datetime,
     end: datetime,
 ) -> list[asyncpg.Record]:
-    """(day: local date, kind, ms) between two instants."""
+    """Hot (the library's minutes this week): (day: local date, kind, ms) between two
+    instants."""
     rows: list[asyncpg.Record] = await conn.fetch(
         _TIME_BY_DAY_SQL,
         profile_id,
@@ -387,40 +420,48 @@ async def time_by_day(
 
 
 async def milestones(
-    conn: asyncpg.Connection[Any], profile_id: uuid.UUID, start: datetime, end: datetime
-) -> list[asyncpg.Record]:
+    session: AsyncSession, profile_id: uuid.UUID, start: datetime, end: datetime
+) -> Sequence[sa.RowMapping]:
     """(kind, item_id, at, what: 'started' | 'completed') between two instants, oldest
     first."""
-    rows: list[asyncpg.Record] = await conn.fetch(_MILESTONES_SQL, profile_id, start, end)
-    return rows
+    params = {"profile_id": profile_id, "start": start, "end": end}
+    return (await session.execute(_MILESTONES, params)).mappings().all()
 
 
 # --- export -----------------------------------------------------------------------------
 
 
-_EXPORT_SQL = {
-    "progress": (
+_EXPORT = {
+    "progress": sa.text(
         f"SELECT p.profile_id AS profile_id, {state_columns('p')}, p.covered::text AS covered "
-        "FROM progress p WHERE p.profile_id = ANY($1::uuid[]) ORDER BY p.profile_id, p.started_at"
+        "FROM progress p WHERE p.profile_id = ANY(CAST(:ids AS uuid[])) "
+        "ORDER BY p.profile_id, p.started_at"
     ),
-    "learning_time": (
+    "learning_time": sa.text(
         "SELECT profile_id, bucket, kind, active_ms FROM learning_time "
-        "WHERE profile_id = ANY($1::uuid[]) ORDER BY profile_id, bucket, kind"
+        "WHERE profile_id = ANY(CAST(:ids AS uuid[])) ORDER BY profile_id, bucket, kind"
     ),
-    "saved": (
+    "saved": sa.text(
         "SELECT profile_id, kind, item_id, saved_at FROM saved_item "
-        "WHERE profile_id = ANY($1::uuid[]) ORDER BY profile_id, saved_at"
+        "WHERE profile_id = ANY(CAST(:ids AS uuid[])) ORDER BY profile_id, saved_at"
     ),
 }
 
 
 async def export_rows(
-    conn: asyncpg.Connection[Any], profile_ids: Sequence[uuid.UUID]
-) -> dict[str, list[asyncpg.Record]]:
+    session: AsyncSession, profile_ids: Sequence[uuid.UUID]
+) -> dict[str, Sequence[sa.RowMapping]]:
     ids = list(profile_ids)
-    return {name: await conn.fetch(sql, ids) for name, sql in _EXPORT_SQL.items()}
+    return {
+        name: (await session.execute(statement, {"ids": ids})).mappings().all()
+        for name, statement in _EXPORT.items()
+    }
+
+
+_TIME_ZONE_SQL = "SELECT timezone FROM account WHERE id = $1"
 
 
 async def time_zone(conn: asyncpg.Connection[Any], account_id: uuid.UUID) -> str | None:
-    zone: str | None = await conn.fetchval("SELECT timezone FROM account WHERE id = $1", account_id)
+    """Hot (the library's days): the family's time zone."""
+    zone: str | None = await conn.fetchval(_TIME_ZONE_SQL, account_id)
     return zone
