@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,13 +20,9 @@ from app.avatars.svg import UnsafeSvg, check_fragment, compose
 from app.core.errors import Conflict, NotFound, UnprocessableEntity, field_errors, invalid_field
 
 
-async def _all_parts(session: AsyncSession) -> Sequence[AvatarPart]:
-    return (await session.execute(queries.ALL_PARTS)).scalars().all()
-
-
 async def catalogue(session: AsyncSession) -> AvatarCatalogue:
     slots: dict[Slot, list[AvatarPartOut]] = {slot: [] for slot in SLOT_ORDER}
-    for part in await _all_parts(session):
+    for part in await queries.all_parts(session):
         slots[Slot(part.slot)].append(AvatarPartOut.of(part))
     return AvatarCatalogue(slots=slots)
 
@@ -61,8 +56,7 @@ async def validate_selection(session: AsyncSession, selection: AvatarSelection) 
 
 async def _parts(session: AsyncSession, selection: AvatarSelection) -> dict[uuid.UUID, AvatarPart]:
     """The parts of a selection that exist, by id."""
-    ids = list(selection.parts.values())
-    rows = (await session.execute(queries.PARTS, {"ids": ids})).scalars()
+    rows = await queries.parts(session, list(selection.parts.values()))
     return {part.id: part for part in rows}
 
 
@@ -109,9 +103,7 @@ async def get_part(session: AsyncSession, part_id: uuid.UUID) -> AvatarPart:
 async def _name_taken(
     session: AsyncSession, slot: str, name: str, exclude: uuid.UUID | None
 ) -> None:
-    statement = queries.NAME_TAKEN_BY_OTHER if exclude else queries.NAME_TAKEN
-    params = {"slot": slot, "name": name.lower(), "exclude": exclude}
-    if (await session.execute(statement, params)).first():
+    if await queries.name_taken(session, slot, name, exclude):
         raise Conflict(f"A '{slot}' part named '{name}' exists already.", code="name_taken")
 
 
@@ -152,8 +144,7 @@ async def update_part(
 
 async def delete_part(session: AsyncSession, part_id: uuid.UUID) -> None:
     part = await get_part(session, part_id)
-    in_use = await session.scalar(queries.IN_USE, {"slot": part.slot, "id": str(part.id)})
-    if in_use:
+    if await queries.in_use(session, part.slot, part.id):
         raise Conflict("Explorers are wearing this part; it cannot be deleted.", code="part_in_use")
     await session.delete(part)
     await session.flush()

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
@@ -34,15 +34,13 @@ _BY_ITEM = sa.select(links.c.code, links.c.disabled_at).where(
 _BY_CODE = sa.select(links.c.id, links.c.kind, links.c.item_id, links.c.disabled_at).where(
     links.c.code == sa.bindparam("code")
 )
-_INSERT_CLICK = insert(clicks).values(
-    link_id=sa.bindparam("link_id"), day=sa.bindparam("day"), clicks=1
-)
-_CLICK = _INSERT_CLICK.on_conflict_do_update(
-    index_elements=[clicks.c.link_id, clicks.c.day],
-    set_={"clicks": clicks.c.clicks + 1},
-)
-_CLICKS = sa.select(sa.func.coalesce(sa.func.sum(clicks.c.clicks), 0)).where(
-    clicks.c.link_id == sa.bindparam("link_id")
+_LINK = sa.select(ShareLink).where(links.c.code == sa.bindparam("code"))
+# Clicks counted since the last write, many links and days in one statement: one row per
+# (link, day) in the arrays, added to what is stored.
+_ADD_CLICKS = sa.text(
+    "INSERT INTO share_link_click AS c (link_id, day, clicks) "
+    "SELECT * FROM unnest(CAST(:links AS uuid[]), CAST(:days AS date[]), CAST(:counts AS int[])) "
+    "ON CONFLICT (link_id, day) DO UPDATE SET clicks = c.clicks + excluded.clicks"
 )
 
 
@@ -61,10 +59,21 @@ async def by_code(session: AsyncSession, code: str) -> sa.RowMapping | None:
     return (await session.execute(_BY_CODE, {"code": code})).mappings().first()
 
 
-async def count_click(session: AsyncSession, link_id: uuid.UUID, day: date) -> None:
-    await session.execute(_CLICK, {"link_id": link_id, "day": day})
+async def link(session: AsyncSession, code: str) -> ShareLink | None:
+    """The link as an entity of the unit of work, to change it."""
+    found: ShareLink | None = await session.scalar(_LINK, {"code": code})
+    return found
 
 
-async def total_clicks(session: AsyncSession, link_id: uuid.UUID) -> int:
-    total: Any = await session.scalar(_CLICKS, {"link_id": link_id})
-    return int(total)
+async def add_clicks(session: AsyncSession, counts: Sequence[tuple[uuid.UUID, date, int]]) -> None:
+    """Adds (link, day, clicks) to the daily counts; each (link, day) at most once."""
+    if not counts:
+        return
+    await session.execute(
+        _ADD_CLICKS,
+        {
+            "links": [link_id for link_id, _, _ in counts],
+            "days": [day for _, day, _ in counts],
+            "counts": [n for _, _, n in counts],
+        },
+    )

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from app.auth.deps import CurrentPrincipal, EditorPrincipal
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
+from app.core.ratelimit import Limit, client_ip
 from app.deps import RuntimeDep
 from app.links import service
 from app.links.schemas import DisableIn, ShareIn, ShareOut
@@ -55,8 +56,15 @@ async def admin_disable_share_link(
     await service.disable(session, body.code)
 
 
+async def address_budget(request: Request, runtime: RuntimeDep) -> None:
+    """`/r/{code}` is outside `/api/v1`, so the API's budget middleware does not see it: it
+    spends the same per-address budget here (one counter per address for both)."""
+    budget = Limit(times=runtime.settings.rate_limit_per_minute, seconds=60)
+    await runtime.rate_limiter.hit("api", client_ip(request), budget)
+
+
 # Not in the API document: browsers and link-preview crawlers follow these, not the apps.
-@public_router.get("/r/{code}")
+@public_router.get("/r/{code}", dependencies=[Depends(address_budget)])
 async def follow(
     code: str,
     session: SessionDep,
@@ -70,7 +78,7 @@ async def follow(
             service.preview_page(settings, code, opened),
             headers={"Cache-Control": "public, max-age=300"},
         )
-    await service.count_click(session, opened)
+    await service.count_click(session, runtime.cache, opened)
     return RedirectResponse(
         service.deep_link(settings, opened.kind, opened.item_id),
         status_code=302,

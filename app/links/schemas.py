@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import uuid
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.catalog.schemas import Kind
 
 
 class ShareIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     kind: Kind
     item_id: uuid.UUID
 
@@ -18,4 +20,6 @@ class ShareOut(BaseModel):
 
 
 class DisableIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     code: str = Field(min_length=1, max_length=16)

@@ -10,15 +10,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import sqlalchemy as sa
+from cashews import Cache
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.catalog import lookups
 from app.catalog.schemas import Kind
 from app.core.config import Settings
+from app.core.db import session_driver
 from app.core.errors import AppError, Conflict, NotFound
-from app.links import queries
-from app.links.models import ShareLink
+from app.links import clicks, queries
 
 # No 0/o, 1/l/i: codes are read aloud and typed from screenshots.
 _ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
@@ -60,15 +60,9 @@ def is_crawler(user_agent: str | None) -> bool:
     return bool(user_agent and _CRAWLERS.search(user_agent))
 
 
-async def _connection(session: AsyncSession) -> Any:
-    conn = await session.connection()
-    raw = await conn.get_raw_connection()
-    return raw.driver_connection
-
-
 async def share(session: AsyncSession, kind: Kind, item_id: uuid.UUID) -> Shared:
     """The item's link, made the first time it is shared. Only visible items are shared."""
-    facts = await lookups.item_facts(await _connection(session), kind, item_id)
+    facts = await lookups.item_facts(await session_driver(session), kind, item_id)
     if facts is None:
         raise NotFound("No published item has this id.", code="item_not_found")
     for _ in range(_ATTEMPTS):
@@ -99,19 +93,22 @@ async def open_link(session: AsyncSession, code: str) -> Opened:
     link = await queries.by_code(session, code) if re.match(CODE_PATTERN, code) else None
     if link is None or link["disabled_at"] is not None:
         raise NotFound("There is no such link.", code="link_not_found")
-    preview = await lookups.preview(await _connection(session), Kind(link["kind"]), link["item_id"])
+    preview = await lookups.preview(
+        await session_driver(session), Kind(link["kind"]), link["item_id"]
+    )
     if preview is None or not preview.visible:
         raise Gone("What this link pointed to is no longer available.", code="link_gone")
     return Opened(link["id"], link["kind"], link["item_id"], preview)
 
 
-async def count_click(session: AsyncSession, opened: Opened) -> None:
-    """One more click today (UTC); nothing about who clicked."""
-    await queries.count_click(session, opened.link_id, datetime.now(UTC).date())
+async def count_click(session: AsyncSession, cache: Cache, opened: Opened) -> None:
+    """One more click today (UTC); nothing about who clicked. Counted in the cache and
+    written in batches (app/links/clicks.py)."""
+    await clicks.count(session, cache, opened.link_id, datetime.now(UTC).date())
 
 
 async def disable(session: AsyncSession, code: str) -> None:
-    link = await session.scalar(sa.select(ShareLink).where(ShareLink.code == code))  # type: ignore[arg-type]
+    link = await queries.link(session, code)
     if link is None:
         raise NotFound("There is no such link.", code="link_not_found")
     if link.disabled_at is None:

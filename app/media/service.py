@@ -93,9 +93,7 @@ async def complete_upload(
 ) -> MediaAsset:
     """Checks the uploaded object (size, type, first bytes), makes it an asset and schedules
     its processing. Completing twice returns the same asset."""
-    upload = (
-        await session.execute(queries.UPLOAD_FOR_UPDATE, {"upload_id": upload_id})
-    ).scalar_one_or_none()
+    upload = await queries.upload_for_update(session, upload_id)
     if upload is None:
         raise NotFound("No such upload.")
     if upload.status == "completed" and upload.asset_id:
@@ -148,14 +146,10 @@ async def get_asset(session: AsyncSession, asset_id: uuid.UUID) -> MediaAsset:
 async def public_asset(
     session: AsyncSession, asset_id: uuid.UUID, servable: Sequence[PublicAssets]
 ) -> MediaAsset | None:
-    """The asset, when it is ready and anyone may fetch it: one statement, each condition an
-    indexed lookup of the asset's id in one table."""
+    """The asset, when it is ready and anyone may fetch it."""
     if not servable:
         return None
-    asset: MediaAsset | None = (
-        await session.execute(queries.public_asset(asset_id, servable))
-    ).scalar_one_or_none()
-    return asset
+    return await queries.public_asset(session, asset_id, servable)
 
 
 async def _remove_files_after_commit(session: AsyncSession, keys: list[str]) -> None:
@@ -168,8 +162,7 @@ async def _delete_rows(session: AsyncSession, asset_id: uuid.UUID) -> None:
     """Deletes the asset and its upload record in a savepoint; raises IntegrityError (and
     changes nothing) while content references it."""
     async with session.begin_nested():
-        await session.execute(queries.DELETE_UPLOADS_OF_ASSET, {"asset_id": asset_id})
-        await session.execute(queries.DELETE_ASSET, {"asset_id": asset_id})
+        await queries.delete_asset(session, asset_id)
 
 
 async def delete_asset(session: AsyncSession, asset_id: uuid.UUID) -> None:
@@ -178,7 +171,7 @@ async def delete_asset(session: AsyncSession, asset_id: uuid.UUID) -> None:
     Every reference to media_asset is a RESTRICT foreign key, and the row is locked first:
     content attaching it meanwhile waits for this transaction, so an asset in use is never
     deleted and content never loses a file."""
-    key = await session.scalar(queries.ASSET_KEY_FOR_UPDATE, {"asset_id": asset_id})
+    key = await queries.asset_key_for_update(session, asset_id)
     if key is None:
         raise NotFound("No such media asset.")
     try:
@@ -241,8 +234,7 @@ async def download_url(
 async def existing(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, MediaAsset]:
     if not ids:
         return {}
-    rows = (await session.execute(queries.ASSETS, {"ids": ids})).scalars()
-    return {asset.id: asset for asset in rows}
+    return {asset.id: asset for asset in await queries.assets(session, ids)}
 
 
 async def download_urls(
@@ -255,7 +247,7 @@ async def download_urls(
     """Download URLs of these assets by id (None for those not ready)."""
     if not ids:
         return {}
-    assets = (await session.execute(queries.ASSETS, {"ids": ids})).scalars()
+    assets = await queries.assets(session, ids)
     return {asset.id: await download_url(storage, asset, minutes, cdn_base) for asset in assets}
 
 
@@ -269,7 +261,7 @@ async def require_ready(session: AsyncSession, asset_ids: list[uuid.UUID]) -> No
     """For publishing: every asset exists and is ready."""
     if not asset_ids:
         return
-    ready = set((await session.execute(queries.READY_IDS, {"ids": asset_ids})).scalars())
+    ready = await queries.ready_ids(session, asset_ids)
     missing = [str(i) for i in asset_ids if i not in ready]
     if missing:
         raise Conflict(
@@ -288,12 +280,11 @@ async def cleanup(
     if not references:
         raise RuntimeError("no module declares the assets its content references")
     cutoff = datetime.now(UTC) - STALE_UPLOAD
-    stale = (await session.execute(queries.STALE_UPLOADS, {"cutoff": cutoff})).scalars().all()
+    stale = await queries.stale_uploads(session, cutoff)
     for upload in stale:
         await storage.delete_upload(upload.key)
         await session.delete(upload)
-    query = queries.unreferenced(references)
-    candidates = (await session.execute(query, {"cutoff": cutoff})).all()
+    candidates = await queries.unreferenced(session, references, cutoff)
     removed: list[str] = []
     for candidate in candidates:
         try:

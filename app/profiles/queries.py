@@ -1,8 +1,13 @@
-"""The statements of explorer profiles, built once; values are bound when they run."""
+"""The statements of explorer profiles, built once; each run by one function on the
+request's session."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
+
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.schema import table_of
 from app.profiles.models import Profile
@@ -10,14 +15,28 @@ from app.profiles.models import Profile
 _profiles = table_of(Profile).c
 
 # A family's explorers (:account_id), oldest first.
-OF_ACCOUNT = (
+_OF_ACCOUNT = (
     sa.select(Profile)
     .where(_profiles.account_id == sa.bindparam("account_id"))
     .order_by(_profiles.created_at)
 )
-COUNT_OF_ACCOUNT = sa.select(sa.func.count()).where(
+_COUNT_OF_ACCOUNT = sa.select(sa.func.count()).where(
     _profiles.account_id == sa.bindparam("account_id")
 )
-# Holds the family's account row (:account_id) until the transaction ends.
 # SQL text: profiles do not import the accounts module's tables.
-LOCK_ACCOUNT = sa.text("SELECT 1 FROM account WHERE id = :account_id FOR UPDATE")
+_LOCK_ACCOUNT = sa.text("SELECT 1 FROM account WHERE id = :account_id FOR UPDATE")
+
+
+async def of_account(session: AsyncSession, account_id: uuid.UUID) -> Sequence[Profile]:
+    """A family's explorers, oldest first."""
+    return (await session.execute(_OF_ACCOUNT, {"account_id": account_id})).scalars().all()
+
+
+async def count_of_account(session: AsyncSession, account_id: uuid.UUID) -> int:
+    count = await session.scalar(_COUNT_OF_ACCOUNT, {"account_id": account_id})
+    return int(count or 0)
+
+
+async def lock_account(session: AsyncSession, account_id: uuid.UUID) -> None:
+    """Holds the family's account row until the transaction ends."""
+    await session.execute(_LOCK_ACCOUNT, {"account_id": account_id})

@@ -26,8 +26,7 @@ NICKNAME_TAKEN = "Another explorer in this family has that nickname."
 
 
 async def list_for(session: AsyncSession, account_id: uuid.UUID) -> Sequence[Profile]:
-    result = await session.execute(queries.OF_ACCOUNT, {"account_id": account_id})
-    return result.scalars().all()
+    return await queries.of_account(session, account_id)
 
 
 async def get_for(session: AsyncSession, caller: Caller, profile_id: uuid.UUID) -> Profile:
@@ -43,7 +42,7 @@ async def get_for(session: AsyncSession, caller: Caller, profile_id: uuid.UUID) 
 
 async def _lock_account(session: AsyncSession, account_id: uuid.UUID) -> None:
     # Serialises profile creation per family, so the limit holds under concurrent requests.
-    await session.execute(queries.LOCK_ACCOUNT, {"account_id": account_id})
+    await queries.lock_account(session, account_id)
 
 
 async def create(
@@ -51,8 +50,8 @@ async def create(
 ) -> Profile:
     await accounts_service.require_consent(session, account_id)
     await _lock_account(session, account_id)
-    count = await session.scalar(queries.COUNT_OF_ACCOUNT, {"account_id": account_id})
-    if (count or 0) >= settings.max_profiles_per_account:
+    count = await queries.count_of_account(session, account_id)
+    if count >= settings.max_profiles_per_account:
         raise Conflict(
             f"A family can have at most {settings.max_profiles_per_account} explorers.",
             code="profile_limit",

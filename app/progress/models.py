@@ -66,6 +66,9 @@ class Progress(SQLModel, table=True):
     covered_units: int = Field(default=0, sa_type=sa.BigInteger)
     # Length of the item in its units when last seen (a video's duration, pages, steps).
     total_units: int = Field(default=0, sa_type=sa.BigInteger)
+    # The server instant up to which the item's earning budget is spent (app/progress/pace.py):
+    # what a heartbeat may add is bounded by the server time since.
+    earned_at: datetime = timestamp_field(default_now=True)
     spent_ms: int = Field(default=0, sa_type=sa.BigInteger)
     # Time credited by the last heartbeat, which the same statement adds to learning_time.
     last_credit_ms: int = Field(default=0, sa_type=sa.BigInteger)

@@ -1,14 +1,24 @@
-"""Progress statements: fixed SQL run with asyncpg on the request's own connection.
+"""Progress statements, in two groups.
+
+Hot statements: fixed SQL run with asyncpg on a connection, each function taking `conn`.
+These are the heartbeat and the reads of "My adventures" (the library screen), the two hot
+requests of an explorer (bench/README.md: heartbeat 0.69 and library 0.82 of their floors,
+targets 0.50; the floors run these very statements). Through the ORM, building and
+compiling a statement per request costs several times the statement itself on these paths
+(DESIGN.md, section 8). The connection is the request's own: the session's driver
+connection (`connection`, same transaction, same unit of work) or the one the explorer's
+front took for the request.
 
 The heartbeat is the most written path of the service. It is one statement, built once: an
 upsert whose update merges what arrived with what is stored *inside* PostgreSQL (interval
-union, page and step sets, completion stamping, the sent_at ordering rule, time credited)
-and, in the same statement, adds the time credited to the learning-time bucket. The row lock
-that INSERT ... ON CONFLICT DO UPDATE takes makes concurrent heartbeats of one explorer
-apply one after the other, each to the latest row, so nothing is lost and there is no
-read-modify-write race. It runs on the driver connection under the request's session (same
-transaction, same unit of work) because the ORM building and compiling a statement per
-request is several times the cost of the statement itself on this path (DESIGN.md, section 8).
+union, page and step sets, earning at the item's pace, completion stamping, the sent_at
+ordering rule, time credited) and, in the same statement, adds the time credited to the
+learning-time bucket. The row lock that INSERT ... ON CONFLICT DO UPDATE takes makes
+concurrent heartbeats of one explorer apply one after the other, each to the latest row, so
+nothing is lost and there is no read-modify-write race.
+
+Everything else (saving an item, the parents' activity, the export) runs on the request's
+session, with statements built once.
 """
 
 # SQL text from constants only; every value is bound by asyncpg.
@@ -17,14 +27,21 @@ request is several times the cost of the statement itself on this path (DESIGN.m
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 import asyncpg
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.catalog.schemas import Kind
 from app.core.db import session_driver
 from app.core.pagination import keyset
+from app.core.schema import table_of
+from app.progress import pace
+from app.progress.models import SavedItem
 
 # The asyncpg connection under the request's session, in its transaction.
 connection = session_driver
@@ -49,7 +66,7 @@ def state_columns(alias: str) -> str:
     )
 
 
-def state_of(row: asyncpg.Record) -> dict[str, Any]:
+def state_of(row: asyncpg.Record | sa.RowMapping) -> dict[str, Any]:
     kind = row["kind"]
     units = [int(n) for n in row["units"]] if row["units"] is not None else None
     return {
@@ -70,9 +87,26 @@ def state_of(row: asyncpg.Record) -> dict[str, Any]:
     }
 
 
-_MERGED = "(p.covered + excluded.covered)"
+def _first_units(multirange: str, budget: str) -> str:
+    """A query of one row: the first `budget` units of a multirange, from its start (what is
+    kept of what a heartbeat adds)."""
+    return (
+        "SELECT coalesce(range_agg(int8range(lower(r), least(upper(r), "
+        f"lower(r) + ({budget}) - before))), '{{}}'::int8multirange) "
+        "FROM (SELECT r, coalesce(sum(upper(r) - lower(r)) OVER (ORDER BY lower(r) "
+        "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)::bigint AS before "
+        f"FROM unnest({multirange}) r) x WHERE before < ({budget})"
+    )
+
+
+def _by_kind(values: Mapping[Kind, float]) -> str:
+    """A constant per kind ($2), written into the statement once."""
+    cases = " ".join(f"WHEN '{kind.value}' THEN {value!r}" for kind, value in values.items())
+    return f"(CASE $2::varchar {cases} END)"
+
+
+_RATE = f"{_by_kind(pace.RATE)}::float8"
 _NEWER = "(excluded.sent_at > p.sent_at)"
-_DONE = f"(p.completed_at IS NOT NULL OR {_measure(_MERGED)} >= $12)"
 _GAP_MS = "(extract(epoch FROM excluded.sent_at - p.sent_at) * 1000)::bigint"
 _WALL_MS = "(extract(epoch FROM excluded.heartbeat_at - p.heartbeat_at) * 1000)::bigint"
 # Time credited: what the heartbeat claims (a video: the length it played; otherwise the
@@ -83,6 +117,29 @@ _CREDIT = (
     f"CASE WHEN {_NEWER} THEN greatest(0, least(coalesce($13, {_GAP_MS}), {_GAP_MS}, $14, "
     f"{_WALL_MS})) ELSE 0 END"
 )
+# What is done is earned at the item's pace (app/progress/pace.py): `earned_at` is the server
+# instant up to which the budget was spent. A heartbeat may add what the time since then
+# allows (at most the window's worth), the earliest new parts first; the budget it spends
+# moves `earned_at` on, what it leaves stays for the next heartbeat.
+_START = f"greatest(p.earned_at, $5::timestamptz - interval '{pace.EARN_WINDOW_MS} milliseconds')"
+_BUDGET = f"floor(greatest(0, extract(epoch FROM $5::timestamptz - b.start) * 1000) * {_RATE})"
+_EARNED_UPDATE = f"""(
+    SELECT m.merged, m.units, excluded.total_units,
+        CASE WHEN d.done THEN 'completed' ELSE 'in_progress' END,
+        CASE WHEN d.done THEN 100
+            ELSE least(99, m.units * 100 / greatest(excluded.total_units, 1)) END,
+        CASE WHEN d.done THEN coalesce(p.completed_at, excluded.heartbeat_at) END,
+        b.start + make_interval(secs => k.units / {_RATE} / 1000),
+        CASE WHEN {_NEWER} OR k.units > 0 THEN excluded.updated_at ELSE p.updated_at END
+    FROM beat,
+        LATERAL (SELECT {_START} AS start) b,
+        LATERAL (SELECT {_BUDGET}::bigint AS budget) g,
+        LATERAL ({_first_units("beat.covered - p.covered", "g.budget")}) k0(kept),
+        LATERAL (SELECT {_measure("k0.kept")} AS units) k,
+        LATERAL (SELECT p.covered + k0.kept AS merged) m0,
+        LATERAL (SELECT m0.merged AS merged, {_measure("m0.merged")} AS units) m,
+        LATERAL (SELECT p.completed_at IS NOT NULL OR m.units >= $12 AS done) d
+)"""
 
 # $1 profile, $2 kind, $3 item, $4 sent_at, $5 now, $6 position_ms, $7 page, $8 read_aloud,
 # $9/$10 starts/ends of what was done ([n, n+1) for a page or a step), $11 the item's length
@@ -90,44 +147,42 @@ _CREDIT = (
 # longest time one heartbeat may credit.
 HEARTBEAT_SQL = f"""
 WITH beat AS (
-    SELECT c AS covered, {_measure("c")} AS units
-    FROM (
-        SELECT coalesce(range_agg(int8range(s, e)), '{{}}'::int8multirange) AS c
-        FROM unnest($9::int8[], $10::int8[]) AS t(s, e)
-    ) merged
+    SELECT coalesce(range_agg(int8range(s, e)), '{{}}'::int8multirange) AS covered
+    FROM unnest($9::int8[], $10::int8[]) AS t(s, e)
+),
+first AS (
+    SELECT kept, {_measure("kept")} AS units
+    FROM beat, LATERAL ({_first_units("beat.covered", _by_kind(pace.FIRST_UNITS))}) k(kept)
 ),
 saved AS (
     INSERT INTO progress AS p (
         profile_id, kind, item_id, status, percent, position_ms, page, read_aloud, covered,
-        covered_units, total_units, spent_ms, last_credit_ms, sent_at, heartbeat_at,
-        started_at, completed_at, updated_at
+        covered_units, total_units, earned_at, spent_ms, last_credit_ms, sent_at,
+        heartbeat_at, started_at, completed_at, updated_at
     )
     SELECT $1::uuid, $2::varchar, $3::uuid,
         CASE WHEN units >= $12::bigint THEN 'completed' ELSE 'in_progress' END,
         CASE WHEN units >= $12 THEN 100 ELSE least(99, units * 100 / greatest($11::bigint, 1))
         END,
-        $6::bigint, $7::int, $8::boolean, covered, units, $11,
-        least(coalesce($13::bigint, 0), $14::bigint), least(coalesce($13, 0), $14),
+        $6::bigint, $7::int, $8::boolean, kept, units, $11,
+        $5::timestamptz - make_interval(
+            secs => ({_by_kind(pace.FIRST_UNITS)} - units) / {_RATE} / 1000),
+        least(coalesce($13::bigint, 0), {pace.FIRST_ALLOWANCE_MS}),
+        least(coalesce($13, 0), {pace.FIRST_ALLOWANCE_MS}),
         $4::timestamptz, $5::timestamptz, $5, CASE WHEN units >= $12 THEN $5 END, $5
-    FROM beat
+    FROM first
     ON CONFLICT (profile_id, kind, item_id) DO UPDATE SET
-        covered = {_MERGED},
-        covered_units = {_measure(_MERGED)},
-        total_units = excluded.total_units,
-        status = CASE WHEN {_DONE} THEN 'completed' ELSE 'in_progress' END,
-        percent = CASE WHEN {_DONE} THEN 100
-            ELSE least(99, {_measure(_MERGED)} * 100 / greatest(excluded.total_units, 1)) END,
-        completed_at = CASE WHEN {_DONE} THEN coalesce(p.completed_at, excluded.heartbeat_at) END,
+        (covered, covered_units, total_units, status, percent, completed_at, earned_at,
+            updated_at) = {_EARNED_UPDATE},
         position_ms = CASE WHEN {_NEWER} THEN excluded.position_ms ELSE p.position_ms END,
         page = CASE WHEN {_NEWER} THEN excluded.page ELSE p.page END,
         read_aloud = CASE WHEN {_NEWER} THEN excluded.read_aloud ELSE p.read_aloud END,
         spent_ms = p.spent_ms + {_CREDIT},
         last_credit_ms = {_CREDIT},
         sent_at = greatest(p.sent_at, excluded.sent_at),
-        heartbeat_at = CASE WHEN {_NEWER} THEN excluded.heartbeat_at ELSE p.heartbeat_at END,
-        updated_at = excluded.updated_at
-    -- A repeated heartbeat (nothing newer, nothing new covered) changes nothing at all.
-    WHERE {_NEWER} OR NOT (p.covered @> excluded.covered)
+        heartbeat_at = CASE WHEN {_NEWER} THEN excluded.heartbeat_at ELSE p.heartbeat_at END
+    -- A repeated heartbeat (nothing newer, nothing new done) changes nothing at all.
+    WHERE {_NEWER} OR NOT (p.covered @> (SELECT covered FROM beat))
     RETURNING {state_columns("p")}, p.last_credit_ms AS last_credit_ms
 ),
 timed AS (
@@ -149,13 +204,15 @@ STATE_SQL = (
 
 
 async def heartbeat(conn: asyncpg.Connection[Any], *params: Any) -> asyncpg.Record | None:
-    """The new state, or None when the heartbeat changed nothing (a duplicate)."""
+    """Hot (the heartbeat): the new state, or None when the heartbeat changed nothing (a
+    duplicate)."""
     return await conn.fetchrow(HEARTBEAT_SQL, *params)
 
 
 async def state(
     conn: asyncpg.Connection[Any], profile_id: uuid.UUID, kind: str, item_id: uuid.UUID
 ) -> asyncpg.Record | None:
+    """Hot (the answer to a repeated heartbeat): the stored state."""
     return await conn.fetchrow(STATE_SQL, profile_id, kind, item_id)
 
 
@@ -201,7 +258,8 @@ async def list_states(
     after: tuple[datetime, uuid.UUID] | None,
     limit: int,
 ) -> list[asyncpg.Record]:
-    """Newest activity first; `limit` rows (ask one more to know whether more exist)."""
+    """Hot (the library): newest activity first; `limit` rows (ask one more to know whether
+    more exist)."""
     when, ident = after or (None, None)
     rows: list[asyncpg.Record] = await conn.fetch(
         _LIST_SQL, profile_id, kind, status, when, ident, limit
@@ -216,6 +274,7 @@ async def list_completed(
     after: tuple[datetime, uuid.UUID] | None,
     limit: int,
 ) -> list[asyncpg.Record]:
+    """Hot (the library): the newest completed first."""
     return await _newest_first(conn, _COMPLETED_SQL, profile_id, after, limit)
 
 
@@ -236,30 +295,25 @@ async def _newest_first(
 async def states_for(
     conn: asyncpg.Connection[Any], profile_id: uuid.UUID, item_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, asyncpg.Record]:
+    """Hot (the library's cards): the states of these items, by item."""
     rows = await conn.fetch(_STATES_FOR_SQL, profile_id, list(item_ids))
     return {row["item_id"]: row for row in rows}
 
 
 async def engaged(conn: asyncpg.Connection[Any], profile_id: uuid.UUID) -> list[uuid.UUID]:
-    """Items the explorer started, finished or saved."""
+    """Hot (the library's recommendations): items the explorer started, finished or
+    saved."""
     return [row["item_id"] for row in await conn.fetch(_ENGAGED_SQL, profile_id)]
 
 
 async def completed_count(conn: asyncpg.Connection[Any], profile_id: uuid.UUID) -> int:
+    """Hot (the library's figures)."""
     count = await conn.fetchval(_COMPLETED_COUNT_SQL, profile_id)
     return int(count or 0)
 
 
 # --- saved items ------------------------------------------------------------------------
 
-# DO UPDATE (to the same value) rather than DO NOTHING, so a repeated save returns the
-# original row in the same round trip.
-_SAVE_SQL = """
-INSERT INTO saved_item AS s (profile_id, kind, item_id, saved_at) VALUES ($1, $2, $3, $4)
-ON CONFLICT (profile_id, kind, item_id) DO UPDATE SET saved_at = s.saved_at
-RETURNING s.kind AS kind, s.item_id AS item_id, s.saved_at AS saved_at
-"""
-_UNSAVE_SQL = "DELETE FROM saved_item WHERE profile_id = $1 AND kind = $2 AND item_id = $3"
 _SAVED_SQL = (
     "SELECT kind, item_id, saved_at FROM saved_item WHERE profile_id = $1 "
     f"AND ($2::timestamptz IS NULL OR "
@@ -268,22 +322,38 @@ _SAVED_SQL = (
 )
 
 
+_saved = table_of(SavedItem)
+_SAVE_STATEMENT = insert(_saved).values(
+    profile_id=sa.bindparam("profile_id"),
+    kind=sa.bindparam("kind"),
+    item_id=sa.bindparam("item_id"),
+    saved_at=sa.bindparam("saved_at"),
+)
+# DO UPDATE (to the same value) rather than DO NOTHING, so a repeated save returns the
+# original row in the same round trip.
+_SAVE = _SAVE_STATEMENT.on_conflict_do_update(
+    index_elements=[_saved.c.profile_id, _saved.c.kind, _saved.c.item_id],
+    set_={"saved_at": _saved.c.saved_at},
+).returning(_saved.c.kind, _saved.c.item_id, _saved.c.saved_at)
+_UNSAVE = sa.delete(_saved).where(
+    _saved.c.profile_id == sa.bindparam("profile_id"),
+    _saved.c.kind == sa.bindparam("kind"),
+    _saved.c.item_id == sa.bindparam("item_id"),
+)
+
+
 async def save(
-    conn: asyncpg.Connection[Any],
-    profile_id: uuid.UUID,
-    kind: str,
-    item_id: uuid.UUID,
-    now: datetime,
-) -> asyncpg.Record:
-    row = await conn.fetchrow(_SAVE_SQL, profile_id, kind, item_id, now)
-    assert row is not None
-    return row
+    session: AsyncSession, profile_id: uuid.UUID, kind: str, item_id: uuid.UUID, now: datetime
+) -> sa.RowMapping:
+    """The saved row: the one saved before, if it was."""
+    params = {"profile_id": profile_id, "kind": kind, "item_id": item_id, "saved_at": now}
+    return (await session.execute(_SAVE, params)).mappings().one()
 
 
 async def unsave(
-    conn: asyncpg.Connection[Any], profile_id: uuid.UUID, kind: str, item_id: uuid.UUID
+    session: AsyncSession, profile_id: uuid.UUID, kind: str, item_id: uuid.UUID
 ) -> None:
-    await conn.execute(_UNSAVE_SQL, profile_id, kind, item_id)
+    await session.execute(_UNSAVE, {"profile_id": profile_id, "kind": kind, "item_id": item_id})
 
 
 async def list_saved(
@@ -293,6 +363,7 @@ async def list_saved(
     after: tuple[datetime, uuid.UUID] | None,
     limit: int,
 ) -> list[asyncpg.Record]:
+    """Hot (the library): the newest saved first."""
     return await _newest_first(conn, _SAVED_SQL, profile_id, after, limit)
 
 
@@ -312,6 +383,7 @@ WHERE profile_id = $1 AND completed_at IS NOT NULL
 async def active_days(
     conn: asyncpg.Connection[Any], profile_id: uuid.UUID, time_zone: str, min_ms: int
 ) -> set[Any]:
+    """Hot (the library's streak): the family's days that count towards a streak."""
     return {row["day"] for row in await conn.fetch(_ACTIVE_DAYS_SQL, profile_id, time_zone, min_ms)}
 
 
@@ -319,11 +391,11 @@ _TIME_BY_DAY_SQL = (
     "SELECT (bucket AT TIME ZONE $2)::date AS day, kind, sum(active_ms)::bigint AS ms "
     "FROM learning_time WHERE profile_id = $1 AND bucket >= $3 AND bucket < $4 GROUP BY 1, 2"
 )
-_MILESTONES_SQL = (
+_MILESTONES = sa.text(
     "SELECT kind, item_id, started_at AS at, 'started' AS what FROM progress "
-    "WHERE profile_id = $1 AND started_at >= $2 AND started_at < $3 "
+    "WHERE profile_id = :profile_id AND started_at >= :start AND started_at < :end "
     "UNION ALL SELECT kind, item_id, completed_at, 'completed' FROM progress "
-    "WHERE profile_id = $1 AND completed_at >= $2 AND completed_at < $3 "
+    "WHERE profile_id = :profile_id AND completed_at >= :start AND completed_at < :end "
     "ORDER BY at"
 )
 
@@ -335,7 +407,8 @@ async def time_by_day(
     start: datetime,
     end: datetime,
 ) -> list[asyncpg.Record]:
-    """(day: local date, kind, ms) between two instants."""
+    """Hot (the library's minutes this week): (day: local date, kind, ms) between two
+    instants."""
     rows: list[asyncpg.Record] = await conn.fetch(
         _TIME_BY_DAY_SQL,
         profile_id,
@@ -347,40 +420,48 @@ async def time_by_day(
 
 
 async def milestones(
-    conn: asyncpg.Connection[Any], profile_id: uuid.UUID, start: datetime, end: datetime
-) -> list[asyncpg.Record]:
+    session: AsyncSession, profile_id: uuid.UUID, start: datetime, end: datetime
+) -> Sequence[sa.RowMapping]:
     """(kind, item_id, at, what: 'started' | 'completed') between two instants, oldest
     first."""
-    rows: list[asyncpg.Record] = await conn.fetch(_MILESTONES_SQL, profile_id, start, end)
-    return rows
+    params = {"profile_id": profile_id, "start": start, "end": end}
+    return (await session.execute(_MILESTONES, params)).mappings().all()
 
 
 # --- export -----------------------------------------------------------------------------
 
 
-_EXPORT_SQL = {
-    "progress": (
+_EXPORT = {
+    "progress": sa.text(
         f"SELECT p.profile_id AS profile_id, {state_columns('p')}, p.covered::text AS covered "
-        "FROM progress p WHERE p.profile_id = ANY($1::uuid[]) ORDER BY p.profile_id, p.started_at"
+        "FROM progress p WHERE p.profile_id = ANY(CAST(:ids AS uuid[])) "
+        "ORDER BY p.profile_id, p.started_at"
     ),
-    "learning_time": (
+    "learning_time": sa.text(
         "SELECT profile_id, bucket, kind, active_ms FROM learning_time "
-        "WHERE profile_id = ANY($1::uuid[]) ORDER BY profile_id, bucket, kind"
+        "WHERE profile_id = ANY(CAST(:ids AS uuid[])) ORDER BY profile_id, bucket, kind"
     ),
-    "saved": (
+    "saved": sa.text(
         "SELECT profile_id, kind, item_id, saved_at FROM saved_item "
-        "WHERE profile_id = ANY($1::uuid[]) ORDER BY profile_id, saved_at"
+        "WHERE profile_id = ANY(CAST(:ids AS uuid[])) ORDER BY profile_id, saved_at"
     ),
 }
 
 
 async def export_rows(
-    conn: asyncpg.Connection[Any], profile_ids: Sequence[uuid.UUID]
-) -> dict[str, list[asyncpg.Record]]:
+    session: AsyncSession, profile_ids: Sequence[uuid.UUID]
+) -> dict[str, Sequence[sa.RowMapping]]:
     ids = list(profile_ids)
-    return {name: await conn.fetch(sql, ids) for name, sql in _EXPORT_SQL.items()}
+    return {
+        name: (await session.execute(statement, {"ids": ids})).mappings().all()
+        for name, statement in _EXPORT.items()
+    }
+
+
+_TIME_ZONE_SQL = "SELECT timezone FROM account WHERE id = $1"
 
 
 async def time_zone(conn: asyncpg.Connection[Any], account_id: uuid.UUID) -> str | None:
-    zone: str | None = await conn.fetchval("SELECT timezone FROM account WHERE id = $1", account_id)
+    """Hot (the library's days): the family's time zone."""
+    zone: str | None = await conn.fetchval(_TIME_ZONE_SQL, account_id)
     return zone

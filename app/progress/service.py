@@ -4,8 +4,10 @@ Rules (README, "Progress and streaks"): what was really done is merged as a unio
 scrubbing forward counts nothing and re-watching counts once; a video is completed when that
 union covers COMPLETE_SHARE of it, an eBook when every page was read, a DIY when every step is
 done; completion is stamped once. The resume position follows only a newer heartbeat (by
-`sent_at`), but an older one's intervals and pages still count. Time spent is credited by
-the heartbeat statement itself (see queries.py) and never grows faster than the clock.
+`sent_at`), but an older one's intervals and pages still count. What a heartbeat adds to
+what was done is earned at the item's pace on the server's clock (pace.py), and time spent
+never grows faster than that clock: both are applied by the heartbeat statement itself
+(queries.py), under the row's lock.
 """
 
 from __future__ import annotations
@@ -242,9 +244,8 @@ async def states_for(
 async def save(
     session: AsyncSession, profile_id: uuid.UUID, kind: Kind, item_id: uuid.UUID, now: datetime
 ) -> dict[str, Any]:
-    conn = await queries.connection(session)
-    await _facts(conn, kind, item_id)
-    row = await queries.save(conn, profile_id, kind.value, item_id, now)
+    await _facts(await queries.connection(session), kind, item_id)
+    row = await queries.save(session, profile_id, kind.value, item_id, now)
     return {"kind": row["kind"], "item_id": row["item_id"], "saved_at": row["saved_at"]}
 
 
@@ -252,7 +253,7 @@ async def unsave(
     session: AsyncSession, profile_id: uuid.UUID, kind: Kind, item_id: uuid.UUID
 ) -> None:
     # No catalogue check: an item that was unpublished since can still be let go of.
-    await queries.unsave(await queries.connection(session), profile_id, kind.value, item_id)
+    await queries.unsave(session, profile_id, kind.value, item_id)
 
 
 # --- days, weeks and streaks --------------------------------------------------------------
@@ -369,7 +370,7 @@ async def activity(
         )
     since, until = local_start(start, zone), local_start(end + timedelta(days=1), zone)
     times = await queries.time_by_day(conn, profile_id, zone.key, since, until)
-    marks = await queries.milestones(conn, profile_id, since, until)
+    marks = await queries.milestones(session, profile_id, since, until)
     cards = await lookups.cards(conn, list({row["item_id"] for row in marks}))
     days = {
         start + timedelta(days=n): ActivityDay(
@@ -407,7 +408,7 @@ async def activity(
 async def export_progress(session: AsyncSession, account_id: uuid.UUID) -> dict[str, Any]:
     """Everything progress keeps about a family's explorers, JSON-ready."""
     profile_ids = [p.id for p in await profiles_service.list_for(session, account_id)]
-    rows = await queries.export_rows(await queries.connection(session), profile_ids)
+    rows = await queries.export_rows(session, profile_ids)
     return {
         "items": [
             {

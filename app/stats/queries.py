@@ -172,39 +172,101 @@ _ITEMS = """items AS (
     UNION ALL SELECT 'diy', id, title, theme_id FROM diy
 )"""
 
-# Items ranked by their figures over [first, last] (stored days) plus, when :today is set,
-# today's live figures. A completion rate is ranked among items with enough starts first, so
-# one explorer's one finished item does not top the list.
-_CONTENT = f"""
-WITH {_ITEMS},
-today_items AS (
-    {_ITEM_SELECT}
-),
-figures AS (
-    SELECT kind, item_id, starts, completions FROM daily_item_stat
-    WHERE day >= :first AND day <= :last
-    UNION ALL
-    SELECT kind, item_id, starts, completions FROM today_items WHERE :with_today
-),
-per_item AS (
-    SELECT kind, item_id, sum(starts)::int AS starts, sum(completions)::int AS completions
-    FROM figures GROUP BY kind, item_id
-),
-quizzes AS (
-    SELECT kind, item_id, sum(attempts)::int AS attempts, sum(passed)::int AS passed
+# The smallest cells of what is counted per item: one item's day. Starts and completions of
+# explorers, and the attempts and passes of the item's quizzes, from the stored days in
+# [:first, :last] and, when :with_today, today's (:day) figures from the live tables.
+_CELLS = f"""cells AS (
+    SELECT day, kind, item_id, sum(starts)::int AS starts,
+        sum(completions)::int AS completions, sum(attempts)::int AS attempts,
+        sum(passed)::int AS passed
     FROM (
-        SELECT kind, item_id, attempts, passed FROM daily_quiz_stat
-        WHERE day >= :first AND day <= :last
+        SELECT day, kind, item_id, starts, completions, 0 AS attempts, 0 AS passed
+        FROM daily_item_stat WHERE day >= :first AND day <= :last
         UNION ALL
-        SELECT kind, item_id, attempts, passed FROM ({_QUIZ_SELECT}) live WHERE :with_today
-    ) q GROUP BY kind, item_id
+        SELECT day, kind, item_id, 0, 0, attempts, passed
+        FROM daily_quiz_stat WHERE day >= :first AND day <= :last
+        UNION ALL
+        SELECT day, kind, item_id, starts, completions, 0, 0
+        FROM ({_ITEM_SELECT}) live_items WHERE :with_today
+        UNION ALL
+        SELECT day, kind, item_id, 0, 0, attempts, passed
+        FROM ({_QUIZ_SELECT}) live_quizzes WHERE :with_today
+    ) c
+    GROUP BY day, kind, item_id
+)"""
+
+# What a cell publishes (app/stats/service.py, "small numbers"): a count from 1 to
+# :small - 1 is hidden, so it adds nothing and is only counted as hidden; passes only with
+# attempts, passes and failures each none or at least :small (a rate and its attempts give
+# the passes away). Every figure over a range is a sum of these, so no answer depends on
+# the value of a hidden cell.
+_PUBLISHED = """published AS (
+    SELECT day, kind, item_id,
+        CASE WHEN starts >= :small THEN starts ELSE 0 END AS starts,
+        (starts BETWEEN 1 AND :small - 1)::int AS starts_hidden,
+        CASE WHEN completions >= :small THEN completions ELSE 0 END AS completions,
+        (completions BETWEEN 1 AND :small - 1)::int AS completions_hidden,
+        CASE WHEN attempts >= :small THEN attempts ELSE 0 END AS attempts,
+        (attempts BETWEEN 1 AND :small - 1)::int AS attempts_hidden,
+        CASE WHEN rated THEN attempts ELSE 0 END AS rated_attempts,
+        CASE WHEN rated THEN passed ELSE 0 END AS rated_passed,
+        (attempts > 0 AND NOT rated)::int AS rate_hidden
+    FROM cells, LATERAL (
+        SELECT attempts >= :small AND (passed = 0 OR passed >= :small)
+            AND (attempts - passed = 0 OR attempts - passed >= :small) AS rated
+    ) r
+)"""
+
+_SUMS = """sum(starts)::int AS starts, sum(starts_hidden)::int AS starts_hidden,
+    sum(completions)::int AS completions, sum(completions_hidden)::int AS completions_hidden,
+    sum(attempts)::int AS attempts, sum(attempts_hidden)::int AS attempts_hidden,
+    sum(rated_attempts)::int AS rated_attempts, sum(rated_passed)::int AS rated_passed,
+    sum(rate_hidden)::int AS rate_hidden"""
+
+CELL_FIGURES = (
+    "starts",
+    "starts_hidden",
+    "completions",
+    "completions_hidden",
+    "attempts",
+    "attempts_hidden",
+    "rated_attempts",
+    "rated_passed",
+    "rate_hidden",
 )
-SELECT i.kind, i.id, i.title, i.theme_id, f.starts, f.completions,
-    f.completions::float / nullif(f.starts, 0) AS completion_rate,
-    coalesce(q.attempts, 0) AS quiz_attempts, coalesce(q.passed, 0) AS quiz_passed
+
+_CELLS_BY_DAY = sa.text(
+    f"WITH {_CELLS}, {_PUBLISHED} SELECT day, {_SUMS} FROM published GROUP BY day"
+)
+
+
+async def cells_by_day(
+    session: AsyncSession, first: date, last: date, today: date | None, small: int
+) -> dict[date, dict[str, Any]]:
+    """Per day of [first, last] (stored) and `today` (live, when given): the published sums
+    of its item cells and how many were hidden (CELL_FIGURES)."""
+    params = {
+        "first": first,
+        "last": last,
+        "day": today or last,
+        "with_today": today is not None,
+        "small": small,
+    }
+    rows = await session.execute(_CELLS_BY_DAY, params)
+    return {row["day"]: dict(row) for row in rows.mappings()}
+
+
+# Items ranked by their published figures over the range. A completion rate is ranked
+# among items with enough starts first, so one explorer's one finished item does not top
+# the list.
+_CONTENT = f"""
+WITH {_ITEMS}, {_CELLS}, {_PUBLISHED},
+per_item AS (SELECT kind, item_id, {_SUMS} FROM published GROUP BY kind, item_id)
+SELECT i.kind, i.id, i.title, i.theme_id, f.starts, f.starts_hidden, f.completions,
+    f.completions_hidden, f.attempts, f.attempts_hidden, f.rated_attempts, f.rated_passed,
+    f.rate_hidden, f.completions::float / nullif(f.starts, 0) AS completion_rate
 FROM per_item f
 JOIN items i ON i.kind = f.kind AND i.id = f.item_id
-LEFT JOIN quizzes q ON q.kind = f.kind AND q.item_id = f.item_id
 WHERE (CAST(:kind AS text) IS NULL OR i.kind = :kind)
   AND (CAST(:theme_id AS uuid) IS NULL OR i.theme_id = :theme_id)
 ORDER BY {{order}}, i.id
@@ -215,7 +277,7 @@ _ORDERS = {
     "starts": "f.starts DESC, f.completions DESC",
     "completions": "f.completions DESC, f.starts DESC",
     "completion_rate": (
-        "(f.starts >= :threshold) DESC, completion_rate DESC NULLS LAST, f.starts DESC"
+        "(f.starts >= :small) DESC, completion_rate DESC NULLS LAST, f.starts DESC"
     ),
 }
 CONTENT = {sort: sa.text(_CONTENT.format(order=order)) for sort, order in _ORDERS.items()}

@@ -41,6 +41,11 @@ class OverviewPoint(BaseModel):
     completions: Explorers
     quiz_attempts: Explorers
     quiz_pass_rate: float | None = Field(description="Passed / attempts; none under 5 attempts")
+    partial: list[str] = Field(
+        default_factory=list,
+        description="Figures that leave out cells (a day, or an item's day) of fewer than 5, "
+        "which count nothing here",
+    )
 
 
 class Overview(BaseModel):
@@ -63,6 +68,10 @@ class ContentFigures(BaseModel):
     completion_rate: float | None = Field(description="None when fewer than 5 completed")
     quiz_attempts: Explorers
     quiz_pass_rate: float | None = Field(description="None under 5 attempts")
+    partial: list[str] = Field(
+        default_factory=list,
+        description="Figures that leave out days of fewer than 5, which count nothing here",
+    )
 
 
 class ContentStats(BaseModel):

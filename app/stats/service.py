@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -26,7 +27,8 @@ from app.stats.schemas import (
 
 logger = logging.getLogger(__name__)
 
-# Below this many explorers a figure could point at a child: shown as "fewer than 5".
+# Below this many explorers a figure could point at a child: shown as "fewer than 5" (see
+# "dashboards" below for how no set of answers gives such a figure away).
 SMALL_NUMBER = 5
 MAX_RANGE_DAYS = 731
 DEFAULT_RANGE_DAYS = 30
@@ -98,6 +100,43 @@ async def catch_up(runtime: Runtime) -> str:
 
 
 # --- dashboards ------------------------------------------------------------------------------
+#
+# Small numbers: a count of explorers from 1 to SMALL_NUMBER - 1 could point at a child, so
+# it is never shown, and nothing shown may let it be worked out, whatever answers are put
+# together (a week minus its days, one range minus another, a total minus the items). So
+# every figure is counted in its smallest cell, and each cell is shown or hidden on its own:
+# a day for the figures only counted per day (new profiles, active explorers, minutes), an
+# item's day for what is also counted per item (starts, completions, quiz attempts and
+# passes). A figure over a period or a range is the sum of its shown cells; a hidden cell
+# adds nothing, so no answer depends on its value, only on the fact that it is hidden, which
+# the answer for that one cell says anyway. A figure that left out a hidden cell is named in
+# the answer's `partial`; when a single hidden cell is all there is, it reads "fewer than
+# 5", as that cell does on its own.
+
+
+@dataclass(frozen=True)
+class _Figure:
+    """A sum of shown cells, and how many cells were hidden."""
+
+    value: int = 0
+    hidden: int = 0
+
+    def __add__(self, other: _Figure) -> _Figure:
+        return _Figure(self.value + other.value, self.hidden + other.hidden)
+
+
+def _cell(n: int) -> _Figure:
+    return _Figure(0, 1) if 0 < n < SMALL_NUMBER else _Figure(n, 0)
+
+
+def _total(figures: Iterable[_Figure]) -> _Figure:
+    return sum(figures, _Figure())
+
+
+def _shown(figure: _Figure) -> Explorers:
+    if figure.value == 0 and figure.hidden == 1:
+        return "fewer than 5"
+    return explorers(figure.value)
 
 
 def explorers(n: int) -> Explorers:
@@ -137,33 +176,77 @@ def _period_start(day: date, interval: Interval) -> date:
     return day
 
 
-def _point(start: date, days: list[dict[str, Any]]) -> OverviewPoint:
-    def total(name: str) -> int:
-        return sum(int(d[name]) for d in days)
+def _cells_of(cells: dict[str, Any] | None, name: str) -> _Figure:
+    """A day's sum of shown item cells of one figure, and how many it hid."""
+    if cells is None:
+        return _Figure()
+    return _Figure(int(cells[name]), int(cells[f"{name}_hidden"]))
 
+
+def _point(
+    start: date, days: list[dict[str, Any]], cells: dict[date, dict[str, Any]]
+) -> OverviewPoint:
     last = days[-1]
-    active = [int(d["active_explorers"]) for d in days]
-    few = max(active) < SMALL_NUMBER
+    active = [_cell(int(d["active_explorers"])) for d in days]
+    # Minutes of a day are shown with its count of active explorers, and hidden with it.
+    shown_days = [d for d, a in zip(days, active, strict=True) if not a.hidden]
 
-    def minutes(name: str) -> int | None:
-        return None if few else round(total(name) / 60000)
+    def minutes(name: str) -> _Figure | None:
+        if not shown_days:
+            return None
+        total = sum(round(int(d[name]) / 60000) for d in shown_days)
+        return _Figure(total, len(days) - len(shown_days))
+
+    def per_item(name: str) -> _Figure:
+        return _total(_cells_of(cells.get(d["day"]), name) for d in days)
+
+    figures: dict[str, _Figure | None] = {
+        "new_profiles": _total(_cell(int(d["new_profiles"])) for d in days),
+        "active_explorers": _total(active),
+        "minutes_watched": minutes("video_ms"),
+        "minutes_read": minutes("ebook_ms"),
+        "minutes_diy": minutes("diy_ms"),
+        "starts": per_item("starts"),
+        "completions": per_item("completions"),
+        "quiz_attempts": per_item("attempts"),
+    }
+    rated = [cells.get(d["day"]) for d in days]
+    rated_attempts = sum(int(c["rated_attempts"]) for c in rated if c)
+    rated_passed = sum(int(c["rated_passed"]) for c in rated if c)
+    rate_hidden = sum(int(c["rate_hidden"]) for c in rated if c)
+    partial = [name for name, f in figures.items() if f is not None and f.hidden]
+    if rate_hidden:
+        partial.append("quiz_pass_rate")
+    average = figures["active_explorers"]
+    assert average is not None
+    mean = round(average.value / len(days))
+
+    def shown_minutes(name: str) -> int | None:
+        figure = figures[name]
+        return None if figure is None else figure.value
+
+    def shown(name: str) -> Explorers:
+        figure = figures[name]
+        assert figure is not None
+        return _shown(figure)
 
     return OverviewPoint(
         start=start,
         end=last["day"],
-        new_accounts=total("new_accounts"),
-        new_profiles=explorers(total("new_profiles")),
-        active_explorers=explorers(round(sum(active) / len(active))),
+        new_accounts=sum(int(d["new_accounts"]) for d in days),
+        new_profiles=shown("new_profiles"),
+        active_explorers=_shown(_Figure(mean, average.hidden)) if mean == 0 else explorers(mean),
         dau=explorers(int(last["active_explorers"])),
         wau=explorers(int(last["active_7d"])),
         mau=explorers(int(last["active_30d"])),
-        minutes_watched=minutes("video_ms"),
-        minutes_read=minutes("ebook_ms"),
-        minutes_diy=minutes("diy_ms"),
-        starts=explorers(total("starts")),
-        completions=explorers(total("completions")),
-        quiz_attempts=explorers(total("quiz_attempts")),
-        quiz_pass_rate=_rate(total("quiz_passed"), total("quiz_attempts")),
+        minutes_watched=shown_minutes("minutes_watched"),
+        minutes_read=shown_minutes("minutes_read"),
+        minutes_diy=shown_minutes("minutes_diy"),
+        starts=shown("starts"),
+        completions=shown("completions"),
+        quiz_attempts=shown("quiz_attempts"),
+        quiz_pass_rate=_rate(rated_passed, rated_attempts),
+        partial=partial,
     )
 
 
@@ -175,16 +258,17 @@ async def overview(
     session: AsyncSession, first: date | None, last: date | None, interval: Interval
 ) -> Overview:
     """Stored days, today's partial figures from the live tables, and zeros for days not
-    rolled up (yet), grouped by period."""
+    rolled up (yet), grouped by period; every figure a sum of shown cells."""
     first, last = _range(first, last)
     now = today()
-    stored = {
-        row["day"]: row
-        for row in await queries.stored_days(session, first, min(last, now - timedelta(days=1)))
-    }
+    stored_last = min(last, now - timedelta(days=1))
+    stored = {row["day"]: row for row in await queries.stored_days(session, first, stored_last)}
     includes_today = first <= now <= last
     if includes_today:
         stored[now] = await queries.live_day(session, now)
+    cells = await queries.cells_by_day(
+        session, first, stored_last, now if includes_today else None, SMALL_NUMBER
+    )
     periods: dict[date, list[dict[str, Any]]] = {}
     day = first
     while day <= min(last, now):
@@ -195,7 +279,7 @@ async def overview(
         to=last,
         interval=interval,
         includes_today=includes_today,
-        points=[_point(start, days) for start, days in periods.items()],
+        points=[_point(start, days, cells) for start, days in periods.items()],
     )
 
 
@@ -230,25 +314,38 @@ async def content(
             "kind": kind,
             "theme_id": theme_id,
             "limit": limit,
-            "threshold": SMALL_NUMBER,
+            "small": SMALL_NUMBER,
         },
     )
-    items = [
-        ContentFigures(
-            kind=row["kind"],
-            id=row["id"],
-            title=row["title"],
-            theme_id=row["theme_id"],
-            starts=explorers(row["starts"]),
-            completions=explorers(row["completions"]),
-            completion_rate=(
-                None
-                if row["completions"] < SMALL_NUMBER or row["completion_rate"] is None
-                else round(row["completion_rate"], 3)
-            ),
-            quiz_attempts=explorers(row["quiz_attempts"]),
-            quiz_pass_rate=_rate(row["quiz_passed"], row["quiz_attempts"]),
+    return ContentStats(from_=first, to=last, sort=sort, items=[_figures(row) for row in rows])
+
+
+def _figures(row: Any) -> ContentFigures:
+    figures = {
+        name: _Figure(int(row[column]), int(row[f"{column}_hidden"]))
+        for name, column in (
+            ("starts", "starts"),
+            ("completions", "completions"),
+            ("quiz_attempts", "attempts"),
         )
-        for row in rows
-    ]
-    return ContentStats(from_=first, to=last, sort=sort, items=items)
+    }
+    partial = [name for name, f in figures.items() if f.hidden]
+    if row["rate_hidden"]:
+        partial.append("quiz_pass_rate")
+    completions = figures["completions"].value
+    return ContentFigures(
+        kind=row["kind"],
+        id=row["id"],
+        title=row["title"],
+        theme_id=row["theme_id"],
+        starts=_shown(figures["starts"]),
+        completions=_shown(figures["completions"]),
+        completion_rate=(
+            None
+            if completions < SMALL_NUMBER or row["completion_rate"] is None
+            else round(row["completion_rate"], 3)
+        ),
+        quiz_attempts=_shown(figures["quiz_attempts"]),
+        quiz_pass_rate=_rate(int(row["rated_passed"]), int(row["rated_attempts"])),
+        partial=partial,
+    )

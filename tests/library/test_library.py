@@ -8,6 +8,7 @@ import httpx
 import sqlalchemy as sa
 
 from app.runtime import Runtime
+from tests.progress import fixtures
 from tests.progress.fixtures import Catalogue, Clock, Explorer, at
 
 CARD_FIELDS = {"id", "kind", "title", "theme_id", "age_min", "age_max", "image_url", "published_at"}
@@ -16,13 +17,9 @@ CARD_FIELDS = {"id", "kind", "title", "theme_id", "age_min", "age_max", "image_u
 async def watch(
     client: httpx.AsyncClient, who: Explorer, video: str, clock: Clock, until: int
 ) -> None:
+    # Played to `until` in heartbeats of ten seconds: completion is earned on the clock.
     clock.advance(30)
-    response = await client.put(
-        who.url(f"/progress/video/{video}"),
-        json={"position_ms": until, "watched": [[0, until]], "sent_at": at(clock)},
-        headers=who.kid,
-    )
-    assert response.status_code == 200, response.text
+    await fixtures.watch(client, who, video, clock, until)
 
 
 async def test_saving_is_idempotent_and_checks_the_item(

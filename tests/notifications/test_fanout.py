@@ -14,6 +14,7 @@ from app.notifications import tasks as notifications_tasks
 from app.notifications.ticker import tick
 from app.runtime import Runtime
 from tests.notifications.conftest import Family, make_family
+from tests.progress.fixtures import Clock, clock  # noqa: F401 (a fixture)
 from tests.support.auth import signed_in
 
 API = "/api/v1"
@@ -161,8 +162,11 @@ async def test_announcements_preview_schedule_and_reach(
 
 
 async def test_continue_nudge_once_a_day_only_when_allowed_and_never_after_completion(
-    runtime: Runtime, client: httpx.AsyncClient
+    runtime: Runtime,
+    client: httpx.AsyncClient,
+    clock: Clock,  # noqa: F811 (the fixture)
 ) -> None:
+    clock.set(datetime.now(UTC))
     editor, theme, _ = await _catalogue(runtime, client)
     video = (
         await client.post(
@@ -203,13 +207,16 @@ async def test_continue_nudge_once_a_day_only_when_allowed_and_never_after_compl
     await tick(runtime, now=later)
     await tick(runtime, now=later + timedelta(minutes=30))
     assert await _count(runtime, sql) == 1  # at most one a day
-    done = {
-        "position_ms": 100_000,
-        "watched": [[0, 100_000]],
-        "sent_at": datetime.now(UTC).isoformat(),
-    }
-    await client.put(
-        f"{API}/profiles/{fam.profile_id}/progress/video/{video}", json=done, headers=fam.kid
-    )
+    # The rest played to the end, on the server's clock: completion is earned.
+    for start in range(30_000, 100_000, 10_000):
+        clock.advance(10)
+        done = {
+            "position_ms": start + 10_000,
+            "watched": [[start, start + 10_000]],
+            "sent_at": clock.now.isoformat(),
+        }
+        await client.put(
+            f"{API}/profiles/{fam.profile_id}/progress/video/{video}", json=done, headers=fam.kid
+        )
     await tick(runtime, now=later + timedelta(days=1))
     assert await _count(runtime, sql) == 1  # finished: never nudged again

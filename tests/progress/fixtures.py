@@ -155,3 +155,29 @@ async def stranger(runtime: Runtime, client: httpx.AsyncClient) -> Explorer:
 def at(clock: Clock, seconds: float = 0) -> str:
     """A sent_at `seconds` after the clock's time, as the app sends it."""
     return (clock.now + timedelta(seconds=seconds)).isoformat()
+
+
+async def watch(
+    client: httpx.AsyncClient,
+    who: Explorer,
+    video: str,
+    clock: Clock,
+    until: int,
+    *,
+    step_ms: int = 10_000,
+) -> httpx.Response:
+    """Plays `video` from its start to `until` as the app does: a heartbeat with each
+    `step_ms` of play, the server's clock moving on as the video plays. The last answer."""
+    response: httpx.Response | None = None
+    for start in range(0, until, step_ms):
+        if start:
+            clock.advance(step_ms / 1000)
+        end = min(start + step_ms, until)
+        response = await client.put(
+            who.url(f"/progress/video/{video}"),
+            json={"position_ms": end, "watched": [[start, end]], "sent_at": at(clock)},
+            headers=who.kid,
+        )
+        assert response.status_code == 200, response.text
+    assert response is not None
+    return response

@@ -37,14 +37,16 @@ def test_grace_days_forgive_one_missed_day_per_sunday_to_saturday_week() -> None
 async def learn(
     client: httpx.AsyncClient, who: Explorer, video: str, clock: Clock, when: datetime, minutes: int
 ) -> None:
-    """`minutes` minutes of watching from `when`: a heartbeat a minute."""
+    """`minutes` minutes of watching from `when`: a heartbeat as playing starts, then one a
+    minute (the first minute again and again: time spent counts re-watching too)."""
     clock.set(when)
-    for n in range(minutes):
+    for n in range(minutes + 1):
         if n:
             clock.advance(60)
+        played = [[0, 60_000]] if n else []
         response = await client.put(
             who.url(f"/progress/video/{video}"),
-            json={"position_ms": 60_000, "watched": [[0, 60_000]], "sent_at": at(clock)},
+            json={"position_ms": 60_000 if n else 0, "watched": played, "sent_at": at(clock)},
             headers=who.kid,
         )
         assert response.status_code == 200, response.text

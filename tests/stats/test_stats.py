@@ -3,6 +3,7 @@ small-numbers rule."""
 
 from __future__ import annotations
 
+import random
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.asyncio
 
 TODAY = datetime.now(UTC).date()
 DAY = TODAY - timedelta(days=3)
+QUIZ, ITEM = uuid.UUID(int=1), uuid.UUID(int=2)
 
 
 def at(day: date, hour: int = 10) -> datetime:
@@ -262,6 +264,16 @@ async def test_a_pass_rate_that_would_reveal_a_small_count_is_hidden(
         "quiz_passed) VALUES (:day, 0, 0, 10, 10, 10, 0, 0, 0, 0, 0, :attempts, :passed)",
         [{"day": d, "attempts": n, "passed": p} for d, (n, p) in days.items()],
     )
+    # The overview counts quizzes from the cells of each item's day: one quiz on one video.
+    await _sql(
+        runtime,
+        "INSERT INTO daily_quiz_stat (day, quiz_id, kind, item_id, attempts, passed) "
+        "VALUES (:day, :quiz, 'video', :item, :attempts, :passed)",
+        [
+            {"day": d, "quiz": QUIZ, "item": ITEM, "attempts": n, "passed": p}
+            for d, (n, p) in days.items()
+        ],
+    )
     editor = await signed_in(runtime, client, "editor@example.com", Role.editor)
     response = await client.get(
         "/api/v1/admin/stats/overview",
@@ -278,3 +290,169 @@ async def test_a_pass_rate_that_would_reveal_a_small_count_is_hidden(
         DAY: 1.0,
     }
     assert points[min(days).isoformat()]["quiz_attempts"] == 6
+
+
+def _hidden_changed(column: str) -> str:
+    """SQL: a count from 1 to 4 replaced by another from 1 to 4; others left as they are."""
+    return f"CASE WHEN {column} BETWEEN 1 AND 4 THEN {column} % 4 + 1 ELSE {column} END"
+
+
+def _number(value: Any) -> int:
+    return 0 if value == "fewer than 5" else int(value)
+
+
+async def test_no_set_of_answers_gives_a_hidden_count_away(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    async with runtime.db.session() as session:
+        await seed_catalogue(session)
+    items = [r["id"] for r in await _sql(runtime, "SELECT id FROM video ORDER BY id LIMIT 4")]
+    rng = random.Random(23)
+    first, last = TODAY - timedelta(days=44), TODAY - timedelta(days=2)
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+    def count() -> int:
+        return rng.choice([0, 0, 1, 2, 3, 4, 5, 6, 9, 12])
+
+    day_rows, item_rows, quiz_rows = [], [], []
+    for day in days:
+        active = count()
+        day_rows.append(
+            {
+                "day": day,
+                "accounts": rng.randint(0, 3),
+                "profiles": count(),
+                "active": active,
+                "week": count(),
+                "month": count(),
+                "video": active * 90_000,
+            }
+        )
+        for n, item in enumerate(items):
+            item_rows.append({"day": day, "item": item, "s": count(), "c": count()})
+            attempts = count()
+            quiz_rows.append(
+                {
+                    "day": day,
+                    "quiz": uuid.UUID(int=n + 1),
+                    "item": item,
+                    "a": attempts,
+                    "p": rng.randint(0, attempts),
+                }
+            )
+    await _sql(
+        runtime,
+        "INSERT INTO daily_stat (day, new_accounts, new_profiles, active_explorers, active_7d, "
+        "active_30d, video_ms, ebook_ms, diy_ms, starts, completions, quiz_attempts, "
+        "quiz_passed) VALUES (:day, :accounts, :profiles, :active, :week, :month, :video, 0, "
+        "0, 0, 0, 0, 0)",
+        day_rows,
+    )
+    await _sql(
+        runtime,
+        "INSERT INTO daily_item_stat (day, kind, item_id, starts, completions) "
+        "VALUES (:day, 'video', :item, :s, :c)",
+        item_rows,
+    )
+    await _sql(
+        runtime,
+        "INSERT INTO daily_quiz_stat (day, quiz_id, kind, item_id, attempts, passed) "
+        "VALUES (:day, :quiz, 'video', :item, :a, :p)",
+        quiz_rows,
+    )
+    editor = await signed_in(runtime, client, "editor@example.com", Role.editor)
+    ranges = [
+        (first, last),
+        (first + timedelta(days=3), first + timedelta(days=20)),
+        (first + timedelta(days=10), last),
+        (first + timedelta(days=5), first + timedelta(days=12)),
+    ]
+    one_days = [first + timedelta(days=n) for n in range(5, 13)]
+
+    async def answers() -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for start, end in ranges:
+            for interval in ("day", "week", "month"):
+                params = {"from": start.isoformat(), "to": end.isoformat(), "interval": interval}
+                response = await client.get(
+                    "/api/v1/admin/stats/overview", params=params, headers=editor
+                )
+                assert response.status_code == 200, response.text
+                found[f"overview {start} {end} {interval}"] = response.json()["points"]
+            for sort in ("starts", "completions", "completion_rate"):
+                params = {"from": start.isoformat(), "to": end.isoformat(), "sort": sort}
+                response = await client.get(
+                    "/api/v1/admin/stats/content", params=params, headers=editor
+                )
+                assert response.status_code == 200, response.text
+                found[f"content {start} {end} {sort}"] = response.json()["items"]
+        for day in one_days:
+            params = {"from": day.isoformat(), "to": day.isoformat()}
+            response = await client.get(
+                "/api/v1/admin/stats/content", params=params, headers=editor
+            )
+            found[f"content {day}"] = response.json()["items"]
+        return found
+
+    seen = await answers()
+    # Another world: every hidden count replaced by a different one from 1 to 4 (and the
+    # minutes of days whose explorers are hidden changed too); nothing shown is touched.
+    await _sql(
+        runtime,
+        "UPDATE daily_stat SET "
+        + ", ".join(
+            f"{c} = {_hidden_changed(c)}"
+            for c in ("new_profiles", "active_explorers", "active_7d", "active_30d")
+        )
+        + ", video_ms = CASE WHEN active_explorers BETWEEN 1 AND 4 THEN video_ms + 420000 "
+        "ELSE video_ms END",
+    )
+    await _sql(
+        runtime,
+        f"UPDATE daily_item_stat SET starts = {_hidden_changed('starts')}, "
+        f"completions = {_hidden_changed('completions')}",
+    )
+    await _sql(
+        runtime,
+        f"UPDATE daily_quiz_stat SET attempts = {_hidden_changed('attempts')}, passed = CASE "
+        "WHEN attempts BETWEEN 1 AND 4 THEN 0 WHEN passed BETWEEN 1 AND 4 THEN passed % 4 + 1 "
+        "WHEN attempts - passed BETWEEN 1 AND 4 THEN attempts - ((attempts - passed) % 4 + 1) "
+        "ELSE passed END",
+    )
+    changed = await _sql(
+        runtime, "SELECT count(*) AS n FROM daily_item_stat WHERE starts BETWEEN 1 AND 4"
+    )
+    assert changed[0]["n"] > 20
+    # Whatever is asked, by day, week or month, over any of the ranges: the same answers.
+    # No combination of them can tell the two worlds apart, so none gives a hidden count.
+    assert await answers() == seen
+
+    # And the sums agree: a week or a month is the sum of its days as shown (a hidden day
+    # adds nothing), so "a week minus its other days" is zero, never the hidden count.
+    start, end = ranges[0]
+    daily = {p["start"]: p for p in seen[f"overview {start} {end} day"]}
+    assert any(p["starts"] == "fewer than 5" for p in daily.values())
+    for interval in ("week", "month"):
+        for point in seen[f"overview {start} {end} {interval}"]:
+            inside = [p for d, p in daily.items() if point["start"] <= d <= point["end"]]
+            for name in ("new_accounts", "new_profiles", "starts", "completions"):
+                assert _number(point[name]) == sum(_number(p[name]) for p in inside), name
+            assert _number(point["quiz_attempts"]) == sum(
+                _number(p["quiz_attempts"]) for p in inside
+            )
+            watched = [p["minutes_watched"] for p in inside if p["minutes_watched"] is not None]
+            assert point["minutes_watched"] == (sum(watched) if watched else None)
+            if any(p["starts"] == "fewer than 5" for p in inside):
+                assert "starts" in point["partial"]
+    # Per item too: a range is the sum of its days.
+    start, end = ranges[3]
+    ranged = {i["id"]: i for i in seen[f"content {start} {end} starts"]}
+    for item, figures in ranged.items():
+        for name in ("starts", "completions", "quiz_attempts"):
+            by_day = [
+                _number(i[name])
+                for day in one_days
+                for i in seen[f"content {day}"]
+                if i["id"] == item
+            ]
+            assert _number(figures[name]) == sum(by_day), (item, name)
