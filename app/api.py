@@ -23,7 +23,7 @@ from app.audit.context import AuditContextMiddleware
 from app.auth.deps import get_caller, get_optional_caller
 from app.auth.middleware import AuthenticationMiddleware
 from app.bootstrap import build_runtime
-from app.core import contract
+from app.core import contract, hashing
 from app.core.config import Settings, get_settings
 from app.core.errors import install_error_handlers
 from app.core.input_guard import InputGuardMiddleware
@@ -136,6 +136,9 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
             raise RuntimeError("DATABASE_URL is not set; start with `python main.py`")
         own = build_runtime(settings)
         use_runtime(app, own)
+        # Every password this process checks is hashed with these settings' parameters and
+        # bound (a process-wide semaphore: argon2 runs in threads of its own).
+        hashing.configure(settings)
         tickers = [
             Ticker(own, tick.name, tick.run, tick.interval(settings))
             for tick in own.registries.ticks
@@ -169,7 +172,8 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
     )
     app.state.settings = settings
     install_error_handlers(app)
-    # Staff writes are recorded by session hooks, in the transaction of the write.
+    # Staff writes are recorded by a database trigger in the transaction of the write; a
+    # session hook hands it the staff member, route and request id.
     audit_service.install()
     # The document and the routing rules every module gets without a line of its own.
     contract.install(

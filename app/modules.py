@@ -49,6 +49,7 @@ from app.jobs.periodic import Tick
 from app.library.router import hot_router as library_hot_router
 from app.library.router import router as library_router
 from app.library.router import screens_router as library_screens_router
+from app.links import clicks as links_clicks
 from app.links import models as links_models
 from app.links.router import admin_router as links_admin_router
 from app.links.router import public_router as links_public_router
@@ -341,6 +342,14 @@ MODULES: tuple[Module, ...] = (
         name="links",
         routers=(Mount(links_router), Mount(links_admin_router), Mount(links_public_router, "")),
         tables=links_models.TABLES,
+        jobs={"flush-link-clicks": links_clicks.flush_link_clicks},
+        ticks=(
+            Tick(
+                "flush-link-clicks",
+                links_clicks.flush_link_clicks,
+                lambda settings: links_clicks.FLUSH_SECONDS,
+            ),
+        ),
     ),
 )
 

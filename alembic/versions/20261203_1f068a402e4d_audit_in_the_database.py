@@ -1,7 +1,7 @@
 """staff writes audited by a trigger on every audited table; no email address in the log
 
 Revision ID: 1f068a402e4d
-Revises: cf3a4b5c6d7e
+Revises: d1e2a3b4c5f6
 Create Date: 2026-12-03 09:00:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from app.audit.triggers import attach, detach
 
 revision: str = "1f068a402e4d"
-down_revision: str | None = "cf3a4b5c6d7e"
+down_revision: str | None = "d1e2a3b4c5f6"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

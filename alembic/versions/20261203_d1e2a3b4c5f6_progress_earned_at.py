@@ -1,7 +1,7 @@
 """progress: earned_at, the server instant up to which an item's earning budget is spent
 
 Revision ID: d1e2a3b4c5f6
-Revises: cf3a4b5c6d7e
+Revises: fb2cac392922
 Create Date: 2026-12-03 09:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "d1e2a3b4c5f6"
-down_revision: str | None = "cf3a4b5c6d7e"
+down_revision: str | None = "fb2cac392922"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

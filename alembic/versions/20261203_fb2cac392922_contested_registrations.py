@@ -1,7 +1,7 @@
 """an unverified account remembers whether its registration was contested
 
 Revision ID: fb2cac392922
-Revises: cf3a4b5c6d7e
+Revises: d1e2f3a4b5c6
 Create Date: 2026-12-03 09:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "fb2cac392922"
-down_revision: str | None = "cf3a4b5c6d7e"
+down_revision: str | None = "d1e2f3a4b5c6"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -40,6 +40,7 @@ NOT_AUDITED = frozenset(
     {
         "audit_event",
         "outbox_message",
+        "outbox_receipt",
         "search_document",
         "refresh_token",
         "email_code",
