@@ -25,9 +25,10 @@ PYTEST_WORKERS ?= 2
 test: $(VENV)/.installed-dev  ## the whole suite (embedded PostgreSQL unless TEST_DATABASE_URL)
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --durations=15 $(PYTEST_ARGS)
 
-lint: $(VENV)/.installed-dev
+lint: $(VENV)/.installed-dev  ## ruff, and the layers modules may import (.importlinter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy

@@ -36,6 +36,7 @@ from app.integrations.storage import Storage
 from app.integrations.tasks import TaskBackend, TaskRef
 from app.jobs import Job
 from app.jobs.periodic import Tick
+from app.media.links import MediaLinks
 from app.media.service import AssetReferences, PublicAssets
 
 logger = logging.getLogger(__name__)
@@ -125,6 +126,7 @@ class Runtime:
     tokens: TokenIssuer = field(init=False)
     revocations: Revocations = field(init=False)
     public_answers: PublicAnswers = field(init=False)
+    media_links: MediaLinks = field(init=False)
 
     def __post_init__(self) -> None:
         self.rate_limiter = RateLimiter(self.cache)
@@ -132,6 +134,9 @@ class Runtime:
         self.revocations = Revocations(self.cache, self.db)
         self.public_answers = PublicAnswers(
             self.cache, self.settings.cache_ttl_seconds, self.settings.catalog_cache
+        )
+        self.media_links = MediaLinks(
+            self.storage, self.settings.download_url_minutes, self.settings.media_cdn_base_url
         )
         self.db.after_commit.insert(0, self.invalidate_stale)
         self.db.after_commit.append(self.revocations.publish)

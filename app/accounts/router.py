@@ -27,13 +27,13 @@ from app.accounts.schemas import (
 )
 from app.auth import limits
 from app.auth import service as auth_service
-from app.auth.deps import AdminPrincipal, CurrentPrincipal
+from app.auth.deps import AdminPrincipal, CurrentPrincipal, TokensDep
 from app.auth.schemas import TokenPair
-from app.core.db import SessionDep
+from app.core.db import DatabaseDep, SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import Page, PageParamsDep
+from app.core.parts import RateLimiterDep, SettingsDep
 from app.data_rights import DataRightsDep, Scope
-from app.deps import RuntimeDep
 
 router = APIRouter(tags=["accounts"])
 
@@ -64,15 +64,16 @@ async def change_password(
     request: Request,
     principal: CurrentPrincipal,
     session: SessionDep,
-    runtime: RuntimeDep,
+    settings: SettingsDep,
+    tokens: TokensDep,
 ) -> TokenPair:
     account = await accounts_service.get_or_404(session, principal.account_id)
     # A guess at the current password like any sign-in, and counted with them.
     async with limits.password_guess(request, account.email):
         return await auth_service.change_password(
             session,
-            runtime.settings,
-            runtime.tokens,
+            settings,
+            tokens,
             account.id,
             body.current_password,
             body.new_password,
@@ -162,12 +163,10 @@ async def consent(body: ConsentIn, principal: CurrentPrincipal, session: Session
     summary="Set or change the parent PIN that guards kid mode",
 )
 async def set_pin(
-    body: PinSet, principal: CurrentPrincipal, session: SessionDep, runtime: RuntimeDep
+    body: PinSet, principal: CurrentPrincipal, session: SessionDep, rate_limiter: RateLimiterDep
 ) -> None:
     account = await accounts_service.get_or_404(session, principal.account_id)
-    await accounts_service.set_pin(
-        session, runtime.rate_limiter, account, body.pin, body.current_pin
-    )
+    await accounts_service.set_pin(session, rate_limiter, account, body.pin, body.current_pin)
 
 
 @router.delete(
@@ -178,10 +177,10 @@ async def set_pin(
     tags=["privacy"],
 )
 async def remove_pin(
-    body: PinRemove, principal: CurrentPrincipal, session: SessionDep, runtime: RuntimeDep
+    body: PinRemove, principal: CurrentPrincipal, session: SessionDep, rate_limiter: RateLimiterDep
 ) -> None:
     account = await accounts_service.get_or_404(session, principal.account_id)
-    await accounts_service.remove_pin(session, runtime.rate_limiter, account, body.current_pin)
+    await accounts_service.remove_pin(session, rate_limiter, account, body.current_pin)
 
 
 @router.get(
@@ -220,14 +219,13 @@ async def delete_me(
     request: Request,
     principal: CurrentPrincipal,
     session: SessionDep,
-    runtime: RuntimeDep,
+    db: DatabaseDep,
+    settings: SettingsDep,
     rights: DataRightsDep,
 ) -> None:
     account = await accounts_service.get_or_404(session, principal.account_id)
     async with limits.password_guess(request, account.email):
-        await auth_service.reauthenticate(
-            runtime.db, runtime.settings, account, body.password, body.code
-        )
+        await auth_service.reauthenticate(db, settings, account, body.password, body.code)
     await auth_service.end_sessions(session, account.id)
     await rights.schedule_file_removal(session, Scope(account.id))
     await accounts_service.delete_account(session, account)

@@ -3,9 +3,9 @@
 A pure ASGI middleware marks requests to staff routes (`/api/v1/admin/...`, and
 `/api/v1/classrooms...` for teachers) in a context variable; the session hook in
 app/audit/service.py reads it when the request's session begins its transaction, and hands
-the actor to the database's audit trigger. The caller is read from the
-request's own access token, which the route's dependency has already verified (decoding hits
-the token issuer's memory): no router of any module has to pass anything along.
+the actor to the database's audit trigger. The caller is the one the authentication
+middleware established for the request (app/auth/middleware.py): no router of any module has
+to pass anything along.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.accounts.models import Role
-from app.auth.tokens import InvalidToken
+from app.auth.middleware import STATE_KEY as AUTH_STATE
 from app.core.logging import request_id_var
 
 STAFF_PREFIXES = ("/api/v1/admin/", "/api/v1/classrooms")
@@ -61,23 +61,13 @@ class StaffRequest:
 
 
 def _actor_of(scope: Scope) -> Actor | None:
-    authorization = None
-    for key, value in scope.get("headers", ()):
-        if key == b"authorization":
-            authorization = value.decode("latin-1")
-            break
-    if not authorization:
+    # The caller the authentication middleware established for this request: no second
+    # reading of the token here.
+    auth = scope.get("state", {}).get(AUTH_STATE)
+    caller = getattr(auth, "caller", None)
+    if caller is None or caller.is_explorer or caller.role not in STAFF_ROLES:
         return None
-    scheme, _, token = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        return None
-    try:
-        claims = scope["app"].state.runtime.tokens.decode(token.strip(), "access")
-        role = Role(claims["role"])
-        account_id = uuid.UUID(claims["sub"])
-    except (InvalidToken, KeyError, ValueError, TypeError, AttributeError):
-        return None
-    return Actor(account_id, role.value) if role in STAFF_ROLES else None
+    return Actor(caller.account_id, caller.role.value)
 
 
 staff_request_var: ContextVar[StaffRequest | None] = ContextVar("staff_request", default=None)

@@ -17,6 +17,8 @@ from fastapi import Depends, Request
 from app.accounts.models import Role
 from app.auth.caller import EXPLORER, Caller, caller_from_token, invalid_token
 from app.auth.middleware import ANONYMOUS, STATE_KEY, Authentication
+from app.auth.revocation import Revocations
+from app.auth.tokens import TokenIssuer
 from app.core.errors import Forbidden, Unauthorized
 
 __all__ = [
@@ -28,6 +30,8 @@ __all__ = [
     "EditorPrincipal",
     "OptionalCaller",
     "Principal",
+    "RevocationsDep",
+    "TokensDep",
     "caller_from_token",
     "get_caller",
     "get_optional_caller",
@@ -85,3 +89,18 @@ def require_roles(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
 
 AdminPrincipal = Annotated[Principal, Depends(require_roles(Role.admin))]
 EditorPrincipal = Annotated[Principal, Depends(require_roles(Role.editor, Role.admin))]
+
+
+async def get_tokens(request: Request) -> TokenIssuer:
+    tokens: TokenIssuer = request.app.state.runtime.tokens
+    return tokens
+
+
+async def get_revocations(request: Request) -> Revocations:
+    revocations: Revocations = request.app.state.runtime.revocations
+    return revocations
+
+
+# The instance's token issuer and revocation stamps, for the routes that sign in and out.
+TokensDep = Annotated[TokenIssuer, Depends(get_tokens)]
+RevocationsDep = Annotated[Revocations, Depends(get_revocations)]

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from app.auth import limits
 from app.auth import service as auth_service
-from app.auth.deps import CurrentPrincipal
+from app.auth.deps import CurrentPrincipal, TokensDep
 from app.auth.schemas import (
     Accepted,
     CodeIn,
@@ -23,9 +23,10 @@ from app.auth.schemas import (
     RegisterIn,
     TokenPair,
 )
-from app.core.db import SessionDep
+from app.core.db import DatabaseDep, SessionDep
 from app.core.errors import problem_responses
-from app.deps import RuntimeDep
+from app.core.parts import SettingsDep
+from app.integrations.parts import GoogleTokensDep
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -41,10 +42,10 @@ SIGN_IN_ERRORS = problem_responses(401, 403, 422, 429)
     summary="Create a parent account; a confirmation code is emailed",
 )
 async def register(
-    body: RegisterIn, request: Request, session: SessionDep, runtime: RuntimeDep
+    body: RegisterIn, request: Request, session: SessionDep, settings: SettingsDep
 ) -> Accepted:
     await limits.limit(request, "send", limits.SEND_PER_IP, body.email, limits.SEND_PER_ACCOUNT)
-    await auth_service.register(session, runtime.settings, body.email, body.password)
+    await auth_service.register(session, settings, body.email, body.password)
     return SENT
 
 
@@ -55,14 +56,17 @@ async def register(
     summary="Confirm the email with its code; signs in",
 )
 async def verify_email(
-    body: CodeIn, request: Request, session: SessionDep, runtime: RuntimeDep
+    body: CodeIn,
+    request: Request,
+    session: SessionDep,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    issuer: TokensDep,
 ) -> TokenPair:
     await limits.limit(
         request, "code", limits.CODE_CHECK_PER_IP, body.email, limits.CODE_CHECK_PER_ACCOUNT
     )
-    tokens = await auth_service.verify_email(
-        session, runtime.db, runtime.settings, runtime.tokens, body.email, body.code
-    )
+    tokens = await auth_service.verify_email(session, db, settings, issuer, body.email, body.code)
     await limits.signed_in(request, body.email)
     return tokens
 
@@ -71,12 +75,10 @@ async def verify_email(
     "/login", response_model=TokenPair, responses=SIGN_IN_ERRORS, summary="Sign in with a password"
 )
 async def login(
-    body: LoginIn, request: Request, session: SessionDep, runtime: RuntimeDep
+    body: LoginIn, request: Request, session: SessionDep, settings: SettingsDep, issuer: TokensDep
 ) -> TokenPair:
     async with limits.password_guess(request, body.email):
-        tokens = await auth_service.login(
-            session, runtime.settings, runtime.tokens, body.email, body.password
-        )
+        tokens = await auth_service.login(session, settings, issuer, body.email, body.password)
     await limits.signed_in(request, body.email)
     return tokens
 
@@ -92,16 +94,15 @@ async def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     request: Request,
     session: SessionDep,
-    runtime: RuntimeDep,
+    settings: SettingsDep,
+    issuer: TokensDep,
 ) -> TokenPair:
     try:
         body = LoginIn(email=form.username, password=form.password)
     except ValidationError as exc:
         raise RequestValidationError(exc.errors()) from exc
     async with limits.password_guess(request, body.email):
-        tokens = await auth_service.login(
-            session, runtime.settings, runtime.tokens, body.email, body.password
-        )
+        tokens = await auth_service.login(session, settings, issuer, body.email, body.password)
     await limits.signed_in(request, body.email)
     return tokens
 
@@ -114,10 +115,10 @@ async def token(
     summary="Email a sign-in code",
 )
 async def passwordless_start(
-    body: EmailIn, request: Request, session: SessionDep, runtime: RuntimeDep
+    body: EmailIn, request: Request, session: SessionDep, settings: SettingsDep
 ) -> Accepted:
     await limits.limit(request, "send", limits.SEND_PER_IP, body.email, limits.SEND_PER_ACCOUNT)
-    await auth_service.passwordless_start(session, runtime.settings, body.email)
+    await auth_service.passwordless_start(session, settings, body.email)
     return SENT
 
 
@@ -128,13 +129,18 @@ async def passwordless_start(
     summary="Sign in with an emailed code (creates the account on first use)",
 )
 async def passwordless_verify(
-    body: CodeIn, request: Request, session: SessionDep, runtime: RuntimeDep
+    body: CodeIn,
+    request: Request,
+    session: SessionDep,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    issuer: TokensDep,
 ) -> TokenPair:
     await limits.limit(
         request, "code", limits.CODE_CHECK_PER_IP, body.email, limits.CODE_CHECK_PER_ACCOUNT
     )
     tokens = await auth_service.passwordless_verify(
-        session, runtime.db, runtime.settings, runtime.tokens, body.email, body.code
+        session, db, settings, issuer, body.email, body.code
     )
     await limits.signed_in(request, body.email)
     return tokens
@@ -148,11 +154,16 @@ async def passwordless_verify(
     summary="Sign in with a Google ID token",
 )
 async def google(
-    body: GoogleIn, request: Request, session: SessionDep, runtime: RuntimeDep
+    body: GoogleIn,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    issuer: TokensDep,
+    google_tokens: GoogleTokensDep,
 ) -> TokenPair:
     await limits.limit(request, "google", limits.GOOGLE_PER_IP)
     return await auth_service.google_sign_in(
-        session, runtime.settings, runtime.tokens, runtime.google_tokens, body.id_token
+        session, settings, issuer, google_tokens, body.id_token
     )
 
 
@@ -164,12 +175,15 @@ async def google(
     summary="Trade a refresh token for a new pair (the old one stops working)",
 )
 async def refresh(
-    body: RefreshIn, request: Request, session: SessionDep, runtime: RuntimeDep
+    body: RefreshIn,
+    request: Request,
+    session: SessionDep,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    issuer: TokensDep,
 ) -> TokenPair:
     await limits.limit(request, "refresh", limits.REFRESH_PER_IP)
-    return await auth_service.refresh(
-        session, runtime.db, runtime.settings, runtime.tokens, body.refresh_token
-    )
+    return await auth_service.refresh(session, db, settings, issuer, body.refresh_token)
 
 
 @router.post(
@@ -202,10 +216,10 @@ async def logout_all(principal: CurrentPrincipal, session: SessionDep) -> None:
     summary="Email a password reset code",
 )
 async def forgot_password(
-    body: EmailIn, request: Request, session: SessionDep, runtime: RuntimeDep
+    body: EmailIn, request: Request, session: SessionDep, settings: SettingsDep
 ) -> Accepted:
     await limits.limit(request, "send", limits.SEND_PER_IP, body.email, limits.SEND_PER_ACCOUNT)
-    await auth_service.forgot_password(session, runtime.settings, body.email)
+    await auth_service.forgot_password(session, settings, body.email)
     return SENT
 
 
@@ -217,11 +231,15 @@ async def forgot_password(
     summary="Set a new password with the emailed code; signs every device out",
 )
 async def reset_password(
-    body: PasswordResetIn, request: Request, session: SessionDep, runtime: RuntimeDep
+    body: PasswordResetIn,
+    request: Request,
+    session: SessionDep,
+    db: DatabaseDep,
+    settings: SettingsDep,
 ) -> None:
     await limits.limit(
         request, "code", limits.CODE_CHECK_PER_IP, body.email, limits.CODE_CHECK_PER_ACCOUNT
     )
     await auth_service.reset_password(
-        session, runtime.db, runtime.settings, body.email, body.code, body.new_password
+        session, db, settings, body.email, body.code, body.new_password
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,17 +37,9 @@ from app.core.db import Connection
 from app.core.errors import NotFound
 from app.core.http_cache import Written, written
 from app.core.pagination import Page, build_page
-from app.integrations.storage import Storage
-from app.media import service as media_service
+from app.media.links import MediaLinks
 
-
-@dataclass(frozen=True)
-class MediaLinks:
-    """What signing a detail's media URLs takes: the storage and how links are made."""
-
-    storage: Storage
-    minutes: int
-    cdn_base_url: str | None
+__all__ = ["MediaLinks"]
 
 
 async def list_cards(
@@ -124,9 +115,7 @@ async def series_detail(conn: Connection, series_id: uuid.UUID) -> SeriesOut:
 async def _signed(
     session: AsyncSession, links: MediaLinks, ids: Sequence[uuid.UUID | None]
 ) -> dict[uuid.UUID, str | None]:
-    return await media_service.download_urls(
-        session, links.storage, [i for i in ids if i is not None], links.minutes, links.cdn_base_url
-    )
+    return await links.urls(session, ids)
 
 
 async def _visible_item(session: AsyncSession, kind: Kind, item_id: uuid.UUID) -> Any:

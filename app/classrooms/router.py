@@ -35,8 +35,8 @@ from app.classrooms.schemas import (
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import Page, PageParamsDep
+from app.core.parts import RateLimiterDep, SettingsDep
 from app.core.ratelimit import client_ip
-from app.deps import RuntimeDep
 from app.profiles.scope import ParentProfileDep, ProfileDep
 from app.progress.clock import ClockDep
 
@@ -87,12 +87,10 @@ async def get_classroom_by_code(
     code: Annotated[Code, Query()],
     principal: CurrentPrincipal,
     session: SessionDep,
-    runtime: RuntimeDep,
+    rate_limiter: RateLimiterDep,
     request: Request,
 ) -> ClassroomCard:
-    return await enrolment.lookup(
-        session, runtime.rate_limiter, principal, client_ip(request), code
-    )
+    return await enrolment.lookup(session, rate_limiter, principal, client_ip(request), code)
 
 
 @router.get(
@@ -293,9 +291,9 @@ async def create_assignment(
     access: WritableRoomDep,
     session: SessionDep,
     clock: ClockDep,
-    runtime: RuntimeDep,
+    settings: SettingsDep,
 ) -> AssignmentOut:
-    return await assignments.create(session, runtime.settings, access, body, clock())
+    return await assignments.create(session, settings, access, body, clock())
 
 
 @router.get(
@@ -452,15 +450,16 @@ async def join_classroom(
     profile: ParentProfileDep,
     caller: CallerDep,
     session: SessionDep,
-    runtime: RuntimeDep,
+    rate_limiter: RateLimiterDep,
+    settings: SettingsDep,
     request: Request,
     response: Response,
     clock: ClockDep,
 ) -> Enrolment:
     joined, created = await enrolment.enrol(
         session,
-        runtime.rate_limiter,
-        runtime.settings,
+        rate_limiter,
+        settings,
         caller,
         client_ip(request),
         profile,

@@ -16,8 +16,9 @@ import sqlalchemy as sa
 from fastapi import APIRouter
 from pydantic import BaseModel
 
+from app.core.db import DatabaseDep
 from app.core.errors import RETRY_AFTER_SECONDS, ServiceUnavailable, problem_responses
-from app.deps import RuntimeDep
+from app.core.parts import CacheDep, SettingsDep
 
 logger = logging.getLogger(__name__)
 
@@ -43,16 +44,16 @@ async def live() -> Health:
     summary="The database answers (503 if not); Redis, when configured, is reported",
     responses=problem_responses(503),
 )
-async def ready(runtime: RuntimeDep) -> Health:
+async def ready(db: DatabaseDep, cache: CacheDep, settings: SettingsDep) -> Health:
     async def database() -> None:
-        async with runtime.db.engine.connect() as conn:
+        async with db.engine.connect() as conn:
             await conn.execute(sa.text("SELECT 1"))
 
     async def redis() -> None:
-        await runtime.cache.ping()
+        await cache.ping()
 
     checks = {"database": database}
-    if runtime.settings.redis_url:
+    if settings.redis_url:
         checks["redis"] = redis
     results = await asyncio.gather(
         *(asyncio.wait_for(check(), CHECK_TIMEOUT_SECONDS) for check in checks.values()),

@@ -15,7 +15,6 @@ from app.catalog import service as catalog_service
 from app.catalog.params import CATALOG_TAG
 from app.catalog.router import PUBLIC
 from app.catalog.schemas import Kind, Screen
-from app.catalog.service import MediaLinks
 from app.classrooms import queries as classrooms_queries
 from app.classrooms import service as classrooms_service
 from app.core.clock import ClockDep
@@ -23,7 +22,7 @@ from app.core.db import SessionDep, WorkDep
 from app.core.errors import NotFound, Unauthorized, problem_responses
 from app.core.http_cache import PublicAnswersDep
 from app.core.pagination import PageParamsDep
-from app.deps import RuntimeDep
+from app.core.parts import SettingsDep
 from app.library import service as library_service
 from app.library.schemas import (
     DiyOut,
@@ -36,6 +35,7 @@ from app.library.schemas import (
     VideoOut,
 )
 from app.library.service import Explorer
+from app.media.links import MediaLinksDep
 from app.profiles import service as profiles_service
 from app.profiles.scope import ProfileDep, ScopedConnection
 from app.quizzes import service as quizzes_service
@@ -61,7 +61,7 @@ async def get_library(
     caller: CallerDep,
     conn: ScopedConnection,
     work: WorkDep,
-    runtime: RuntimeDep,
+    settings: SettingsDep,
     clock: ClockDep,
 ) -> Response:
     who = await library_service.explorer(conn, profile_id)
@@ -75,7 +75,7 @@ async def get_library(
         profile = await profiles_service.get_for(session, caller, profile_id)
         due = await classrooms_service.due_soon(session, profile, now)
         conn = await work.connection()
-    body = await library_service.library(conn, runtime.settings, who, now, due or ())
+    body = await library_service.library(conn, settings, who, now, due or ())
     return Response(body, media_type="application/json")
 
 
@@ -124,13 +124,11 @@ async def get_my_explorer(
     caller: CallerDep,
     session: SessionDep,
     work: WorkDep,
-    runtime: RuntimeDep,
+    settings: SettingsDep,
     clock: ClockDep,
 ) -> MyExplorer:
     profile = await profiles_service.get_for(session, caller, profile_id)
-    return await library_service.my_explorer(
-        await work.connection(), runtime.settings, profile, clock()
-    )
+    return await library_service.my_explorer(await work.connection(), settings, profile, clock())
 
 
 @screens_router.get(
@@ -179,11 +177,6 @@ async def get_tab(
     return await answers.json(request, build, tag=CATALOG_TAG, vary=band_name or "")
 
 
-def _links(runtime: RuntimeDep) -> MediaLinks:
-    settings = runtime.settings
-    return MediaLinks(runtime.storage, settings.download_url_minutes, settings.media_cdn_base_url)
-
-
 @screens_router.get(
     "/videos/{item_id}",
     name="get_video",
@@ -196,11 +189,11 @@ async def get_video(
     request: Request,
     caller: OptionalCaller,
     session: SessionDep,
-    runtime: RuntimeDep,
+    links: MediaLinksDep,
     answers: PublicAnswersDep,
 ) -> Response:
     async def build() -> VideoOut:
-        item = await catalog_service.video(session, _links(runtime), item_id)
+        item = await catalog_service.video(session, links, item_id)
         quizzes = await quizzes_service.summaries_for(session, Kind.video.value, item_id)
         return VideoOut(**dict(item), quizzes=quizzes)
 
@@ -219,11 +212,11 @@ async def get_ebook(
     request: Request,
     caller: OptionalCaller,
     session: SessionDep,
-    runtime: RuntimeDep,
+    links: MediaLinksDep,
     answers: PublicAnswersDep,
 ) -> Response:
     async def build() -> EbookOut:
-        item = await catalog_service.ebook(session, _links(runtime), item_id)
+        item = await catalog_service.ebook(session, links, item_id)
         quizzes = await quizzes_service.summaries_for(session, Kind.ebook.value, item_id)
         return EbookOut(**dict(item), quizzes=quizzes)
 
@@ -242,11 +235,11 @@ async def get_diy(
     request: Request,
     caller: OptionalCaller,
     session: SessionDep,
-    runtime: RuntimeDep,
+    links: MediaLinksDep,
     answers: PublicAnswersDep,
 ) -> Response:
     async def build() -> DiyOut:
-        item = await catalog_service.diy(session, _links(runtime), item_id)
+        item = await catalog_service.diy(session, links, item_id)
         quizzes = await quizzes_service.summaries_for(session, Kind.diy.value, item_id)
         return DiyOut(**dict(item), quizzes=quizzes)
 

@@ -20,12 +20,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import TYPE_CHECKING
 
 from cashews import Cache
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.links import queries
-from app.runtime import Runtime
+
+if TYPE_CHECKING:
+    from app.runtime import Runtime
 
 FLUSH_SECONDS = 60
 # Counters and the waiting set outlive any gap between flushes by far.

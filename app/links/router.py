@@ -11,8 +11,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from app.auth.deps import CurrentPrincipal, EditorPrincipal
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
+from app.core.parts import CacheDep, RateLimiterDep, SettingsDep
 from app.core.ratelimit import Limit, client_ip
-from app.deps import RuntimeDep
 from app.links import service
 from app.links.schemas import DisableIn, ShareIn, ShareOut
 
@@ -35,13 +35,13 @@ async def create_share_link(
     body: ShareIn,
     principal: CurrentPrincipal,
     session: SessionDep,
-    runtime: RuntimeDep,
+    settings: SettingsDep,
     response: Response,
 ) -> ShareOut:
     shared = await service.share(session, body.kind, body.item_id)
     if not shared.created:
         response.status_code = 200
-    return ShareOut(code=shared.code, url=service.link_url(runtime.settings, shared.code))
+    return ShareOut(code=shared.code, url=service.link_url(settings, shared.code))
 
 
 @admin_router.post(
@@ -56,11 +56,13 @@ async def admin_disable_share_link(
     await service.disable(session, body.code)
 
 
-async def address_budget(request: Request, runtime: RuntimeDep) -> None:
+async def address_budget(
+    request: Request, settings: SettingsDep, rate_limiter: RateLimiterDep
+) -> None:
     """`/r/{code}` is outside `/api/v1`, so the API's budget middleware does not see it: it
     spends the same per-address budget here (one counter per address for both)."""
-    budget = Limit(times=runtime.settings.rate_limit_per_minute, seconds=60)
-    await runtime.rate_limiter.hit("api", client_ip(request), budget)
+    budget = Limit(times=settings.rate_limit_per_minute, seconds=60)
+    await rate_limiter.hit("api", client_ip(request), budget)
 
 
 # Not in the API document: browsers and link-preview crawlers follow these, not the apps.
@@ -68,17 +70,17 @@ async def address_budget(request: Request, runtime: RuntimeDep) -> None:
 async def follow(
     code: str,
     session: SessionDep,
-    runtime: RuntimeDep,
+    settings: SettingsDep,
+    cache: CacheDep,
     user_agent: Annotated[str | None, Header()] = None,
 ) -> Response:
     opened = await service.open_link(session, code)
-    settings = runtime.settings
     if service.is_crawler(user_agent):
         return HTMLResponse(
             service.preview_page(settings, code, opened),
             headers={"Cache-Control": "public, max-age=300"},
         )
-    await service.count_click(session, runtime.cache, opened)
+    await service.count_click(session, cache, opened)
     return RedirectResponse(
         service.deep_link(settings, opened.kind, opened.item_id),
         status_code=302,
@@ -88,15 +90,15 @@ async def follow(
 
 
 @public_router.get("/.well-known/assetlinks.json")
-async def assetlinks(runtime: RuntimeDep) -> JSONResponse:
+async def assetlinks(settings: SettingsDep) -> JSONResponse:
     return JSONResponse(
-        service.assetlinks(runtime.settings), headers={"Cache-Control": "public, max-age=3600"}
+        service.assetlinks(settings), headers={"Cache-Control": "public, max-age=3600"}
     )
 
 
 @public_router.get("/.well-known/apple-app-site-association")
-async def apple_app_site_association(runtime: RuntimeDep) -> JSONResponse:
+async def apple_app_site_association(settings: SettingsDep) -> JSONResponse:
     return JSONResponse(
-        service.apple_app_site_association(runtime.settings),
+        service.apple_app_site_association(settings),
         headers={"Cache-Control": "public, max-age=3600"},
     )

@@ -12,7 +12,8 @@ from fastapi.responses import FileResponse
 
 from app.core.errors import AppError, BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge
 from app.core.http_cache import not_modified
-from app.deps import RuntimeDep
+from app.integrations.parts import StorageDep
+from app.integrations.storage import Storage
 from app.integrations.storage.local import LocalStorage
 
 router = APIRouter(prefix="/media", tags=["media"], include_in_schema=False)
@@ -22,8 +23,7 @@ class UnsupportedType(AppError):
     status, code = 415, "unsupported_media_type"
 
 
-def _local(runtime: RuntimeDep) -> LocalStorage:
-    storage = runtime.storage
+def _local(storage: Storage) -> LocalStorage:
     if not isinstance(storage, LocalStorage):
         raise NotFound("Media is not served from here.")
     return storage
@@ -39,14 +39,14 @@ def _refuse(reason: str) -> Forbidden:
 async def upload(
     key: str,
     request: Request,
-    runtime: RuntimeDep,
+    storage_part: StorageDep,
     exp: Annotated[int, Query()],
     ct: Annotated[str, Query()],
     len_: Annotated[int, Query(alias="len")],
     sig: Annotated[str, Query()],
     content_type: Annotated[str | None, Header()] = None,
 ) -> Response:
-    storage = _local(runtime)
+    storage = _local(storage_part)
     reason = storage.check("PUT", key, exp, sig, ct, len_)
     if reason:
         raise _refuse(reason)
@@ -78,12 +78,12 @@ async def upload(
 @router.api_route("/{key:path}", methods=["GET", "HEAD"])
 async def download(
     key: str,
-    runtime: RuntimeDep,
+    storage_part: StorageDep,
     exp: Annotated[int, Query()],
     sig: Annotated[str, Query()],
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
-    storage = _local(runtime)
+    storage = _local(storage_part)
     reason = storage.check("GET", key, exp, sig)
     if reason:
         raise _refuse(reason)

@@ -10,12 +10,12 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from app.auth.deps import EditorPrincipal
 from app.core.db import SessionDep
 from app.core.errors import NotFound, problem_responses
-from app.deps import RuntimeDep
+from app.core.parts import SettingsDep
+from app.integrations.parts import StorageDep
 from app.media import service as media_service
-from app.media.models import MediaAsset
+from app.media.links import MediaLinksDep
 from app.media.schemas import AssetOut, UploadCreate, UploadTicketOut
 from app.media.service import PublicAssets
-from app.runtime import Runtime
 
 router = APIRouter(prefix="/admin", tags=["admin", "media"])
 
@@ -29,10 +29,14 @@ router = APIRouter(prefix="/admin", tags=["admin", "media"])
     summary="Sign an upload: PUT (or POST the form) the file to the returned URL",
 )
 async def create_upload(
-    body: UploadCreate, principal: EditorPrincipal, session: SessionDep, runtime: RuntimeDep
+    body: UploadCreate,
+    principal: EditorPrincipal,
+    session: SessionDep,
+    storage: StorageDep,
+    settings: SettingsDep,
 ) -> UploadTicketOut:
     upload, ticket = await media_service.create_upload(
-        session, runtime.storage, principal.account_id, body, runtime.settings.upload_url_minutes
+        session, storage, principal.account_id, body, settings.upload_url_minutes
     )
     return UploadTicketOut.model_validate({"upload_id": upload.id, **ticket})
 
@@ -45,10 +49,14 @@ async def create_upload(
     summary="Check the uploaded file and make it an asset (processing follows)",
 )
 async def complete_upload(
-    upload_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep, runtime: RuntimeDep
+    upload_id: uuid.UUID,
+    principal: EditorPrincipal,
+    session: SessionDep,
+    storage: StorageDep,
+    links: MediaLinksDep,
 ) -> AssetOut:
-    asset = await media_service.complete_upload(session, runtime.storage, upload_id)
-    return await _out(runtime, asset)
+    asset = await media_service.complete_upload(session, storage, upload_id)
+    return await links.asset_out(asset)
 
 
 @router.get(
@@ -58,9 +66,9 @@ async def complete_upload(
     responses=problem_responses(401, 403, 404),
 )
 async def get_asset(
-    asset_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep, runtime: RuntimeDep
+    asset_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep, links: MediaLinksDep
 ) -> AssetOut:
-    return await _out(runtime, await media_service.get_asset(session, asset_id))
+    return await links.asset_out(await media_service.get_asset(session, asset_id))
 
 
 @router.delete(
@@ -76,13 +84,6 @@ async def delete_asset(
 ) -> Response:
     await media_service.delete_asset(session, asset_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
-
-
-async def _out(runtime: Runtime, asset: MediaAsset) -> AssetOut:
-    settings = runtime.settings
-    return await media_service.asset_out(
-        runtime.storage, asset, settings.download_url_minutes, settings.media_cdn_base_url
-    )
 
 
 public_router = APIRouter(tags=["media"])
@@ -110,16 +111,13 @@ async def servable_assets(request: Request) -> tuple[PublicAssets, ...]:
 async def asset_file(
     asset_id: uuid.UUID,
     session: SessionDep,
-    runtime: RuntimeDep,
+    links: MediaLinksDep,
     servable: Annotated[tuple[PublicAssets, ...], Depends(servable_assets)],
 ) -> Response:
     asset = await media_service.public_asset(session, asset_id, servable)
     if asset is None:
         raise NotFound("This file is not available.")
-    settings = runtime.settings
-    url = await media_service.download_url(
-        runtime.storage, asset, settings.download_url_minutes, settings.media_cdn_base_url
-    )
+    url = await links.url_of(asset)
     if url is None:
         raise NotFound("This file is not available.")
     # Browsers may reuse the redirect for a while; the target URL outlives it.

@@ -6,14 +6,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Response, status
 
-from app.auth.deps import EXPLORER, CallerDep, CurrentPrincipal
+from app.auth.deps import EXPLORER, CallerDep, CurrentPrincipal, TokensDep
 from app.avatars.schemas import AvatarSelection
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.http_cache import conditional_response
 from app.core.pagination import Page
+from app.core.parts import RateLimiterDep, SettingsDep
 from app.data_rights import DataRightsDep
-from app.deps import RuntimeDep
 from app.profiles import service as profiles_service
 from app.profiles.schemas import KidSession, KidSessionIn, ProfileCreate, ProfileOut, ProfileUpdate
 from app.profiles.scope import ParentProfileDep, ProfileDep
@@ -40,9 +40,9 @@ async def list_profiles(principal: CurrentPrincipal, session: SessionDep) -> Pag
     summary="Create an explorer (needs the current privacy notice accepted)",
 )
 async def create_profile(
-    body: ProfileCreate, principal: CurrentPrincipal, session: SessionDep, runtime: RuntimeDep
+    body: ProfileCreate, principal: CurrentPrincipal, session: SessionDep, settings: SettingsDep
 ) -> ProfileOut:
-    profile = await profiles_service.create(session, runtime.settings, principal.account_id, body)
+    profile = await profiles_service.create(session, settings, principal.account_id, body)
     return ProfileOut.of(profile)
 
 
@@ -83,15 +83,15 @@ async def start_kid_mode(
     profile: ParentProfileDep,
     caller: CallerDep,
     session: SessionDep,
-    runtime: RuntimeDep,
+    rate_limiter: RateLimiterDep,
+    settings: SettingsDep,
+    tokens: TokensDep,
     body: KidSessionIn | None = None,
 ) -> KidSession:
     pin = body.pin if body else None
-    await profiles_service.start_kid_mode(session, runtime.rate_limiter, caller, pin)
-    ttl = runtime.settings.explorer_token_hours * 3600
-    token = runtime.tokens.issue(
-        str(caller.account_id), EXPLORER, ttl_seconds=ttl, profile=str(profile.id)
-    )
+    await profiles_service.start_kid_mode(session, rate_limiter, caller, pin)
+    ttl = settings.explorer_token_hours * 3600
+    token = tokens.issue(str(caller.account_id), EXPLORER, ttl_seconds=ttl, profile=str(profile.id))
     return KidSession(explorer_token=token, expires_in=ttl, profile=ProfileOut.of(profile))
 
 

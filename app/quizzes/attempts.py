@@ -14,14 +14,15 @@ import secrets
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import Conflict, NotFound
+from app.media.links import MediaLinks
 from app.quizzes import queries, reading, scoring
 from app.quizzes.queries import Row
 from app.quizzes.schemas import (
@@ -32,7 +33,9 @@ from app.quizzes.schemas import (
     QuestionResult,
     QuestionType,
 )
-from app.runtime import Runtime
+
+if TYPE_CHECKING:
+    from app.runtime import Runtime
 
 ATTEMPT_TTL = timedelta(hours=24)
 _rng = secrets.SystemRandom()
@@ -117,9 +120,9 @@ def _status(row: Row) -> str:
 
 
 async def _attempt_out(
-    runtime: Runtime, session: AsyncSession, quiz: Row, attempt: Row
+    links: MediaLinks, session: AsyncSession, quiz: Row, attempt: Row
 ) -> AttemptOut:
-    loaded = await reading.load(runtime, session, [quiz["id"]])
+    loaded = await reading.load(links, session, [quiz["id"]])
     by_id = {q["id"]: q for q in loaded.questions.get(quiz["id"], [])}
     orders = (
         json.loads(attempt["choice_orders"])
@@ -177,7 +180,7 @@ def _shuffled(items: list[uuid.UUID], shuffle: bool, avoid_same: bool = False) -
 
 
 async def start(
-    runtime: Runtime,
+    links: MediaLinks,
     session: AsyncSession,
     profile_id: uuid.UUID,
     quiz_id: uuid.UUID,
@@ -209,7 +212,7 @@ async def start(
     )
     attempt = await queries.open_attempt(session, profile_id, quiz_id)
     assert attempt is not None
-    return await _attempt_out(runtime, session, quiz, attempt), created
+    return await _attempt_out(links, session, quiz, attempt), created
 
 
 async def _questions_and_choices(
@@ -291,7 +294,7 @@ async def close_stale(
 async def close_stale_attempts(runtime: Runtime) -> str:
     """The `close-quiz-attempts` job: every attempt open for a day, closed and scored."""
     async with runtime.db.session() as session:
-        count = await close_stale(session, datetime.now(UTC))
+        count = await close_stale(session, runtime.clock())
     return f"closed {count} quiz attempt(s) left open"
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import NotFound
 from app.core.pagination import decode_cursor, encode_cursor, parse_datetime
-from app.media import service as media_service
+from app.media.links import MediaLinks
 from app.quizzes import queries
 from app.quizzes.queries import Row
 from app.quizzes.schemas import (
@@ -26,7 +26,6 @@ from app.quizzes.schemas import (
     QuizPage,
     QuizSummary,
 )
-from app.runtime import Runtime
 
 
 @dataclass
@@ -42,9 +41,9 @@ class Loaded:
 
 
 async def load(
-    runtime: Runtime | None, session: AsyncSession, quiz_ids: Sequence[uuid.UUID]
+    links: MediaLinks | None, session: AsyncSession, quiz_ids: Sequence[uuid.UUID]
 ) -> Loaded:
-    """The quizzes' questions and choices; with `runtime`, the URLs of their assets too."""
+    """The quizzes' questions and choices; with `links`, the URLs of their assets too."""
     questions: dict[uuid.UUID, list[Row]] = defaultdict(list)
     choices: dict[uuid.UUID, list[Row]] = defaultdict(list)
     question_rows = await queries.questions_of(session, quiz_ids)
@@ -53,7 +52,7 @@ async def load(
     for row in await queries.choices_of(session, [r["id"] for r in question_rows]):
         choices[row["question_id"]].append(row)
     urls: dict[uuid.UUID, str | None] = {}
-    if runtime is not None:
+    if links is not None:
         ids = [
             a
             for r in question_rows
@@ -61,15 +60,8 @@ async def load(
             if a is not None
         ]
         ids += [c["image_asset_id"] for cs in choices.values() for c in cs if c["image_asset_id"]]
-        settings = runtime.settings
-        # The catalogue's way to short-lived signed URLs (media service), for every asset.
-        urls = await media_service.download_urls(
-            session,
-            runtime.storage,
-            ids,
-            settings.download_url_minutes,
-            settings.media_cdn_base_url,
-        )
+        # Short-lived signed URLs, as every module signs them.
+        urls = await links.urls(session, ids)
     return Loaded(questions, choices, urls)
 
 
@@ -129,7 +121,7 @@ async def visible_row(session: AsyncSession, quiz_id: uuid.UUID) -> Row:
 
 
 async def list_quizzes(
-    runtime: Runtime,
+    links: MediaLinks,
     session: AsyncSession,
     content_kind: ContentKind | None,
     content_id: uuid.UUID | None,
@@ -147,16 +139,16 @@ async def list_quizzes(
         limit + 1,
     )
     shown = rows[:limit]
-    loaded = await load(runtime, session, [r["id"] for r in shown])
+    loaded = await load(links, session, [r["id"] for r in shown])
     next_cursor = None
     if len(rows) > limit:
         next_cursor = encode_cursor([shown[-1]["created_at"], shown[-1]["id"]])
     return QuizPage(items=[quiz_out(loaded, r) for r in shown], next_cursor=next_cursor)
 
 
-async def get_quiz(runtime: Runtime, session: AsyncSession, quiz_id: uuid.UUID) -> QuizOut:
+async def get_quiz(links: MediaLinks, session: AsyncSession, quiz_id: uuid.UUID) -> QuizOut:
     row = await visible_row(session, quiz_id)
-    return quiz_out(await load(runtime, session, [quiz_id]), row)
+    return quiz_out(await load(links, session, [quiz_id]), row)
 
 
 async def summaries_for(

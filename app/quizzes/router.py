@@ -15,7 +15,7 @@ from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import PageParamsDep
 from app.core.responses import model_response
-from app.deps import RuntimeDep
+from app.media.links import MediaLinksDep
 from app.profiles.scope import ProfileDep, ScopedTransaction
 from app.progress.clock import ClockDep
 from app.quizzes import analytics, attempts, authoring, reading, results
@@ -80,7 +80,7 @@ ETAG: dict[int | str, dict[str, Any]] = {
     summary="Published quizzes, questions and choices included (never which one is right)",
 )
 async def list_quizzes(
-    runtime: RuntimeDep,
+    links: MediaLinksDep,
     session: SessionDep,
     page: PageParamsDep,
     content_kind: ContentKind | None = None,
@@ -88,7 +88,7 @@ async def list_quizzes(
     difficulty: Difficulty | None = None,
 ) -> QuizPage:
     return await reading.list_quizzes(
-        runtime, session, content_kind, content_id, difficulty, page.limit, page.cursor
+        links, session, content_kind, content_id, difficulty, page.limit, page.cursor
     )
 
 
@@ -98,8 +98,8 @@ async def list_quizzes(
     responses=problem_responses(404, 422),
     summary="One published quiz, to play (never which choice is right)",
 )
-async def get_quiz(quiz_id: uuid.UUID, runtime: RuntimeDep, session: SessionDep) -> QuizOut:
-    return await reading.get_quiz(runtime, session, quiz_id)
+async def get_quiz(quiz_id: uuid.UUID, links: MediaLinksDep, session: SessionDep) -> QuizOut:
+    return await reading.get_quiz(links, session, quiz_id)
 
 
 # --- one explorer --------------------------------------------------------------------------
@@ -115,12 +115,12 @@ async def get_quiz(quiz_id: uuid.UUID, runtime: RuntimeDep, session: SessionDep)
 async def start_attempt(
     quiz_id: uuid.UUID,
     profile: ProfileDep,
-    runtime: RuntimeDep,
+    links: MediaLinksDep,
     session: SessionDep,
     clock: ClockDep,
     response: Response,
 ) -> AttemptOut:
-    attempt, created = await attempts.start(runtime, session, profile.id, quiz_id, clock())
+    attempt, created = await attempts.start(links, session, profile.id, quiz_id, clock())
     if not created:
         response.status_code = status.HTTP_200_OK
     return attempt

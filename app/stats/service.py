@@ -8,12 +8,11 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import BadRequest
-from app.runtime import Runtime
 from app.stats import queries
 from app.stats.schemas import (
     ContentFigures,
@@ -24,6 +23,9 @@ from app.stats.schemas import (
     Overview,
     OverviewPoint,
 )
+
+if TYPE_CHECKING:
+    from app.runtime import Runtime
 
 logger = logging.getLogger(__name__)
 
