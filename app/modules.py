@@ -1,11 +1,32 @@
 """Every module of the backend, and what each plugs in: routers, task handlers, tables, export
-sections, stored-file collectors, asset references, demo seeder and batch jobs.
+sections, stored-file collectors, asset references, demo seeder, batch jobs and ticks.
 
-The app (app/api.py), the jobs (`python -m app.jobs`), Alembic (alembic/env.py), the seed
-(app/seed.py) and the tests read this list and nothing else: no module registers itself by
-being imported, so a job run as its own process sees exactly what the server sees.
+The composition root (`app.bootstrap.build_runtime`, `app.api.create_app`), the jobs
+(`python -m app.jobs`), Alembic (alembic/env.py) and the tests read this list and nothing
+else: no module registers itself by being imported, and nothing reaches back into this list
+at run time (the root builds every registry from it and passes them in).
 
-Adding a module is one `Module(...)` entry in MODULES below.
+Adding a module touches these places; each has a check in the suite or CI that fails when it
+is missed:
+
+1. The folder `app/<module>/`: models.py, schemas.py, queries.py (every statement of the
+   module, DESIGN.md section 2), service.py, router.py, tasks.py as needed
+   (tests/test_layout.py: no statement outside queries.py).
+2. A `Module(...)` entry in MODULES below, named like the folder: its routers (hot ones with
+   `order=FIRST`), tables, task handlers, export sections and file collectors, asset
+   references, seeder, jobs and ticks (tests/test_modules.py).
+3. Its layer in `.importlinter` (`make lint`: modules import only downwards).
+4. One Alembic revision for its tables, each table given the audit trigger
+   (`app.audit.triggers.attach`) or listed in `NOT_AUDITED` (`alembic check` in CI;
+   tests/audit/test_triggers.py).
+5. Every route in the route matrix with its access class (tests/test_route_matrix.py).
+6. Every error code in app/core/error_codes.py and the README's table
+   (tests/test_openapi_contract.py).
+7. A family's data in the export (`exports=`) and stored files in `file_collectors=`; rows go
+   with the account or profile by foreign keys with ON DELETE CASCADE
+   (tests/test_modules.py, tests/profiles/test_data_rights.py).
+8. The README: its routes in the API map, its settings in the configuration table
+   (tests/test_readme.py), its jobs in the batch jobs table (tests/test_jobs.py).
 """
 
 from __future__ import annotations

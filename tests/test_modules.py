@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+import sqlalchemy as sa
 
 from app.api import create_app
 from app.catalog.router import router as catalog_router
@@ -58,3 +61,42 @@ def test_nothing_registers_by_import() -> None:
             assert pattern not in source, f"{path}: {pattern}"
     assert not (APP / "tasks_registry.py").exists()
     assert not (APP / "models.py").exists()
+
+
+# Tables that point at an account or a profile but are not a family's data to export, and why.
+NOT_EXPORTED = {
+    "upload": "an editor's upload ticket: staff work, not a family's",
+    "refresh_token": "sign-in material (hashes of secrets): useless to a parent, risky to hand out",
+}
+
+
+def _points_at_a_family(table: sa.Table) -> bool:
+    return table.name in ("account", "profile") or any(
+        column.name in ("account_id", "profile_id")
+        or any(fk.column.table.name in ("account", "profile") for fk in column.foreign_keys)
+        for column in table.c
+    )
+
+
+def test_a_module_keeping_a_familys_data_exports_it() -> None:
+    """A new module whose tables hold rows of a family declares an export section (and the
+    deletion follows by cascade: tests/profiles/test_data_rights.py)."""
+    missing = [
+        f"{module.name}.{table.__tablename__}"
+        for module in MODULES
+        for table in module.tables
+        if _points_at_a_family(table.__table__)  # type: ignore[attr-defined]
+        and table.__tablename__ not in NOT_EXPORTED
+        and not module.exports
+    ]
+    assert missing == [], "declare `exports=` in app/modules.py (or say why not here)"
+
+
+def test_every_package_is_a_module_of_the_list_and_has_a_layer() -> None:
+    """A folder under app/ is plugged in at one place, and placed in the import layers."""
+    infrastructure = {"core", "integrations", "jobs"}
+    packages = {p.parent.name for p in APP.glob("*/__init__.py")} - infrastructure
+    assert packages <= {module.name for module in MODULES}
+    layers = (APP.parent / ".importlinter").read_text()
+    for name in packages | infrastructure:
+        assert re.search(rf"\bapp\.{name}\b", layers), f"app.{name} is in no layer"
