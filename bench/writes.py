@@ -114,7 +114,7 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-TIMES = {"started_at", "updated_at", "completed_at", "heartbeat_at", "answered_at"}
+TIMES = {"started_at", "updated_at", "completed_at", "heartbeat_at", "answered_at", "earned_at"}
 
 
 def _normal(value: Any) -> Any:

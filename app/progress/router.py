@@ -16,7 +16,7 @@ from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import PageParamsDep
 from app.core.responses import model_response
-from app.profiles.scope import ParentProfileDep, ProfileDep, ScopedTransaction
+from app.profiles.scope import ParentProfileDep, ProfileDep, ScopedConnection
 from app.progress import service as progress_service
 from app.progress.clock import ClockDep
 from app.progress.schemas import (
@@ -73,7 +73,7 @@ async def video_heartbeat(
     profile_id: uuid.UUID,
     item_id: uuid.UUID,
     beat: VideoBeat,
-    conn: ScopedTransaction,
+    conn: ScopedConnection,
     clock: ClockDep,
 ) -> Response:
     state = await progress_service.record(conn, profile_id, Kind.video, item_id, beat, clock())
@@ -92,7 +92,7 @@ async def ebook_heartbeat(
     profile_id: uuid.UUID,
     item_id: uuid.UUID,
     beat: EbookBeat,
-    conn: ScopedTransaction,
+    conn: ScopedConnection,
     clock: ClockDep,
 ) -> Response:
     state = await progress_service.record(conn, profile_id, Kind.ebook, item_id, beat, clock())
@@ -111,7 +111,7 @@ async def diy_heartbeat(
     profile_id: uuid.UUID,
     item_id: uuid.UUID,
     beat: DiyBeat,
-    conn: ScopedTransaction,
+    conn: ScopedConnection,
     clock: ClockDep,
 ) -> Response:
     state = await progress_service.record(conn, profile_id, Kind.diy, item_id, beat, clock())
