@@ -7,8 +7,6 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
-import sqlalchemy as sa
-
 from app.audit import queries
 from app.runtime import Runtime
 
@@ -20,7 +18,7 @@ _LOCK_KEY = 0x4155444954  # "AUDIT"
 async def prune_audit(runtime: Runtime) -> str:
     before = datetime.now(UTC) - timedelta(days=runtime.settings.audit_retention_days)
     async with runtime.db.session() as session:
-        if not await session.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(_LOCK_KEY))):
+        if not await queries.try_lock(session, _LOCK_KEY):
             return "another audit prune is running"
         deleted = await queries.prune(session, before)
     logger.info("audit prune", extra={"audit_events": deleted})
