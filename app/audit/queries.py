@@ -26,6 +26,7 @@ async def insert_event(session: AsyncSession, row: dict[str, Any]) -> None:
     """One audit row (every column but `at`), in the session's transaction."""
     await session.execute(INSERT, [row])
 
+
 _COLUMNS = (
     audit.c.id,
     audit.c.at,
