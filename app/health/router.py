@@ -12,12 +12,12 @@ import asyncio
 import logging
 from typing import Literal
 
-import sqlalchemy as sa
 from fastapi import APIRouter
 from pydantic import BaseModel
 
 from app.core.errors import RETRY_AFTER_SECONDS, ServiceUnavailable, problem_responses
 from app.deps import RuntimeDep
+from app.health import queries
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ async def live() -> Health:
 async def ready(runtime: RuntimeDep) -> Health:
     async def database() -> None:
         async with runtime.db.engine.connect() as conn:
-            await conn.execute(sa.text("SELECT 1"))
+            await queries.ping(conn)
 
     async def redis() -> None:
         await runtime.cache.ping()
