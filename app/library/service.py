@@ -19,6 +19,7 @@ from app.catalog.queries import card_plain
 from app.classrooms.schemas import DueSoon
 from app.core.config import Settings
 from app.core.pagination import cursor_values, page_cursor, parse_datetime
+from app.library import queries
 from app.library.schemas import (
     ExplorerOut,
     LibraryPage,
@@ -37,7 +38,6 @@ SCREEN_ROW = 10
 # The library's quiz figures count every quiz ever taken.
 EVER = datetime(2000, 1, 1, tzinfo=UTC)
 ALL_AGES = (0, 18)
-_EXPLORER_SQL = "SELECT id, account_id, age_band FROM profile WHERE id = $1"
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class Explorer:
 
 
 async def explorer(conn: asyncpg.Connection[Any], profile_id: uuid.UUID) -> Explorer | None:
-    row = await conn.fetchrow(_EXPLORER_SQL, profile_id)
+    row = await queries.explorer(conn, profile_id)
     return None if row is None else Explorer(row["id"], row["account_id"], row["age_band"])
 
 
