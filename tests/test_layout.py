@@ -28,7 +28,9 @@ MESSAGE = "statements live in the module's queries.py (DESIGN.md section 2)"
 BEING_MOVED = {"app/notifications/ticker.py"}
 
 # Running a statement, whatever it is called on (a session, a connection, a Core connection).
-RUNNERS = frozenset({"execute", "scalar", "scalars", "fetch", "fetchrow", "fetchval", "executemany"})
+RUNNERS = frozenset(
+    {"execute", "scalar", "scalars", "fetch", "fetchrow", "fetchval", "executemany"}
+)
 # asyncpg's COPY (`copy_records_to_table`, `copy_from_query`, ...); not a storage client's
 # `copy_blob` or `copy_object`, which copy files.
 COPIES = ("copy_from_", "copy_to_", "copy_records_to_")

@@ -15,7 +15,6 @@ from pydantic_core import to_json
 from app.avatars.schemas import AvatarSelection
 from app.catalog import lookups
 from app.catalog import service as catalog_service
-from app.catalog.queries import card_plain
 from app.classrooms.schemas import DueSoon
 from app.core.config import Settings
 from app.core.pagination import cursor_values, page_cursor, parse_datetime
@@ -58,14 +57,14 @@ async def explorer(conn: asyncpg.Connection[Any], profile_id: uuid.UUID) -> Expl
     return None if row is None else Explorer(row["id"], row["account_id"], row["age_band"])
 
 
-# A card as LibraryCard writes it: the card's fields (catalog.queries.card_plain), then its
+# A card as LibraryCard writes it: the card's fields (lookups.card_plain), then its
 # progress and when it was saved. The library is one of the widest answers: validating each
 # card into a model and serialising it again was most of its own CPU.
 Plain = dict[str, Any]
 
 
 def _card(row: asyncpg.Record, progress: ProgressOut | None, saved_at: datetime | None) -> Plain:
-    return {**card_plain(row["kind"], row), "progress": progress, "saved_at": saved_at}
+    return {**lookups.card_plain(row["kind"], row), "progress": progress, "saved_at": saved_at}
 
 
 # An item, its progress if known, and when it was saved if it was.
