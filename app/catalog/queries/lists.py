@@ -39,6 +39,8 @@ from app.core.pagination import (
     parse_text,
 )
 
+# --- themes and series --------------------------------------------------------------------
+
 # Themes page by (kind, sort_order, title, id), the order of the app's rows; $1 the kind or
 # NULL for all, then the last theme shown (or NULLs for the first page), then the limit.
 THEMES_SQL = (
@@ -203,6 +205,9 @@ def _title_key(row: Row) -> list[Any]:
 
 def next_cursor(kind: Kind, sort: Sort, rows: Sequence[Row], limit: int) -> str | None:
     return page_cursor(rows, limit, _newest_key if sort is Sort.newest else _title_key)
+
+
+# --- the screens' rows -----------------------------------------------------------------------
 
 
 def rows_per_theme_sql(
