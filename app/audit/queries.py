@@ -21,6 +21,12 @@ audit = table_of(AuditEvent)
 # `at`: when it was written, as the trigger's rows (not when the transaction began).
 INSERT = sa.insert(audit).values(at=sa.func.clock_timestamp())
 
+
+async def insert_event(session: AsyncSession, row: dict[str, Any]) -> None:
+    """One audit row (every column but `at`), in the session's transaction."""
+    await session.execute(INSERT, [row])
+
+
 _COLUMNS = (
     audit.c.id,
     audit.c.at,
@@ -66,6 +72,15 @@ async def events(
 # The trigger lets a DELETE through only in a transaction that set this (SET LOCAL).
 _ALLOW_RETENTION = sa.text("SET LOCAL app.audit_retention = 'on'")
 _PRUNE = sa.delete(audit).where(audit.c.at < sa.bindparam("before"))
+
+
+# :key. Held until the transaction ends; False when another transaction holds it.
+_TRY_LOCK = sa.select(sa.func.pg_try_advisory_xact_lock(sa.bindparam("key", type_=sa.BigInteger)))
+
+
+async def try_lock(session: AsyncSession, key: int) -> bool:
+    """Takes the transaction-level advisory lock `key` if no one holds it."""
+    return bool(await session.scalar(_TRY_LOCK, {"key": key}))
 
 
 async def prune(session: AsyncSession, before: datetime) -> int:

@@ -8,8 +8,6 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
-
 from app.audit import queries
 
 if TYPE_CHECKING:
@@ -23,7 +21,7 @@ _LOCK_KEY = 0x4155444954  # "AUDIT"
 async def prune_audit(runtime: Runtime) -> str:
     before = datetime.now(UTC) - timedelta(days=runtime.settings.audit_retention_days)
     async with runtime.db.session() as session:
-        if not await session.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(_LOCK_KEY))):
+        if not await queries.try_lock(session, _LOCK_KEY):
             return "another audit prune is running"
         deleted = await queries.prune(session, before)
     logger.info("audit prune", extra={"audit_events": deleted})

@@ -171,7 +171,7 @@ async def record(
         return False
     diff = {name: _change(name, old, new) for name, (old, new) in (changes or {}).items()}
     row = _row(ctx, actor, action, target_type, str(target_id)[:200], diff)
-    await session.execute(queries.INSERT, [row])
+    await queries.insert_event(session, row)
     return True
 
 

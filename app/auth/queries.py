@@ -1,7 +1,8 @@
 """The statements of sign-in: emailed codes, refresh-token families, and their retention.
 
 Core statements over the request's session, built once; values are bound when they run and
-rows are read by column name. The two raw statements at the top serve the token check."""
+rows are read by column name. The two raw statements at the top serve the token check, and
+the revocation stamps it reads are moved here too."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+import asyncpg
 import sqlalchemy as sa
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,7 +30,55 @@ ACCOUNT_NOT_BEFORE = (
 # this one (the caller), and this check must stay one cheap statement.
 PROFILE_OWNER = "SELECT account_id FROM profile WHERE id = $1"
 
+
+async def account_not_before(
+    conn: asyncpg.Connection[Any], account_id: uuid.UUID
+) -> asyncpg.Record | None:
+    """The account's (tokens_not_before, explorer_tokens_not_before); None when it is gone.
+
+    Raw asyncpg on a pooled connection of its own: the token check runs before routing, when
+    no unit of work exists, and a miss must cost one plain statement."""
+    row: asyncpg.Record | None = await conn.fetchrow(ACCOUNT_NOT_BEFORE, account_id)
+    return row
+
+
+async def profile_owner(conn: asyncpg.Connection[Any], profile_id: uuid.UUID) -> uuid.UUID | None:
+    """The account the profile belongs to; None when there is no such profile. Raw asyncpg,
+    for the revocation check's miss (see account_not_before)."""
+    owner: uuid.UUID | None = await conn.fetchval(PROFILE_OWNER, profile_id)
+    return owner
+
+
 _accounts = table_of(Account)
+
+# --- revocation stamps -----------------------------------------------------------------------
+
+
+def _raise_not_before(column: sa.Column[Any]) -> sa.Update:
+    moment = sa.bindparam("moment", type_=column.type)
+    return (
+        sa.update(_accounts)
+        .where(_accounts.c.id == sa.bindparam("account_id"))
+        # Never backwards: a slower instance's clock cannot revive tokens.
+        .values({column: sa.func.greatest(sa.func.coalesce(column, moment), moment)})
+        .returning(_accounts.c.tokens_not_before, _accounts.c.explorer_tokens_not_before)
+    )
+
+
+_RAISE_NOT_BEFORE = _raise_not_before(_accounts.c.tokens_not_before)
+_RAISE_EXPLORERS_NOT_BEFORE = _raise_not_before(_accounts.c.explorer_tokens_not_before)
+
+
+async def raise_not_before(
+    session: AsyncSession, account_id: uuid.UUID, moment: datetime, *, explorers_only: bool
+) -> sa.Row[Any] | None:
+    """Moves the account's "not before" (of explorer tokens only, if asked) up to `moment`,
+    never back; the account's two stamps after it, or None when there is no such account."""
+    statement = _RAISE_EXPLORERS_NOT_BEFORE if explorers_only else _RAISE_NOT_BEFORE
+    params = {"account_id": account_id, "moment": moment}
+    return (await session.execute(statement, params)).one_or_none()
+
+
 _codes = table_of(EmailCode)
 _tokens = table_of(RefreshToken)
 

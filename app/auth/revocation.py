@@ -21,15 +21,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import sqlalchemy as sa
 from cashews import Cache
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.accounts.models import Account
 from app.auth import queries
 from app.core.cache import hot_get
 from app.core.db import Database
-from app.core.schema import table_of
 
 # Copies expire so that memory stays bounded; any miss is answered from the database. A
 # revocation committed while Redis was unreachable could not overwrite the copy; an older copy
@@ -40,7 +37,6 @@ GONE = "-"  # the account or profile no longer exists
 LIVE = "+"  # the profile exists
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _PENDING = "token_revocations"
-_accounts = table_of(Account)
 
 
 def to_datetime(stamp_us: int) -> datetime:
@@ -106,10 +102,10 @@ class Revocations:
     ) -> list[Any]:
         async with self.db.raw_connection() as conn:
             if values[0] is None:
-                row = await conn.fetchrow(queries.ACCOUNT_NOT_BEFORE, account_id)
+                row = await queries.account_not_before(conn, account_id)
                 values[0] = _account_value(row)
             if profile_id is not None and values[1] is None:
-                owner = await conn.fetchval(queries.PROFILE_OWNER, profile_id)
+                owner = await queries.profile_owner(conn, profile_id)
                 values[1] = LIVE if owner == account_id else GONE
         for key, value in zip(keys, values, strict=True):
             await self.cache.set(key, value, expire=CACHE_TTL_SECONDS, exist=False)
@@ -127,19 +123,9 @@ async def end_tokens(
 ) -> None:
     """Every token of the account issued at or before `stamp_us` stops working once the
     transaction commits (explorer tokens only, if asked)."""
-    column = (
-        _accounts.c.explorer_tokens_not_before if explorers_only else _accounts.c.tokens_not_before
+    row = await queries.raise_not_before(
+        session, account_id, to_datetime(stamp_us), explorers_only=explorers_only
     )
-    moment = to_datetime(stamp_us)
-    row = (
-        await session.execute(
-            sa.update(_accounts)
-            .where(_accounts.c.id == account_id)
-            # Never backwards: a slower instance's clock cannot revive tokens.
-            .values({column: sa.func.greatest(sa.func.coalesce(column, moment), moment)})
-            .returning(_accounts.c.tokens_not_before, _accounts.c.explorer_tokens_not_before)
-        )
-    ).one_or_none()
     if row is not None:
         _later(session, _account_key(account_id), _account_value(row))
 

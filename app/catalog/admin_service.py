@@ -6,11 +6,13 @@ drops the cached catalogue once it commits. Its statements are in queries.py."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.catalog import queries
@@ -128,11 +130,14 @@ async def update_theme(session: AsyncSession, theme_id: uuid.UUID, body: ThemeUp
 
 
 async def _delete_unless_used(
-    session: AsyncSession, row: Any, in_use: Any, conflict: Conflict
+    session: AsyncSession,
+    row: Any,
+    in_use: Callable[[AsyncSession, uuid.UUID], Awaitable[bool]],
+    conflict: Conflict,
 ) -> None:
-    """Deletes a theme or series, unless `in_use` (run with the row's id) says something
+    """Deletes a theme or series, unless `in_use` (asked with the row's id) says something
     still belongs to it."""
-    if await session.scalar(in_use, {"id": row.id}):
+    if await in_use(session, row.id):
         raise conflict
     await session.delete(row)
     await session.flush()
@@ -143,24 +148,18 @@ async def delete_theme(session: AsyncSession, theme_id: uuid.UUID) -> None:
     await _delete_unless_used(
         session,
         await _get(session, Theme, theme_id, "theme"),
-        queries.THEME_IN_USE,
+        queries.theme_in_use,
         Conflict("This theme still has items; move or delete them first.", code="theme_not_empty"),
     )
 
 
 async def reorder(session: AsyncSession, table: sa.Table, ids: list[uuid.UUID]) -> None:
     """Gives the listed rows sort_order 0, 1, 2... in the order given."""
-    statements = queries.REORDER[table.name]
-    found = {
-        row.id: row.sort_order for row in await session.execute(statements.known, {"ids": ids})
-    }
+    found = await queries.sort_orders(session, table.name, ids)
     missing = [str(i) for i in ids if i not in found]
     if missing:
         raise NotFound(f"Unknown ids: {', '.join(missing)}.")
-    await session.execute(
-        statements.place,
-        [{"item_id": item_id, "position": position} for position, item_id in enumerate(ids)],
-    )
+    await queries.put_in_order(session, table.name, ids)
     _changed(session)
 
 
@@ -194,7 +193,7 @@ async def delete_series(session: AsyncSession, series_id: uuid.UUID) -> None:
     await _delete_unless_used(
         session,
         await _get(session, Series, series_id, "series"),
-        queries.SERIES_HAS_EPISODES,
+        queries.series_has_episodes,
         Conflict("This series still has episodes.", code="series_not_empty"),
     )
 
@@ -273,8 +272,7 @@ async def _write_children(
     session: AsyncSession, kind: Kind, item_id: uuid.UUID, body: BaseModel
 ) -> None:
     data = body.model_dump()
-    for statement in queries.DELETE_CHILDREN[kind]:
-        await session.execute(statement, {"item_id": item_id})
+    await queries.delete_parts(session, kind, item_id)
     if kind is Kind.video:
         session.add_all(VideoCaption(video_id=item_id, **c) for c in data["captions"])
     elif kind is Kind.ebook:
@@ -293,7 +291,7 @@ async def _write_children(
 
 async def reindex(session: AsyncSession, kind: Kind, ids: list[uuid.UUID]) -> None:
     """The search documents of these items written afresh from them."""
-    await session.execute(queries.REINDEX[kind], {"kind": kind.value, "ids": ids})
+    await queries.reindex(session, kind, ids)
 
 
 async def create(session: AsyncSession, kind: Kind, body: BaseModel) -> Any:
@@ -328,11 +326,8 @@ async def get_item(
     return await _get(session, MODELS[kind], item_id, kind.value, lock=lock)
 
 
-async def _children(
-    session: AsyncSession, statement: Any, item_id: uuid.UUID, fields: tuple[str, ...]
-) -> list[dict[str, Any]]:
-    """The item's rows of one child table (queries.CAPTIONS, PAGES, ...), as an input has them."""
-    rows = (await session.execute(statement, {"id": item_id})).mappings()
+def _as_input(rows: Sequence[RowMapping], fields: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The item's rows of one part (captions, pages, ...), as an input has them."""
     return [{name: row[name] for name in fields} for row in rows]
 
 
@@ -340,22 +335,20 @@ async def _current_input(session: AsyncSession, kind: Kind, item: Any) -> dict[s
     fields = INPUTS[kind].model_fields
     data = {name: getattr(item, name) for name in fields if hasattr(item, name)}
     if kind is Kind.video:
-        data["captions"] = await _children(
-            session, queries.CAPTIONS, item.id, ("language", "asset_id")
+        data["captions"] = _as_input(
+            await queries.captions(session, item.id), ("language", "asset_id")
         )
     elif kind is Kind.ebook:
-        data["pages"] = await _children(
-            session,
-            queries.PAGES,
-            item.id,
+        data["pages"] = _as_input(
+            await queries.pages(session, item.id),
             ("text", "illustration_asset_id", "narration_asset_id", "word_timings"),
         )
     else:
-        data["materials"] = await _children(
-            session, queries.MATERIALS, item.id, ("name", "quantity", "ask_a_grown_up")
+        data["materials"] = _as_input(
+            await queries.materials(session, item.id), ("name", "quantity", "ask_a_grown_up")
         )
-        data["steps"] = await _children(
-            session, queries.STEPS, item.id, ("text", "image_asset_id", "video_asset_id")
+        data["steps"] = _as_input(
+            await queries.steps(session, item.id), ("text", "image_asset_id", "video_asset_id")
         )
     return data
 
@@ -414,7 +407,7 @@ async def update(
 
 async def delete(session: AsyncSession, kind: Kind, item_id: uuid.UUID) -> None:
     item = await get_item(session, kind, item_id, lock=True)
-    await session.execute(queries.DELETE_SEARCH_DOCUMENT, {"item_id": item.id})
+    await queries.delete_search_document(session, item.id)
     await session.delete(item)
     await session.flush()
     _changed(session)
@@ -489,8 +482,9 @@ async def list_items(
 ) -> Page[AdminItem]:
     """Items of a kind as editors list them: newest first, any status unless one is asked."""
     after = cursor_values(page.cursor, parse_datetime, uuid.UUID)
-    statement = queries.admin_list(kind, status.value if status else None, after, page.limit + 1)
-    rows = (await session.execute(statement)).all()
+    rows = await queries.admin_items(
+        session, kind, status.value if status else None, after, page.limit + 1
+    )
     return build_page(
         rows, page.limit, lambda r: [r.created_at, r.id], lambda r: admin_item(kind, r)
     )

@@ -1,6 +1,7 @@
-"""Small reads of the catalogue for other modules (progress, library): what an item is made
-of, and visible items as cards. Fixed SQL on a given asyncpg connection, so a caller can run
-them on the connection of its own unit of work.
+"""Small reads of the catalogue for other modules (progress, library, classrooms, links):
+what an item is made of, visible items as cards, recommendations and link previews. They run
+on a given asyncpg connection, so a caller runs them on the connection of its own unit of
+work; the statements are in queries/lookups.py.
 """
 
 from __future__ import annotations
@@ -13,16 +14,24 @@ from typing import Any
 import asyncpg
 
 from app.catalog import queries
+from app.catalog.queries import card_plain
 from app.catalog.schemas import Card, Kind
-from app.core.pagination import keyset
 
 __all__ = [
     "ItemFacts",
+    "Preview",
+    "card_plain",
     "card_rows",
     "cards",
     "item_facts",
+    "preview",
     "recommended_rows",
 ]
+
+# The statements by the names bench/floor.py runs them with (it runs the app's own SQL).
+_FACTS_SQL = queries.FACTS_SQL
+_CARDS_SQL = queries.CARDS_SQL
+_RECOMMENDED_SQL = queries.RECOMMENDED_SQL
 
 
 @dataclass(frozen=True)
@@ -37,44 +46,17 @@ class ItemFacts:
     units: int | None  # None: a video whose duration is not known yet
 
 
-_FACTS_SQL = {
-    Kind.video: (
-        f"SELECT id, theme_id, series_id, duration_ms::bigint AS units FROM video "
-        f"WHERE id = $1 AND {queries.VISIBLE}"
-    ),
-    Kind.ebook: (
-        f"SELECT id, theme_id, NULL::uuid AS series_id, "
-        f"(SELECT count(*) FROM ebook_page p WHERE p.ebook_id = e.id) AS units "
-        f"FROM ebook e WHERE id = $1 AND {queries.visible('e')}"
-    ),
-    Kind.diy: (
-        f"SELECT id, theme_id, NULL::uuid AS series_id, "
-        f"(SELECT count(*) FROM diy_step s WHERE s.diy_id = d.id) AS units "
-        f"FROM diy d WHERE id = $1 AND {queries.visible('d')}"
-    ),
-}
-
-
 async def item_facts(
     conn: asyncpg.Connection[Any], kind: Kind, item_id: uuid.UUID
 ) -> ItemFacts | None:
     """The item if it is visible now (published, or scheduled and its time has come)."""
-    row = await conn.fetchrow(_FACTS_SQL[kind], item_id)
+    row = await queries.item_facts(conn, kind, item_id)
     if row is None:
         return None
     units = row["units"]
     return ItemFacts(
         kind, row["id"], row["theme_id"], row["series_id"], None if units is None else int(units)
     )
-
-
-# Card columns of every kind line up (see queries.card_columns), so one statement serves a
-# mixed list; the kind follows the card columns, as in search.
-_CARDS_SQL = " UNION ALL ".join(
-    f"SELECT {queries.card_columns(kind)}, '{kind.value}' AS kind FROM {kind.value} "
-    f"WHERE id = ANY($1::uuid[]) AND {queries.VISIBLE}"
-    for kind in Kind
-)
 
 
 def _card(row: asyncpg.Record) -> Card:
@@ -85,45 +67,15 @@ async def card_rows(
     conn: asyncpg.Connection[Any], ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, asyncpg.Record]:
     """Rows of card columns (and `kind`) of the visible items among `ids`, by id; hidden or
-    deleted items are left out (`queries.card_plain` writes them as cards)."""
+    deleted items are left out (`card_plain` writes them as cards)."""
     if not ids:
         return {}
-    return {row["id"]: row for row in await conn.fetch(_CARDS_SQL, list(ids))}
+    return {row["id"]: row for row in await queries.visible_cards(conn, ids)}
 
 
 async def cards(conn: asyncpg.Connection[Any], ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Card]:
     """`card_rows` as cards."""
     return {ident: _card(row) for ident, row in (await card_rows(conn, ids)).items()}
-
-
-def _recommended_part(kind: Kind) -> str:
-    series = "OR c.series_id IN (SELECT id FROM engaged_series)" if kind is Kind.video else ""
-    return (
-        f"SELECT {queries.card_columns(kind, 'c')}, '{kind.value}' AS kind FROM {kind.value} c "
-        f"WHERE {queries.visible('c')} AND c.age_min <= $3 AND c.age_max >= $4 "
-        f"AND NOT (c.id = ANY($2::uuid[])) "
-        f"AND ($5 OR c.theme_id IN (SELECT id FROM engaged_themes) {series}) "
-        f"AND ($6::timestamptz IS NULL OR "
-        f"{keyset(['c.published_at', 'c.id'], ['$6', '$7::uuid'], descending=True)})"
-    )
-
-
-# Themes and series of what the explorer engaged with; then the newest visible items of
-# those, for their age band, leaving out what they already have. With nothing engaged yet
-# ($5), the newest items for their age band.
-_RECOMMENDED_SQL = f"""
-WITH engaged_themes AS (
-    SELECT theme_id AS id FROM video WHERE id = ANY($1::uuid[])
-    UNION SELECT theme_id FROM ebook WHERE id = ANY($1::uuid[])
-    UNION SELECT theme_id FROM diy WHERE id = ANY($1::uuid[])
-),
-engaged_series AS (
-    SELECT series_id AS id FROM video WHERE id = ANY($1::uuid[]) AND series_id IS NOT NULL
-)
-{" UNION ALL ".join(_recommended_part(kind) for kind in Kind)}
-ORDER BY published_at DESC, id DESC
-LIMIT $8
-"""
 
 
 async def recommended_rows(
@@ -138,18 +90,9 @@ async def recommended_rows(
     """Up to `limit` rows of card columns (and `kind`), newest first after `after` (time,
     id), of visible items from the themes and series of the `engaged` items that fit `band`
     (ages), never one of `exclude`."""
-    rows: list[asyncpg.Record] = await conn.fetch(
-        _RECOMMENDED_SQL,
-        list(engaged),
-        list(exclude),
-        band[1],
-        band[0],
-        not engaged,
-        after[0],
-        after[1],
-        limit,
+    return await queries.recommended(
+        conn, engaged=engaged, exclude=exclude, band=band, limit=limit, after=after
     )
-    return rows
 
 
 @dataclass(frozen=True)
@@ -164,24 +107,10 @@ class Preview:
     visible: bool
 
 
-_PREVIEW_IMAGE = {
-    Kind.video: "thumbnail_asset_id",
-    Kind.ebook: "cover_asset_id",
-    Kind.diy: "cover_asset_id",
-}
-_PREVIEW_SQL = {
-    kind: (
-        f"SELECT id, title, description, {_PREVIEW_IMAGE[kind]} AS image_asset_id, "
-        f"({queries.VISIBLE}) AS visible FROM {kind.value} WHERE id = $1"
-    )
-    for kind in Kind
-}
-
-
 async def preview(conn: asyncpg.Connection[Any], kind: Kind, item_id: uuid.UUID) -> Preview | None:
     """The item whether visible or not (share links tell "gone" from "never was"); None
     when there is no such item."""
-    row = await conn.fetchrow(_PREVIEW_SQL[kind], item_id)
+    row = await queries.preview(conn, kind, item_id)
     if row is None:
         return None
     return Preview(

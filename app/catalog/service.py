@@ -45,8 +45,7 @@ __all__ = ["MediaLinks"]
 async def list_cards(
     conn: Connection, kind: Kind, filters: ListFilters, limit: int, cursor: str | None
 ) -> CardPage:
-    sql, params = queries.list_sql(kind, filters, limit, cursor)
-    rows = await conn.fetch(sql, *params)
+    rows = await queries.list_cards(conn, kind, filters, limit, cursor)
     # One validation of the whole page: a quarter cheaper than a model per card.
     return CardPage.model_validate(
         {
@@ -62,13 +61,12 @@ async def list_cards(
 async def themes(
     conn: Connection, kind: Kind | None, limit: int, cursor: str | None
 ) -> Page[ThemeOut]:
-    after = queries.theme_after(cursor)
-    rows = await conn.fetch(queries.THEMES_SQL, kind.value if kind else None, *after, limit + 1)
+    rows = await queries.themes(conn, kind, limit, cursor)
     return build_page(rows, limit, queries.theme_sort_key, theme_out)
 
 
 async def theme_by_slug(conn: Connection, slug: str) -> ThemeOut:
-    row = await conn.fetchrow(queries.THEME_BY_SLUG_SQL, slug)
+    row = await queries.theme_by_slug(conn, slug)
     if row is None:
         raise NotFound("No such theme.")
     return theme_out(row)
@@ -88,16 +86,15 @@ def series_summary(row: Any) -> SeriesSummary:
 async def series_list(
     conn: Connection, theme: str | None, limit: int, cursor: str | None
 ) -> Page[SeriesSummary]:
-    after = queries.series_after(cursor)
-    rows = await conn.fetch(queries.SERIES_LIST_SQL, theme, *after, limit + 1)
+    rows = await queries.series_list(conn, theme, limit, cursor)
     return build_page(rows, limit, queries.series_sort_key, series_summary)
 
 
 async def series_detail(conn: Connection, series_id: uuid.UUID) -> SeriesOut:
-    item = await conn.fetchrow(queries.SERIES_SQL, series_id)
+    item = await queries.series(conn, series_id)
     if item is None:
         raise NotFound("Nothing to see here (yet).")
-    rows = await conn.fetch(queries.EPISODES_SQL, series_id)
+    rows = await queries.episodes(conn, series_id)
     return SeriesOut(
         id=item["id"],
         slug=item["slug"],
@@ -119,14 +116,10 @@ async def _signed(
 
 
 async def _visible_item(session: AsyncSession, kind: Kind, item_id: uuid.UUID) -> Any:
-    row = (await session.execute(queries.DETAIL[kind], {"id": item_id})).mappings().first()
+    row = await queries.visible_item(session, kind, item_id)
     if row is None:
         raise NotFound("Nothing to see here (yet).")
     return row
-
-
-async def _children(session: AsyncSession, statement: Any, item_id: uuid.UUID) -> list[Any]:
-    return list((await session.execute(statement, {"id": item_id})).mappings())
 
 
 def _detail_card(kind: Kind, row: Any) -> dict[str, Any]:
@@ -139,7 +132,7 @@ def _detail_card(kind: Kind, row: Any) -> dict[str, Any]:
 
 async def video(session: AsyncSession, links: MediaLinks, video_id: uuid.UUID) -> VideoDetail:
     item = await _visible_item(session, Kind.video, video_id)
-    captions = await _children(session, queries.CAPTIONS, video_id)
+    captions = await queries.captions(session, video_id)
     urls = await _signed(
         session, links, [item["media_asset_id"], *[c["asset_id"] for c in captions]]
     )
@@ -156,7 +149,7 @@ async def video(session: AsyncSession, links: MediaLinks, video_id: uuid.UUID) -
 
 async def ebook(session: AsyncSession, links: MediaLinks, ebook_id: uuid.UUID) -> EbookDetail:
     item = await _visible_item(session, Kind.ebook, ebook_id)
-    pages = await _children(session, queries.PAGES, ebook_id)
+    pages = await queries.pages(session, ebook_id)
     urls = await _signed(
         session,
         links,
@@ -180,8 +173,8 @@ async def ebook(session: AsyncSession, links: MediaLinks, ebook_id: uuid.UUID) -
 
 async def diy(session: AsyncSession, links: MediaLinks, diy_id: uuid.UUID) -> DiyDetail:
     item = await _visible_item(session, Kind.diy, diy_id)
-    materials = await _children(session, queries.MATERIALS, diy_id)
-    steps = await _children(session, queries.STEPS, diy_id)
+    materials = await queries.materials(session, diy_id)
+    steps = await queries.steps(session, diy_id)
     urls = await _signed(
         session, links, [s[a] for s in steps for a in ("image_asset_id", "video_asset_id")]
     )
@@ -215,13 +208,7 @@ async def search(conn: Connection, q: str, kind: Kind | None, limit: int) -> Sea
     terms = queries.prefix_query(q)
     if terms is None:  # only punctuation: no word to look for
         return SearchResults(items=[])
-    rows = await conn.fetch(
-        queries.SEARCH_SQL,
-        q.lower(),
-        terms,
-        kind.value if kind else None,
-        limit,
-    )
+    rows = await queries.search(conn, q, terms, kind, limit)
     return written(
         WrittenResults, {"items": [queries.hit_plain(row) for row in rows], "next_cursor": None}
     )
@@ -246,18 +233,17 @@ def _row(title: str, theme: dict[str, Any] | None, category: str | None) -> dict
 
 
 async def _rows_by_theme(
-    conn: Any, kinds: list[Kind], band: tuple[int, int] | None
+    conn: Connection, kinds: list[Kind], band: tuple[int, int] | None
 ) -> list[dict[str, Any]]:
     """A row per theme that has something to show, in the app's order: one statement per
     kind brings each theme with its newest cards (the theme's columns first)."""
     rows: list[dict[str, Any]] = []
     card, width = queries.card_plain, queries.THEME_WIDTH
     for kind in kinds:
-        sql, params = queries.rows_per_theme_sql(kind, ROW_SIZE, band)
         value = kind.value
         items: list[dict[str, Any]] = []
         theme_id = None
-        for record in await conn.fetch(sql, *params):
+        for record in await queries.rows_per_theme(conn, kind, ROW_SIZE, band):
             if record[0] != theme_id:
                 theme_id = record[0]
                 theme = queries.theme_plain(record)
@@ -268,10 +254,13 @@ async def _rows_by_theme(
     return rows
 
 
-async def _cards(conn: Any, kind: Kind, statement: tuple[str, list[Any]]) -> list[dict[str, Any]]:
-    sql, params = statement
+async def _cards(
+    conn: Connection, kind: Kind, band: tuple[int, int] | None, category: str | None = None
+) -> list[dict[str, Any]]:
+    """The newest ROW_SIZE cards of a kind, as plain fields."""
     value = kind.value
-    return [queries.card_plain(value, row) for row in await conn.fetch(sql, *params)]
+    rows = await queries.newest(conn, kind, ROW_SIZE, band, category)
+    return [queries.card_plain(value, row) for row in rows]
 
 
 _PUBLISHED_AT = queries.CARD_COLUMNS.index("published_at")
@@ -283,13 +272,12 @@ def _newest_first(found: tuple[str, Any]) -> tuple[bool, Any]:
 
 
 async def _newest(
-    conn: Any, kinds: list[Kind], band: tuple[int, int] | None, limit: int
+    conn: Connection, kinds: list[Kind], band: tuple[int, int] | None, limit: int
 ) -> list[dict[str, Any]]:
     """The newest `limit` of the newest `limit` of each kind; only those become cards."""
     found: list[tuple[str, Any]] = []
     for kind in kinds:
-        sql, params = queries.newest_sql(kind, limit, band)
-        found += [(kind.value, row) for row in await conn.fetch(sql, *params)]
+        found += [(kind.value, row) for row in await queries.newest(conn, kind, limit, band)]
     found.sort(key=_newest_first, reverse=True)
     return [queries.card_plain(kind, row) for kind, row in found[:limit]]
 
@@ -302,11 +290,10 @@ async def screen(conn: Connection, tab: str, band: tuple[int, int] | None) -> Sc
     if tab == "adventure-show":
         rows: list[dict[str, Any]] = []
         for category in ADVENTURE_CATEGORIES:
-            statement = queries.newest_sql(Kind.video, ROW_SIZE, band, category)
-            items = await _cards(conn, Kind.video, statement)
+            items = await _cards(conn, Kind.video, band, category)
             if items:
                 rows.append({**_row(category.title(), None, category), "items": items})
-        diys = await _cards(conn, Kind.diy, queries.newest_sql(Kind.diy, ROW_SIZE, band))
+        diys = await _cards(conn, Kind.diy, band)
         if diys:
             rows.append({**_row("DIY", None, "diy"), "items": diys})
         featured = await _newest(conn, [Kind.video, Kind.diy], band, FEATURED)

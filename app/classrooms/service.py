@@ -18,5 +18,6 @@ from __future__ import annotations
 from app.classrooms.assignments import ASSIGNMENT_CREATED
 from app.classrooms.explorer import DUE_SOON_DAYS, due_soon
 from app.classrooms.export import export_classrooms
+from app.classrooms.queries import in_a_classroom
 
-__all__ = ["ASSIGNMENT_CREATED", "DUE_SOON_DAYS", "due_soon", "export_classrooms"]
+__all__ = ["ASSIGNMENT_CREATED", "DUE_SOON_DAYS", "due_soon", "export_classrooms", "in_a_classroom"]

@@ -12,13 +12,13 @@ import asyncio
 import logging
 from typing import Literal
 
-import sqlalchemy as sa
 from fastapi import APIRouter
 from pydantic import BaseModel
 
 from app.core.db import DatabaseDep
 from app.core.errors import RETRY_AFTER_SECONDS, ServiceUnavailable, problem_responses
 from app.core.parts import CacheDep, SettingsDep
+from app.health import queries
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ async def live() -> Health:
 async def ready(db: DatabaseDep, cache: CacheDep, settings: SettingsDep) -> Health:
     async def database() -> None:
         async with db.engine.connect() as conn:
-            await conn.execute(sa.text("SELECT 1"))
+            await queries.ping(conn)
 
     async def redis() -> None:
         await cache.ping()

@@ -15,7 +15,6 @@ from app.catalog import service as catalog_service
 from app.catalog.params import CATALOG_TAG
 from app.catalog.router import PUBLIC
 from app.catalog.schemas import Kind, Screen
-from app.classrooms import queries as classrooms_queries
 from app.classrooms import service as classrooms_service
 from app.core.clock import ClockDep
 from app.core.db import SessionDep, WorkDep
@@ -69,7 +68,7 @@ async def get_library(
         raise NotFound("No such explorer.")
     now = clock()
     due = None
-    if await classrooms_queries.in_a_classroom(conn, who.id):
+    if await classrooms_service.in_a_classroom(conn, who.id):
         # Most explorers are in no classroom: only theirs read the assignments.
         session = await work.session()
         profile = await profiles_service.get_for(session, caller, profile_id)

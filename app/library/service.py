@@ -15,10 +15,10 @@ from pydantic_core import to_json
 from app.avatars.schemas import AvatarSelection
 from app.catalog import lookups
 from app.catalog import service as catalog_service
-from app.catalog.queries import card_plain
 from app.classrooms.schemas import DueSoon
 from app.core.config import Settings
 from app.core.pagination import cursor_values, page_cursor, parse_datetime
+from app.library import queries
 from app.library.schemas import (
     ExplorerOut,
     LibraryPage,
@@ -37,7 +37,6 @@ SCREEN_ROW = 10
 # The library's quiz figures count every quiz ever taken.
 EVER = datetime(2000, 1, 1, tzinfo=UTC)
 ALL_AGES = (0, 18)
-_EXPLORER_SQL = "SELECT id, account_id, age_band FROM profile WHERE id = $1"
 
 
 @dataclass(frozen=True)
@@ -54,18 +53,18 @@ class Explorer:
 
 
 async def explorer(conn: asyncpg.Connection[Any], profile_id: uuid.UUID) -> Explorer | None:
-    row = await conn.fetchrow(_EXPLORER_SQL, profile_id)
+    row = await queries.explorer(conn, profile_id)
     return None if row is None else Explorer(row["id"], row["account_id"], row["age_band"])
 
 
-# A card as LibraryCard writes it: the card's fields (catalog.queries.card_plain), then its
+# A card as LibraryCard writes it: the card's fields (lookups.card_plain), then its
 # progress and when it was saved. The library is one of the widest answers: validating each
 # card into a model and serialising it again was most of its own CPU.
 Plain = dict[str, Any]
 
 
 def _card(row: asyncpg.Record, progress: ProgressOut | None, saved_at: datetime | None) -> Plain:
-    return {**card_plain(row["kind"], row), "progress": progress, "saved_at": saved_at}
+    return {**lookups.card_plain(row["kind"], row), "progress": progress, "saved_at": saved_at}
 
 
 # An item, its progress if known, and when it was saved if it was.

@@ -16,10 +16,10 @@ from typing import Annotated, Any
 import asyncpg
 from fastapi import Depends, Request
 
-from app.auth import queries as auth_queries
 from app.auth.deps import Caller, CallerDep, get_caller
 from app.core.db import Connection, SessionDep, TransactionDep, WorkDep
 from app.core.errors import Forbidden, NotFound
+from app.profiles import queries
 from app.profiles import service as profiles_service
 from app.profiles.models import Profile
 
@@ -46,7 +46,7 @@ async def check_in_scope(
     """`profiles_service.get_for`'s rule and answer, without loading the profile."""
     if caller.is_explorer and caller.profile_id != profile_id:
         raise NotFound("No such explorer.")
-    if await conn.fetchval(auth_queries.PROFILE_OWNER, profile_id) != caller.account_id:
+    if await queries.owner_of(conn, profile_id) != caller.account_id:
         raise NotFound("No such explorer.")
 
 
