@@ -126,7 +126,6 @@ class Runtime:
     tokens: TokenIssuer = field(init=False)
     revocations: Revocations = field(init=False)
     public_answers: PublicAnswers = field(init=False)
-    media_links: MediaLinks = field(init=False)
 
     def __post_init__(self) -> None:
         self.rate_limiter = RateLimiter(self.cache)
@@ -135,12 +134,16 @@ class Runtime:
         self.public_answers = PublicAnswers(
             self.cache, self.settings.cache_ttl_seconds, self.settings.catalog_cache
         )
-        self.media_links = MediaLinks(
-            self.storage, self.settings.download_url_minutes, self.settings.media_cdn_base_url
-        )
+
         self.db.after_commit.insert(0, self.invalidate_stale)
         self.db.after_commit.append(self.revocations.publish)
         self.db.after_commit.append(self.ring_doorbells)
+
+    @property
+    def media_links(self) -> MediaLinks:
+        """How this instance links to media: from its storage and settings as they are now."""
+        settings = self.settings
+        return MediaLinks(self.storage, settings.download_url_minutes, settings.media_cdn_base_url)
 
     async def ring_doorbells(self, session: AsyncSession) -> None:
         """After a commit: wakes the live streams whose events the transaction wrote."""
