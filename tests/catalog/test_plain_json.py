@@ -14,7 +14,17 @@ from pydantic import BaseModel
 
 from app.catalog import queries
 from app.catalog import service as catalog_service
-from app.catalog.schemas import Card, Screen, SearchHit, SearchResults, ThemeOut
+from app.catalog.queries import ListFilters
+from app.catalog.schemas import (
+    Card,
+    CardPage,
+    Kind,
+    Screen,
+    SearchHit,
+    SearchResults,
+    Sort,
+    ThemeOut,
+)
 from app.core.http_cache import Written, written
 from app.library.schemas import ExplorerScreen
 from app.runtime import Runtime
@@ -176,6 +186,20 @@ async def test_screens_write_what_the_model_writes(
         {**Screen.model_validate_json(_written_json(screen)).model_dump(), "due_soon": []}
     )
     assert personal == expected
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+@pytest.mark.parametrize("sort", list(Sort))
+async def test_lists_write_what_the_model_writes(
+    catalogue: Runtime, kind: Kind, sort: Sort
+) -> None:
+    filters = ListFilters(None, None, None, None, None, sort)
+    async with catalogue.db.raw_connection() as conn:
+        page = await catalog_service.list_cards(conn, kind, filters, 2, None)
+        assert page.items
+        assert _written_json(page) == _model_json(CardPage, page)
+        following = await catalog_service.list_cards(conn, kind, filters, 2, page.next_cursor)
+    assert _written_json(following) == _model_json(CardPage, following)
 
 
 @pytest.mark.parametrize("q", ["anansi", "anansi drum", "anansy", "odd"])
