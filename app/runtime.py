@@ -21,8 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.revocation import Revocations
 from app.auth.tokens import TokenIssuer
-from app.core.cache import invalidate_tags, take_tags
+from app.core.cache import cache_available, invalidate_tags, take_tags
 from app.core.clock import Clock, system_now
+from app.core.coherence import Coherence
 from app.core.config import Settings, TasksBackend
 from app.core.db import Database
 from app.core.http_cache import PublicAnswers
@@ -124,13 +125,15 @@ class Runtime:
     clock: Clock = system_now
     rate_limiter: RateLimiter = field(init=False)
     tokens: TokenIssuer = field(init=False)
+    coherence: Coherence = field(init=False)
     revocations: Revocations = field(init=False)
     public_answers: PublicAnswers = field(init=False)
 
     def __post_init__(self) -> None:
-        self.rate_limiter = RateLimiter(self.cache)
+        self.rate_limiter = RateLimiter(self.cache, 1 / self.settings.rate_limit_instances)
         self.tokens = TokenIssuer.from_settings(self.settings)
-        self.revocations = Revocations(self.cache, self.db)
+        self.coherence = Coherence(self.db, self.cache, enabled=bool(self.settings.redis_url))
+        self.revocations = Revocations(self.cache, self.db, self.coherence)
         self.public_answers = PublicAnswers(
             self.cache, self.settings.cache_ttl_seconds, self.settings.catalog_cache
         )
@@ -155,12 +158,17 @@ class Runtime:
         tags = take_tags(session)
         if tags:
             await invalidate_tags(self.cache, *tags)
+            if not cache_available(self.cache):
+                # Cut off from Redis: the others drop them once they read the database.
+                await self.coherence.dropped(tags)
 
     async def start(self, *, background: bool = True) -> None:
         if background:
             await self.tasks.start()
+        self.coherence.start()
 
     async def close(self) -> None:
+        await self.coherence.stop()
         await self.tasks.stop()
         await self.google_tokens.aclose()
         await self.broker.close()

@@ -41,6 +41,7 @@ NOT_AUDITED = frozenset(
         "audit_event",
         "outbox_message",
         "outbox_receipt",
+        "cache_change",
         "search_document",
         "refresh_token",
         "email_code",

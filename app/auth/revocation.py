@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import queries
 from app.core.cache import hot_get
+from app.core.coherence import Coherence
 from app.core.db import Database
 
 # Copies expire so that memory stays bounded; any miss is answered from the database. A
@@ -65,24 +66,43 @@ def _later(session: AsyncSession, key: str, value: str) -> None:
     session.info.setdefault(_PENDING, {})[key] = value
 
 
+def _stricter(copy: Any, known: str | None) -> Any:
+    """Of a cached stamp and one this instance learned from the database (a revocation
+    another instance could not write to Redis), the one that refuses more: stamps only move
+    forwards, and a deletion is for good."""
+    if known is None or copy is None or copy == GONE:
+        return copy
+    if known in (GONE, LIVE) or copy == LIVE:
+        return known if known == GONE else copy
+    ours, theirs = (str(v).split(":") for v in (copy, known))
+    return ":".join(str(max(int(a), int(b))) for a, b in zip(ours, theirs, strict=True))
+
+
 @dataclass(frozen=True)
 class Revocations:
     cache: Cache
     db: Database
+    coherence: Coherence
 
     async def is_revoked(
         self, account_id: uuid.UUID, profile_id: uuid.UUID | None, issued_us: int
     ) -> bool:
         # A parent's token (every hot read that sends one): one plain get, the cheapest call
         # of the cache; an explorer's: both stamps in one round trip.
+        coherence = self.coherence
         if profile_id is None:
             keys = [_account_key(account_id)]
-            values = [await hot_get(self.cache, keys[0])]
+            values = [await hot_get(self.cache, keys[0]) if coherence.fresh else None]
         else:
             keys = [_account_key(account_id), _profile_key(profile_id)]
-            values = list(await self.cache.get_many(*keys))
+            values = list(await self.cache.get_many(*keys)) if coherence.fresh else [None, None]
         if any(value is None for value in values):
+            # Not cached, or this instance cannot tell whether a copy is stale: the database.
             values = await self._fill(keys, values, account_id, profile_id)
+        elif coherence.overlay:
+            values = [
+                _stricter(v, coherence.stricter(k)) for k, v in zip(keys, values, strict=True)
+            ]
         account = str(values[0])
         if account == GONE:
             return True
@@ -112,10 +132,17 @@ class Revocations:
         return values
 
     async def publish(self, session: AsyncSession) -> None:
-        """After a commit: the cache learns what the transaction revoked."""
+        """After a commit: the cache learns what the transaction revoked. When Redis cannot
+        be told, every instance learns it from the database before this request answers
+        (app/core/coherence.py)."""
         pending: dict[str, str] = session.info.pop(_PENDING, {})
-        for key, value in pending.items():
-            await self.cache.set(key, value, expire=CACHE_TTL_SECONDS)
+        untold = {
+            key: value
+            for key, value in pending.items()
+            if not await self.cache.set(key, value, expire=CACHE_TTL_SECONDS)
+        }
+        if untold:
+            await self.coherence.revoked(untold)
 
 
 async def end_tokens(

@@ -135,6 +135,9 @@ class Settings(BaseSettings):
     cache_ttl_seconds: int = Field(default=60, ge=1)
     catalog_cache: bool = True
     rate_limit_per_minute: int = Field(default=1200, ge=1)
+    # Instances that share the limits (Cloud Run's --max-instances): one cut off from Redis
+    # counts alone and allows only this share of each limit.
+    rate_limit_instances: int = Field(default=1, ge=1, le=1000)
     # The proxies in front whose X-Forwarded-For entries are believed: the last N hops (Cloud
     # Run's front end is 1) and any address in these networks. Neither: the peer is the client.
     trusted_proxy_hops: int = Field(default=0, ge=0, le=10)

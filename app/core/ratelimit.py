@@ -1,8 +1,10 @@
 """Fixed-window rate limits on the shared cache: one counter per key and window.
 
 Counters live in the cache backend (Redis when configured), so every instance of the service
-counts against the same limit. While Redis is unreachable they live in this process's memory:
-each instance then enforces the limit on its own, which is looser but never unlimited.
+counts against the same limit. While this instance cannot reach Redis they live in its memory,
+where it allows only its share of each limit (RATE_LIMIT_INSTANCES): the instances that still
+reach Redis share the limit, so all together never allow more than the limit plus the share
+of each instance cut off.
 """
 
 from __future__ import annotations
@@ -35,19 +37,26 @@ class Attempt:
 
 
 class RateLimiter:
-    def __init__(self, cache: Cache) -> None:
+    def __init__(self, cache: Cache, share: float = 1.0) -> None:
         self.cache = cache
+        # The part of each limit this instance allows while it counts alone.
+        self.share = share
         self.local = Cache(name="ratelimit-local")
         self.local.setup("mem://?size=100000")
 
     def _store(self) -> Cache:
         return self.cache if cache_available(self.cache) else self.local
 
-    async def _incr(self, counter: str, limit: Limit) -> int:
-        count = await self._store().incr(counter, expire=limit.seconds + 1)
+    def _allowed(self, limit: Limit, alone: bool) -> int:
+        return max(1, int(limit.times * self.share)) if alone else limit.times
+
+    async def _incr(self, counter: str, limit: Limit) -> tuple[int, bool]:
+        """The count after this hit, and whether it was counted alone (in memory)."""
+        store = self._store()
+        count = await store.incr(counter, expire=limit.seconds + 1)
         if count is None:  # Redis failed on this very call
-            count = await self.local.incr(counter, expire=limit.seconds + 1)
-        return int(count)
+            return int(await self.local.incr(counter, expire=limit.seconds + 1)), True
+        return int(count), store is self.local
 
     @staticmethod
     def _counter(scope: str, key: str, limit: Limit) -> str:
@@ -59,17 +68,18 @@ class RateLimiter:
 
     async def hit(self, scope: str, key: str, limit: Limit) -> None:
         """Counts one hit; raises 429 with Retry-After once the window is used up."""
-        count = await self._incr(self._counter(scope, key, limit), limit)
-        if count > limit.times:
+        count, alone = await self._incr(self._counter(scope, key, limit), limit)
+        if count > self._allowed(limit, alone):
             raise self._refuse(limit)
 
     async def ensure_allowed(self, scope: str, key: str, limit: Limit) -> None:
         """Raises 429 if the window is used up, without counting (see `record_failure`)."""
         counter = self._counter(scope, key, limit)
+        alone = not cache_available(self.cache)
         count = await self._store().get(counter)
-        if count is None and not cache_available(self.cache):
+        if count is None and alone:
             count = await self.local.get(counter)
-        if count is not None and int(count) >= limit.times:
+        if count is not None and int(count) >= self._allowed(limit, alone):
             raise self._refuse(limit)
 
     async def record_failure(self, scope: str, key: str, limit: Limit) -> None:
@@ -84,9 +94,9 @@ class RateLimiter:
         attempt = Attempt()
         for limit in limits:
             counter = self._counter(scope, key, limit)
-            count = await self._incr(counter, limit)
+            count, alone = await self._incr(counter, limit)
             attempt.counters.append((counter, limit))
-            if count > limit.times:
+            if count > self._allowed(limit, alone):
                 await self.give_back(attempt)
                 raise self._refuse(limit)
         return attempt
