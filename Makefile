@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck migrations-check check bench bench-quick bench-compare format clean
+.PHONY: run test faults lint typecheck migrations-check check bench bench-quick bench-compare format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,9 @@ run: $(VENV)/.installed  ## serve on :8080 with an embedded PostgreSQL under ./.
 PYTEST_WORKERS ?= 2
 test: $(VENV)/.installed-dev  ## the whole suite (embedded PostgreSQL unless TEST_DATABASE_URL)
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --durations=15 $(PYTEST_ARGS)
+
+faults: $(VENV)/.installed-dev  ## the fault suite: its own PostgreSQL and Redis, stopped and frozen under load
+	$(BIN)/pytest -p no:xdist -m faults tests/faults $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev  ## ruff, and the layers modules may import (.importlinter)
 	$(BIN)/ruff check .

@@ -10,9 +10,12 @@ route has already answered for the same URL.
 
 from __future__ import annotations
 
+import asyncio
 import gc
-from collections.abc import AsyncIterator
+import signal
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from types import FrameType
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -54,6 +57,7 @@ def middleware(runtime: Runtime, settings: Settings) -> list[Middleware]:
             proxies=TrustedProxies(
                 settings.trusted_proxy_hops, tuple(settings.trusted_proxy_networks)
             ),
+            inflight=runtime.inflight,
         ),
         Middleware(SecurityHeadersMiddleware, hsts=settings.env.value == "prod"),
     ]
@@ -111,6 +115,21 @@ def middleware(runtime: Runtime, settings: Settings) -> list[Middleware]:
     return stack
 
 
+def _also_on_sigterm(action: Callable[[], None]) -> None:
+    """Runs `action` in this loop when SIGTERM arrives, then hands the signal on to the
+    server's own handler (uvicorn's, which stops taking requests and waits for those in
+    flight)."""
+    loop = asyncio.get_running_loop()
+    previous = signal.getsignal(signal.SIGTERM)
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        loop.call_soon_threadsafe(action)
+        if callable(previous):
+            previous(signum, frame)
+
+    signal.signal(signal.SIGTERM, handler)
+
+
 def use_runtime(app: FastAPI, runtime: Runtime) -> None:
     """Runs `app` on `runtime`: routes find it through their dependencies, and the middleware
     are built again with its parts for the next request (the suite swaps runtimes per test
@@ -145,6 +164,7 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
         ]
         await seed(own)
         await own.start()
+        _also_on_sigterm(own.begin_shutdown)
         for ticker in tickers:
             ticker.start()
         # Everything loaded so far lives as long as the process. Out of the collector's
@@ -154,6 +174,9 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
         try:
             yield
         finally:
+            # The server cancelled what outlived its grace period: those requests still say
+            # so (a 503) and let go of their connections before the process ends.
+            await own.inflight.settle(1.0)
             for ticker in tickers:
                 await ticker.stop()
             await own.close()

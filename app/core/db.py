@@ -311,6 +311,9 @@ class Work:
     async def finish(self, error: BaseException | None) -> None:
         """Commit (no error) or roll back, then release. A failed commit raises, so it can
         never follow a success response."""
+        if isinstance(error, asyncio.CancelledError):
+            await self._abandon()
+            return
         session, self._session = self._session, None
         tx, self._tx = self._tx, None
         healthy = error is None or not isinstance(error, _DEADLINE_ERRORS)
@@ -345,6 +348,27 @@ class Work:
                 await _release(fairy, healthy=healthy)
         if error is None and session is not None:
             await self.db.run_after_commit(session)
+
+    async def _abandon(self) -> None:
+        """The request was cancelled (the server's grace period at shutdown is over): the
+        connection is cut at once, without a round trip, and PostgreSQL rolls back what it
+        had not committed; the client hears its 503 before the process ends."""
+        session, self._session = self._session, None
+        aconn, self._aconn = self._aconn, None
+        fairy, self._fairy = self._fairy, None
+        self._tx = None
+        if self.db.bind is not None:  # tests: the test's own transaction rolls back
+            if session is not None:
+                await session.close()
+            return
+        if session is not None:
+            # Invalidating terminates the connection (asyncpg's terminate(): no round trip),
+            # whatever state the cancelled flush left the session in.
+            await session.invalidate()
+        if fairy is not None:
+            await _release(fairy, healthy=False)
+        if aconn is not None:
+            await aconn.invalidate()
 
 
 async def session_driver(session: AsyncSession) -> asyncpg.Connection[Any]:

@@ -4,7 +4,9 @@ task per request on the hot paths."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import contextlib
 import hashlib
 import ipaddress
 import logging
@@ -16,7 +18,13 @@ from collections.abc import Sequence
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core.errors import DatabaseUnavailable, database_outage, error_response, problem_response
+from app.core.errors import (
+    DatabaseUnavailable,
+    ServiceUnavailable,
+    database_outage,
+    error_response,
+    problem_response,
+)
 from app.core.logging import request_id_var, trace_var
 
 logger = logging.getLogger("app.access")
@@ -122,14 +130,40 @@ class _EveryFewSeconds:
         return True
 
 
+class Inflight:
+    """The requests an instance is answering, so that its shutdown can wait for the last
+    ones to finish what they still do once the server cancelled them (a 503, a rollback)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def enter(self) -> None:
+        self.count += 1
+        self._idle.clear()
+
+    def leave(self) -> None:
+        self.count -= 1
+        if self.count == 0:
+            self._idle.set()
+
+    async def settle(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._idle.wait(), seconds)
+
+
 class RequestContextMiddleware:
     """Resolves the client's address, accepts or generates `X-Request-ID`, echoes it, and
     logs one line per request, naming the route that answered. An exception that escapes is
-    a 500 problem, or a 503 with Retry-After when it says the database is unreachable."""
+    a 500 problem, or a 503 with Retry-After when it says the database is unreachable; a
+    request still running when the server's grace period ends (it is cancelled) is a 503 with
+    Retry-After too, its unit of work rolled back on the way out."""
 
-    def __init__(self, app: ASGIApp, *, proxies: TrustedProxies) -> None:
+    def __init__(self, app: ASGIApp, *, proxies: TrustedProxies, inflight: Inflight) -> None:
         self.app = app
         self.proxies = proxies
+        self.inflight = inflight
         self._outage_log = _EveryFewSeconds(10.0)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -137,6 +171,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         self.proxies.rewrite(scope)
+        self.inflight.enter()
         incoming = cloud = parent = None
         for key, value in scope.get("headers", ()):  # one pass for the three we read
             if key == b"x-request-id":
@@ -169,6 +204,13 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive, send_with_id)
+        except asyncio.CancelledError:
+            # The server stops and its grace period is over: this request cannot finish
+            # here, another instance can. (Said before the cancellation goes on.)
+            status = 503
+            if not response_started:
+                await error_response(ShuttingDown())(scope, receive, send_with_id)
+            raise
         except Exception as exc:
             if database_outage(exc):
                 if self._outage_log("database"):
@@ -209,6 +251,15 @@ class RequestContextMiddleware:
                 )
             request_id_var.reset(rid_token)
             trace_var.reset(trace_token)
+            self.inflight.leave()
+
+
+class ShuttingDown(ServiceUnavailable):
+    def __init__(self) -> None:
+        super().__init__(
+            "This server is shutting down; try again (another one answers).",
+            headers={"Retry-After": "1"},
+        )
 
 
 def _route_of(scope: Scope) -> str | None:
