@@ -14,7 +14,7 @@ from app.audit import service as audit_service
 from app.audit.context import AuditContextMiddleware
 from app.bootstrap import build_runtime
 from app.catalog.front import CatalogFrontMiddleware
-from app.core import contract
+from app.core import contract, docs
 from app.core.config import Settings, get_settings
 from app.core.errors import install_error_handlers
 from app.core.input_guard import InputGuardMiddleware
@@ -75,6 +75,9 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
         lifespan=lifespan,
         # `list_videos`, not `list_videos_api_v1_videos_get`: what generated clients call.
         generate_unique_id_function=contract.operation_id,
+        # Swagger UI and ReDoc from the app's own files, not FastAPI's CDN: app/core/docs.py.
+        docs_url=None,
+        redoc_url=None,
         # Production: Swagger UI forgets the token when the tab closes (nothing in localStorage).
         swagger_ui_parameters=None
         if settings.env.value == "prod"
@@ -97,6 +100,7 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
     )
     for mount in mounts():
         app.include_router(mount.router, prefix=mount.prefix)
+    docs.install(app)  # after the API: no request of the API walks past these
 
     # Added last = outermost: the request id wraps everything, including 413s and CORS.
     # Innermost: marks staff requests for the audit log's session hooks.
