@@ -4,6 +4,7 @@ so a route added by any module is held to them, and the HTTP answers the rules p
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import uuid
 from collections.abc import Iterator
@@ -21,6 +22,16 @@ from app.core.errors import PROBLEM_JSON
 from app.modules import API_PREFIX
 from tests.support.app import app_with
 from tests.support.auth import signed_in
+from tests.support.google_keys import GoogleSigner
+from tests.test_route_matrix import (  # the world of callers and ids the matrix holds routes to
+    QUERY_VALUES,
+    ROUTE_HEADERS,
+    ROUTES,
+    Access,
+    Matrix,
+    _fill,
+    matrix,  # noqa: F401 (a fixture)
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 METHODS = ("get", "put", "post", "delete", "patch")
@@ -999,3 +1010,135 @@ async def test_a_number_is_no_date(client: httpx.AsyncClient, runtime: Any) -> N
     assert announced.status_code == 422, announced.text
     fine = await client.get("/api/v1/admin/stats/overview?to=2026-12-01", headers=headers)
     assert fine.status_code in (200, 400), fine.text  # 400: a range the clock refuses
+
+
+# --- request bodies refuse unknown fields ----------------------------------------------------
+
+UNKNOWN = "surprise_field"
+# A caller each access class lets through to validation.
+CALLER_FOR = {
+    Access.public: "anonymous",
+    Access.health: "anonymous",
+    Access.signed_in: "parent",
+    Access.grown_up: "parent",
+    Access.profile: "explorer",  # an explorer's heartbeats and answers take the hot path
+    Access.parent_profile: "parent",
+    Access.editor: "editor",
+    Access.teacher: "teacher",
+    Access.classroom: "teacher",
+    Access.admin: "admin",
+}
+# OAuth2's token form must ignore what it does not know (RFC 6749, section 3.2).
+FORM_BODIES = {"POST /api/v1/auth/token"}
+# Bodies whose fix lands from another branch (app/links); each must still be loose here, so
+# this set is emptied (not left stale) when it does.
+CLOSED_ELSEWHERE = {"POST /api/v1/share-links", "POST /api/v1/admin/share-links/disable"}
+
+
+@functools.cache
+def _contract() -> dict[str, Any]:
+    document: dict[str, Any] = app_with(Settings(_env_file=None, env="test")).openapi()  # type: ignore[call-arg]
+    return document
+
+
+def _body_routes() -> list[str]:
+    return sorted(
+        f"{method} {path}"
+        for method, path, op in operations(_contract())
+        if "requestBody" in op and f"{method} {path}" not in FORM_BODIES
+    )
+
+
+def _closed(schema: dict[str, Any], schemas: dict[str, Any], seen: set[str]) -> list[str]:
+    """The objects in `schema`, nested ones included, that admit properties they do not
+    name. A map whose keys are a closed set (`propertyNames` an enum) is closed."""
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[1]
+        if name in seen:
+            return []
+        seen.add(name)
+        return [f"{name}.{p}" if p else name for p in _closed(schemas[name], schemas, seen)]
+    open_ = []
+    if schema.get("type") == "object" or "properties" in schema:
+        extra = schema.get("additionalProperties", True)
+        keys = schema.get("propertyNames", {})
+        keys = schemas[keys["$ref"].rsplit("/", 1)[1]] if "$ref" in keys else keys
+        if extra is not False and not (isinstance(extra, dict) and "enum" in keys):
+            open_.append("")
+    children = [*schema.get("anyOf", []), *schema.get("oneOf", []), *schema.get("allOf", [])]
+    children += list(schema.get("properties", {}).values())
+    children += [
+        schema[k] for k in ("items", "additionalProperties") if isinstance(schema.get(k), dict)
+    ]
+    for child in children:
+        open_ += _closed(child, schemas, seen)
+    return open_
+
+
+def test_every_request_body_is_closed_in_the_document(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+    loose = {}
+    for method, path, op in operations(document):
+        if f"{method} {path}" in FORM_BODIES:
+            continue
+        for media in op.get("requestBody", {}).get("content", {}).values():
+            if found := _closed(media["schema"], schemas, set()):
+                loose[f"{method} {path}"] = found
+    assert loose.keys() == CLOSED_ELSEWHERE, loose
+
+
+@pytest.mark.parametrize(
+    "route",
+    [
+        pytest.param(
+            r,
+            marks=pytest.mark.xfail(
+                r in CLOSED_ELSEWHERE, reason="fixed in app/links", strict=True
+            ),
+        )
+        for r in _body_routes()
+    ],
+)
+async def test_every_request_body_refuses_an_unknown_field(
+    matrix: Matrix,  # noqa: F811 (the fixture imported above)
+    settings: Settings,
+    google_signer: GoogleSigner,
+    route: str,
+) -> None:
+    """Over HTTP, as a caller the route lets through: the unknown field is named in a 422,
+    whatever else the body lacks. Hot routes answered before routing are held alike."""
+    method, path = route.split(" ", 1)
+    access = ROUTES[route]
+    if access is Access.internal:  # Cloud Tasks, with a Google-signed token for our account
+        token = google_signer.token(
+            aud="http://testserver",
+            email=settings.tasks_service_account_email,
+            email_verified=True,
+            sub="1",
+        )
+        headers = {"Authorization": f"Bearer {token}"}
+    else:
+        headers = dict(matrix.world.headers.get(CALLER_FOR[access], {}))
+    headers.update(ROUTE_HEADERS.get(route, {}))
+    params = {
+        p["name"]: QUERY_VALUES[p["name"]]
+        for p in _contract()["paths"][path][method.lower()].get("parameters", [])
+        if p["in"] == "query" and p.get("required") and p["name"] != "profile_id"
+    }
+    savepoint = await matrix.conn.begin_nested()
+    try:
+        response = await matrix.client.request(
+            method,
+            _fill(route, matrix.world.ids),
+            json={UNKNOWN: 1},
+            headers=headers,
+            params=params or None,
+        )
+    finally:
+        if savepoint.is_active:
+            await savepoint.rollback()
+        await matrix.runtime.cache.clear()
+    assert response.status_code == 422, response.text
+    refused = [e for e in response.json()["errors"] if e["loc"][-1] == UNKNOWN]
+    assert refused, response.text
+    assert {e["type"] for e in refused} == {"extra_forbidden"}
