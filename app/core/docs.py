@@ -13,7 +13,7 @@ from importlib.metadata import version
 from importlib.resources import files
 from pathlib import Path
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.openapi.docs import (
     get_redoc_html,
     get_swagger_ui_html,
@@ -50,15 +50,14 @@ _IMMUTABLE = {"Cache-Control": "public, max-age=31536000, immutable"}
 
 
 def install(app: FastAPI) -> None:
-    """Adds the docs pages and their assets to `app`, built with `docs_url=None` and
-    `redoc_url=None`. Swagger UI takes the app's `swagger_ui_parameters` and
-    `swagger_ui_init_oauth`, as FastAPI's own page would."""
-    router = APIRouter(include_in_schema=False)
+    """Adds the docs pages and their assets to `app` itself (as FastAPI adds its own), built
+    with `docs_url=None` and `redoc_url=None`. Swagger UI takes the app's
+    `swagger_ui_parameters` and `swagger_ui_init_oauth`, as FastAPI's own page would."""
     openapi_url = app.openapi_url or "/openapi.json"
     # No badge from validator.swagger.io: the page loads nothing from another origin.
     parameters = {**(app.swagger_ui_parameters or {}), "validatorUrl": None}
 
-    @router.get(DOCS_URL, name="swagger_ui")
+    @app.get(DOCS_URL, name="swagger_ui", include_in_schema=False)
     async def swagger_ui(request: Request) -> HTMLResponse:
         root = request.scope.get("root_path", "")
         return get_swagger_ui_html(
@@ -72,11 +71,11 @@ def install(app: FastAPI) -> None:
             swagger_ui_parameters=parameters,
         )
 
-    @router.get(OAUTH2_REDIRECT_URL, name="swagger_ui_oauth2_redirect")
+    @app.get(OAUTH2_REDIRECT_URL, name="swagger_ui_oauth2_redirect", include_in_schema=False)
     async def swagger_ui_oauth2_redirect() -> HTMLResponse:
         return get_swagger_ui_oauth2_redirect_html()
 
-    @router.get(REDOC_URL, name="redoc")
+    @app.get(REDOC_URL, name="redoc", include_in_schema=False)
     async def redoc(request: Request) -> HTMLResponse:
         root = request.scope.get("root_path", "")
         return get_redoc_html(
@@ -87,11 +86,9 @@ def install(app: FastAPI) -> None:
             with_google_fonts=False,
         )
 
-    @router.get(f"{ASSETS_URL}/{{name}}", name="docs_asset")
+    @app.get(f"{ASSETS_URL}/{{name}}", name="docs_asset", include_in_schema=False)
     async def docs_asset(name: str) -> FileResponse:
         media_type = ASSETS.get(name)
         if media_type is None:  # only the files above: no path ever reaches the disk
             raise NotFound("No such docs asset.")
         return FileResponse(_ASSET_DIR / name, media_type=media_type, headers=_IMMUTABLE)
-
-    app.include_router(router)
