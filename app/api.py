@@ -26,7 +26,7 @@ from app.audit.context import AuditContextMiddleware
 from app.auth.deps import get_caller, get_optional_caller
 from app.auth.middleware import AuthenticationMiddleware
 from app.bootstrap import build_runtime
-from app.core import contract, hashing
+from app.core import contract, docs, hashing
 from app.core.config import Settings, get_settings
 from app.core.errors import install_error_handlers
 from app.core.input_guard import InputGuardMiddleware
@@ -188,6 +188,9 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
         lifespan=lifespan,
         # `list_videos`, not `list_videos_api_v1_videos_get`: what generated clients call.
         generate_unique_id_function=contract.operation_id,
+        # Swagger UI and ReDoc from the app's own files, not FastAPI's CDN: app/core/docs.py.
+        docs_url=None,
+        redoc_url=None,
         # Production: Swagger UI forgets the token when the tab closes (nothing in localStorage).
         swagger_ui_parameters=None
         if settings.env.value == "prod"
@@ -212,4 +215,5 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
         app.include_router(mount.router, prefix=mount.prefix)
     if runtime is not None:
         use_runtime(app, runtime)
+    docs.install(app)  # after the API: no request of the API walks past these
     return app

@@ -73,6 +73,7 @@ async def test_clients_behind_the_proxy_have_their_own_budget_whatever_they_send
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(300)
 def test_the_container_command_line_ignores_a_rotated_left_most_entry(
     settings: Settings, tmp_path: Path
 ) -> None:

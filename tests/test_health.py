@@ -44,6 +44,40 @@ async def db_proxy(settings: Settings) -> AsyncIterator[tuple[Proxy, str]]:
     await proxy.stop()
 
 
+async def test_the_proxy_cuts_its_connections_and_comes_back_on_its_port() -> None:
+    """What the outage tests stand on. Stopping used to wait for the server before cutting
+    the connections; since Python 3.12.1 that wait lasts until every connection has ended,
+    so the 503 test below hung in `proxy.stop()` on 3.12 and later."""
+
+    async def echo(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while data := await reader.read(100):
+            writer.write(data)
+            await writer.drain()
+        writer.close()
+
+    upstream = await asyncio.start_server(echo, "127.0.0.1", 0)
+    port = upstream.sockets[0].getsockname()[1]
+    proxy = Proxy(lambda: asyncio.open_connection("127.0.0.1", port))
+    await proxy.start()
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", proxy.port)
+        writer.write(b"ping")
+        assert await asyncio.wait_for(reader.read(4), 5) == b"ping"
+        await asyncio.wait_for(proxy.stop(), 5)
+        assert await asyncio.wait_for(reader.read(4), 5) == b""  # cut, as an outage cuts
+        writer.close()
+        with pytest.raises(ConnectionRefusedError):
+            await asyncio.open_connection("127.0.0.1", proxy.port)
+        await proxy.start()  # the same port: the app's pools find it again
+        reader, writer = await asyncio.open_connection("127.0.0.1", proxy.port)
+        writer.write(b"pong")
+        assert await asyncio.wait_for(reader.read(4), 5) == b"pong"
+        writer.close()
+    finally:
+        await asyncio.wait_for(proxy.stop(), 5)
+        upstream.close()
+
+
 async def test_live_answers_without_dependencies(client: httpx.AsyncClient) -> None:
     response = await client.get("/health/live")
     assert response.status_code == 200
@@ -118,7 +152,9 @@ async def test_a_full_pool_is_a_503_within_the_pool_timeout(settings: Settings) 
                 elapsed = time.monotonic() - started
             assert [login.status_code, videos.status_code] == [503, 503]
             assert login.headers["retry-after"] == videos.headers["retry-after"] == "5"
-            assert elapsed < 2 * timeout + 1.5  # a loaded machine's slack, not a hang
+            # Twice the pool timeout plus a busy machine's slack (3.4 s was seen with two
+            # workers on two shared cores), far from a wait without bound.
+            assert elapsed < 2 * timeout + 3.5
             # Free again: served.
             assert (await client.get("/api/v1/videos")).status_code == 200
     finally:

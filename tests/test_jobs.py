@@ -98,6 +98,7 @@ def test_every_documented_job_is_in_the_list_of_modules() -> None:
     assert documented <= set(jobs())
 
 
+@pytest.mark.timeout(300)  # a process per job
 async def test_each_job_runs_as_its_own_process_and_keeps_referenced_assets(
     live_runtime: Runtime,
 ) -> None:
@@ -125,6 +126,7 @@ async def test_each_job_runs_as_its_own_process_and_keeps_referenced_assets(
     assert storage.object_path(fresh.key).exists()  # type: ignore[attr-defined]
 
 
+@pytest.mark.timeout(300)  # a process
 def test_unknown_job_is_a_usage_error(settings: Settings) -> None:
     unknown = _run_job(settings, "no-such-job")
     assert unknown.returncode == 2

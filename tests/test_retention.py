@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+import pytest
 import sqlalchemy as sa
 
 from app.accounts.models import Account, Role
@@ -158,6 +159,7 @@ def _env(runtime: Runtime, **extra: str) -> dict[str, str]:
     }
 
 
+@pytest.mark.timeout(300)  # a process
 async def test_prune_command_line(live_runtime: Runtime) -> None:
     await _seed(live_runtime)
     done = await asyncio.to_thread(
@@ -177,6 +179,7 @@ async def test_prune_command_line(live_runtime: Runtime) -> None:
     assert len(state["outbox"]) == 2
 
 
+@pytest.mark.timeout(300)  # a server process
 async def test_a_running_server_prunes_by_itself(live_runtime: Runtime) -> None:
     await _seed(live_runtime)
     port = free_port()

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Response
-from pydantic import BaseModel, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from app.auth.deps import EditorPrincipal
 from app.catalog import admin_service as editing
@@ -193,6 +193,7 @@ def _content_routes(kind: Kind, path: str) -> None:
     body_model = _INPUTS[kind]
     bulk_model = create_model(
         f"{kind.value.title()}Bulk",
+        __config__=ConfigDict(extra="forbid"),
         items=(list[body_model], Field(min_length=1, max_length=500)),  # type: ignore[valid-type]
     )
 

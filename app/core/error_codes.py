@@ -2,8 +2,10 @@
 
 A client switches on `code`, never on `detail` (text for people, free to change). The OpenAPI
 document lists these as the enum of `Problem.code` and the README's table is this dict, so a
-code is added here first: tests/test_openapi_contract.py fails on any `code="..."` in app/
-that is missing, and schemathesis fails on any answered code the document does not list.
+code is added here first: tests/test_openapi_contract.py follows every value that can reach a
+problem's `code` through app/ (a keyword, a positional argument, a class attribute, a
+constant) and fails on one missing here, and schemathesis fails on any answered code the
+document does not list.
 
 Each entry: the status it is answered with (the usual one; a few codes appear under two) and
 what it tells the client to do.
@@ -90,6 +92,14 @@ ERROR_CODES: dict[str, ErrorCode] = {
     "google_unavailable": ErrorCode(503, "Google's sign-in service is unreachable."),
     "dependency_unavailable": ErrorCode(503, "A dependency is down (readiness check)."),
     "task_retry": ErrorCode(503, "The task failed; Cloud Tasks retries it."),
+    # Progress: a heartbeat the item cannot have produced
+    "not_playable": ErrorCode(422, "The video has no playable length yet."),
+    "empty_item": ErrorCode(422, "The item has no pages or steps yet."),
+    "interval_out_of_range": ErrorCode(422, "A watched interval goes past the video's end."),
+    "position_out_of_range": ErrorCode(422, "The position is past the video's end."),
+    "unknown_page": ErrorCode(422, "The eBook has no such page."),
+    "unknown_step": ErrorCode(422, "The DIY has no such step."),
+    "sent_at_in_future": ErrorCode(422, "`sent_at` is ahead of the server's clock."),
     # Classrooms
     "already_teacher": ErrorCode(409, "This account already teaches the classroom."),
     "already_invited": ErrorCode(409, "That address has a pending invitation already."),

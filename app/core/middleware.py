@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.core.docs import PAGES as _DOCS_PAGES  # HTML, each with the policy below
 from app.core.errors import (
     DatabaseUnavailable,
     ServiceUnavailable,
@@ -337,20 +338,20 @@ class BodyLimitMiddleware:
         await response(scope, receive, send)
 
 
-_DOCS_PATHS = ("/docs", "/redoc", "/openapi.json")
-_DOCS_PAGES = ("/docs", "/redoc")  # HTML; /openapi.json is data and keeps the API's policy
+# The document is data the pages fetch: the common headers, no policy. The docs assets are
+# not here: the API's policy suits a script or a stylesheet.
+_DOCS_PATHS = _DOCS_PAGES | {"/openapi.json"}
 
-# Swagger UI and ReDoc as FastAPI serves them: their code and styles from the jsDelivr CDN (the
-# one script origin allowed), ReDoc's fonts from Google Fonts, and a small inline script each,
-# allowed by its hash (computed per response, so it follows FastAPI's and our settings).
-# Styles may be inline: both UIs set styles from their code. Requests go to this API only.
-DOCS_CDN = "https://cdn.jsdelivr.net"
+# Swagger UI and ReDoc from this origin only (app/core/docs.py serves their files), plus a
+# small inline script per page, allowed by its hash (computed per response, so it follows
+# FastAPI's and our settings). Styles may be inline: both UIs set styles from their code.
+# Images: the UIs' icons are data: URIs; ReDoc's search runs in a worker made from a blob.
+# Requests go to this API only.
 _DOCS_POLICY = (
     "default-src 'none'; "
-    f"script-src {DOCS_CDN} {{hashes}}; "
-    f"style-src {DOCS_CDN} https://fonts.googleapis.com 'unsafe-inline'; "
-    "font-src https://fonts.gstatic.com; "
-    "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; "
+    "script-src 'self' {hashes}; "
+    "style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; "
     "connect-src 'self'; "
     "worker-src blob:; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -405,7 +406,7 @@ class SecurityHeadersMiddleware:
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
-        if not path.startswith(_DOCS_PATHS):
+        if path not in _DOCS_PATHS:
             api = self._api
 
             async def send_secured(message: Message) -> None:
@@ -415,7 +416,7 @@ class SecurityHeadersMiddleware:
 
             await self.app(scope, receive, send_secured)
             return
-        is_docs_page = path.startswith(_DOCS_PAGES)
+        is_docs_page = path in _DOCS_PAGES
         docs = self._docs
         held: list[Message] = []
 

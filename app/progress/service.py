@@ -131,15 +131,15 @@ def _plan(kind: Kind, facts: lookups.ItemFacts, beat: Beat) -> _Plan:
         assert isinstance(beat, EbookBeat)
         if beat.page > total:
             raise _invalid(f"This eBook has {total} pages.", "unknown_page", ["page"])
-        units, field, what = beat.pages_read, "pages_read", "pages"
+        units, field, what, unknown = beat.pages_read, "pages_read", "pages", "unknown_page"
     else:
         assert isinstance(beat, DiyBeat)
-        units, field, what = beat.steps_done, "steps_done", "steps"
+        units, field, what, unknown = beat.steps_done, "steps_done", "steps", "unknown_step"
     for index, number in enumerate(units):
         if number > total:
             raise _invalid(
                 f"This {kind.value} has {total} {what}; {number} is not one of them.",
-                f"unknown_{what[:-1]}",
+                unknown,  # a literal code, so the registry's check can find it
                 [field, index],
             )
     numbers = sorted(set(units))

@@ -129,6 +129,7 @@ def _until(check: object, seconds: float) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(300)
 def test_postgres_stopped_and_started_again_under_a_running_server(
     own_postgres: OwnPostgres, tmp_path: Path
 ) -> None:
@@ -155,6 +156,7 @@ def test_postgres_stopped_and_started_again_under_a_running_server(
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(300)
 def test_redis_stopped_under_a_running_server(own_postgres: OwnPostgres, tmp_path: Path) -> None:
     binary = shutil.which("redis-server")
     if binary is None:
@@ -194,6 +196,7 @@ def test_redis_stopped_under_a_running_server(own_postgres: OwnPostgres, tmp_pat
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(300)
 def test_sigterm_lets_a_slow_request_finish_and_exits_within_9_seconds(
     own_postgres: OwnPostgres, tmp_path: Path
 ) -> None:

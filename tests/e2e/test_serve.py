@@ -19,7 +19,7 @@ from app.core.config import Settings
 from tests.support.net import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
 
 class Server:
