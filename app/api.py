@@ -75,7 +75,7 @@ def middleware(runtime: Runtime, settings: Settings) -> list[Middleware]:
                     "If-None-Match",
                     "Last-Event-ID",
                 ],
-                expose_headers=["ETag", "X-Request-ID", "Retry-After"],
+                expose_headers=["ETag", "X-Request-ID", "Retry-After", "Idempotent-Replayed"],
                 max_age=600,
             )
         )

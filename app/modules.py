@@ -60,6 +60,7 @@ from app.classrooms import tasks as classrooms_tasks
 from app.classrooms.router import profile_router as classrooms_profile_router
 from app.classrooms.router import router as classrooms_router
 from app.core.coherence import CacheChange
+from app.core.idempotency import IdempotencyKey
 from app.data_rights import STORAGE_DELETE_TASK, DataRights, Exporter, FileCollector
 from app.emails import tasks as email_tasks
 from app.health.router import router as health_router
@@ -297,6 +298,8 @@ MODULES: tuple[Module, ...] = (
     Module(name="health", routers=(Mount(health_router, ""),)),
     # What an instance cut off from Redis tells the others through the database.
     Module(name="coherence", tables=(CacheChange,)),
+    # The answers of creates sent with an Idempotency-Key, replayed to their retries.
+    Module(name="idempotency", tables=(IdempotencyKey,)),
     Module(
         name="outbox",
         routers=(Mount(tasks_router, ""),),

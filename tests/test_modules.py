@@ -67,6 +67,7 @@ def test_nothing_registers_by_import() -> None:
 NOT_EXPORTED = {
     "upload": "an editor's upload ticket: staff work, not a family's",
     "refresh_token": "sign-in material (hashes of secrets): useless to a parent, risky to hand out",
+    "idempotency_key": "copies of answers the family already received, kept 24 hours",
 }
 
 

@@ -42,6 +42,8 @@ NOT_AUDITED = frozenset(
         "outbox_message",
         "outbox_receipt",
         "cache_change",
+        # Copies of answers already sent (the write itself is audited), kept 24 hours.
+        "idempotency_key",
         "search_document",
         "refresh_token",
         "email_code",

@@ -34,6 +34,8 @@ from app.classrooms.schemas import (
 )
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
+from app.core.idempotency import RESPONSES as IDEMPOTENT
+from app.core.idempotency import idempotent
 from app.core.pagination import Page, PageParamsDep
 from app.core.parts import RateLimiterDep, SettingsDep
 from app.core.ratelimit import client_ip
@@ -124,12 +126,16 @@ async def accept_teacher_invite(
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=ClassroomOut,
-    responses=TEACHER,
+    responses={**TEACHER, **IDEMPOTENT},
     summary="Teachers: create a classroom; answers its join code",
 )
+@idempotent
 async def create_classroom(
     body: ClassroomIn, principal: TeacherDep, session: SessionDep
 ) -> ClassroomOut:
+    """Creates a classroom the teacher owns, with a join code. Retrying after a lost answer:
+    send an `Idempotency-Key` and a retry answers the classroom the first request created
+    (the same id and code) instead of creating a second one."""
     return await rooms.create(session, principal, body)
 
 
@@ -283,9 +289,10 @@ async def delete_classroom_member(
     "/{classroom_id}/assignments",
     status_code=status.HTTP_201_CREATED,
     response_model=AssignmentOut,
-    responses=WRITE,
+    responses={**WRITE, **IDEMPOTENT},
     summary="Assign videos, eBooks, DIYs and quizzes, due by a day of the classroom's calendar",
 )
+@idempotent
 async def create_assignment(
     body: AssignmentIn,
     access: WritableRoomDep,
@@ -293,6 +300,9 @@ async def create_assignment(
     clock: ClockDep,
     settings: SettingsDep,
 ) -> AssignmentOut:
+    """Creates an assignment at the end of the classroom's order. Retrying after a lost
+    answer: send an `Idempotency-Key` and a retry answers the assignment the first request
+    created instead of assigning the same work twice."""
     return await assignments.create(session, settings, access, body, clock())
 
 

@@ -124,6 +124,13 @@ ERROR_CODES: dict[str, ErrorCode] = {
     # Stats
     "invalid_range": ErrorCode(400, "`from` is after `to`, or in the future."),
     "range_too_long": ErrorCode(400, "Ask for a shorter period."),
+    # Retries (Idempotency-Key, app/core/idempotency.py)
+    "idempotency_key_in_flight": ErrorCode(
+        409, "A request with this Idempotency-Key is still running: retry after Retry-After."
+    ),
+    "idempotency_key_reused": ErrorCode(
+        422, "This Idempotency-Key was sent with another request: use a new key."
+    ),
     # Share links
     "gone": ErrorCode(410, "It existed and is gone for good."),
     "link_gone": ErrorCode(410, "The shared item is no longer published."),

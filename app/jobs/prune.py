@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from app.accounts import retention as accounts_retention
 from app.auth import retention as auth_retention
+from app.core import idempotency
 from app.jobs import queries
 from app.outbox import retention as outbox_retention
 from app.runtime import Runtime
@@ -44,6 +45,7 @@ async def prune(runtime: Runtime) -> str:
                 days_ago(settings.retention_unverified_account_days),
                 runtime.registries.data_rights,
             ),
+            "idempotency_keys": await idempotency.prune(session, now - idempotency.RETENTION),
         }
     logger.info("retention prune", extra=counts)
     return "deleted " + ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in counts.items())

@@ -11,6 +11,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from app.auth.deps import CurrentPrincipal, EditorPrincipal
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
+from app.core.idempotency import RESPONSES as IDEMPOTENT
+from app.core.idempotency import idempotent
 from app.core.parts import CacheDep, RateLimiterDep, SettingsDep
 from app.core.ratelimit import Limit, client_ip
 from app.links import service
@@ -28,9 +30,11 @@ public_router = APIRouter(include_in_schema=False)
     responses={
         200: {"model": ShareOut, "description": "This item's existing link"},
         **problem_responses(401, 403, 404, 409),
+        **IDEMPOTENT,
     },
     summary="The share link of a published item (the same item gives the same link)",
 )
+@idempotent
 async def create_share_link(
     body: ShareIn,
     principal: CurrentPrincipal,
@@ -38,6 +42,9 @@ async def create_share_link(
     settings: SettingsDep,
     response: Response,
 ) -> ShareOut:
+    """An item has one link: sharing it again answers that link (200), so a retry never
+    makes a second one. With an `Idempotency-Key`, a retry answers exactly what the first
+    request answered (201 when it made the link)."""
     shared = await service.share(session, body.kind, body.item_id)
     if not shared.created:
         response.status_code = 200

@@ -10,6 +10,8 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from app.auth.deps import EditorPrincipal
 from app.core.db import SessionDep
 from app.core.errors import NotFound, problem_responses
+from app.core.idempotency import RESPONSES as IDEMPOTENT
+from app.core.idempotency import idempotent
 from app.core.parts import SettingsDep
 from app.integrations.parts import StorageDep
 from app.media import service as media_service
@@ -25,9 +27,10 @@ router = APIRouter(prefix="/admin", tags=["admin", "media"])
     name="admin_create_upload",
     status_code=status.HTTP_201_CREATED,
     response_model=UploadTicketOut,
-    responses=problem_responses(401, 403, 422),
+    responses={**problem_responses(401, 403, 422), **IDEMPOTENT},
     summary="Sign an upload: PUT (or POST the form) the file to the returned URL",
 )
+@idempotent
 async def create_upload(
     body: UploadCreate,
     principal: EditorPrincipal,
@@ -35,6 +38,9 @@ async def create_upload(
     storage: StorageDep,
     settings: SettingsDep,
 ) -> UploadTicketOut:
+    """Records an upload and signs its URL. Retrying after a lost answer: send an
+    `Idempotency-Key` and a retry answers the same ticket (the same upload id and URL,
+    while it is valid) instead of a second upload."""
     upload, ticket = await media_service.create_upload(
         session, storage, principal.account_id, body, settings.upload_url_minutes
     )

@@ -11,6 +11,8 @@ from app.avatars.schemas import AvatarSelection
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.http_cache import conditional_response
+from app.core.idempotency import RESPONSES as IDEMPOTENT
+from app.core.idempotency import idempotent
 from app.core.pagination import Page
 from app.core.parts import RateLimiterDep, SettingsDep
 from app.data_rights import DataRightsDep
@@ -36,12 +38,16 @@ async def list_profiles(principal: CurrentPrincipal, session: SessionDep) -> Pag
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=ProfileOut,
-    responses=problem_responses(401, 403, 409, 422),
+    responses={**problem_responses(401, 403, 409, 422), **IDEMPOTENT},
     summary="Create an explorer (needs the current privacy notice accepted)",
 )
+@idempotent
 async def create_profile(
     body: ProfileCreate, principal: CurrentPrincipal, session: SessionDep, settings: SettingsDep
 ) -> ProfileOut:
+    """Creates an explorer of the signed-in family. Retrying after a lost answer: send an
+    `Idempotency-Key` and a retry answers the explorer the first request created, instead of
+    a second explorer or 409 `nickname_taken`."""
     profile = await profiles_service.create(session, settings, principal.account_id, body)
     return ProfileOut.of(profile)
 

@@ -111,6 +111,8 @@ async def get_quiz(quiz_id: uuid.UUID, links: MediaLinksDep, session: SessionDep
     status_code=status.HTTP_201_CREATED,
     responses={**SCOPED, 200: {"model": AttemptOut, "description": "The open attempt, resumed"}},
     summary="Start an attempt (or resume the one open on this quiz, answered 200)",
+    description="At most one attempt is open per explorer and quiz: starting again while one "
+    "is open answers that one (200) instead of opening another, so a retried start counts once.",
 )
 async def start_attempt(
     quiz_id: uuid.UUID,
@@ -131,6 +133,9 @@ async def start_attempt(
     response_model=AnswerOut,
     responses=WRITE_ERRORS,
     summary="Answer one question (the same answer again counts once)",
+    description="One answer per question of the attempt: the same answer again (a retry) counts "
+    "once and answers the same. In `instant` mode a different answer to an answered question is "
+    "409 `already_answered`; in `at_end` mode it replaces the first.",
 )
 async def answer_question(
     attempt_id: uuid.UUID,
@@ -151,6 +156,8 @@ async def answer_question(
     response_model=AttemptResult,
     responses=SCOPED,
     summary="Finish: the score, each question's result, passed or not, stars (again: the same)",
+    description="Scores and closes the attempt. Submitting a closed attempt again (a retry) "
+    "answers its result as it was closed and changes nothing.",
 )
 async def submit_attempt(
     attempt_id: uuid.UUID, profile: ProfileDep, session: SessionDep, clock: ClockDep
