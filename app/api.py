@@ -26,7 +26,7 @@ from app.audit.context import AuditContextMiddleware
 from app.auth.deps import get_caller, get_optional_caller
 from app.auth.middleware import AuthenticationMiddleware
 from app.bootstrap import build_runtime
-from app.core import contract, docs, hashing
+from app.core import contract, docs, hashing, telemetry
 from app.core.config import Settings, get_settings
 from app.core.errors import install_error_handlers
 from app.core.input_guard import InputGuardMiddleware
@@ -151,6 +151,8 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
             return
         # Under `uvicorn main:app` (the container) nothing else configured logging.
         configure_logging(settings.log_level, settings.gcp_project)
+        # Traces and error reports, when configured (nothing at all otherwise).
+        observed = telemetry.install(settings)
         if not settings.database_url:
             raise RuntimeError("DATABASE_URL is not set; start with `python main.py`")
         own = build_runtime(settings)
@@ -180,12 +182,16 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
             for ticker in tickers:
                 await ticker.stop()
             await own.close()
+            if observed is not None:  # the last spans and reports leave
+                await asyncio.to_thread(observed.shutdown)
 
     app = FastAPI(
         title=f"{settings.app_name} API",
         version="1.0.0",
         description="Learning adventures for children: videos, eBooks, DIY and quizzes.",
         lifespan=lifespan,
+        # Its request spans only when tracing is configured (see app/core/telemetry.py).
+        telemetry=telemetry.fastapi_options(settings),
         # `list_videos`, not `list_videos_api_v1_videos_get`: what generated clients call.
         generate_unique_id_function=contract.operation_id,
         # Swagger UI and ReDoc from the app's own files, not FastAPI's CDN: app/core/docs.py.

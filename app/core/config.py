@@ -219,6 +219,17 @@ class Settings(BaseSettings):
     first_admin_password: SecretStr | None = None
     seed_demo_content: bool = True
 
+    # Seeing what happens (README, "Seeing what happens"). Traces: over OTLP/HTTP to this
+    # collector (its base URL; /v1/traces is appended), and/or to Cloud Trace through Google's
+    # OTLP endpoint; a ratio of the requests whose caller has not decided is sampled. Errors:
+    # to Sentry, scrubbed. None of them set: nothing is installed.
+    otel_exporter_otlp_endpoint: str | None = None
+    cloud_trace: bool = False
+    otel_service_name: str = "wonderspaced-api"
+    traces_sample_ratio: float = Field(default=0.1, ge=0, le=1)
+    sentry_dsn: SecretStr | None = None
+    sentry_environment: str | None = None  # default: ENV
+
     # Google Secret Manager: when set, secrets named like the settings are read from this project
     gcp_secret_manager_project: str | None = None
     gcp_project: str | None = None

@@ -12,6 +12,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from app.core import telemetry
+
 if TYPE_CHECKING:
     from app.core.config import Settings
     from app.runtime import Runtime
@@ -59,8 +61,11 @@ class Ticker:
     async def _run(self) -> None:
         await asyncio.sleep(min(self.interval, FIRST_RUN_AFTER_SECONDS))
         while True:
-            try:
-                await self.job(self.runtime)
-            except Exception:
-                logger.exception("periodic job failed", extra={"job": self.name})
+            # Each run a trace of its own (a no-op unless tracing is on), its log lines in it.
+            with telemetry.tick_span(self.name) as span:
+                try:
+                    await self.job(self.runtime)
+                except Exception as exc:
+                    telemetry.failed(span, exc)
+                    logger.exception("periodic job failed", extra={"job": self.name})
             await asyncio.sleep(self.interval)

@@ -10,6 +10,7 @@ from uuid import UUID, uuid4
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.core import telemetry
 from app.integrations.tasks import TaskBackend, TaskRef
 from app.outbox import queries
 from app.outbox.registry import KNOWN_TASKS
@@ -46,6 +47,7 @@ async def enqueue(
     )
     if message_id is not None:
         session.info.setdefault(_SESSION_KEY, []).append(TaskRef(id=message_id, name=name))
+        telemetry.remember_origin(message_id)  # its delivery joins this trace
     return message_id
 
 

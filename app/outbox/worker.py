@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
+from app.core import telemetry
 from app.core.db import Database
 from app.integrations.tasks import TaskRef
 from app.outbox import queries
@@ -88,12 +89,29 @@ class OutboxWorker:
         and the handler's writes commit together with the message being marked done.
         `release_on_failure=False` leaves the retry to the caller (Cloud Tasks retries).
         """
+        # One span per delivery, its statements inside (a no-op unless tracing is on).
+        with telemetry.task_span(message_id) as span:
+            delivery = await self._deliver(span, message_id, expected_name, release_on_failure)
+            span.set_attribute("outbox.outcome", delivery.outcome.value)
+        if delivery.outcome is Outcome.done:
+            telemetry.forget_origin(message_id)
+        return delivery
+
+    async def _deliver(
+        self,
+        span: telemetry.Span,
+        message_id: UUID,
+        expected_name: str | None,
+        release_on_failure: bool,
+    ) -> Delivery:
         async with self.db.sessionmaker() as session:
             message = await queries.lock_pending(session, message_id)
             if message is None or (expected_name and message.name != expected_name):
                 return Delivery(Outcome.skipped)
             registration = self.handlers.get(message.name)
             message.attempts += 1
+            span.update_name(f"task {message.name}")
+            span.set_attribute("outbox.attempt", message.attempts)
             now = datetime.now(UTC)
             try:
                 # Not a permanent failure: during a rolling deploy a message written by a
@@ -113,6 +131,7 @@ class OutboxWorker:
                         )
                     )
             except Exception as exc:
+                telemetry.failed(span, exc)
                 delivery = self._record_failure(message, exc, now, release_on_failure)
                 await session.commit()
                 return delivery
