@@ -28,6 +28,7 @@ from app.auth.middleware import AuthenticationMiddleware
 from app.bootstrap import build_runtime
 from app.core import contract, docs, hashing, telemetry
 from app.core.config import Settings, get_settings
+from app.core.db import UnitOfWorkMiddleware
 from app.core.errors import install_error_handlers
 from app.core.input_guard import InputGuardMiddleware
 from app.core.logging import configure_logging
@@ -109,8 +110,10 @@ def middleware(runtime: Runtime, settings: Settings) -> list[Middleware]:
             prefix=API_PREFIX,
             limit=budget,
         ),
-        # Innermost: marks staff requests for the audit log.
+        # Marks staff requests for the audit log.
         Middleware(AuditContextMiddleware),
+        # Innermost: each request's unit of work committed (or not) before its answer leaves.
+        Middleware(UnitOfWorkMiddleware),
     ]
     return stack
 

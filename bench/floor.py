@@ -38,6 +38,7 @@ from app.catalog.queries import ListFilters
 from app.catalog.schemas import Kind
 from app.classrooms import queries as classrooms_queries
 from app.core.cache import create_cache
+from app.core.coherence import Coherence
 from app.core.config import Settings
 from app.core.db import Database
 from app.core.errors import Unauthorized
@@ -61,7 +62,9 @@ class _PoolDatabase:
             yield conn
 
 
-revocations = Revocations(create_cache(settings, prefix="floor"), cast(Database, _PoolDatabase()))
+_cache = create_cache(settings, prefix="floor")
+_database = cast(Database, _PoolDatabase())
+revocations = Revocations(_cache, _database, Coherence(_database, _cache, enabled=False))
 ROUTES: list[Route] = []
 
 Handler = Callable[[Request], Awaitable[Response]]

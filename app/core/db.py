@@ -37,6 +37,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.pool import PoolProxiedConnection
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.config import Settings
 from app.core.errors import DATABASE_OUTAGE_ERRORS, Conflict, DatabaseUnavailable
@@ -403,22 +404,76 @@ async def get_database(request: Request) -> Database:
     return database_of(request)
 
 
-async def _request_work(request: Request) -> AsyncIterator[Work]:
-    """The request's unit of work, finished before the response is sent: `scope="function"`
-    runs the code after `yield` before the response goes out, so a failing commit becomes an
-    error response instead of following a 200. A statement that met its deadline is a 503."""
-    work = Work(database_of(request))
-    try:
-        yield work
-    except BaseException as exc:
-        await work.finish(exc)
-        if isinstance(exc, _DEADLINE_ERRORS):
-            raise _unavailable(exc) from exc
-        raise
-    await work.finish(None)
+WORK = "wonderspaced.work"
 
 
-WorkDep = Annotated[Work, Depends(_request_work, scope="function")]
+async def _request_work(request: Request) -> Work:
+    """The request's unit of work, made on first use and finished by UnitOfWorkMiddleware
+    before the response goes out (a plain dependency: one with `yield` cost every request an
+    exit stack of its own, a measurable share of the hottest ones)."""
+    scope = request.scope
+    work: Work | None = scope.get(WORK)
+    if work is None:
+        if UnitOfWorkMiddleware.MARK not in scope:
+            raise RuntimeError("a unit of work needs UnitOfWorkMiddleware around the routes")
+        work = scope[WORK] = Work(database_of(request))
+    return work
+
+
+class UnitOfWorkMiddleware:
+    """Finishes the request's unit of work, if a route opened one, once, before its response
+    goes out: committed when the route answered below 400, rolled back otherwise (an error a
+    handler rendered, or an exception on its way out). A commit that fails is never followed
+    by the route's own answer: a statement that met its deadline, or a database that went
+    away, is a 503 with Retry-After, anything else a 500 (RequestContextMiddleware renders
+    both). Innermost of the middleware, so it sees the response a route's error became."""
+
+    MARK = "wonderspaced.unit_of_work"
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        scope[self.MARK] = True
+        failed: list[BaseException] = []
+
+        async def send_after_commit(message: Message) -> None:
+            if failed:
+                return  # the route's answer after a failed commit goes nowhere
+            if message["type"] == "http.response.start":
+                work: Work | None = scope.pop(WORK, None)
+                if work is not None:
+                    try:
+                        await work.finish(None if message["status"] < 400 else _REFUSED)
+                    except BaseException as exc:
+                        failed.append(exc)
+                        return
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_after_commit)
+        except BaseException as exc:
+            work = scope.pop(WORK, None)
+            if work is not None:
+                await work.finish(exc)
+            if isinstance(exc, _DEADLINE_ERRORS):
+                raise _unavailable(exc) from exc
+            raise
+        if failed:
+            raise failed[0]
+
+
+class _Refused(Exception):
+    """The route answered an error: what it wrote is not kept."""
+
+
+_REFUSED = _Refused()
+
+
+WorkDep = Annotated[Work, Depends(_request_work)]
 
 
 async def _request_session(work: WorkDep) -> AsyncSession:
