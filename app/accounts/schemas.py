@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Annotated
 from zoneinfo import available_timezones
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from app.accounts.models import Account, Role
 from app.core.passwords import GivenPassword, NewPassword
@@ -83,7 +83,7 @@ class AdminAccountUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     role: Role | None = None
-    disabled: bool | None = None
+    disabled: StrictBool | None = None
 
 
 Pin = Annotated[str, Field(pattern=r"^\d{4,6}$", description="4 to 6 digits")]

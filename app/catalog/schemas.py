@@ -10,6 +10,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     StringConstraints,
     create_model,
     model_validator,
@@ -146,7 +147,7 @@ class EbookDetail(Card):
 class MaterialOut(BaseModel):
     name: str
     quantity: str
-    ask_a_grown_up: bool
+    ask_a_grown_up: StrictBool
 
 
 class StepOut(BaseModel):
@@ -317,7 +318,7 @@ class EbookIn(_ContentIn):
 class MaterialIn(_In):
     name: Title
     quantity: str = Field(default="", max_length=60)
-    ask_a_grown_up: bool = False
+    ask_a_grown_up: StrictBool = False
 
 
 class StepIn(_In):

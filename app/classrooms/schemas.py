@@ -13,6 +13,7 @@ from pydantic import (
     ConfigDict,
     EmailStr,
     Field,
+    StrictBool,
     StringConstraints,
     model_validator,
 )
@@ -61,7 +62,7 @@ class ClassroomPatch(_In):
     grade: Grade | None = None
     age_band: AgeBand | None = None
     time_zone: TimeZone | None = None
-    code_enabled: bool | None = Field(
+    code_enabled: StrictBool | None = Field(
         default=None, description="false: the join code stops working (until switched on)"
     )
 

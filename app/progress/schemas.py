@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StrictBool
 
 from app.catalog.schemas import Kind
 
@@ -48,7 +48,7 @@ class EbookBeat(_Beat):
     pages_read: list[Annotated[int, Field(ge=1, le=10_000)]] = Field(
         default_factory=list, max_length=1000
     )
-    read_aloud: bool = False
+    read_aloud: StrictBool = False
 
 
 class DiyBeat(_Beat):
@@ -72,7 +72,7 @@ class ProgressOut(BaseModel):
     position_ms: int | None = Field(default=None, description="Videos: where to resume")
     page: int | None = Field(default=None, description="eBooks: the page to open")
     pages_read: list[int] | None = Field(default=None, description="eBooks")
-    read_aloud: bool | None = Field(default=None, description="eBooks: last read aloud")
+    read_aloud: StrictBool | None = Field(default=None, description="eBooks: last read aloud")
     steps_done: list[int] | None = Field(default=None, description="DIYs")
     watched_ms: int | None = Field(default=None, description="Videos: distinct time played")
     seconds_spent: int

@@ -18,6 +18,7 @@ from pydantic import (
     ConfigDict,
     Field,
     RootModel,
+    StrictBool,
     StringConstraints,
     model_validator,
 )
@@ -76,7 +77,9 @@ class ChoiceIn(_In):
     )
     text: ChoiceText = ""
     image_asset_id: uuid.UUID | None = None
-    correct: bool = Field(default=False, description="Ignored for ordering: the list order is")
+    correct: StrictBool = Field(
+        default=False, description="Ignored for ordering: the list order is"
+    )
     feedback: LongText = ""
 
 
@@ -107,8 +110,8 @@ class QuizIn(_In):
     difficulty: Difficulty = Difficulty.easy
     pass_mark: int = Field(default=70, ge=0, le=100, description="Percent needed to pass")
     feedback_mode: FeedbackMode = FeedbackMode.instant
-    shuffle_questions: bool = False
-    shuffle_choices: bool = False
+    shuffle_questions: StrictBool = False
+    shuffle_choices: StrictBool = False
     time_suggestion_seconds: int | None = Field(default=None, ge=1, le=24 * 3600)
     questions: list[QuestionIn] = Field(min_length=1, max_length=MAX_QUESTIONS)
 
@@ -121,8 +124,8 @@ class QuizPatch(_In):
     difficulty: Difficulty | None = None
     pass_mark: int | None = Field(default=None, ge=0, le=100)
     feedback_mode: FeedbackMode | None = None
-    shuffle_questions: bool | None = None
-    shuffle_choices: bool | None = None
+    shuffle_questions: StrictBool | None = None
+    shuffle_choices: StrictBool | None = None
     time_suggestion_seconds: int | None = Field(default=None, ge=1, le=24 * 3600)
     questions: list[QuestionIn] | None = Field(default=None, min_length=1, max_length=MAX_QUESTIONS)
 
@@ -190,7 +193,7 @@ class AnswerIn(_In):
     order: list[uuid.UUID] | None = Field(
         default=None, max_length=MAX_CHOICES, description="Ordering questions: every item"
     )
-    hint_used: bool = False
+    hint_used: StrictBool = False
 
     @model_validator(mode="after")
     def _one_of(self) -> AnswerIn:
@@ -209,14 +212,14 @@ class ChoiceAnswer(_In):
     """Single choice, multiple choice and true or false: the choices picked."""
 
     choice_ids: list[uuid.UUID] = Field(max_length=MAX_CHOICES)
-    hint_used: bool = Field(default=False, description=HINT_USED)
+    hint_used: StrictBool = Field(default=False, description=HINT_USED)
 
 
 class OrderAnswer(_In):
     """Ordering questions: every item, in the explorer's order."""
 
     order: list[uuid.UUID] = Field(max_length=MAX_CHOICES, description="Every item, once")
-    hint_used: bool = Field(default=False, description=HINT_USED)
+    hint_used: StrictBool = Field(default=False, description=HINT_USED)
 
 
 def _one_of(schema: dict[str, Any]) -> None:
@@ -237,9 +240,9 @@ class AnswerOut(BaseModel):
     question_id: uuid.UUID
     choice_ids: list[uuid.UUID] | None
     order: list[uuid.UUID] | None
-    hint_used: bool
+    hint_used: StrictBool
     # Instant feedback only; null in at_end mode until the attempt is submitted.
-    correct: bool | None = None
+    correct: StrictBool | None = None
     explanation: str | None = None
     feedback: list[str] | None = Field(
         default=None, description="Instant mode: what the chosen choices say"
@@ -267,8 +270,8 @@ class QuestionResult(BaseModel):
     answered: bool
     choice_ids: list[uuid.UUID] | None
     order: list[uuid.UUID] | None
-    correct: bool
-    hint_used: bool
+    correct: StrictBool
+    hint_used: StrictBool
     points: int
     points_awarded: float
     explanation: str
@@ -329,7 +332,7 @@ class AdminChoice(BaseModel):
     id: uuid.UUID
     text: str
     image_asset_id: uuid.UUID | None
-    correct: bool
+    correct: StrictBool
     feedback: str
 
 
@@ -356,8 +359,8 @@ class AdminQuiz(BaseModel):
     published_at: datetime | None
     pass_mark: int
     feedback_mode: FeedbackMode
-    shuffle_questions: bool
-    shuffle_choices: bool
+    shuffle_questions: StrictBool
+    shuffle_choices: StrictBool
     time_suggestion_seconds: int | None
     created_at: datetime
     updated_at: datetime
