@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import random
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator
 from contextlib import aclosing, contextmanager
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import anyio
 import asyncpg
@@ -35,6 +37,9 @@ from app.core.db import Database
 from app.integrations.broker import Broker
 from app.notifications import queries
 from app.notifications.service import channel
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # How long a client waits before reconnecting after the server ends the stream, in ms.
 RETRY_MS = 2000
@@ -75,7 +80,39 @@ async def _start(
     return last_event_id, None
 
 
+_unfinished: set[asyncio.Task[Any]] = set()
+
+
+async def _finish(work: Coroutine[Any, Any, T]) -> T:
+    """`work`, run to its end even when the stream is cancelled meanwhile (its client left,
+    the server shuts down); the cancellation still reaches the stream at once.
+
+    A query cut between asyncpg's prepare and its execute leaves the server inside the
+    statement (an open transaction holding its lock) while the connection goes back to
+    the pool as if idle: the hot pools send no reset query that would end it (app/core/
+    db.py), so a TRUNCATE or a migration waits for that connection's next use, which may
+    never come. A read lasts milliseconds: it ends, then its connection goes back clean."""
+    task = asyncio.ensure_future(work)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        if not task.done():
+            _unfinished.add(task)  # kept referenced until it ends
+            task.add_done_callback(_ended_alone)
+        raise
+
+
+def _ended_alone(task: asyncio.Task[Any]) -> None:
+    _unfinished.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        logger.warning("a read ended after its stream, and failed", exc_info=task.exception())
+
+
 async def _read(db: Database, caller: Caller, position: int) -> list[asyncpg.Record]:
+    return await _finish(_fetch(db, caller, position))
+
+
+async def _fetch(db: Database, caller: Caller, position: int) -> list[asyncpg.Record]:
     # Its own frame: the connection goes back when the read ends, not at the next read.
     async with db.raw_connection() as conn:
         return await queries.events_after(conn, caller.account_id, caller.profile_id, position)
@@ -94,7 +131,7 @@ async def events(
     # a ticket), not from now: one that landed between the check and this line still ends it.
     opened_us = caller.issued_us
     async with broker.subscribe(channel(caller.account_id)) as bell:
-        position, reset = await _start(db, caller.account_id, last_event_id)
+        position, reset = await _finish(_start(db, caller.account_id, last_event_id))
         if reset is not None:
             yield reset
         yield ServerSentEvent(data="{}", event="ready", id=str(position), retry=RETRY_MS)
@@ -110,7 +147,8 @@ async def events(
                 yield ServerSentEvent(comment="stream ends; reconnect", retry=RETRY_MS)
                 return
             rung = await bell.wait(min(spec.heartbeat_seconds, left))
-            if await revocations.is_revoked(caller.account_id, caller.profile_id, opened_us):
+            revoked = revocations.is_revoked(caller.account_id, caller.profile_id, opened_us)
+            if await _finish(revoked):
                 yield ServerSentEvent(event="signed_out", data="{}")
                 return
             if not rung and deadline - anyio.current_time() > 0:
