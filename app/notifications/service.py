@@ -16,7 +16,6 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.deps import Caller
@@ -216,7 +215,7 @@ async def schedule_push(
     )
     if wait is not None:
         # The tick sends it once quiet hours are over.
-        await queries.set_push_state(session, notification.id, push_at=wait)
+        await queries.set_push_at(session, notification.id, wait)
         return
     await enqueue(
         session,
@@ -229,22 +228,22 @@ async def schedule_push(
 # --- the inbox ---------------------------------------------------------------------------------
 
 
-async def inbox_scope(session: AsyncSession, caller: Caller, profile_id: uuid.UUID | None) -> Any:
+async def inbox_scope(
+    session: AsyncSession, caller: Caller, profile_id: uuid.UUID | None
+) -> queries.Scope:
     """Which rows the caller's list reads: an explorer its own; a parent the family's, or
     one child's when `profile_id` is given (another family's child is 404)."""
     if profile_id is not None:
         await profiles_service.get_for(session, caller, profile_id)
-        return queries.recipient(caller.account_id, profile_id, every=False)
-    if caller.is_explorer:
-        return queries.recipient(caller.account_id, caller.profile_id, every=False)
-    return queries.recipient(caller.account_id, None, every=True)
+        return queries.Scope(caller.account_id, profile_id)
+    return own_scope(caller)
 
 
-def own_scope(caller: Caller) -> Any:
+def own_scope(caller: Caller) -> queries.Scope:
     """What a caller may act on by id: an explorer its own inbox, a parent the family's."""
     if caller.is_explorer:
-        return queries.recipient(caller.account_id, caller.profile_id, every=False)
-    return queries.recipient(caller.account_id, None, every=True)
+        return queries.Scope(caller.account_id, caller.profile_id)
+    return queries.Scope(caller.account_id, every=True)
 
 
 async def list_inbox(
@@ -392,11 +391,8 @@ async def register_device(session: AsyncSession, caller: Caller, body: DeviceIn)
 
 
 async def remove_device(session: AsyncSession, caller: Caller, device_id: uuid.UUID) -> None:
-    d = queries.device.c
-    condition = sa.and_(d.id == device_id, d.account_id == caller.account_id)
-    if caller.is_explorer:
-        condition = sa.and_(condition, d.profile_id == caller.profile_id)
-    if not await queries.delete_device(session, condition):
+    # An explorer removes only its own devices.
+    if not await queries.delete_device(session, device_id, caller.account_id, caller.profile_id):
         raise NotFound("No such device.")
 
 
@@ -550,20 +546,20 @@ async def export_notifications(session: AsyncSession, account_id: uuid.UUID) -> 
     return {
         "inbox": [
             _jsonable(r, ("account_id", "dedup_key", "push_at", "pushed_device_ids"))
-            for r in await queries.export_rows(session, queries.notification, account_id)
+            for r in await queries.export_rows(session, "inbox", account_id)
         ],
         # The token is included: it is the family's data, and what deletion removes.
         "devices": [
             _jsonable(r, ("account_id",))
-            for r in await queries.export_rows(session, queries.device, account_id)
+            for r in await queries.export_rows(session, "devices", account_id)
         ],
         "follows": [
             _jsonable(r, ("account_id",))
-            for r in await queries.export_rows(session, queries.follow, account_id)
+            for r in await queries.export_rows(session, "follows", account_id)
         ],
         "preferences": [
             _jsonable(r, ("account_id",))
-            for r in await queries.export_rows(session, queries.preference, account_id)
+            for r in await queries.export_rows(session, "preferences", account_id)
         ],
         "push_consent": {"granted_at": consent.granted_at.isoformat()} if consent else None,
     }

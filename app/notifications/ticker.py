@@ -14,7 +14,6 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, time, timedelta
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.db import Database
@@ -100,7 +99,7 @@ async def reminders(db: Database, now: datetime) -> tuple[int, int]:
         after = rows[-1].profile_id
 
 
-async def _remind(session: AsyncSession, row: sa.Row, now: datetime) -> tuple[int, int]:  # type: ignore[type-arg]
+async def _remind(session: AsyncSession, row: queries.Row, now: datetime) -> tuple[int, int]:
     zone = notifications_service.local_zone(row.timezone)
     local = now.astimezone(zone)
     if quiet_until(now, row.quiet_start, row.quiet_end, zone) is not None:
@@ -132,7 +131,7 @@ async def _remind(session: AsyncSession, row: sa.Row, now: datetime) -> tuple[in
     return sent, 0
 
 
-async def _nudge(session: AsyncSession, row: sa.Row, now: datetime, today: str) -> int:  # type: ignore[type-arg]
+async def _nudge(session: AsyncSession, row: queries.Row, now: datetime, today: str) -> int:
     page = await progress_service.list_progress(
         session, row.profile_id, None, ProgressStatus.in_progress, 1, None
     )
@@ -160,7 +159,7 @@ async def _nudge(session: AsyncSession, row: sa.Row, now: datetime, today: str) 
 async def waited_pushes(session: AsyncSession, now: datetime) -> int:
     rows = await queries.due_pushes(session, now)
     for row in rows:
-        await queries.set_push_state(session, row.id, push_at=None)
+        await queries.set_push_at(session, row.id, None)
         await enqueue(
             session,
             notifications_service.PUSH_TASK,
@@ -203,7 +202,7 @@ async def tick(runtime: Runtime, now: datetime | None = None) -> str:
     # The lock's transaction stays open while the parts run, each in a transaction of its
     # own: one instance at a time, and the lock goes with the connection if this one dies.
     async with db.session() as lock:
-        if not await lock.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(_LOCK_KEY))):
+        if not await queries.try_lock(lock, _LOCK_KEY):
             return "another tick is running"
         for names, part in parts:
             done: tuple[int | str, ...]
