@@ -21,9 +21,13 @@ class Category(StrEnum):
     progress = "progress"
     classroom = "classroom"
     account = "account"
+    # An editor's message to every family or to the followers of a theme or series.
+    announcement = "announcement"
 
 
-CATEGORIES = "category IN ('new_content', 'reminder', 'progress', 'classroom', 'account')"
+CATEGORIES = (
+    "category IN ('new_content', 'reminder', 'progress', 'classroom', 'account', 'announcement')"
+)
 
 
 def _profile_fk(nullable: bool = True) -> Any:

@@ -472,8 +472,12 @@ async def delete_tokens(session: AsyncSession, tokens: Sequence[str]) -> int:
 _p = preference.c
 _PROFILE = _param("profile_id", sa.Uuid)
 _GET_PREFERENCE = sa.select(*preference.c).where(_p.profile_id == _PROFILE)
-# Every profile of the family that has chosen, for what is sent to the parent's own inbox.
-_FAMILY_PREFERENCES = sa.select(_p.channels).where(_p.account_id == _ACCOUNT)
+# What every explorer of the family chose (NULL: nothing yet, the defaults), for what is
+# sent to the parent's own inbox.
+_FAMILY_CHANNELS = sa.text(
+    "SELECT np.channels FROM profile p "
+    "LEFT JOIN notification_preference np ON np.profile_id = p.id WHERE p.account_id = :account"
+).bindparams(sa.bindparam("account", type_=sa.Uuid))
 _PREFERENCE_COLUMNS = (
     "profile_id account_id channels quiet_start quiet_end reminder_days reminder_time "
     "nickname_on_lock_screen"
@@ -494,10 +498,12 @@ async def get_preference(session: AsyncSession, profile_id: uuid.UUID) -> Row | 
     return (await session.execute(_GET_PREFERENCE, {"profile_id": profile_id})).first()
 
 
-async def family_channels(session: AsyncSession, account_id: uuid.UUID) -> list[dict[str, Any]]:
-    """The stored channels of every profile of the family that has preferences."""
-    rows = (await session.execute(_FAMILY_PREFERENCES, {"account_id": account_id})).all()
-    return [dict(row.channels or {}) for row in rows]
+async def family_channels(
+    session: AsyncSession, account_id: uuid.UUID
+) -> list[dict[str, Any] | None]:
+    """Per explorer of the family, the channels a parent stored (None: nothing stored)."""
+    rows = (await session.execute(_FAMILY_CHANNELS, {"account": account_id})).all()
+    return [None if row.channels is None else dict(row.channels) for row in rows]
 
 
 async def put_preference(session: AsyncSession, values: dict[str, Any]) -> None:

@@ -21,6 +21,7 @@ from app.core.errors import BadRequest, problem_responses
 from app.core.pagination import Page, PageParamsDep
 from app.deps import RuntimeDep, runtime_of
 from app.notifications import service
+from app.notifications.deeplinks import LinkRules
 from app.notifications.schemas import (
     AnnouncementIn,
     AnnouncementOut,
@@ -288,9 +289,15 @@ async def unfollow(
     summary="Announce to every family, or to followers of a theme or series (now or later)",
 )
 async def admin_create_announcement(
-    body: AnnouncementIn, principal: EditorPrincipal, session: SessionDep, response: Response
+    body: AnnouncementIn,
+    principal: EditorPrincipal,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    response: Response,
 ) -> AnnouncementOut:
-    out = await service.announce(session, principal.account_id, body)
+    settings = runtime.settings
+    links = LinkRules.of(settings.app_link_base, settings.announcement_link_hosts)
+    out = await service.announce(session, principal.account_id, body, links)
     if body.preview:
         response.status_code = status.HTTP_200_OK
     return out

@@ -24,6 +24,7 @@ from app.core.errors import Forbidden, NotFound, Unauthorized, invalid_field
 from app.core.pagination import Page, build_page, decode_cursor, parse_datetime
 from app.integrations.broker import ring_after_commit
 from app.notifications import queries
+from app.notifications.deeplinks import LinkRules
 from app.notifications.models import Category
 from app.notifications.quiet import push_window
 from app.notifications.schemas import (
@@ -52,14 +53,15 @@ ANNOUNCE_TASK = "notifications.announce"
 TICKET_SECONDS = 60
 
 # In-app and push per category until a parent chooses. Nudges (progress) are off: a parent
-# turns them on. New content from a followed theme shows in the app, and pushes only if
-# the parent says so.
+# turns them on. New content from a followed theme and the editors' announcements show in
+# the app, and push only if the parent says so.
 DEFAULT_CHANNELS: dict[Category, Channels] = {
     Category.new_content: Channels(in_app=True, push=False),
     Category.reminder: Channels(in_app=True, push=True),
     Category.progress: Channels(in_app=False, push=False),
     Category.classroom: Channels(in_app=True, push=True),
     Category.account: Channels(in_app=True, push=True),
+    Category.announcement: Channels(in_app=True, push=False),
 }
 # How long a push may wait for an offline device: a reminder is stale after two hours.
 TTL_SECONDS: dict[str, int] = {
@@ -68,6 +70,7 @@ TTL_SECONDS: dict[str, int] = {
     Category.progress: 6 * 3600,
     Category.classroom: 24 * 3600,
     Category.account: 24 * 3600,
+    Category.announcement: 24 * 3600,
 }
 
 
@@ -159,7 +162,12 @@ async def notify(
     None); None when the parent turned the category off or it was sent before."""
     now = now or _now()
     prefs = await preferences(session, profile_id) if profile_id else None
-    wanted = prefs.categories[category] if prefs else Channels(in_app=True, push=True)
+    if prefs is not None:
+        wanted = prefs.categories[category]
+    elif category is Category.announcement:
+        wanted = await _family_wants(session, account_id, category)
+    else:
+        wanted = Channels(in_app=True, push=True)
     if not wanted.in_app and not wanted.push:
         return None
     row = await queries.insert_notification(
@@ -183,6 +191,23 @@ async def notify(
     if wanted.push and await queries.has_consent(session, account_id):
         await schedule_push(session, out, account_id, prefs, now)
     return out
+
+
+async def _family_wants(
+    session: AsyncSession, account_id: uuid.UUID, category: Category
+) -> Channels:
+    """What the parent's own inbox gets of a category a parent sets per explorer: a channel
+    is on when it is on for any explorer of the family (an explorer who has no preferences
+    yet counts with the defaults), the defaults in a family without explorers. A parent who
+    turned the category off for every explorer gets none of it."""
+    stored = await queries.family_channels(session, account_id)
+    choices = [
+        Channels.model_validate(channels[category.value])
+        if channels is not None and category.value in channels
+        else DEFAULT_CHANNELS[category]
+        for channels in stored
+    ] or [DEFAULT_CHANNELS[category]]
+    return Channels(in_app=any(c.in_app for c in choices), push=any(c.push for c in choices))
 
 
 async def add_event(
@@ -469,9 +494,15 @@ def _announcement(row: Any, size: int, now: datetime) -> AnnouncementOut:
 
 
 async def announce(
-    session: AsyncSession, author: uuid.UUID, body: AnnouncementIn
+    session: AsyncSession, author: uuid.UUID, body: AnnouncementIn, links: LinkRules
 ) -> AnnouncementOut:
     now = _now()
+    if not links.allows(body.link):
+        raise invalid_field(
+            ["body", "link"],
+            "A link into the app (wonderspaced://... or under APP_LINK_BASE), or an https "
+            "address on a host of ANNOUNCEMENT_LINK_HOSTS.",
+        )
     if body.target is not None and not await queries.target_exists(
         session, body.target.kind.value, body.target.id
     ):
