@@ -329,27 +329,42 @@ async def prune_events(session: AsyncSession, before: datetime) -> int:
 # --- stream tickets --------------------------------------------------------------------------
 
 _t = ticket.c
-_DROP_EXPIRED_TICKETS = sa.delete(ticket).where(_t.expires_at < _NOW)
 _INSERT_TICKET = sa.insert(ticket).values(
-    _binds(ticket, "ticket_hash account_id profile_id role issued_us expires_at")
+    _binds(ticket, "ticket_hash account_id profile_id role issued_us issued_at expires_at")
 )
+# Marking it used (the row lock makes a concurrent redeem wait, then find it used) is what
+# makes it single-use, on every instance at once.
 _REDEEM_TICKET = (
-    sa.delete(ticket)
-    .where(_t.ticket_hash == _param("ticket_hash", _t.ticket_hash.type), _t.expires_at > _NOW)
+    sa.update(ticket)
+    .where(
+        _t.ticket_hash == _param("hash", _t.ticket_hash.type),
+        _t.expires_at > _NOW,
+        _t.used_at.is_(None),
+    )
+    .values(used_at=_NOW)
     .returning(_t.account_id, _t.profile_id, _t.role, _t.issued_us)
 )
+_PRUNE_TICKETS = sa.delete(ticket).where(
+    _t.expires_at < _param("before", sa.DateTime(timezone=True))
+)
 
 
-async def add_ticket(session: AsyncSession, values: dict[str, Any], now: datetime) -> None:
-    """`values`: ticket_hash, account_id, profile_id, role, issued_us, expires_at."""
-    await session.execute(_DROP_EXPIRED_TICKETS, {"now": now})
+async def add_ticket(session: AsyncSession, values: dict[str, Any]) -> None:
+    """`values`: ticket_hash, account_id, profile_id, role, issued_us, issued_at,
+    expires_at."""
     await session.execute(_INSERT_TICKET, values)
 
 
 async def redeem_ticket(session: AsyncSession, ticket_hash: str, now: datetime) -> Row | None:
-    """Deleting it is what makes it single-use, on every instance at once."""
-    params = {"ticket_hash": ticket_hash, "now": now}
+    """The ticket's caller, once: None when it is unknown, expired or used."""
+    params = {"hash": ticket_hash, "now": now}
     return (await session.execute(_REDEEM_TICKET, params)).first()
+
+
+async def prune_tickets(session: AsyncSession, before: datetime) -> int:
+    """Tickets that expired before `before`, used or not."""
+    result = await session.execute(_PRUNE_TICKETS, {"before": before})
+    return int(getattr(result, "rowcount", 0))
 
 
 # --- devices and consent ----------------------------------------------------------------------
@@ -792,16 +807,24 @@ async def add_reached(session: AsyncSession, ident: uuid.UUID, count: int) -> No
 # --- export ---------------------------------------------------------------------------------
 
 _EXPORT = {
-    name: sa.select(*table.c).where(table.c.account_id == _ACCOUNT)
-    for name, table in (
-        ("inbox", notification),
-        ("devices", device),
-        ("follows", follow),
-        ("preferences", preference),
+    name: sa.select(*columns).where(columns[0].table.c.account_id == _ACCOUNT).order_by(*order)
+    for name, columns, order in (
+        ("inbox", tuple(notification.c), (_n.created_at, _n.id)),
+        ("devices", tuple(device.c), (_d.created_at, _d.id)),
+        ("follows", tuple(follow.c), (_f.created_at, _f.profile_id)),
+        ("preferences", tuple(preference.c), (_p.profile_id,)),
+        ("events", tuple(event.c), (event.c.seq,)),
+        # What a ticket was, never what would redeem it (its hash).
+        (
+            "stream_tickets",
+            (_t.profile_id, _t.role, _t.issued_at, _t.expires_at, _t.used_at),
+            (_t.issued_at, _t.expires_at),
+        ),
     )
 }
 
 
 async def export_rows(session: AsyncSession, name: str, account_id: uuid.UUID) -> Sequence[Row]:
-    """The family's rows of one table (inbox, devices, follows, preferences)."""
+    """The family's rows of one table (inbox, devices, follows, preferences, events,
+    stream_tickets)."""
     return (await session.execute(_EXPORT[name], {"account_id": account_id})).all()

@@ -358,9 +358,9 @@ async def issue_ticket(session: AsyncSession, caller: Caller) -> str:
             "profile_id": caller.profile_id,
             "role": caller.role.value,
             "issued_us": caller.issued_us,
+            "issued_at": now,
             "expires_at": now + timedelta(seconds=TICKET_SECONDS),
         },
-        now,
     )
     return ticket
 
@@ -591,6 +591,15 @@ async def export_notifications(session: AsyncSession, account_id: uuid.UUID) -> 
         "preferences": [
             _jsonable(r, ("account_id",))
             for r in await queries.export_rows(session, "preferences", account_id)
+        ],
+        # What the family's live streams carried, as long as it is kept for replay.
+        "events": [
+            _jsonable(r, ("account_id",))
+            for r in await queries.export_rows(session, "events", account_id)
+        ],
+        # When the family's devices asked for a stream ticket and used it; never the ticket.
+        "stream_tickets": [
+            _jsonable(r) for r in await queries.export_rows(session, "stream_tickets", account_id)
         ],
         "push_consent": {"granted_at": consent.granted_at.isoformat()} if consent else None,
     }

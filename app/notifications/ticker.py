@@ -1,6 +1,7 @@
 """The periodic tick: new content that became visible (published, or scheduled and its
 time came), reminders at local time, "continue where you left off", scheduled
-announcements, pushes that waited for quiet hours, and pruning old stream events.
+announcements, pushes that waited for quiet hours, and pruning old stream events and
+tickets.
 
 Runs in every server every NOTIFICATION_TICK_SECONDS and as `python -m app.jobs
 send-reminders`; one instance at a time (an advisory lock), and every send is deduplicated
@@ -197,6 +198,7 @@ async def tick(runtime: Runtime, now: datetime | None = None) -> str:
         (("pushes",), lambda: _part(db, lambda s: waited_pushes(s, at))),
         (("announcements",), lambda: _part(db, lambda s: announcements(s, at))),
         (("events_pruned",), lambda: _part(db, lambda s: queries.prune_events(s, before))),
+        (("tickets_pruned",), lambda: _part(db, lambda s: queries.prune_tickets(s, before))),
     ]
     counts: dict[str, int | str] = {}
     # The lock's transaction stays open while the parts run, each in a transaction of its
