@@ -14,7 +14,6 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -23,31 +22,12 @@ from app.core.config import Settings
 from app.core.db import Database
 from app.runtime import Runtime
 from tests.notifications.conftest import make_family, send
+from tests.notifications.servers import instance
 from tests.notifications.sse import Event, read_events
 from tests.support.app import app_with
-from tests.support.net import free_port
 
 API = "/api/v1"
 STREAM = f"{API}/notifications/stream"
-
-
-@contextlib.asynccontextmanager
-async def instance(app: FastAPI) -> AsyncIterator[tuple[uvicorn.Server, str]]:
-    """`app` under uvicorn on a free port; the server, to shut it down as SIGTERM does."""
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="off")
-    )
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.01)
-    try:
-        yield server, f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
 
 
 async def _until_ended(events: AsyncIterator[Event], seconds: float = 5.0) -> list[Event]:
