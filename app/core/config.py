@@ -213,6 +213,8 @@ class Settings(BaseSettings):
     stream_heartbeat_seconds: float = Field(default=15.0, gt=0, le=15.0)
     notification_tick_seconds: float = Field(default=180.0, ge=0)
     notification_event_retention_hours: int = Field(default=72, ge=1)
+    # Hosts an announcement may link to (https only) besides the app's own deep links
+    announcement_link_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     # Seeding: the address follows the sign-in rule, so the admin created can sign in
     first_admin_email: EmailAddress | None = None
@@ -241,6 +243,7 @@ class Settings(BaseSettings):
         "android_sha256_cert_fingerprints",
         "apple_app_ids",
         "apple_link_paths",
+        "announcement_link_hosts",
         mode="before",
     )
     @classmethod

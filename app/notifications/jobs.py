@@ -3,8 +3,12 @@ Job) runs the same tick the servers run in process."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from app.notifications.ticker import tick
-from app.runtime import Runtime
+
+if TYPE_CHECKING:
+    from app.runtime import Runtime
 
 
 async def send_reminders(runtime: Runtime) -> str:

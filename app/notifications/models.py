@@ -21,9 +21,13 @@ class Category(StrEnum):
     progress = "progress"
     classroom = "classroom"
     account = "account"
+    # An editor's message to every family or to the followers of a theme or series.
+    announcement = "announcement"
 
 
-CATEGORIES = "category IN ('new_content', 'reminder', 'progress', 'classroom', 'account')"
+CATEGORIES = (
+    "category IN ('new_content', 'reminder', 'progress', 'classroom', 'account', 'announcement')"
+)
 
 
 def _profile_fk(nullable: bool = True) -> Any:
@@ -170,16 +174,21 @@ class Follow(SQLModel, table=True):
 class StreamTicket(SQLModel, table=True):
     """A single-use credential for EventSource, which cannot send headers: kept hashed.
     `issued_us` is the issue time of the token that asked for it: a revocation after that
-    ends the ticket and the stream it opens, as it ends the token."""
+    ends the ticket and the stream it opens, as it ends the token. Redeeming it sets
+    `used_at`; the row stays (with the event log's retention) so that a family's export
+    shows when its devices opened streams."""
 
     __tablename__ = "stream_ticket"
+    __table_args__ = (sa.Index("ix_stream_ticket_expires_at", "expires_at"),)
 
     ticket_hash: str = Field(sa_type=sa.String(64), primary_key=True)
     account_id: uuid.UUID = Field(foreign_key="account.id", ondelete="CASCADE", index=True)
     profile_id: uuid.UUID | None = _profile_fk(nullable=True)
     role: str = Field(sa_type=sa.String(16))
     issued_us: int = Field(sa_type=sa.BigInteger)
+    issued_at: datetime = timestamp_field(default_now=True)
     expires_at: datetime = timestamp_field(default_now=True)
+    used_at: datetime | None = timestamp_field()
 
 
 class Announcement(SQLModel, table=True):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Header, Query, Response, status
 from fastapi.security import APIKeyQuery
 
 from app.auth.deps import (
@@ -15,12 +15,15 @@ from app.auth.deps import (
     CurrentPrincipal,
     EditorPrincipal,
     OptionalCaller,
+    RevocationsDep,
 )
-from app.core.db import SessionDep
+from app.core.db import DatabaseDep, SessionDep
 from app.core.errors import BadRequest, Unauthorized, problem_responses
 from app.core.pagination import Page, PageParamsDep
-from app.deps import RuntimeDep, runtime_of
+from app.core.parts import SettingsDep
+from app.integrations.parts import BrokerDep
 from app.notifications import service
+from app.notifications.deeplinks import LinkRules
 from app.notifications.schemas import (
     AnnouncementIn,
     AnnouncementOut,
@@ -130,8 +133,9 @@ stream_ticket = APIKeyQuery(
 
 
 async def _stream_caller(
-    request: Request,
     caller: OptionalCaller,
+    db: DatabaseDep,
+    revocations: RevocationsDep,
     ticket: Annotated[str | None, Depends(stream_ticket)],
 ) -> Caller:
     """The bearer token when one is sent, else the ticket (what EventSource can send)."""
@@ -139,9 +143,8 @@ async def _stream_caller(
         return caller
     if ticket is None:
         raise Unauthorized("Sign in to use this.", code="not_authenticated")
-    runtime = runtime_of(request)
-    async with runtime.db.session() as session:
-        return await service.redeem_ticket(session, runtime.revocations, ticket)
+    async with db.session() as session:
+        return await service.redeem_ticket(session, revocations, ticket)
 
 
 def _digits(schema: dict[str, Any]) -> None:
@@ -161,7 +164,10 @@ def _digits(schema: dict[str, Any]) -> None:
 )
 async def stream_notifications(
     caller: Annotated[Caller, Depends(_stream_caller)],
-    runtime: RuntimeDep,
+    db: DatabaseDep,
+    broker: BrokerDep,
+    revocations: RevocationsDep,
+    settings: SettingsDep,
     last_event_id: Annotated[
         str | None,
         Header(
@@ -181,11 +187,11 @@ async def stream_notifications(
             )
         position = int(last_event_id)
     spec = StreamSpec(
-        max_seconds=runtime.settings.stream_max_seconds,
-        heartbeat_seconds=runtime.settings.stream_heartbeat_seconds,
+        max_seconds=settings.stream_max_seconds,
+        heartbeat_seconds=settings.stream_heartbeat_seconds,
     )
     return StreamResponse(
-        events(runtime.db, runtime.broker, runtime.revocations, caller, position, spec),
+        events(db, broker, revocations, caller, position, spec),
         # Heartbeats come from the stream itself (one task less per stream).
         ping=0,
         headers={
@@ -297,9 +303,14 @@ async def unfollow(
     summary="Announce to every family, or to followers of a theme or series (now or later)",
 )
 async def admin_create_announcement(
-    body: AnnouncementIn, principal: EditorPrincipal, session: SessionDep, response: Response
+    body: AnnouncementIn,
+    principal: EditorPrincipal,
+    session: SessionDep,
+    settings: SettingsDep,
+    response: Response,
 ) -> AnnouncementOut:
-    out = await service.announce(session, principal.account_id, body)
+    links = LinkRules.of(settings.app_link_base, settings.announcement_link_hosts)
+    out = await service.announce(session, principal.account_id, body, links)
     if body.preview:
         response.status_code = status.HTTP_200_OK
     return out

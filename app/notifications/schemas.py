@@ -187,7 +187,12 @@ class AnnouncementIn(BaseModel):
 
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
     body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
-    link: Annotated[str, StringConstraints(min_length=1, max_length=300)] = "wonderspaced://home"
+    link: Annotated[str, StringConstraints(min_length=1, max_length=300)] = Field(
+        default="wonderspaced://home",
+        description="Where the notification opens: a link into the app (`wonderspaced://...`, "
+        "or a deep link under APP_LINK_BASE), or an https address on a host of "
+        "ANNOUNCEMENT_LINK_HOSTS; anything else is a 422 on `link`",
+    )
     audience: Audience
     target: Target | None = None
     send_at: Annotated[datetime | None, ISO_ONLY] = Field(

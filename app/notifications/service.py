@@ -16,7 +16,6 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.deps import Caller
@@ -25,6 +24,7 @@ from app.core.errors import Forbidden, NotFound, Unauthorized, invalid_field
 from app.core.pagination import Page, build_page, decode_cursor, parse_datetime
 from app.integrations.broker import ring_after_commit
 from app.notifications import queries
+from app.notifications.deeplinks import LinkRules
 from app.notifications.models import Category
 from app.notifications.quiet import push_window
 from app.notifications.schemas import (
@@ -53,14 +53,15 @@ ANNOUNCE_TASK = "notifications.announce"
 TICKET_SECONDS = 60
 
 # In-app and push per category until a parent chooses. Nudges (progress) are off: a parent
-# turns them on. New content from a followed theme shows in the app, and pushes only if
-# the parent says so.
+# turns them on. New content from a followed theme and the editors' announcements show in
+# the app, and push only if the parent says so.
 DEFAULT_CHANNELS: dict[Category, Channels] = {
     Category.new_content: Channels(in_app=True, push=False),
     Category.reminder: Channels(in_app=True, push=True),
     Category.progress: Channels(in_app=False, push=False),
     Category.classroom: Channels(in_app=True, push=True),
     Category.account: Channels(in_app=True, push=True),
+    Category.announcement: Channels(in_app=True, push=False),
 }
 # How long a push may wait for an offline device: a reminder is stale after two hours.
 TTL_SECONDS: dict[str, int] = {
@@ -69,6 +70,7 @@ TTL_SECONDS: dict[str, int] = {
     Category.progress: 6 * 3600,
     Category.classroom: 24 * 3600,
     Category.account: 24 * 3600,
+    Category.announcement: 24 * 3600,
 }
 
 
@@ -160,7 +162,12 @@ async def notify(
     None); None when the parent turned the category off or it was sent before."""
     now = now or _now()
     prefs = await preferences(session, profile_id) if profile_id else None
-    wanted = prefs.categories[category] if prefs else Channels(in_app=True, push=True)
+    if prefs is not None:
+        wanted = prefs.categories[category]
+    elif category is Category.announcement:
+        wanted = await _family_wants(session, account_id, category)
+    else:
+        wanted = Channels(in_app=True, push=True)
     if not wanted.in_app and not wanted.push:
         return None
     row = await queries.insert_notification(
@@ -184,6 +191,23 @@ async def notify(
     if wanted.push and await queries.has_consent(session, account_id):
         await schedule_push(session, out, account_id, prefs, now)
     return out
+
+
+async def _family_wants(
+    session: AsyncSession, account_id: uuid.UUID, category: Category
+) -> Channels:
+    """What the parent's own inbox gets of a category a parent sets per explorer: a channel
+    is on when it is on for any explorer of the family (an explorer who has no preferences
+    yet counts with the defaults), the defaults in a family without explorers. A parent who
+    turned the category off for every explorer gets none of it."""
+    stored = await queries.family_channels(session, account_id)
+    choices = [
+        Channels.model_validate(channels[category.value])
+        if channels is not None and category.value in channels
+        else DEFAULT_CHANNELS[category]
+        for channels in stored
+    ] or [DEFAULT_CHANNELS[category]]
+    return Channels(in_app=any(c.in_app for c in choices), push=any(c.push for c in choices))
 
 
 async def add_event(
@@ -216,7 +240,7 @@ async def schedule_push(
     )
     if wait is not None:
         # The tick sends it once quiet hours are over.
-        await queries.set_push_state(session, notification.id, push_at=wait)
+        await queries.set_push_at(session, notification.id, wait)
         return
     await enqueue(
         session,
@@ -229,22 +253,22 @@ async def schedule_push(
 # --- the inbox ---------------------------------------------------------------------------------
 
 
-async def inbox_scope(session: AsyncSession, caller: Caller, profile_id: uuid.UUID | None) -> Any:
+async def inbox_scope(
+    session: AsyncSession, caller: Caller, profile_id: uuid.UUID | None
+) -> queries.Scope:
     """Which rows the caller's list reads: an explorer its own; a parent the family's, or
     one child's when `profile_id` is given (another family's child is 404)."""
     if profile_id is not None:
         await profiles_service.get_for(session, caller, profile_id)
-        return queries.recipient(caller.account_id, profile_id, every=False)
-    if caller.is_explorer:
-        return queries.recipient(caller.account_id, caller.profile_id, every=False)
-    return queries.recipient(caller.account_id, None, every=True)
+        return queries.Scope(caller.account_id, profile_id)
+    return own_scope(caller)
 
 
-def own_scope(caller: Caller) -> Any:
+def own_scope(caller: Caller) -> queries.Scope:
     """What a caller may act on by id: an explorer its own inbox, a parent the family's."""
     if caller.is_explorer:
-        return queries.recipient(caller.account_id, caller.profile_id, every=False)
-    return queries.recipient(caller.account_id, None, every=True)
+        return queries.Scope(caller.account_id, caller.profile_id)
+    return queries.Scope(caller.account_id, every=True)
 
 
 async def list_inbox(
@@ -334,9 +358,9 @@ async def issue_ticket(session: AsyncSession, caller: Caller) -> str:
             "profile_id": caller.profile_id,
             "role": caller.role.value,
             "issued_us": caller.issued_us,
+            "issued_at": now,
             "expires_at": now + timedelta(seconds=TICKET_SECONDS),
         },
-        now,
     )
     return ticket
 
@@ -392,11 +416,8 @@ async def register_device(session: AsyncSession, caller: Caller, body: DeviceIn)
 
 
 async def remove_device(session: AsyncSession, caller: Caller, device_id: uuid.UUID) -> None:
-    d = queries.device.c
-    condition = sa.and_(d.id == device_id, d.account_id == caller.account_id)
-    if caller.is_explorer:
-        condition = sa.and_(condition, d.profile_id == caller.profile_id)
-    if not await queries.delete_device(session, condition):
+    # An explorer removes only its own devices.
+    if not await queries.delete_device(session, device_id, caller.account_id, caller.profile_id):
         raise NotFound("No such device.")
 
 
@@ -473,9 +494,15 @@ def _announcement(row: Any, size: int, now: datetime) -> AnnouncementOut:
 
 
 async def announce(
-    session: AsyncSession, author: uuid.UUID, body: AnnouncementIn
+    session: AsyncSession, author: uuid.UUID, body: AnnouncementIn, links: LinkRules
 ) -> AnnouncementOut:
     now = _now()
+    if not links.allows(body.link):
+        raise invalid_field(
+            ["body", "link"],
+            "A link into the app (wonderspaced://... or under APP_LINK_BASE), or an https "
+            "address on a host of ANNOUNCEMENT_LINK_HOSTS.",
+        )
     if body.target is not None and not await queries.target_exists(
         session, body.target.kind.value, body.target.id
     ):
@@ -550,20 +577,29 @@ async def export_notifications(session: AsyncSession, account_id: uuid.UUID) -> 
     return {
         "inbox": [
             _jsonable(r, ("account_id", "dedup_key", "push_at", "pushed_device_ids"))
-            for r in await queries.export_rows(session, queries.notification, account_id)
+            for r in await queries.export_rows(session, "inbox", account_id)
         ],
         # The token is included: it is the family's data, and what deletion removes.
         "devices": [
             _jsonable(r, ("account_id",))
-            for r in await queries.export_rows(session, queries.device, account_id)
+            for r in await queries.export_rows(session, "devices", account_id)
         ],
         "follows": [
             _jsonable(r, ("account_id",))
-            for r in await queries.export_rows(session, queries.follow, account_id)
+            for r in await queries.export_rows(session, "follows", account_id)
         ],
         "preferences": [
             _jsonable(r, ("account_id",))
-            for r in await queries.export_rows(session, queries.preference, account_id)
+            for r in await queries.export_rows(session, "preferences", account_id)
+        ],
+        # What the family's live streams carried, as long as it is kept for replay.
+        "events": [
+            _jsonable(r, ("account_id",))
+            for r in await queries.export_rows(session, "events", account_id)
+        ],
+        # When the family's devices asked for a stream ticket and used it; never the ticket.
+        "stream_tickets": [
+            _jsonable(r) for r in await queries.export_rows(session, "stream_tickets", account_id)
         ],
         "push_consent": {"granted_at": consent.granted_at.isoformat()} if consent else None,
     }

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import random
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator
 from contextlib import aclosing, contextmanager
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import anyio
 import asyncpg
@@ -35,6 +37,9 @@ from app.core.db import Database
 from app.integrations.broker import Broker
 from app.notifications import queries
 from app.notifications.service import channel
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # How long a client waits before reconnecting after the server ends the stream, in ms.
 RETRY_MS = 2000
@@ -75,7 +80,39 @@ async def _start(
     return last_event_id, None
 
 
+_unfinished: set[asyncio.Task[Any]] = set()
+
+
+async def _finish(work: Coroutine[Any, Any, T]) -> T:
+    """`work`, run to its end even when the stream is cancelled meanwhile (its client left,
+    the server shuts down); the cancellation still reaches the stream at once.
+
+    A query cut between asyncpg's prepare and its execute leaves the server inside the
+    statement (an open transaction holding its lock) while the connection goes back to
+    the pool as if idle: the hot pools send no reset query that would end it (app/core/
+    db.py), so a TRUNCATE or a migration waits for that connection's next use, which may
+    never come. A read lasts milliseconds: it ends, then its connection goes back clean."""
+    task = asyncio.ensure_future(work)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        if not task.done():
+            _unfinished.add(task)  # kept referenced until it ends
+            task.add_done_callback(_ended_alone)
+        raise
+
+
+def _ended_alone(task: asyncio.Task[Any]) -> None:
+    _unfinished.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        logger.warning("a read ended after its stream, and failed", exc_info=task.exception())
+
+
 async def _read(db: Database, caller: Caller, position: int) -> list[asyncpg.Record]:
+    return await _finish(_fetch(db, caller, position))
+
+
+async def _fetch(db: Database, caller: Caller, position: int) -> list[asyncpg.Record]:
     # Its own frame: the connection goes back when the read ends, not at the next read.
     async with db.raw_connection() as conn:
         return await queries.events_after(conn, caller.account_id, caller.profile_id, position)
@@ -94,7 +131,7 @@ async def events(
     # a ticket), not from now: one that landed between the check and this line still ends it.
     opened_us = caller.issued_us
     async with broker.subscribe(channel(caller.account_id)) as bell:
-        position, reset = await _start(db, caller.account_id, last_event_id)
+        position, reset = await _finish(_start(db, caller.account_id, last_event_id))
         if reset is not None:
             yield reset
         yield ServerSentEvent(data="{}", event="ready", id=str(position), retry=RETRY_MS)
@@ -110,7 +147,8 @@ async def events(
                 yield ServerSentEvent(comment="stream ends; reconnect", retry=RETRY_MS)
                 return
             rung = await bell.wait(min(spec.heartbeat_seconds, left))
-            if await revocations.is_revoked(caller.account_id, caller.profile_id, opened_us):
+            revoked = revocations.is_revoked(caller.account_id, caller.profile_id, opened_us)
+            if await _finish(revoked):
                 yield ServerSentEvent(event="signed_out", data="{}")
                 return
             if not rung and deadline - anyio.current_time() > 0:
@@ -119,35 +157,49 @@ async def events(
 
 # --- the response ----------------------------------------------------------------------------
 
+# How long the farewell may take to go out at shutdown: a client that reads nothing must not
+# hold the instance until Cloud Run's grace period ends.
+FAREWELL_SECONDS = 2.0
+
+
+def farewell() -> ServerSentEvent:
+    """The last event of a stream the server ends on shutdown: reconnect (to another
+    instance) with Last-Event-ID. The wait is spread over RETRY_MS to 2 * RETRY_MS, so the
+    clients of an instance that goes away do not all come back at the same moment. No `id`:
+    the client's last event id stays the last event it received."""
+    retry = RETRY_MS + random.randrange(RETRY_MS)  # noqa: S311
+    return ServerSentEvent(event="reconnect", data='{"reason":"shutdown"}', retry=retry)
+
 
 class _Shutdown:
-    """Ends every open stream of this event loop when the server begins to shut down (the
-    library's signal: uvicorn's exit flag), through one waiting task for all of them."""
+    """Tells every open stream of this event loop to end when the server begins to shut down
+    (the library's signal: uvicorn's exit flag, set by SIGTERM), through one waiting task for
+    all of them."""
 
     def __init__(self) -> None:
         self._waiter: asyncio.Task[None] | None = None
-        self._scopes: set[anyio.CancelScope] = set()
+        self._streams: set[StreamResponse] = set()
 
     @contextmanager
-    def ending(self, scope: anyio.CancelScope) -> Iterator[None]:
+    def ending(self, stream: StreamResponse) -> Iterator[None]:
         waiter = self._waiter
         if waiter is None or waiter.done() or waiter.get_loop() is not asyncio.get_running_loop():
-            # A new loop (or a finished wait) gets its own set: a scope of a closed loop is
-            # never cancelled.
-            self._scopes = set()
-            self._waiter = asyncio.create_task(self._end(self._scopes))
-        scopes = self._scopes
-        scopes.add(scope)
+            # A new loop (or a finished wait) gets its own set: a stream of a closed loop is
+            # never ended.
+            self._streams = set()
+            self._waiter = asyncio.create_task(self._end(self._streams))
+        streams = self._streams
+        streams.add(stream)
         try:
             yield
         finally:
-            scopes.discard(scope)
+            streams.discard(stream)
 
     @staticmethod
-    async def _end(scopes: set[anyio.CancelScope]) -> None:
+    async def _end(streams: set[StreamResponse]) -> None:
         await EventSourceResponse._listen_for_exit_signal()
-        for scope in list(scopes):
-            scope.cancel()
+        for stream in list(streams):
+            stream.end_for_shutdown()
 
 
 _shutdown = _Shutdown()
@@ -158,14 +210,30 @@ class StreamResponse(EventSourceResponse):
     of the library's three in a task group (the sender, the disconnect and the shutdown
     listeners): 14 of the 53 KiB an open stream held. The request's task waits for the
     client to leave; the events go from a task of their own, since every resume of the
-    request's task runs through the whole middleware chain above it. Shutdown ends the
-    stream as the library's does, through `_shutdown`."""
+    request's task runs through the whole middleware chain above it.
+
+    On shutdown the stream stops where it is (an event goes out whole or not at all, so the
+    client's Last-Event-ID is the last event it has), then the request's task sends the
+    farewell and the body's last chunk: the response ends complete, and the client
+    reconnects to another instance and replays from the log whatever it did not get."""
+
+    _listening: anyio.CancelScope | None = None
+    _shutting_down = False
+
+    def end_for_shutdown(self) -> None:
+        self._shutting_down = True
+        if self._listening is not None:
+            self._listening.cancel()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"].upper() == "HEAD":
             await super().__call__(scope, receive, send)
             return
-        with anyio.CancelScope() as listening, _shutdown.ending(listening):
+        await send(
+            {"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers}
+        )
+        with anyio.CancelScope() as listening, _shutdown.ending(self):
+            self._listening = listening
             sender = asyncio.create_task(self._send_all(send, listening))
             try:
                 while (await receive())["type"] != "http.disconnect":
@@ -175,6 +243,8 @@ class StreamResponse(EventSourceResponse):
                 # also cut the stream's cleanup (leaving its doorbell) short.
                 sender.cancel()
         await asyncio.wait([sender])
+        if self._shutting_down and self.active:
+            await self._say_farewell(send)
         if not sender.cancelled():
             sender.result()  # the stream's own failure, as uvicorn reports any
         if self.background is not None:
@@ -182,13 +252,6 @@ class StreamResponse(EventSourceResponse):
 
     async def _send_all(self, send: Send, listening: anyio.CancelScope) -> None:
         try:
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": self.status_code,
-                    "headers": self.raw_headers,
-                }
-            )
             # Closed here when a send fails, so the stream's own cleanup (its doorbell) runs.
             async with aclosing(self.body_iterator) as body:  # type: ignore[type-var]
                 async for data in body:
@@ -198,3 +261,10 @@ class StreamResponse(EventSourceResponse):
             await send({"type": "http.response.body", "body": b"", "more_body": False})
         finally:
             listening.cancel()  # the stream ended by itself (or failed): stop listening
+
+    async def _say_farewell(self, send: Send) -> None:
+        self.active = False
+        with anyio.move_on_after(FAREWELL_SECONDS):
+            chunk = ensure_bytes(farewell(), self.sep)
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            await send({"type": "http.response.body", "body": b"", "more_body": False})

@@ -69,7 +69,7 @@ async def push(ctx: TaskContext, *, db: Database, sender: PushSender) -> None:
     )
     if wait is not None:
         # A retry that fell into quiet hours: the tick sends it when they end.
-        await queries.set_push_state(session, n.id, push_at=wait)
+        await queries.set_push_at(session, n.id, wait)
         return
     # A retry goes to the devices the last try could not reach, not to those it did.
     reached = set(row.pushed_device_ids or ())
@@ -79,7 +79,7 @@ async def push(ctx: TaskContext, *, db: Database, sender: PushSender) -> None:
         if d.id not in reached
     ]
     if not devices:
-        await queries.set_push_state(session, n.id, pushed_at=now, push_at=None)
+        await queries.set_pushed(session, n.id, now)
         return
     nickname = None
     if n.profile_id and prefs and prefs.nickname_on_lock_screen:
@@ -112,7 +112,7 @@ async def push(ctx: TaskContext, *, db: Database, sender: PushSender) -> None:
                 await queries.add_pushed_devices(own, n.id, sent)
     if retry:
         raise PushRetry(f"{retry} pushes to retry")
-    await queries.set_push_state(session, n.id, pushed_at=now, push_at=None)
+    await queries.set_pushed(session, n.id, now)
 
 
 async def fanout(ctx: TaskContext) -> None:
@@ -160,7 +160,7 @@ async def announce(ctx: TaskContext) -> None:
                 session,
                 account_id=r.id,
                 profile_id=None,
-                category=Category.account,
+                category=Category.announcement,
                 title=a.title,
                 body=a.body,
                 link=a.link,
@@ -175,7 +175,7 @@ async def announce(ctx: TaskContext) -> None:
                 session,
                 account_id=r.account_id,
                 profile_id=r.profile_id,
-                category=Category.new_content,
+                category=Category.announcement,
                 title=a.title,
                 body=a.body,
                 link=a.link,

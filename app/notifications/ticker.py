@@ -1,6 +1,7 @@
 """The periodic tick: new content that became visible (published, or scheduled and its
 time came), reminders at local time, "continue where you left off", scheduled
-announcements, pushes that waited for quiet hours, and pruning old stream events.
+announcements, pushes that waited for quiet hours, and pruning old stream events and
+tickets.
 
 Runs in every server every NOTIFICATION_TICK_SECONDS and as `python -m app.jobs
 send-reminders`; one instance at a time (an advisory lock), and every send is deduplicated
@@ -13,8 +14,8 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.db import Database
@@ -26,7 +27,9 @@ from app.notifications.schemas import Channels
 from app.outbox.service import enqueue
 from app.progress import service as progress_service
 from app.progress.schemas import ProgressStatus
-from app.runtime import Runtime
+
+if TYPE_CHECKING:
+    from app.runtime import Runtime
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +103,7 @@ async def reminders(db: Database, now: datetime) -> tuple[int, int]:
         after = rows[-1].profile_id
 
 
-async def _remind(session: AsyncSession, row: sa.Row, now: datetime) -> tuple[int, int]:  # type: ignore[type-arg]
+async def _remind(session: AsyncSession, row: queries.Row, now: datetime) -> tuple[int, int]:
     zone = notifications_service.local_zone(row.timezone)
     local = now.astimezone(zone)
     if quiet_until(now, row.quiet_start, row.quiet_end, zone) is not None:
@@ -132,7 +135,7 @@ async def _remind(session: AsyncSession, row: sa.Row, now: datetime) -> tuple[in
     return sent, 0
 
 
-async def _nudge(session: AsyncSession, row: sa.Row, now: datetime, today: str) -> int:  # type: ignore[type-arg]
+async def _nudge(session: AsyncSession, row: queries.Row, now: datetime, today: str) -> int:
     page = await progress_service.list_progress(
         session, row.profile_id, None, ProgressStatus.in_progress, 1, None
     )
@@ -160,7 +163,7 @@ async def _nudge(session: AsyncSession, row: sa.Row, now: datetime, today: str) 
 async def waited_pushes(session: AsyncSession, now: datetime) -> int:
     rows = await queries.due_pushes(session, now)
     for row in rows:
-        await queries.set_push_state(session, row.id, push_at=None)
+        await queries.set_push_at(session, row.id, None)
         await enqueue(
             session,
             notifications_service.PUSH_TASK,
@@ -198,12 +201,13 @@ async def tick(runtime: Runtime, now: datetime | None = None) -> str:
         (("pushes",), lambda: _part(db, lambda s: waited_pushes(s, at))),
         (("announcements",), lambda: _part(db, lambda s: announcements(s, at))),
         (("events_pruned",), lambda: _part(db, lambda s: queries.prune_events(s, before))),
+        (("tickets_pruned",), lambda: _part(db, lambda s: queries.prune_tickets(s, before))),
     ]
     counts: dict[str, int | str] = {}
     # The lock's transaction stays open while the parts run, each in a transaction of its
     # own: one instance at a time, and the lock goes with the connection if this one dies.
     async with db.session() as lock:
-        if not await lock.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(_LOCK_KEY))):
+        if not await queries.try_lock(lock, _LOCK_KEY):
             return "another tick is running"
         for names, part in parts:
             done: tuple[int | str, ...]

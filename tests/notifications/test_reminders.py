@@ -27,7 +27,8 @@ async def _setup(client: httpx.AsyncClient, fam: Family, zone: str, body: dict) 
     assert put.status_code == 200, put.text
 
 
-async def _run(runtime: Runtime, start: datetime, days: int, step_minutes: int = 15) -> None:
+async def _run(runtime: Runtime, start: datetime, days: int, step_minutes: int = 30) -> None:
+    # Every half hour: four ticks inside each two-hour reminder window.
     now = start
     while now < start + timedelta(days=days):
         await tick(runtime, now=now)
