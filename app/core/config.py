@@ -61,6 +61,11 @@ class PushBackend(StrEnum):
     fcm = "fcm"
 
 
+class TtsBackend(StrEnum):
+    local = "local"
+    google = "google"
+
+
 class ConfigurationError(RuntimeError):
     """Raised at start-up when the settings cannot run the service safely."""
 
@@ -155,6 +160,11 @@ class Settings(BaseSettings):
     download_url_minutes: int = Field(default=60, ge=1, le=24 * 60)
     # Images with more pixels are refused before decoding (a small file can unpack to GBs)
     media_max_image_pixels: int = Field(default=40_000_000, ge=1)
+
+    # Read-aloud: text to speech by eSpeak NG in process (local) or Google Cloud
+    # Text-to-Speech (google, with the service's own credentials)
+    tts_backend: TtsBackend = TtsBackend.local
+    tts_google_endpoint: str | None = None  # the synthesize URL; only tests point it elsewhere
 
     # Retention (README, "Retention"): how long records are kept once they are of no use.
     # `python -m app.jobs prune` deletes them; the server also runs it every interval (0: never).
@@ -355,6 +365,11 @@ class Settings(BaseSettings):
     @property
     def media_dir(self) -> Path:
         return self.data_dir / "media"
+
+    @property
+    def demo_media_dir(self) -> Path:
+        """The demo's generated source files, made once and kept (app/media/demo)."""
+        return self.data_dir / "demo"
 
     @property
     def tasks_oidc_audience(self) -> str:
