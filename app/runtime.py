@@ -44,8 +44,9 @@ from app.media.service import AssetReferences, PublicAssets
 logger = logging.getLogger(__name__)
 
 # Idempotent demo content for development (never in production), made with the runtime's
-# parts (storage, text to speech, clock) through the services an editor's requests call.
-DemoSeeder = Callable[[AsyncSession, "Runtime"], Awaitable[None]]
+# parts (storage, text to speech, clock) through the services an editor's requests call;
+# it may answer lines to show once on the terminal (a demo account's sign-in).
+DemoSeeder = Callable[[AsyncSession, "Runtime"], Awaitable[list[str] | None]]
 
 
 @dataclass(frozen=True)

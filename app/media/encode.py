@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import av
 from PIL import Image
@@ -33,9 +34,9 @@ def _audio_stream(container: av.container.OutputContainer, rate: int) -> av.Audi
     return stream
 
 
-def _audio_packets(stream: av.AudioStream, pcm: bytes, rate: int) -> list[av.Packet]:
+def _audio_packets(stream: av.AudioStream, pcm: bytes, rate: int) -> list[Any]:
     resampler = av.AudioResampler(format="fltp", layout="mono", rate=rate)
-    packets: list[av.Packet] = []
+    packets: list[Any] = []
     for frame in _audio_frames(pcm, rate):
         for converted in resampler.resample(frame):
             packets += stream.encode(converted)
@@ -100,7 +101,7 @@ def _write_mp4(
         video.options = {"preset": "veryfast", "crf": "26", "tune": "animation"}
         audio = _audio_stream(container, rate)
         for image in frames:
-            frame = av.VideoFrame.from_image(image)
+            frame = av.VideoFrame.from_image(image)  # type: ignore[no-untyped-call]
             for packet in video.encode(frame):
                 container.mux(packet)
         for packet in video.encode(None):

@@ -174,7 +174,7 @@ def _still(path: Path, duration_ms: int) -> tuple[bytes | None, tuple[int, int] 
                 break
         if picked is None:
             return None, None
-        image = picked.to_image()
+        image = picked.to_image()  # type: ignore[no-untyped-call]
     if image.width > THUMBNAIL_WIDTH:
         image = image.resize(
             (THUMBNAIL_WIDTH, round(image.height * THUMBNAIL_WIDTH / image.width)),

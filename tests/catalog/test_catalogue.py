@@ -131,7 +131,7 @@ async def test_search_finds_partial_words_typos_and_ebook_text(
     runtime: Runtime, client: httpx.AsyncClient, query: str, expected: str
 ) -> None:
     async with runtime.db.session() as session:
-        await seed_catalogue(session)
+        await seed_catalogue(session, runtime)
     response = await client.get("/api/v1/search", params={"q": query})
     assert response.status_code == 200
     titles = [hit["title"] for hit in response.json()["items"]]
@@ -585,8 +585,8 @@ async def test_parents_and_explorers_cannot_edit(
 
 async def test_demo_seed_fills_every_screen(runtime: Runtime, client: httpx.AsyncClient) -> None:
     async with runtime.db.session() as session:
-        await seed_catalogue(session)
-        await seed_catalogue(session)  # idempotent
+        await seed_catalogue(session, runtime)
+        await seed_catalogue(session, runtime)  # idempotent
     for tab in ("explore", "videos", "ebooks", "adventure-show"):
         screen = (await client.get(f"/api/v1/tabs/{tab}")).json()
         assert screen["featured"], tab

@@ -46,7 +46,7 @@ class _Engine:
     """The library: one per process (its state is global), used under one lock."""
 
     def __init__(self) -> None:
-        import espeakng_loader
+        import espeakng_loader  # type: ignore[import-untyped]
 
         lib = ctypes.CDLL(espeakng_loader.get_library_path())
         lib.espeak_Initialize.restype = ctypes.c_int
