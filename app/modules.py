@@ -63,6 +63,7 @@ from app.classrooms.router import profile_router as classrooms_profile_router
 from app.classrooms.router import router as classrooms_router
 from app.core.coherence import CacheChange
 from app.data_rights import STORAGE_DELETE_TASK, DataRights, Exporter, FileCollector
+from app.demo.family import seed_demo_family
 from app.emails import tasks as email_tasks
 from app.health.router import router as health_router
 from app.jobs import Job
@@ -379,6 +380,9 @@ MODULES: tuple[Module, ...] = (
             ),
         ),
     ),
+    # A demo family with a week of activity (development only), on the demo catalogue and
+    # quizzes seeded before it.
+    Module(name="demo", seeder=seed_demo_family),
     Module(
         name="links",
         routers=(Mount(links_router), Mount(links_admin_router), Mount(links_public_router, "")),

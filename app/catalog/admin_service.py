@@ -55,10 +55,9 @@ from app.core.http_cache import PreconditionFailed, etag_of, if_match
 from app.core.pagination import Page, PageParams, build_page, cursor_values, parse_datetime
 from app.integrations.storage import Storage
 from app.integrations.tts import LanguageUnsupported, TextToSpeech
-from app.media import encode
+from app.media import narration
 from app.media import service as media_service
 from app.media.models import MediaAsset
-from app.media.policy import Purpose
 from app.outbox.service import enqueue
 
 MODELS = queries.MODELS
@@ -704,21 +703,19 @@ async def narrate(
         for page in await queries.pages(session, ebook_id):
             if page["narration_source"] == "human":
                 continue
-            speech = await tts.synthesize(page["text"], item.language, voice=voice, speed=speed)
-            audio = encode.m4a(
-                speech.pcm, speech.sample_rate, title=f"{item.title}, page {page['number']}"
-            )
-            asset = await media_service.upload_file(
+            asset, timings = await narration.speak(
                 session,
                 storage,
-                account_id,
-                Purpose.audio,
-                "audio/mp4",
-                f"{item.title[:200]} - page {page['number']}.m4a",
-                audio,
+                tts,
+                page["text"],
+                item.language,
+                filename=f"{item.title[:200]} - page {page['number']}.m4a",
+                title=f"{item.title}, page {page['number']}",
                 max_image_pixels=max_image_pixels,
+                voice=voice,
+                speed=speed,
+                account_id=account_id,
             )
-            timings = _within(speech.words, asset.duration_ms or speech.duration_ms)
             if await queries.set_generated_narration(
                 session, ebook_id, page["number"], page["text"], asset.id, timings
             ):
@@ -728,16 +725,3 @@ async def narrate(
     _changed(session)
     await session.flush()
     return done
-
-
-def _within(words: Sequence[tuple[int, int]], duration_ms: int) -> list[list[int]]:
-    """The engine's timings, the last ones pulled inside the stored audio's duration (its
-    encoder may round the end by a few milliseconds)."""
-    timings: list[list[int]] = []
-    limit = duration_ms
-    for start, end in reversed(words):
-        end = min(end, limit)
-        start = min(start, end - 1)
-        timings.append([max(0, start), end])
-        limit = start
-    return list(reversed(timings))

@@ -67,7 +67,8 @@ async def test_the_demo_plays_reads_aloud_and_shows_pictures(
         languages.add(book["language"])
         assert book["read_aloud_available"] is True
         for page in book["pages"]:
-            assert page["illustration_width"] == 800 and page["illustration_height"] == 600
+            assert page["illustration_width"] == 800
+            assert page["illustration_height"] == 600
             assert len(page["word_timings"]) == len(page["text"].split())
             expected = "human" if book["language"] == "tw" else "tts"
             assert page["narration_source"] == expected
