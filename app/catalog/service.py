@@ -166,7 +166,7 @@ async def ebook(session: AsyncSession, links: MediaLinks, ebook_id: uuid.UUID) -
                 illustration_height=picture.height,
                 narration_url=narration.url,
                 narration_source=p["narration_source"] if narration.url else None,
-                word_timings=p["word_timings"] if narration.url else [],
+                word_timings=p["word_timings"],
             )
         )
     return EbookDetail(

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.schema import table_of
+from app.media import narration
 from app.media import service as media_service
 from app.media.demo.content import QUIZ_PICTURES
 from app.media.demo.make import DemoMedia
@@ -351,6 +352,20 @@ async def seed_quizzes(session: AsyncSession, runtime: Runtime) -> list[str] | N
         return None
     pictures = await _pictures(session, runtime)
     for kind, title, quiz in _quizzes(pictures):
+        if quiz["difficulty"] == "easy":
+            # For explorers who cannot read yet: every prompt read aloud.
+            for number, question in enumerate(quiz["questions"], 1):
+                asset, _ = await narration.speak(
+                    session,
+                    runtime.storage,
+                    runtime.tts,
+                    question["prompt"],
+                    "en",
+                    filename=f"{quiz['title']} - question {number}.m4a",
+                    title=question["prompt"],
+                    max_image_pixels=runtime.settings.media_max_image_pixels,
+                )
+                question["narration_asset_id"] = asset.id
         body = QuizIn.model_validate(
             {"content_kind": kind, "content_id": content[(kind, title)], **quiz}
         )

@@ -24,6 +24,7 @@ from app.runtime import Runtime
 from tests.support.auth import family, kid_token, make_profile, signed_in
 from tests.support.factories import media_asset
 from tests.support.live_server import serve
+from tests.media.files import h264
 from tests.support.media_files import VTT, jpeg_with_gps, mp4, wav
 from tests.support.net import free_port
 
@@ -63,7 +64,7 @@ async def test_video_upload_to_scrubbing_over_real_http(live_runtime: Runtime) -
     live_runtime.settings = settings
     live_runtime.storage = create_storage(settings)
     await live_runtime.start()
-    video = mp4(frames=40)
+    video = h264(frames=40)
     async with (
         serve(create_app(runtime=live_runtime), port) as base,
         httpx.AsyncClient(base_url=base) as http,
