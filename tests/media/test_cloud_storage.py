@@ -28,8 +28,8 @@ from app.media.models import MediaAsset
 from app.media.policy import Purpose
 from app.media.schemas import UploadCreate
 from app.runtime import Runtime
-from tests.support.auth import make_account
 from tests.media.files import h264
+from tests.support.auth import make_account
 from tests.support.net import free_port
 
 SA_EMAIL = "media@wonderspaced-test.iam.gserviceaccount.com"
