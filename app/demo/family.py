@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts import service as accounts_service
 from app.accounts.models import Account, Role
 from app.accounts.privacy import NOTICE_VERSION
 from app.auth.caller import Caller
+from app.catalog import lookups
 from app.catalog.schemas import Kind
 from app.classrooms import assignments as classroom_assignments
 from app.classrooms import enrolment, rooms
@@ -31,13 +31,12 @@ from app.classrooms.access import Access
 from app.classrooms.models import Classroom
 from app.classrooms.schemas import AssignmentIn, ClassroomIn, TeacherRole
 from app.core.db import session_driver
-from app.core.schema import table_of
+from app.demo import queries
 from app.profiles import service as profiles_service
 from app.profiles.schemas import ProfileCreate
 from app.progress import service as progress_service
 from app.progress.schemas import DiyBeat, EbookBeat, VideoBeat
 from app.quizzes import attempts
-from app.quizzes.models import Quiz
 from app.quizzes.schemas import AnswerIn
 
 if TYPE_CHECKING:
@@ -92,7 +91,7 @@ WEEK = (
 async def seed_demo_family(session: AsyncSession, runtime: Runtime) -> list[str] | None:
     if await accounts_service.get_by_email(session, PARENT_EMAIL) is not None:
         return None
-    items = await _items(session)
+    items = await queries.items_by_title(session)
     if not all((play.kind, play.title) in items for play in WEEK):
         return None  # no demo catalogue (SEED_DEMO_CONTENT on an older database)
     password = secrets.token_urlsafe(12)
@@ -137,15 +136,6 @@ async def seed_demo_family(session: AsyncSession, runtime: Runtime) -> list[str]
         f"Demo family: {PARENT_EMAIL} (explorers Ama, Kofi and Esi), and their teacher "
         f"{TEACHER_EMAIL}\n  Password of both (shown only now): {password}"
     ]
-
-
-async def _items(session: AsyncSession) -> dict[tuple[Kind, str], uuid.UUID]:
-    found: dict[tuple[Kind, str], uuid.UUID] = {}
-    for kind in Kind:
-        table = sa.table(kind.value, sa.column("id"), sa.column("title"))
-        for row in await session.execute(sa.select(table.c.id, table.c.title)):
-            found[(kind, row.title)] = row.id
-    return found
 
 
 async def _account(
@@ -233,21 +223,15 @@ async def _play(
 
 
 async def _length(session: AsyncSession, kind: Kind, item_id: uuid.UUID) -> int:
-    """A video's milliseconds, an eBook's pages, a DIY's steps."""
-    if kind is Kind.video:
-        statement = sa.text("SELECT duration_ms FROM video WHERE id = :id")
-    elif kind is Kind.ebook:
-        statement = sa.text("SELECT count(*) FROM ebook_page WHERE ebook_id = :id")
-    else:
-        statement = sa.text("SELECT count(*) FROM diy_step WHERE diy_id = :id")
-    return int(await session.scalar(statement, {"id": item_id}) or 0)
+    """A video's milliseconds, an eBook's pages, a DIY's steps (what progress counts in)."""
+    facts = await lookups.item_facts(await session_driver(session), kind, item_id)
+    return facts.units or 0 if facts else 0
 
 
 async def _quiz(
     session: AsyncSession, runtime: Runtime, profile_id: uuid.UUID, title: str, when: datetime
 ) -> None:
-    quizzes = table_of(Quiz).c
-    quiz_id = await session.scalar(sa.select(quizzes.id).where(quizzes.title == title))
+    quiz_id = await queries.quiz_by_title(session, title)
     if quiz_id is None:
         return
     attempt, _ = await attempts.start(runtime.media_links, session, profile_id, quiz_id, when)
