@@ -297,9 +297,18 @@ class VideoIn(_ContentIn):
     season: int | None = Field(default=None, ge=1, le=INT_MAX)
     episode: int | None = Field(default=None, ge=1, le=INT_MAX)
     category: VideoCategory = VideoCategory.stories
-    duration_ms: int | None = Field(default=None, ge=0, le=INT_MAX)
-    media_asset_id: uuid.UUID | None = None
-    thumbnail_asset_id: uuid.UUID | None = None
+    duration_ms: int | None = Field(
+        default=None,
+        ge=0,
+        le=INT_MAX,
+        description="Read only: taken from the file (media_asset_id) once processed",
+    )
+    media_asset_id: uuid.UUID | None = Field(
+        default=None, description="The video file; publishing needs it processed"
+    )
+    thumbnail_asset_id: uuid.UUID | None = Field(
+        default=None, description="None: the still processing made of the file"
+    )
     captions: list[CaptionIn] = Field(default_factory=list, max_length=20)
 
     @model_validator(mode="after")
