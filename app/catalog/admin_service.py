@@ -654,8 +654,16 @@ async def request_narration(
     generated = [p["number"] for p in pages if p["narration_source"] != "human"]
     recorded = [p["number"] for p in pages if p["narration_source"] == "human"]
     if generated:
+        # A retried request schedules nothing more; a new one after any change (of text,
+        # voice, pace, or the narration files themselves) is a new task.
         fingerprint = etag_of(
-            "|".join([str(body.voice), str(body.speed), *(p["text"] for p in pages)]).encode()
+            "|".join(
+                [
+                    str(body.voice),
+                    str(body.speed),
+                    *(f"{p['text']}:{p['narration_asset_id']}" for p in pages),
+                ]
+            ).encode()
         )
         await enqueue(
             session,

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.integrations.storage import Storage
-from app.integrations.tts import TextToSpeech
+from app.integrations.tts import SpeechFailed, TextToSpeech
 from app.media import encode
 from app.media import service as media_service
 from app.media.models import MediaAsset
@@ -44,6 +44,8 @@ async def speak(
         audio,
         max_image_pixels=max_image_pixels,
     )
+    if asset.status != "ready":  # the engine's audio would not decode: try again later
+        raise SpeechFailed(f"the spoken audio failed processing: {asset.failure_reason}")
     return asset, within(speech.words, asset.duration_ms or speech.duration_ms)
 
 
