@@ -155,7 +155,10 @@ async def deliver(storage: Storage, ticket: dict[str, object], data: bytes) -> N
     fields = {str(k): str(v) for k, v in dict(ticket["fields"]).items()}  # type: ignore[call-overload]
     async with httpx.AsyncClient(timeout=120) as http:
         if ticket["method"] == "POST":
-            response = await http.post(url, data=fields, files={"file": data})
+            content_type = fields.get("Content-Type", "application/octet-stream")
+            response = await http.post(
+                url, data=fields, files={"file": ("file", data, content_type)}
+            )
         else:
             response = await http.put(url, content=data, headers=headers)
     if response.status_code >= 300:
