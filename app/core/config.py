@@ -228,6 +228,9 @@ class Settings(BaseSettings):
     first_admin_email: EmailAddress | None = None
     first_admin_password: SecretStr | None = None
     seed_demo_content: bool = True
+    # Where the demo's generated media is kept (default DATA_DIR/demo); a folder shared by
+    # several data directories (test runs) makes it once for all of them.
+    demo_media_cache: Path | None = None
 
     # Google Secret Manager: when set, secrets named like the settings are read from this project
     gcp_secret_manager_project: str | None = None
@@ -369,7 +372,7 @@ class Settings(BaseSettings):
     @property
     def demo_media_dir(self) -> Path:
         """The demo's generated source files, made once and kept (app/media/demo)."""
-        return self.data_dir / "demo"
+        return self.demo_media_cache or self.data_dir / "demo"
 
     @property
     def tasks_oidc_audience(self) -> str:

@@ -13,6 +13,7 @@ import io
 import json
 import logging
 import math
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,9 +106,10 @@ class DemoMedia:
 
 
 def _write(path: Path, data: bytes) -> None:
-    """Whole or not at all: a start stopped half-way leaves no broken file behind."""
+    """Whole or not at all: a start stopped half-way leaves no broken file behind, and two
+    processes making the same file (test workers sharing DEMO_MEDIA_CACHE) never mix."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
+    partial = path.with_name(f"{path.name}.{uuid.uuid4().hex}.partial")
     partial.write_bytes(data)
     partial.replace(path)
 
