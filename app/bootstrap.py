@@ -22,6 +22,7 @@ from app.integrations.email import create_email_sender
 from app.integrations.google_tokens import GoogleTokenVerifier
 from app.integrations.push import create_push_sender
 from app.integrations.storage import create_storage
+from app.integrations.tts import create_tts
 from app.modules import MODULES, Module, registries, task_handlers
 from app.outbox import service as outbox_service
 from app.outbox.registry import Registry
@@ -66,7 +67,7 @@ def build_runtime(
 
     `db` replaces the database built from the URL (tests pass one bound to a transaction);
     `overrides` replace any other part (cache, email, google_tokens, storage, tasks, push,
-    broker)."""
+    broker, tts)."""
     if db is None:
         url = database_url or settings.database_url
         if not url:
@@ -83,6 +84,7 @@ def build_runtime(
         "tasks": lambda: create_task_backend(settings, worker),
         "push": lambda: create_push_sender(settings),
         "broker": lambda: create_broker(settings),
+        "tts": lambda: create_tts(settings),
     }
     unknown = set(overrides) - set(defaults)
     if unknown:

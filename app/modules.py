@@ -51,7 +51,9 @@ from app.avatars.router import router as avatars_router
 from app.avatars.seed import seed_avatar_parts
 from app.catalog import models as catalog_models
 from app.catalog import queries as catalog_queries
+from app.catalog import tasks as catalog_tasks
 from app.catalog.admin_router import router as catalog_admin_router
+from app.catalog.admin_service import NARRATE_TASK
 from app.catalog.router import router as catalog_router
 from app.catalog.seed import seed_catalogue
 from app.classrooms import models as classrooms_models
@@ -62,6 +64,7 @@ from app.classrooms.router import router as classrooms_router
 from app.core.coherence import CacheChange
 from app.core.idempotency import IdempotencyKey
 from app.data_rights import STORAGE_DELETE_TASK, DataRights, Exporter, FileCollector
+from app.demo.family import seed_demo_family
 from app.emails import tasks as email_tasks
 from app.health.router import router as health_router
 from app.jobs import Job
@@ -169,6 +172,16 @@ MODULES: tuple[Module, ...] = (
             Mount(catalog_router, order=FIRST, public_cache=True),
             Mount(catalog_admin_router),
         ),
+        tasks=lambda runtime: {
+            NARRATE_TASK: Registration(
+                partial(
+                    catalog_tasks.narrate,
+                    storage=runtime.storage,
+                    tts=runtime.tts,
+                    max_image_pixels=runtime.settings.media_max_image_pixels,
+                )
+            )
+        },
         tables=(
             catalog_models.Theme,
             catalog_models.Series,
@@ -280,7 +293,7 @@ MODULES: tuple[Module, ...] = (
         name="avatars",
         routers=(Mount(avatars_router),),
         tables=(avatars_models.AvatarPart,),
-        seeder=seed_avatar_parts,
+        seeder=lambda session, runtime: seed_avatar_parts(session),
     ),
     Module(
         name="emails",
@@ -370,6 +383,9 @@ MODULES: tuple[Module, ...] = (
             ),
         ),
     ),
+    # A demo family with a week of activity (development only), on the demo catalogue and
+    # quizzes seeded before it.
+    Module(name="demo", seeder=seed_demo_family),
     Module(
         name="links",
         routers=(Mount(links_router), Mount(links_admin_router), Mount(links_public_router, "")),

@@ -37,6 +37,7 @@ from app.integrations.google_tokens import GoogleTokenVerifier
 from app.integrations.push import PushSender
 from app.integrations.storage import Storage
 from app.integrations.tasks import TaskBackend, TaskRef
+from app.integrations.tts import TextToSpeech
 from app.jobs import Job
 from app.jobs.periodic import Tick
 from app.media.links import MediaLinks
@@ -44,8 +45,10 @@ from app.media.service import AssetReferences, PublicAssets
 
 logger = logging.getLogger(__name__)
 
-# Idempotent demo content for development (never in production).
-DemoSeeder = Callable[[AsyncSession], Awaitable[None]]
+# Idempotent demo content for development (never in production), made with the runtime's
+# parts (storage, text to speech, clock) through the services an editor's requests call;
+# it may answer lines to show once on the terminal (a demo account's sign-in).
+DemoSeeder = Callable[[AsyncSession, "Runtime"], Awaitable[list[str] | None]]
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,7 @@ class Runtime:
     tasks: TaskBackend
     push: PushSender
     broker: Broker
+    tts: TextToSpeech
     registries: Registries = field(default_factory=Registries)
     clock: Clock = system_now
     rate_limiter: RateLimiter = field(init=False)
@@ -188,4 +192,5 @@ class Runtime:
         await self.google_tokens.aclose()
         await self.broker.close()
         await self.push.aclose()
+        await self.tts.aclose()
         await self.db.dispose()

@@ -46,21 +46,27 @@ async def ensure_first_admin(session: AsyncSession, settings: Settings) -> str |
 
 async def seed(runtime: Runtime) -> None:
     settings = runtime.settings
+    shown: list[str] = []
     try:
         async with runtime.db.session() as session:
             generated = await ensure_first_admin(session, settings)
-            if settings.seed_demo_content and settings.env.value != "prod":
-                # Each module that ships demo content declares its (idempotent) seeder.
-                for seeder in runtime.registries.seeders:
-                    await seeder(session)
     except IntegrityError:
         # Another instance seeded at the same moment; its rows are as good as ours.
         logger.info("seed already applied by another instance")
         return
     if generated:
         email = settings.first_admin_email or DEV_ADMIN_EMAIL
+        shown.append(f"Admin account created: {email}\n  Password (shown only now): {generated}")
+    if settings.seed_demo_content and settings.env.value != "prod":
+        # Each module that ships demo content declares its (idempotent) seeder; each runs in
+        # a transaction of its own, in the order of the list (quizzes after the catalogue).
+        for seeder in runtime.registries.seeders:
+            try:
+                async with runtime.db.session() as session:
+                    shown += await seeder(session, runtime) or []
+            except IntegrityError:
+                logger.info("demo content already seeded by another instance")
+    if shown:
         # Shown once, on the terminal only: never written to the JSON logs.
-        sys.stderr.write(
-            f"\n  Admin account created: {email}\n  Password (shown only now): {generated}\n"
-            "  Sign in through Swagger UI at /docs (Authorize).\n\n"
-        )
+        lines = "".join(f"\n  {line}\n" for line in shown)
+        sys.stderr.write(f"{lines}  Sign in through Swagger UI at /docs (Authorize).\n\n")

@@ -50,9 +50,9 @@ RESULTS = Path(__file__).resolve().parent / "results"
 SECRET = "bench-secret-" + "x" * 40
 MEMORY_LIMIT_MIB = 300
 # Bump when `load` changes what it loads: kept data sets of another version are rebuilt.
-DATASET_VERSION = "1"
+DATASET_VERSION = "2"  # 2: videos have a processed file (playable)
 # The same for the progress data sets (bench/learners.py).
-PROGRESS_VERSION = "3"
+PROGRESS_VERSION = "4"
 # The catalogue under every progress data set: only the progress table's size differs.
 PROGRESS_VIDEOS = 2_000
 PORTS = {
@@ -177,16 +177,25 @@ async def load(dsn: str, videos: int) -> None:
         "tags",
         "sort_order",
     ]
+    # One processed file stands for every video's (a video without a file cannot be played).
+    media = uuid.uuid4()
+    await conn.execute(
+        "INSERT INTO media_asset (id, key, kind, content_type, size_bytes, filename, status, "
+        "duration_ms, width, height) VALUES ($1, 'video/bench/all.mp4', 'video', 'video/mp4', "
+        "1000000, 'all.mp4', 'ready', 900000, 640, 360)",
+        media,
+    )
     video_rows = [
         (
             *common(i, "video"),
             rng.choice(["stories", "music", "dance", "science", "culture"]),
             rng.randint(60, 900) * 1000,
+            media,
         )
         for i in range(videos)
     ]
     await conn.copy_records_to_table(
-        "video", columns=[*base, "category", "duration_ms"], records=video_rows
+        "video", columns=[*base, "category", "duration_ms", "media_asset_id"], records=video_rows
     )
     ebooks = [(*common(i, "ebook"), "Bench Author", 2) for i in range(others)]
     await conn.copy_records_to_table(

@@ -135,6 +135,8 @@ def make_settings(database_url: str, smtp_port: int, **overrides: Any) -> Settin
         "base_url": "http://testserver",
         "tasks_service_account_email": "tasks@wonderspaced-test.iam.gserviceaccount.com",
         "seed_demo_content": False,
+        # The demo's generated media, made once per machine rather than once per test.
+        "demo_media_cache": ROOT / ".data" / "test-demo-media",
         "db_pool_size": 5,
     }
     values.update(overrides)

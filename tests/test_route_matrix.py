@@ -152,6 +152,7 @@ ROUTES: dict[str, Access] = {
     "POST /api/v1/admin/uploads/{upload_id}/complete": A.editor,
     "GET /api/v1/admin/assets/{asset_id}": A.editor,
     "DELETE /api/v1/admin/assets/{asset_id}": A.editor,
+    "POST /api/v1/admin/ebooks/{ebook_id}/narration": A.editor,
     "POST /api/v1/admin/themes": A.editor,
     "PATCH /api/v1/admin/themes/{theme_id}": A.editor,
     "DELETE /api/v1/admin/themes/{theme_id}": A.editor,

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from app.auth.deps import EditorPrincipal
@@ -25,6 +25,8 @@ from app.catalog.schemas import (
     EbookIn,
     EbookPatch,
     Kind,
+    NarrationIn,
+    NarrationOut,
     ReorderIn,
     ScheduleIn,
     SeriesIn,
@@ -41,6 +43,7 @@ from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import Page, PageParamsDep
 from app.core.schema import table_of
+from app.integrations.tts import TextToSpeech
 
 router = APIRouter(prefix="/admin", tags=["admin", "catalogue"])
 WRITE_ERRORS = problem_responses(401, 403, 404, 409, 422)
@@ -347,3 +350,36 @@ def _content_routes(kind: Kind, path: str) -> None:
 
 for _kind, _path in ((Kind.video, "/videos"), (Kind.ebook, "/ebooks"), (Kind.diy, "/diys")):
     _content_routes(_kind, _path)
+
+
+# --- read-aloud --------------------------------------------------------------------------
+
+
+async def get_tts(request: Request) -> TextToSpeech:
+    tts: TextToSpeech = request.app.state.runtime.tts
+    return tts
+
+
+@router.post(
+    "/ebooks/{ebook_id}/narration",
+    name="admin_narrate_ebook",
+    status_code=202,
+    response_model=NarrationOut,
+    responses=problem_responses(401, 403, 404, 422),
+    summary="Read every page aloud with text to speech (a task writes the audio)",
+    description="Editors and admins. Generates each page's narration from its text with the "
+    "configured engine (TTS_BACKEND) and word timings from the engine, in a background task "
+    "(202: the pages listed are being narrated; read the eBook again to see them). Pages a "
+    "person recorded are never replaced. An eBook in a language the engine cannot speak "
+    "(with the local engine: Twi `tw`, Ga `gaa`, Ewe `ee`) is refused with 422 "
+    "`tts_language_unsupported`: upload a recording of each page instead. The same request "
+    "repeated for unchanged pages schedules nothing more.",
+)
+async def narrate_ebook(
+    ebook_id: uuid.UUID,
+    body: NarrationIn,
+    principal: EditorPrincipal,
+    session: SessionDep,
+    tts: Annotated[TextToSpeech, Depends(get_tts)],
+) -> NarrationOut:
+    return await editing.request_narration(session, tts, ebook_id, body, principal.account_id)

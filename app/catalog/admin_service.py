@@ -32,6 +32,8 @@ from app.catalog.schemas import (
     DiyIn,
     EbookIn,
     Kind,
+    NarrationIn,
+    NarrationOut,
     SeriesIn,
     SeriesUpdate,
     Status,
@@ -51,7 +53,12 @@ from app.core.errors import (
 )
 from app.core.http_cache import PreconditionFailed, etag_of, if_match
 from app.core.pagination import Page, PageParams, build_page, cursor_values, parse_datetime
+from app.integrations.storage import Storage
+from app.integrations.tts import LanguageUnsupported, TextToSpeech
+from app.media import narration
 from app.media import service as media_service
+from app.media.models import MediaAsset
+from app.outbox.service import enqueue
 
 MODELS = queries.MODELS
 INPUTS: dict[Kind, type[BaseModel]] = {Kind.video: VideoIn, Kind.ebook: EbookIn, Kind.diy: DiyIn}
@@ -126,6 +133,8 @@ async def _patch(
 
 async def update_theme(session: AsyncSession, theme_id: uuid.UUID, body: ThemeUpdate) -> Theme:
     theme: Theme = await _patch(session, Theme, theme_id, body, "uq_theme_slug")
+    if body.title is not None or body.description is not None:
+        await queries.reindex_theme(session, theme_id)  # its items are found by its words
     return theme
 
 
@@ -257,6 +266,103 @@ async def check(
     return field_errors(problems, ["body", *prefix])
 
 
+def _media_parts(kind: Kind, data: dict[str, Any]) -> list[tuple[list[str | int], str, Any]]:
+    """(where, what, asset id) of every file the item refers to, for people to read."""
+    parts: list[tuple[list[str | int], str, Any]] = [
+        (["media_asset_id"], "The video file", data.get("media_asset_id")),
+        (["thumbnail_asset_id"], "The thumbnail", data.get("thumbnail_asset_id")),
+        (["cover_asset_id"], "The cover", data.get("cover_asset_id")),
+    ]
+    for i, caption in enumerate(data.get("captions", [])):
+        parts.append((["captions", i], f"The {caption['language']} captions", caption["asset_id"]))
+    for i, page in enumerate(data.get("pages", [])):
+        parts.append(
+            (
+                ["pages", i, "illustration_asset_id"],
+                f"Page {i + 1}'s picture",
+                page["illustration_asset_id"],
+            )
+        )
+        parts.append(
+            (
+                ["pages", i, "narration_asset_id"],
+                f"Page {i + 1}'s narration",
+                page["narration_asset_id"],
+            )
+        )
+    for i, step in enumerate(data.get("steps", [])):
+        parts.append(
+            (["steps", i, "image_asset_id"], f"Step {i + 1}'s picture", step["image_asset_id"])
+        )
+        parts.append(
+            (["steps", i, "video_asset_id"], f"Step {i + 1}'s video", step["video_asset_id"])
+        )
+    return [part for part in parts if part[2] is not None]
+
+
+async def require_media(session: AsyncSession, kind: Kind, body: BaseModel) -> None:
+    """For publishing (and editing what is published): a video has its file, and every file
+    the item refers to is processed and ready. A 409 lists what is missing, one error each."""
+    data = body.model_dump()
+    problems: list[dict[str, Any]] = []
+    if kind is Kind.video and data.get("media_asset_id") is None:
+        problems.append(
+            {
+                "loc": ["media_asset_id"],
+                "msg": "The video has no file yet: upload one and set media_asset_id.",
+                "type": "media_missing",
+            }
+        )
+    parts = _media_parts(kind, data)
+    assets = await media_service.existing(session, [asset_id for _, _, asset_id in parts])
+    for loc, what, asset_id in parts:
+        asset = assets.get(asset_id)
+        if asset is not None and asset.status == "ready":
+            continue
+        if asset is None:
+            state = "it is gone"
+        elif asset.status == "failed":
+            state = f"processing failed: {asset.failure_reason}"
+        else:
+            state = "it is still being processed"
+        problems.append(
+            {"loc": loc, "msg": f"{what} is not ready ({state}).", "type": "asset_not_ready"}
+        )
+    if problems:
+        raise Conflict(
+            "Not ready to publish: " + " ".join(p["msg"] for p in problems),
+            code="asset_not_ready",
+            errors=field_errors(problems, ["body"]),
+        )
+
+
+async def _asset(session: AsyncSession, asset_id: uuid.UUID | None) -> MediaAsset | None:
+    if asset_id is None:
+        return None
+    return (await media_service.existing(session, [asset_id])).get(asset_id)
+
+
+async def _follow_media(
+    session: AsyncSession, kind: Kind, item: Any, previous_media: uuid.UUID | None
+) -> None:
+    """A video's duration, dimensions and thumbnail are its file's, once processing has
+    measured them: never typed in, so a known duration means the video can be played. A
+    thumbnail the editor chose stays; one that came from the previous file follows the new."""
+    if kind is not Kind.video:
+        return
+    media = await _asset(session, item.media_asset_id)
+    ready = media if media is not None and media.status == "ready" else None
+    item.duration_ms = ready.duration_ms if ready else None
+    item.width = ready.width if ready else None
+    item.height = ready.height if ready else None
+    previous = await _asset(session, previous_media)
+    made_from_previous = (
+        previous is not None and item.thumbnail_asset_id == previous.thumbnail_asset_id
+    )
+    if item.thumbnail_asset_id is None or made_from_previous:
+        item.thumbnail_asset_id = ready.thumbnail_asset_id if ready else None
+
+
 def _columns(kind: Kind, body: BaseModel) -> dict[str, Any]:
     data = body.model_dump(mode="python")
     children = CHILD_FIELDS[kind]
@@ -272,12 +378,29 @@ async def _write_children(
     session: AsyncSession, kind: Kind, item_id: uuid.UUID, body: BaseModel
 ) -> None:
     data = body.model_dump()
+    sources: dict[uuid.UUID, str] = {}
+    if kind is Kind.ebook:
+        # A page keeps who made its narration while it keeps the same file; a file an
+        # editor attaches is a recording.
+        for page in await queries.pages(session, item_id):
+            if page["narration_asset_id"] and page["narration_source"]:
+                sources[page["narration_asset_id"]] = page["narration_source"]
     await queries.delete_parts(session, kind, item_id)
     if kind is Kind.video:
         session.add_all(VideoCaption(video_id=item_id, **c) for c in data["captions"])
     elif kind is Kind.ebook:
         session.add_all(
-            EbookPage(ebook_id=item_id, number=n, **p) for n, p in enumerate(data["pages"], 1)
+            EbookPage(
+                ebook_id=item_id,
+                number=n,
+                narration_source=(
+                    sources.get(p["narration_asset_id"], "human")
+                    if p["narration_asset_id"]
+                    else None
+                ),
+                **p,
+            )
+            for n, p in enumerate(data["pages"], 1)
         )
     else:
         session.add_all(
@@ -299,6 +422,7 @@ async def create(session: AsyncSession, kind: Kind, body: BaseModel) -> Any:
     if errors:
         raise UnprocessableEntity(errors[0].msg, errors=errors)
     item = MODELS[kind](**_columns(kind, body))
+    await _follow_media(session, kind, item, None)
     session.add(item)
     await flush_unique(session, "uq_video_series_id", EPISODE_TAKEN, "episode_taken")
     await _write_children(session, kind, item.id, body)
@@ -394,9 +518,11 @@ async def update(
     if errors:
         raise UnprocessableEntity(errors[0].msg, errors=errors)
     if item.status in (Status.published.value, Status.scheduled.value):
-        await media_service.require_ready(session, asset_ids(kind, body))
+        await require_media(session, kind, body)
+    previous_media = getattr(item, "media_asset_id", None)
     for field, value in _columns(kind, body).items():
         setattr(item, field, value)
+    await _follow_media(session, kind, item, previous_media)
     await flush_unique(session, "uq_video_series_id", EPISODE_TAKEN, "episode_taken")
     await _write_children(session, kind, item.id, body)
     await reindex(session, kind, [item.id])
@@ -424,7 +550,8 @@ async def set_status(
     now = datetime.now(UTC)
     if action in ("publish", "schedule"):
         body = INPUTS[kind].model_validate(await _current_input(session, kind, item))
-        await media_service.require_ready(session, asset_ids(kind, body))
+        await require_media(session, kind, body)
+        await _follow_media(session, kind, item, getattr(item, "media_asset_id", None))
     if action == "publish":
         # The database's clock, like the visibility check it is compared with.
         item.status = Status.published.value
@@ -488,3 +615,121 @@ async def list_items(
     return build_page(
         rows, page.limit, lambda r: [r.created_at, r.id], lambda r: admin_item(kind, r)
     )
+
+
+# --- read-aloud -------------------------------------------------------------------------
+
+NARRATE_TASK = "catalog.narrate"
+
+
+def _unsupported(language: str) -> UnprocessableEntity:
+    return UnprocessableEntity(
+        f"The text-to-speech engine cannot speak this eBook's language ({language}): upload "
+        "a recording of each page instead (an audio upload, then the page's "
+        "narration_asset_id and word_timings).",
+        code="tts_language_unsupported",
+    )
+
+
+async def request_narration(
+    session: AsyncSession,
+    tts: TextToSpeech,
+    ebook_id: uuid.UUID,
+    body: NarrationIn,
+    account_id: uuid.UUID | None,
+) -> NarrationOut:
+    """Schedules read-aloud for every page of the eBook that no person recorded; a task
+    writes each page's audio and word timings (`narrate`). A repeat of the same request for
+    the same pages schedules nothing more."""
+    item = await get_item(session, Kind.ebook, ebook_id)
+    if not tts.speaks(item.language):
+        raise _unsupported(item.language)
+    if body.voice is not None and not _same_language(body.voice, item.language, tts):
+        raise invalid_field(
+            ["body", "voice"],
+            f"No voice {body.voice!r} for this eBook's language ({item.language}).",
+            type="unknown_voice",
+        )
+    pages = await queries.pages(session, ebook_id)
+    generated = [p["number"] for p in pages if p["narration_source"] != "human"]
+    recorded = [p["number"] for p in pages if p["narration_source"] == "human"]
+    if generated:
+        # A retried request schedules nothing more; a new one after any change (of text,
+        # voice, pace, or the narration files themselves) is a new task.
+        fingerprint = etag_of(
+            "|".join(
+                [
+                    str(body.voice),
+                    str(body.speed),
+                    *(f"{p['text']}:{p['narration_asset_id']}" for p in pages),
+                ]
+            ).encode()
+        )
+        await enqueue(
+            session,
+            NARRATE_TASK,
+            {
+                "ebook_id": str(ebook_id),
+                "voice": body.voice,
+                "speed": body.speed,
+                "account_id": str(account_id) if account_id else None,
+            },
+            dedup_key=f"{ebook_id}:{fingerprint}",
+        )
+    return NarrationOut(
+        ebook_id=ebook_id,
+        engine=tts.name,
+        pages=generated,
+        recorded_pages=recorded,
+    )
+
+
+def _same_language(voice: str, language: str, tts: TextToSpeech) -> bool:
+    return voice.split("-")[0].lower() == language.split("-")[0].lower() and tts.speaks(voice)
+
+
+async def narrate(
+    session: AsyncSession,
+    storage: Storage,
+    tts: TextToSpeech,
+    ebook_id: uuid.UUID,
+    *,
+    voice: str | None = None,
+    speed: float = 1.0,
+    account_id: uuid.UUID | None = None,
+    max_image_pixels: int,
+) -> int:
+    """Speaks every page of the eBook no person recorded and stores each page's audio as an
+    asset (through the same upload, check and processing as an editor's file), with one
+    [start_ms, end_ms] per word from the engine. Returns the pages narrated. Idempotent: a
+    rerun replaces the generated narration, never a recording."""
+    item = await session.get(MODELS[Kind.ebook], ebook_id)
+    if item is None:  # deleted since: nothing to read aloud
+        return 0
+    try:
+        done = 0
+        for page in await queries.pages(session, ebook_id):
+            if page["narration_source"] == "human":
+                continue
+            asset, timings = await narration.speak(
+                session,
+                storage,
+                tts,
+                page["text"],
+                item.language,
+                filename=f"{item.title[:200]} - page {page['number']}.m4a",
+                title=f"{item.title}, page {page['number']}",
+                max_image_pixels=max_image_pixels,
+                voice=voice,
+                speed=speed,
+                account_id=account_id,
+            )
+            if await queries.set_generated_narration(
+                session, ebook_id, page["number"], page["text"], asset.id, timings
+            ):
+                done += 1
+    except LanguageUnsupported as exc:
+        raise _unsupported(item.language) from exc
+    _changed(session)
+    await session.flush()
+    return done

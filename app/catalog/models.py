@@ -131,7 +131,10 @@ class Video(ContentBase, table=True):
     episode: int | None = None
     # The Adventure Show category: music, dance, stories, science, culture (DIY is its own)
     category: str = Field(default="stories", sa_type=sa.String(20))
+    # Taken from the media asset when it is ready (never typed in): known means playable.
     duration_ms: int | None = None
+    width: int | None = None
+    height: int | None = None
     media_asset_id: uuid.UUID | None = _asset()
     thumbnail_asset_id: uuid.UUID | None = _asset()
 
@@ -155,13 +158,23 @@ class Ebook(ContentBase, table=True):
 
 class EbookPage(SQLModel, table=True):
     __tablename__ = "ebook_page"
-    __table_args__ = (sa.CheckConstraint("number >= 1", name="number"),)
+    __table_args__ = (
+        sa.CheckConstraint("number >= 1", name="number"),
+        sa.CheckConstraint(
+            "narration_source IN ('tts', 'human') AND narration_asset_id IS NOT NULL "
+            "OR narration_source IS NULL",
+            name="narration_source",
+        ),
+    )
 
     ebook_id: uuid.UUID = Field(foreign_key="ebook.id", ondelete="CASCADE", primary_key=True)
     number: int = Field(primary_key=True)
     text: str = Field(sa_type=sa.Text)
     illustration_asset_id: uuid.UUID | None = _asset()
     narration_asset_id: uuid.UUID | None = _asset()
+    # Who made the narration: a text-to-speech engine (replaced by a later generation) or a
+    # person (a recording, never overwritten by a generation).
+    narration_source: str | None = Field(default=None, sa_type=sa.String(8))
     # [[start_ms, end_ms], ...], one per word of `text`, in order
     word_timings: list[list[int]] = Field(default_factory=list, sa_type=JSONB)
 

@@ -1,7 +1,16 @@
-"""The demo catalogue a new install shows: original stories and activities about Ghanaian
-culture and science at home."""
+"""The demo catalogue a new install shows (app/media/demo/content.py says what it holds), made
+the way an editor makes content: every file is uploaded on a signed ticket, checked and
+processed (videos get their duration, size and thumbnail from processing), then the items
+are created with those assets, English eBooks are read aloud by the text-to-speech engine
+(the narration task's own service), and everything is published, which refuses media that is
+not ready. The files themselves are generated on first start and kept under DATA_DIR/demo."""
 
 from __future__ import annotations
+
+import logging
+import time
+import uuid
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,305 +19,201 @@ from app.catalog import admin_service
 from app.catalog.models import Theme
 from app.catalog.schemas import DiyIn, EbookIn, Kind, SeriesIn, ThemeIn, VideoIn
 from app.core.schema import table_of
+from app.media import service as media_service
+from app.media.demo import content
+from app.media.demo.make import DemoMedia
+from app.media.policy import Purpose
 
-THEMES = [
-    ThemeIn(
-        kind=Kind.video,
-        slug="ghana-stories",
-        title="Stories from Ghana",
-        colour="#e65100",
-        sort_order=0,
-        description="Folktales, festivals and the people who tell them.",
-    ),
-    ThemeIn(
-        kind=Kind.video,
-        slug="science-at-home",
-        title="Science at home",
-        colour="#1565c0",
-        sort_order=1,
-        description="Big questions answered with things from the kitchen.",
-    ),
-    ThemeIn(
-        kind=Kind.video,
-        slug="music-and-dance",
-        title="Music and dance",
-        colour="#6a1b9a",
-        sort_order=2,
-        description="Drums, songs and dances from across Ghana.",
-    ),
-    ThemeIn(
-        kind=Kind.ebook,
-        slug="folktales",
-        title="Folktales",
-        colour="#2e7d32",
-        sort_order=0,
-        description="Anansi, the tortoise and other clever creatures.",
-    ),
-    ThemeIn(
-        kind=Kind.ebook,
-        slug="how-things-work",
-        title="How things work",
-        colour="#00838f",
-        sort_order=1,
-        description="Seeds, rain, and the sun, explained for young readers.",
-    ),
-    ThemeIn(
-        kind=Kind.diy,
-        slug="craft-corner",
-        title="Craft corner",
-        colour="#f9a825",
-        sort_order=0,
-        description="Make patterns, stamps and weaves inspired by Ghanaian art.",
-    ),
-    ThemeIn(
-        kind=Kind.diy,
-        slug="kitchen-science",
-        title="Kitchen science",
-        colour="#c62828",
-        sort_order=1,
-        description="Experiments with safe things from home.",
-    ),
-]
+if TYPE_CHECKING:
+    from app.runtime import Runtime
+
+logger = logging.getLogger(__name__)
+
+MARKER = content.THEMES[0].slug
 
 
-def _timed(text: str, word_ms: int = 450) -> dict[str, object]:
-    """A page whose narration gives each word the same time (a stand-in for real timings)."""
-    words = len(text.split())
-    return {
-        "text": text,
-        "word_timings": [[i * word_ms, i * word_ms + word_ms - 50] for i in range(words)],
-    }
+class _Editor:
+    """An editor's requests, as the services they call."""
+
+    def __init__(self, session: AsyncSession, runtime: Runtime, media: DemoMedia) -> None:
+        self.session = session
+        self.runtime = runtime
+        self.media = media
+
+    async def upload(
+        self, purpose: Purpose, content_type: str, filename: str, data: bytes
+    ) -> uuid.UUID:
+        asset = await media_service.upload_file(
+            self.session,
+            self.runtime.storage,
+            None,
+            purpose,
+            content_type,
+            filename,
+            data,
+            max_image_pixels=self.runtime.settings.media_max_image_pixels,
+        )
+        if asset.status != "ready":
+            raise RuntimeError(f"demo file {filename} failed processing: {asset.failure_reason}")
+        return asset.id
+
+    async def picture(self, scene: str, title: str = "") -> uuid.UUID:
+        data = await self.media.picture(scene, title)
+        return await self.upload(Purpose.image, "image/png", f"{scene}.png", data)
+
+    async def publish(self, kind: Kind, body: Any) -> uuid.UUID:
+        item = await admin_service.create(self.session, kind, body)
+        await admin_service.set_status(self.session, kind, item.id, "publish")
+        return uuid.UUID(str(item.id))
 
 
-EBOOKS = [
-    (
-        "folktales",
-        "Anansi and the Pot of Wisdom",
-        "Ama Owusu",
-        2,
-        (4, 8),
-        ["anansi", "folktale", "wisdom"],
-        [
-            "Long ago Anansi the spider gathered all the wisdom in the world.",
-            "He hid it in a clay pot and climbed a tall silk cotton tree.",
-            "His son Ntikuma laughed and said tie the pot to your back.",
-            "The pot fell and broke, and wisdom spread to everyone.",
-        ],
-    ),
-    (
-        "folktales",
-        "The Tortoise Who Wanted to Fly",
-        "Kojo Mensah",
-        1,
-        (3, 6),
-        ["tortoise", "birds", "folktale"],
-        [
-            "Tortoise watched the birds fly over the village every morning.",
-            "The birds lent him one feather each for the great feast.",
-            "Tortoise was greedy, so the birds took back their feathers.",
-            "That is why his shell has cracks, the old people say.",
-        ],
-    ),
-    (
-        "how-things-work",
-        "How Does a Seed Grow?",
-        "Efua Boateng",
-        2,
-        (5, 9),
-        ["plants", "science", "seeds"],
-        [
-            "A seed is a tiny plant waiting inside a coat.",
-            "Water softens the coat and the root pushes down into the soil.",
-            "The shoot reaches up to find the sun and makes green leaves.",
-        ],
-    ),
-]
-
-VIDEOS = [
-    (
-        "ghana-stories",
-        "Kente Colours: Weaving a Story",
-        "stories",
-        ["kente", "weaving", "colours"],
-        "Why every colour in a kente cloth means something, from gold to green.",
-    ),
-    (
-        "science-at-home",
-        "Why Does Ice Float?",
-        "science",
-        ["water", "ice", "experiment"],
-        "A cup, some ice and a big surprise about water.",
-    ),
-    (
-        "science-at-home",
-        "Make a Rainbow with Water",
-        "science",
-        ["light", "rainbow"],
-        "Sunlight, a glass of water and a white sheet of paper.",
-    ),
-    (
-        "music-and-dance",
-        "Drumming with the Fontomfrom",
-        "music",
-        ["drums", "ashanti", "music"],
-        "Meet the big talking drums of the Ashanti court.",
-    ),
-    (
-        "music-and-dance",
-        "Adowa Dance Steps",
-        "dance",
-        ["adowa", "dance"],
-        "Learn the first steps of the graceful Adowa dance.",
-    ),
-]
-
-EPISODES = [
-    (
-        "Anansi Borrows a Drum",
-        "Anansi needs a drum for the festival and finds a clever way to get one.",
-    ),
-    ("Anansi and the Rain", "The rains are late; can the spider help the farmers?"),
-    ("Anansi Tells the Truth", "For once, Anansi's trick is telling the truth."),
-]
-
-DIYS = [
-    (
-        "craft-corner",
-        "Paper Kente Weave",
-        "easy",
-        30,
-        ["kente", "paper", "weaving"],
-        [
-            ("Coloured paper", "4 sheets", False),
-            ("Scissors", "1 pair", True),
-            ("Glue stick", "1", False),
-        ],
-        [
-            "Cut one sheet into slits, leaving a border at the top.",
-            "Cut the other sheets into long strips.",
-            "Weave the strips over and under the slits.",
-            "Glue the ends and show off your pattern.",
-        ],
-    ),
-    (
-        "craft-corner",
-        "Adinkra Stamp Prints",
-        "medium",
-        40,
-        ["adinkra", "symbols", "printing"],
-        [("A potato", "1", False), ("A knife", "1", True), ("Paint", "2 colours", False)],
-        [
-            "Ask a grown-up to cut the potato in half.",
-            "Draw an Adinkra symbol such as Sankofa on the flat side.",
-            "A grown-up carves around the symbol.",
-            "Dip in paint and stamp a pattern on paper.",
-        ],
-    ),
-    (
-        "kitchen-science",
-        "Baking Soda Volcano",
-        "easy",
-        20,
-        ["volcano", "experiment", "chemistry"],
-        [
-            ("Baking soda", "2 spoons", False),
-            ("Vinegar", "half a cup", True),
-            ("A small bottle", "1", False),
-        ],
-        [
-            "Put the bottle on a tray and add the baking soda.",
-            "Pour in the vinegar and stand back.",
-            "Watch the foam erupt and talk about the bubbles of gas.",
-        ],
-    ),
-]
-
-
-async def seed_catalogue(session: AsyncSession) -> None:
+async def seed_catalogue(session: AsyncSession, runtime: Runtime) -> list[str] | None:
     themes = table_of(Theme).c
-    if (await session.execute(sa.select(themes.id).where(themes.slug == "ghana-stories"))).first():
-        return
-    ids = {t.slug: (await admin_service.create_theme(session, t)).id for t in THEMES}
-
-    async def publish(kind: Kind, body: object) -> None:
-        item = await admin_service.create(session, kind, body)  # type: ignore[arg-type]
-        await admin_service.set_status(session, kind, item.id, "publish")
-
-    series = await admin_service.create_series(
-        session,
-        SeriesIn(
-            theme_id=ids["ghana-stories"],
-            slug="anansi-adventures",
-            title="Anansi's Adventures",
-            description="The clever spider's tales, one episode at a time.",
-        ),
-    )
-    await admin_service.set_series_status(session, series.id, "publish")
-    for number, (title, description) in enumerate(EPISODES, 1):
-        await publish(
-            Kind.video,
-            VideoIn(
-                theme_id=ids["ghana-stories"],
-                title=title,
-                description=description,
-                series_id=series.id,
-                season=1,
-                episode=number,
-                category="stories",
-                duration_ms=300_000 + number * 15_000,
-                age_min=4,
-                age_max=9,
-                tags=["anansi", "folktale"],
-            ),
-        )
-    for slug, title, category, tags, description in VIDEOS:
-        await publish(
-            Kind.video,
-            VideoIn(
-                theme_id=ids[slug],
-                title=title,
-                description=description,
-                category=category,
-                duration_ms=240_000,
-                age_min=5,
-                age_max=12,
-                tags=tags,
-            ),
-        )
-    for slug, title, author, level, (low, high), tags, pages in EBOOKS:
-        await publish(
-            Kind.ebook,
-            EbookIn.model_validate(
+    if (await session.execute(sa.select(themes.id).where(themes.slug == MARKER))).first():
+        return None
+    started = time.monotonic()
+    editor = _Editor(session, runtime, DemoMedia(runtime.settings.demo_media_dir, runtime.tts))
+    theme_ids: dict[str, uuid.UUID] = {}
+    for order, theme in enumerate(content.THEMES):
+        made = await admin_service.create_theme(
+            session,
+            ThemeIn.model_validate(
                 {
-                    "theme_id": ids[slug],
-                    "title": title,
-                    "author": author,
-                    "reading_level": level,
-                    "age_min": low,
-                    "age_max": high,
-                    "tags": tags,
-                    "pages": [_timed(p) for p in pages],
-                    "description": pages[0],
+                    "kind": theme.kind,
+                    "slug": theme.slug,
+                    "title": theme.title,
+                    "colour": theme.colour,
+                    "sort_order": order,
+                    "description": theme.description,
+                    "cover_asset_id": await editor.picture(theme.cover),
                 }
             ),
         )
-    for slug, title, difficulty, minutes, tags, materials, steps in DIYS:
-        await publish(
+        theme_ids[theme.slug] = made.id
+    await _videos(editor, theme_ids)
+    await _ebooks(editor, theme_ids)
+    await _diys(editor, theme_ids)
+    logger.info("demo catalogue seeded", extra={"seconds": round(time.monotonic() - started, 1)})
+    return None
+
+
+async def _videos(editor: _Editor, theme_ids: dict[str, uuid.UUID]) -> None:
+    slug, title, description = content.SERIES
+    series = await admin_service.create_series(
+        editor.session,
+        SeriesIn(
+            theme_id=theme_ids[content.VIDEOS[0].theme],
+            slug=slug,
+            title=title,
+            description=description,
+            cover_asset_id=await editor.picture("anansi-web"),
+        ),
+    )
+    await admin_service.set_series_status(editor.session, series.id, "publish")
+    for video in content.VIDEOS:
+        files = await editor.media.video(video)
+        name = video.title.replace(":", "")
+        media = await editor.upload(Purpose.video, "video/mp4", f"{name}.mp4", files.mp4)
+        captions = await editor.upload(Purpose.captions, "text/vtt", f"{name}.en.vtt", files.vtt)
+        await editor.publish(
+            Kind.video,
+            VideoIn.model_validate(
+                {
+                    "theme_id": theme_ids[video.theme],
+                    "title": video.title,
+                    "description": video.description,
+                    "category": video.category,
+                    "age_min": video.ages[0],
+                    "age_max": video.ages[1],
+                    "tags": list(video.tags),
+                    "media_asset_id": media,
+                    "captions": [{"language": "en", "asset_id": captions}],
+                    **(
+                        {"series_id": series.id, "season": 1, "episode": video.episode}
+                        if video.episode
+                        else {}
+                    ),
+                }
+            ),
+        )
+
+
+async def _ebooks(editor: _Editor, theme_ids: dict[str, uuid.UUID]) -> None:
+    runtime = editor.runtime
+    for book in content.EBOOKS:
+        pages: list[dict[str, Any]] = []
+        for number, page in enumerate(book.pages, 1):
+            entry: dict[str, Any] = {
+                "text": page.text,
+                "illustration_asset_id": await editor.picture(page.scene),
+            }
+            if book.stand_in_voice:
+                # Uploaded as an editor uploads a recording, with its word timings.
+                recording = await editor.media.recording(
+                    page.text, book.stand_in_voice, f"{book.title}, page {number}"
+                )
+                entry["narration_asset_id"] = await editor.upload(
+                    Purpose.audio,
+                    "audio/mp4",
+                    f"{book.title} - page {number} (stand-in recording).m4a",
+                    recording.m4a,
+                )
+                entry["word_timings"] = recording.word_timings
+            pages.append(entry)
+        item = await admin_service.create(
+            editor.session,
+            Kind.ebook,
+            EbookIn.model_validate(
+                {
+                    "theme_id": theme_ids[book.theme],
+                    "title": book.title,
+                    "author": book.author,
+                    "reading_level": book.level,
+                    "age_min": book.ages[0],
+                    "age_max": book.ages[1],
+                    "language": book.language,
+                    "tags": list(book.tags),
+                    "description": book.description,
+                    "cover_asset_id": await editor.picture(book.cover, book.title),
+                    "pages": pages,
+                }
+            ),
+        )
+        if not book.stand_in_voice:
+            # What `POST /admin/ebooks/{id}/narration` schedules, run now.
+            await admin_service.narrate(
+                editor.session,
+                runtime.storage,
+                runtime.tts,
+                item.id,
+                speed=0.95,
+                max_image_pixels=runtime.settings.media_max_image_pixels,
+            )
+        await admin_service.set_status(editor.session, Kind.ebook, item.id, "publish")
+
+
+async def _diys(editor: _Editor, theme_ids: dict[str, uuid.UUID]) -> None:
+    for diy in content.DIYS:
+        await editor.publish(
             Kind.diy,
             DiyIn.model_validate(
                 {
-                    "theme_id": ids[slug],
-                    "title": title,
-                    "difficulty": difficulty,
-                    "minutes": minutes,
-                    "tags": tags,
-                    "age_min": 5,
-                    "age_max": 12,
-                    "description": steps[0],
+                    "theme_id": theme_ids[diy.theme],
+                    "title": diy.title,
+                    "difficulty": diy.difficulty,
+                    "minutes": diy.minutes,
+                    "tags": list(diy.tags),
+                    "age_min": diy.ages[0],
+                    "age_max": diy.ages[1],
+                    "description": diy.description,
+                    "cover_asset_id": await editor.picture(diy.cover, diy.title),
                     "materials": [
-                        {"name": n, "quantity": q, "ask_a_grown_up": g} for n, q, g in materials
+                        {"name": n, "quantity": q, "ask_a_grown_up": g} for n, q, g in diy.materials
                     ],
-                    "steps": [{"text": s} for s in steps],
+                    "steps": [
+                        {"text": step.text, "image_asset_id": await editor.picture(step.scene)}
+                        for step in diy.steps
+                    ],
                 }
             ),
         )

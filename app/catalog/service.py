@@ -8,7 +8,6 @@ CACHE_TTL_SECONDS), so a scheduled item appears within one TTL.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,7 +36,7 @@ from app.core.db import Connection
 from app.core.errors import NotFound
 from app.core.http_cache import Written, written
 from app.core.pagination import Page, build_page
-from app.media.links import MediaLinks
+from app.media.links import NO_FILE, FileLink, MediaLinks
 
 __all__ = ["MediaLinks"]
 
@@ -116,12 +115,6 @@ async def series_detail(conn: Connection, series_id: uuid.UUID) -> SeriesOut:
 # --- details ----------------------------------------------------------------------------
 
 
-async def _signed(
-    session: AsyncSession, links: MediaLinks, ids: Sequence[uuid.UUID | None]
-) -> dict[uuid.UUID, str | None]:
-    return await links.urls(session, ids)
-
-
 async def _visible_item(session: AsyncSession, kind: Kind, item_id: uuid.UUID) -> Any:
     row = await queries.visible_item(session, kind, item_id)
     if row is None:
@@ -140,16 +133,16 @@ def _detail_card(kind: Kind, row: Any) -> dict[str, Any]:
 async def video(session: AsyncSession, links: MediaLinks, video_id: uuid.UUID) -> VideoDetail:
     item = await _visible_item(session, Kind.video, video_id)
     captions = await queries.captions(session, video_id)
-    urls = await _signed(
-        session, links, [item["media_asset_id"], *[c["asset_id"] for c in captions]]
-    )
-    media = item["media_asset_id"]
+    files = await links.files(session, [item["media_asset_id"], *[c["asset_id"] for c in captions]])
     return VideoDetail(
         **_detail_card(Kind.video, item),
         season=item["season"],
-        media_url=urls.get(media) if media else None,
+        media_url=_file(files, item["media_asset_id"]).url,
+        width=item["width"],
+        height=item["height"],
         captions=[
-            CaptionOut(language=c["language"], url=urls.get(c["asset_id"])) for c in captions
+            CaptionOut(language=c["language"], url=_file(files, c["asset_id"]).url)
+            for c in captions
         ],
     )
 
@@ -157,24 +150,30 @@ async def video(session: AsyncSession, links: MediaLinks, video_id: uuid.UUID) -
 async def ebook(session: AsyncSession, links: MediaLinks, ebook_id: uuid.UUID) -> EbookDetail:
     item = await _visible_item(session, Kind.ebook, ebook_id)
     pages = await queries.pages(session, ebook_id)
-    urls = await _signed(
-        session,
-        links,
-        [p[a] for p in pages for a in ("illustration_asset_id", "narration_asset_id")],
+    files = await links.files(
+        session, [p[a] for p in pages for a in ("illustration_asset_id", "narration_asset_id")]
     )
-    return EbookDetail(
-        **_detail_card(Kind.ebook, item),
-        reading_level=item["reading_level"],
-        pages=[
+    out = []
+    for p in pages:
+        picture = _file(files, p["illustration_asset_id"])
+        narration = _file(files, p["narration_asset_id"])
+        out.append(
             PageOut(
                 number=p["number"],
                 text=p["text"],
-                illustration_url=_url(urls, p["illustration_asset_id"]),
-                narration_url=_url(urls, p["narration_asset_id"]),
+                illustration_url=picture.url,
+                illustration_width=picture.width,
+                illustration_height=picture.height,
+                narration_url=narration.url,
+                narration_source=p["narration_source"] if narration.url else None,
                 word_timings=p["word_timings"],
             )
-            for p in pages
-        ],
+        )
+    return EbookDetail(
+        **_detail_card(Kind.ebook, item),
+        reading_level=item["reading_level"],
+        read_aloud_available=bool(out) and all(page.narration_url for page in out),
+        pages=out,
     )
 
 
@@ -182,29 +181,34 @@ async def diy(session: AsyncSession, links: MediaLinks, diy_id: uuid.UUID) -> Di
     item = await _visible_item(session, Kind.diy, diy_id)
     materials = await queries.materials(session, diy_id)
     steps = await queries.steps(session, diy_id)
-    urls = await _signed(
-        session, links, [s[a] for s in steps for a in ("image_asset_id", "video_asset_id")]
+    files = await links.files(
+        session, [s[a] for s in steps for a in ("image_asset_id", "video_asset_id")]
     )
+    out = []
+    for s in steps:
+        picture = _file(files, s["image_asset_id"])
+        out.append(
+            StepOut(
+                number=s["number"],
+                text=s["text"],
+                image_url=picture.url,
+                image_width=picture.width,
+                image_height=picture.height,
+                video_url=_file(files, s["video_asset_id"]).url,
+            )
+        )
     return DiyDetail(
         **_detail_card(Kind.diy, item),
         materials=[
             MaterialOut(name=m["name"], quantity=m["quantity"], ask_a_grown_up=m["ask_a_grown_up"])
             for m in materials
         ],
-        steps=[
-            StepOut(
-                number=s["number"],
-                text=s["text"],
-                image_url=_url(urls, s["image_asset_id"]),
-                video_url=_url(urls, s["video_asset_id"]),
-            )
-            for s in steps
-        ],
+        steps=out,
     )
 
 
-def _url(urls: dict[uuid.UUID, str | None], asset_id: uuid.UUID | None) -> str | None:
-    return urls.get(asset_id) if asset_id else None
+def _file(files: dict[uuid.UUID, FileLink], asset_id: uuid.UUID | None) -> FileLink:
+    return files.get(asset_id, NO_FILE) if asset_id else NO_FILE
 
 
 class WrittenResults(Written, SearchResults):

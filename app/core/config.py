@@ -61,6 +61,11 @@ class PushBackend(StrEnum):
     fcm = "fcm"
 
 
+class TtsBackend(StrEnum):
+    local = "local"
+    google = "google"
+
+
 class ConfigurationError(RuntimeError):
     """Raised at start-up when the settings cannot run the service safely."""
 
@@ -156,6 +161,11 @@ class Settings(BaseSettings):
     # Images with more pixels are refused before decoding (a small file can unpack to GBs)
     media_max_image_pixels: int = Field(default=40_000_000, ge=1)
 
+    # Read-aloud: text to speech by eSpeak NG in process (local) or Google Cloud
+    # Text-to-Speech (google, with the service's own credentials)
+    tts_backend: TtsBackend = TtsBackend.local
+    tts_google_endpoint: str | None = None  # the synthesize URL; only tests point it elsewhere
+
     # Retention (README, "Retention"): how long records are kept once they are of no use.
     # `python -m app.jobs prune` deletes them; the server also runs it every interval (0: never).
     retention_dead_letter_days: int = Field(default=30, ge=1)
@@ -220,6 +230,9 @@ class Settings(BaseSettings):
     first_admin_email: EmailAddress | None = None
     first_admin_password: SecretStr | None = None
     seed_demo_content: bool = True
+    # Where the demo's generated media is kept (default DATA_DIR/demo); a folder shared by
+    # several data directories (test runs) makes it once for all of them.
+    demo_media_cache: Path | None = None
 
     # Seeing what happens (README, "Seeing what happens"). Traces: over OTLP/HTTP to this
     # collector (its base URL; /v1/traces is appended), and/or to Cloud Trace through Google's
@@ -369,6 +382,11 @@ class Settings(BaseSettings):
     @property
     def media_dir(self) -> Path:
         return self.data_dir / "media"
+
+    @property
+    def demo_media_dir(self) -> Path:
+        """The demo's generated source files, made once and kept (app/media/demo)."""
+        return self.demo_media_cache or self.data_dir / "demo"
 
     @property
     def tasks_oidc_audience(self) -> str:

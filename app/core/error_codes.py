@@ -67,7 +67,10 @@ ERROR_CODES: dict[str, ErrorCode] = {
     "series_not_empty": ErrorCode(409, "The series still has episodes."),
     "part_in_use": ErrorCode(409, "An explorer's avatar still uses this part."),
     "asset_in_use": ErrorCode(409, "Content still uses this asset."),
-    "asset_not_ready": ErrorCode(409, "The asset is not processed yet."),
+    "asset_not_ready": ErrorCode(
+        409, "Media the item needs is missing or not processed yet: `errors` lists which."
+    ),
+    "not_playable": ErrorCode(409, "The video has no playable file yet: no progress on it."),
     "not_uploaded": ErrorCode(409, "The file has not been uploaded yet."),
     "already_uploaded": ErrorCode(409, "This upload already has its file."),
     "upload_mismatch": ErrorCode(409, "The uploaded file is not what the upload declared."),
@@ -84,6 +87,9 @@ ERROR_CODES: dict[str, ErrorCode] = {
     "validation_error": ErrorCode(422, "A field is invalid: `errors` says which and why."),
     "same_password": ErrorCode(422, "The new password is the current one."),
     "unknown_question": ErrorCode(422, "The question is not part of this quiz."),
+    "tts_language_unsupported": ErrorCode(
+        422, "Text to speech cannot speak this language: upload a recording instead."
+    ),
     "rate_limited": ErrorCode(429, "Too many requests: wait Retry-After seconds."),
     "internal_error": ErrorCode(500, "Our fault: quote the request id in `detail`."),
     "service_unavailable": ErrorCode(503, "Try again shortly (Retry-After)."),
@@ -93,7 +99,6 @@ ERROR_CODES: dict[str, ErrorCode] = {
     "dependency_unavailable": ErrorCode(503, "A dependency is down (readiness check)."),
     "task_retry": ErrorCode(503, "The task failed; Cloud Tasks retries it."),
     # Progress: a heartbeat the item cannot have produced
-    "not_playable": ErrorCode(422, "The video has no playable length yet."),
     "empty_item": ErrorCode(422, "The item has no pages or steps yet."),
     "interval_out_of_range": ErrorCode(422, "A watched interval goes past the video's end."),
     "position_out_of_range": ErrorCode(422, "The position is past the video's end."),

@@ -19,6 +19,19 @@ from app.media.schemas import AssetOut
 
 
 @dataclass(frozen=True)
+class FileLink:
+    """A file as a page shows it: where to fetch it, and its size before it loads."""
+
+    url: str | None
+    width: int | None = None
+    height: int | None = None
+    duration_ms: int | None = None
+
+
+NO_FILE = FileLink(url=None)
+
+
+@dataclass(frozen=True)
 class MediaLinks:
     storage: Storage
     minutes: int
@@ -32,6 +45,26 @@ class MediaLinks:
         return await media_service.download_urls(
             session, self.storage, wanted, self.minutes, self.cdn_base_url
         )
+
+    async def files(
+        self, session: AsyncSession, ids: Sequence[uuid.UUID | None]
+    ) -> dict[uuid.UUID, FileLink]:
+        """These assets' URLs (None for those not ready) and measures, by id."""
+        wanted = [i for i in ids if i is not None]
+        if not wanted:
+            return {}
+        found = await media_service.existing(session, list(dict.fromkeys(wanted)))
+        return {
+            asset_id: FileLink(
+                url=await media_service.download_url(
+                    self.storage, asset, self.minutes, self.cdn_base_url
+                ),
+                width=asset.width,
+                height=asset.height,
+                duration_ms=asset.duration_ms,
+            )
+            for asset_id, asset in found.items()
+        }
 
     async def asset_out(self, asset: MediaAsset) -> AssetOut:
         return await media_service.asset_out(self.storage, asset, self.minutes, self.cdn_base_url)

@@ -64,5 +64,9 @@ class MediaAsset(SQLModel, table=True):
     duration_ms: int | None = None
     width: int | None = None
     height: int | None = None
+    # A video's still, made by processing (an image asset of its own).
+    thumbnail_asset_id: uuid.UUID | None = Field(
+        default=None, foreign_key="media_asset.id", ondelete="SET NULL"
+    )
     created_at: datetime = timestamp_field(default_now=True)
     processed_at: datetime | None = timestamp_field()

@@ -1,6 +1,7 @@
 """What processing learns from a file: duration of video and audio (PyAV), dimensions of
-images and videos, and images re-encoded without their metadata (EXIF, GPS) by Pillow.
-Pure functions over a local file, run in a worker thread."""
+images and videos, images re-encoded without their metadata (EXIF, GPS) by Pillow, and for a
+video a still for its thumbnail and, when phones could not play it as it is, an H.264/AAC MP4
+made from it. Pure functions over a local file, run in a worker thread."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 import av
 from PIL import Image, UnidentifiedImageError
 
+from app.media.encode import output
 from app.media.policy import Purpose
 
 
@@ -23,8 +25,12 @@ class Probe:
     duration_ms: int | None = None
     width: int | None = None
     height: int | None = None
-    # Replacement bytes (images: the same picture without metadata)
+    # Replacement bytes (images: the same picture without metadata; videos: re-encoded)
     cleaned: bytes | None = None
+    content_type: str | None = None  # of `cleaned`, when it changes
+    # A video's still (JPEG) and its size
+    thumbnail: bytes | None = None
+    thumbnail_size: tuple[int, int] | None = None
 
 
 _PIL_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
@@ -72,7 +78,114 @@ def _image(path: Path, content_type: str, max_pixels: int) -> Probe:
     return Probe(width=width, height=height, cleaned=out.getvalue())
 
 
+# What every phone plays: H.264 video (and AAC audio, if any) in an MP4 container.
+PLAYABLE_VIDEO = {"h264"}
+PLAYABLE_AUDIO = {"aac"}
+THUMBNAIL_WIDTH = 640
+
+
 def _audio_video(path: Path, kind: Purpose) -> Probe:
+    measured = _measure(path, kind)
+    if kind is not Purpose.video:
+        return measured
+    try:
+        cleaned = None if _playable(path) else _reencode(path)
+        thumbnail, size = _still(path, measured.duration_ms or 0)
+    except av.error.FFmpegError as exc:
+        raise UnusableMedia(f"the video cannot be decoded: {exc}") from exc
+    if cleaned is not None:
+        measured = _measure_bytes(cleaned, path.with_suffix(".mp4"))
+    return Probe(
+        duration_ms=measured.duration_ms,
+        width=measured.width,
+        height=measured.height,
+        cleaned=cleaned,
+        content_type="video/mp4" if cleaned is not None else None,
+        thumbnail=thumbnail,
+        thumbnail_size=size,
+    )
+
+
+def _measure_bytes(data: bytes, path: Path) -> Probe:
+    path.write_bytes(data)
+    return _measure(path, Purpose.video)
+
+
+def _playable(path: Path) -> bool:
+    with av.open(str(path)) as container:
+        if "mp4" not in container.format.name.split(","):
+            return False
+        videos = {s.codec_context.name for s in container.streams.video}
+        audios = {s.codec_context.name for s in container.streams.audio}
+    return videos <= PLAYABLE_VIDEO and audios <= PLAYABLE_AUDIO
+
+
+def _reencode(path: Path) -> bytes:
+    """The video as H.264 (and AAC) in an MP4 whose index comes first, so a phone starts
+    playing before the whole file has arrived."""
+    with output(".mp4") as out:
+        _transcode(path, out)
+        return out.read_bytes()
+
+
+def _transcode(path: Path, out: Path) -> None:
+    with (
+        av.open(str(path)) as source,
+        av.open(str(out), "w", format="mp4", options={"movflags": "faststart"}) as target,
+    ):
+        vin = source.streams.video[0]
+        width = (vin.codec_context.width // 2) * 2
+        height = (vin.codec_context.height // 2) * 2
+        vout = target.add_stream("libx264", rate=vin.average_rate or 25)
+        vout.width, vout.height, vout.pix_fmt = width, height, "yuv420p"
+        vout.options = {"preset": "veryfast", "crf": "23"}
+        ain = source.streams.audio[0] if source.streams.audio else None
+        aout = target.add_stream("aac", rate=44100, layout="mono") if ain is not None else None
+        resampler = av.AudioResampler(format="fltp", layout="mono", rate=44100)
+        streams = [vin, *([ain] if ain is not None else [])]
+        for frame in source.decode(*streams):
+            if isinstance(frame, av.VideoFrame):
+                picture = frame.reformat(width=width, height=height, format="yuv420p")
+                picture.pts = frame.pts
+                picture.time_base = frame.time_base
+                target.mux(vout.encode(picture))
+            elif aout is not None and isinstance(frame, av.AudioFrame):
+                frame.pts = None
+                for chunk in resampler.resample(frame):
+                    target.mux(aout.encode(chunk))
+        target.mux(vout.encode(None))
+        if aout is not None:
+            for chunk in resampler.resample(None):
+                target.mux(aout.encode(chunk))
+            target.mux(aout.encode(None))
+
+
+def _still(path: Path, duration_ms: int) -> tuple[bytes | None, tuple[int, int] | None]:
+    """A frame a third of the way in (past titles and fades), as a JPEG."""
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        at = duration_ms * 1000 // 3  # microseconds
+        if at > 0:
+            container.seek(at, any_frame=False, backward=True)
+        picked = None
+        for frame in container.decode(stream):
+            picked = frame
+            if frame.time is not None and frame.time * 1_000_000 >= at:
+                break
+        if picked is None:
+            return None, None
+        image = picked.to_image()  # type: ignore[no-untyped-call]
+    if image.width > THUMBNAIL_WIDTH:
+        image = image.resize(
+            (THUMBNAIL_WIDTH, round(image.height * THUMBNAIL_WIDTH / image.width)),
+            Image.Resampling.LANCZOS,
+        )
+    out = io.BytesIO()
+    image.convert("RGB").save(out, format="JPEG", quality=85)
+    return out.getvalue(), image.size
+
+
+def _measure(path: Path, kind: Purpose) -> Probe:
     try:
         with av.open(str(path)) as container:
             videos = list(container.streams.video)

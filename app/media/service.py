@@ -9,13 +9,16 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
+import httpx
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import Conflict, NotFound, UnprocessableEntity, invalid_field
 from app.data_rights import STORAGE_DELETE_TASK
 from app.integrations.storage import Storage
+from app.integrations.storage.local import LocalStorage
 from app.media import queries
 from app.media.models import MediaAsset, Upload
 from app.media.policy import RULES, SNIFF_BYTES, Purpose, looks_like
@@ -47,7 +50,7 @@ def make_key(purpose: Purpose, extension: str) -> str:
 async def create_upload(
     session: AsyncSession,
     storage: Storage,
-    account_id: uuid.UUID,
+    account_id: uuid.UUID | None,
     body: UploadCreate,
     minutes: int,
 ) -> tuple[Upload, dict[str, object]]:
@@ -136,6 +139,57 @@ async def complete_upload(
     return asset
 
 
+async def deliver(storage: Storage, ticket: dict[str, object], data: bytes) -> None:
+    """Sends a file to an upload ticket as a client would (the demo seed and generated
+    narration upload through the same tickets as editors): over HTTP to a cloud bucket's
+    signed URL; on the local backend, into the upload area the app's own /media/upload route
+    writes to, which the server is not yet serving while it seeds."""
+    url = str(ticket["url"])
+    headers = {str(k): str(v) for k, v in dict(ticket["headers"]).items()}  # type: ignore[call-overload]
+    if isinstance(storage, LocalStorage):
+        key = unquote(urlparse(url).path.split("/media/upload/", 1)[1])
+        with tempfile.NamedTemporaryFile(dir=storage.root, delete=False) as partial:
+            partial.write(data)
+        storage.record_upload(key, Path(partial.name), headers["Content-Type"])
+        return
+    fields = {str(k): str(v) for k, v in dict(ticket["fields"]).items()}  # type: ignore[call-overload]
+    async with httpx.AsyncClient(timeout=120) as http:
+        if ticket["method"] == "POST":
+            content_type = fields.get("Content-Type", "application/octet-stream")
+            response = await http.post(
+                url, data=fields, files={"file": ("file", data, content_type)}
+            )
+        else:
+            response = await http.put(url, content=data, headers=headers)
+    if response.status_code >= 300:
+        raise RuntimeError(f"the upload was refused ({response.status_code})")
+
+
+async def upload_file(
+    session: AsyncSession,
+    storage: Storage,
+    account_id: uuid.UUID | None,
+    purpose: Purpose,
+    content_type: str,
+    filename: str,
+    data: bytes,
+    *,
+    max_image_pixels: int,
+) -> MediaAsset:
+    """An editor's whole path for one file, run by the server: sign an upload, send the
+    file, complete it, and process it now rather than when its task runs (the task, which
+    follows the commit, then finds it processed)."""
+    body = UploadCreate(
+        filename=filename, content_type=content_type, size_bytes=len(data), purpose=purpose
+    )
+    upload, ticket = await create_upload(session, storage, account_id, body, 15)
+    await deliver(storage, ticket, data)
+    asset = await complete_upload(session, storage, upload.id)
+    await process(session, storage, asset.id, max_image_pixels)
+    await session.refresh(asset)
+    return asset
+
+
 async def get_asset(session: AsyncSession, asset_id: uuid.UUID) -> MediaAsset:
     asset = await session.get(MediaAsset, asset_id)
     if asset is None:
@@ -213,12 +267,44 @@ async def process(
             logger.info("media asset failed processing", extra={"asset_id": str(asset.id)})
             return
     if result.cleaned is not None:
+        asset.content_type = result.content_type or asset.content_type
         await storage.put(asset.key, result.cleaned, asset.content_type)
         asset.size_bytes = len(result.cleaned)
     asset.duration_ms, asset.width, asset.height = result.duration_ms, result.width, result.height
+    if result.thumbnail is not None and result.thumbnail_size is not None:
+        asset.thumbnail_asset_id = await _thumbnail(
+            session, storage, asset, result.thumbnail, result.thumbnail_size
+        )
     asset.status, asset.failure_reason = "ready", None
     asset.processed_at = datetime.now(UTC)
     await session.flush()
+
+
+async def _thumbnail(
+    session: AsyncSession,
+    storage: Storage,
+    video: MediaAsset,
+    data: bytes,
+    size: tuple[int, int],
+) -> uuid.UUID:
+    """The video's still as an image asset of its own, ready at once (made here, from a
+    file already checked): the item shows it unless its editor chose another."""
+    key = make_key(Purpose.image, ".jpg")
+    await storage.put(key, data, "image/jpeg")
+    still = MediaAsset(
+        key=key,
+        kind=Purpose.image.value,
+        content_type="image/jpeg",
+        size_bytes=len(data),
+        filename=f"{Path(video.filename).stem}.jpg",
+        status="ready",
+        width=size[0],
+        height=size[1],
+        processed_at=datetime.now(UTC),
+    )
+    session.add(still)
+    await session.flush()
+    return still.id
 
 
 async def download_url(

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.catalog import lookups
 from app.catalog.schemas import Kind
-from app.core.errors import NotFound, UnprocessableEntity, invalid_field
+from app.core.errors import Conflict, NotFound, UnprocessableEntity, invalid_field
 from app.core.pagination import cursor_values, page_cursor, parse_datetime
 from app.profiles import service as profiles_service
 from app.progress import queries
@@ -99,7 +99,12 @@ def _plan(kind: Kind, facts: lookups.ItemFacts, beat: Beat) -> _Plan:
     if kind is Kind.video:
         assert isinstance(beat, VideoBeat)
         if not total:
-            raise _invalid("This video cannot be played yet.", "not_playable", ["watched"])
+            # Its duration comes from its file once processed (app/catalog/admin_service.py):
+            # without one there is nothing to play, so nothing to count.
+            raise Conflict(
+                "This video has no playable file yet; progress cannot be recorded on it.",
+                code="not_playable",
+            )
         limit = total + END_TOLERANCE_MS
         for index, (start, end) in enumerate(beat.watched):
             if end > limit or start > limit:

@@ -1,33 +1,29 @@
 """Demo quizzes on the demo catalogue (app/catalog/seed.py): every difficulty and every
-question type, original and child-friendly. Picture choices need ready images: the seed
-records small generated pictures as media assets and a task writes their files to storage
-once the seed commits (app/quizzes/tasks.py)."""
+question type, original and child-friendly. The picture choices show real illustrations
+(app/media/demo), uploaded and processed through the editor's path like every demo file."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.schema import table_of
-from app.media.models import MediaAsset
-from app.outbox.service import enqueue
+from app.media import narration
+from app.media import service as media_service
+from app.media.demo.content import QUIZ_PICTURES
+from app.media.demo.make import DemoMedia
+from app.media.policy import Purpose
 from app.quizzes import service as quizzes_service
 from app.quizzes.models import Quiz
 from app.quizzes.schemas import QuizIn
-from app.quizzes.tasks import DEMO_IMAGE_SIZE, DEMO_IMAGE_TASK, demo_image
 
-# Pictures for the picture-choice questions: name -> colour of a simple drawing.
-PICTURES = {
-    "ice-cube": "#90caf9",
-    "stone": "#757575",
-    "gold-kente": "#f9a825",
-    "green-kente": "#2e7d32",
-    "drum": "#8d6e63",
-    "seedling": "#66bb6a",
-}
+if TYPE_CHECKING:
+    from app.runtime import Runtime
+
+PICTURES = QUIZ_PICTURES
 
 
 def _choices(*items: tuple[str, bool] | tuple[str, bool, str]) -> list[dict[str, Any]]:
@@ -41,50 +37,52 @@ def _order(*items: str) -> list[dict[str, Any]]:
     return [{"text": item} for item in items]
 
 
+def _picture(
+    text: str, picture: uuid.UUID, correct: bool = False, feedback: str = ""
+) -> dict[str, Any]:
+    return {"text": text, "image_asset_id": picture, "correct": correct, "feedback": feedback}
+
+
 def _quizzes(pictures: dict[str, uuid.UUID]) -> list[tuple[str, str, dict[str, Any]]]:
     """(content kind, content title, quiz) for every demo quiz."""
     return [
         (
             "video",
-            "Why Does Ice Float?",
+            "Adinkra Symbols and What They Mean",
             {
-                "title": "Ice and water: first look",
+                "title": "Adinkra symbols: first look",
                 "difficulty": "easy",
                 "pass_mark": 60,
                 "questions": [
                     {
-                        "type": "true_false",
-                        "prompt": "Ice floats on top of water.",
-                        "hint": "Think of the ice cubes in a cold drink.",
-                        "explanation": "Ice is lighter than the same amount of water, so it floats.",
-                        "choices": _choices(("True", True), ("False", False)),
-                    },
-                    {
                         "type": "picture_choice",
-                        "prompt": "Which one floats in a cup of water?",
-                        "hint": "It melts in your hand.",
-                        "explanation": "The ice cube floats; the stone sinks to the bottom.",
+                        "prompt": "Which symbol is Sankofa?",
+                        "hint": "It looks like a heart that curls back.",
+                        "explanation": "Sankofa curls back on itself: go back and fetch what "
+                        "you forgot, and learn from the past.",
                         "choices": [
-                            {
-                                "text": "Ice cube",
-                                "image_asset_id": pictures["ice-cube"],
-                                "correct": True,
-                            },
-                            {
-                                "text": "Stone",
-                                "image_asset_id": pictures["stone"],
-                                "feedback": "Stones are heavy for their size, so they sink.",
-                            },
+                            _picture("Sankofa", pictures["sankofa-symbol"], correct=True),
+                            _picture(
+                                "Adinkrahene",
+                                pictures["adinkrahene-symbol"],
+                                feedback="Three circles: that is Adinkrahene, greatness.",
+                            ),
                         ],
                     },
                     {
+                        "type": "true_false",
+                        "prompt": "Adinkra symbols are printed on cloth with carved stamps.",
+                        "explanation": "Printers carve the symbols into calabash stamps.",
+                        "choices": _choices(("True", True), ("False", False)),
+                    },
+                    {
                         "type": "single_choice",
-                        "prompt": "What is ice made of?",
-                        "explanation": "Ice is water that got so cold it froze.",
+                        "prompt": "What does Nsoromma, the star, say?",
+                        "explanation": "Nsoromma says we are children of the heavens.",
                         "choices": _choices(
-                            ("Frozen water", True),
-                            ("Sugar", False),
-                            ("Glass", False, "Glass does not melt in a drink."),
+                            ("We are children of the heavens", True),
+                            ("It is time to sleep", False),
+                            ("Never look up", False, "Stars are for looking up at!"),
                         ),
                     },
                 ],
@@ -92,9 +90,9 @@ def _quizzes(pictures: dict[str, uuid.UUID]) -> list[tuple[str, str, dict[str, A
         ),
         (
             "video",
-            "Why Does Ice Float?",
+            "Adinkra Symbols and What They Mean",
             {
-                "title": "Ice and water: scientist level",
+                "title": "Adinkra symbols: master level",
                 "difficulty": "hard",
                 "pass_mark": 75,
                 "feedback_mode": "at_end",
@@ -104,28 +102,23 @@ def _quizzes(pictures: dict[str, uuid.UUID]) -> list[tuple[str, str, dict[str, A
                 "questions": [
                     {
                         "type": "multiple_choice",
-                        "prompt": "Which of these are true about ice? Pick all that are right.",
-                        "hint": "Two are right.",
-                        "explanation": "Ice takes up more space than the water it came from, "
-                        "and that makes it float.",
+                        "prompt": "Which of these are adinkra symbols? Pick all that are.",
+                        "hint": "Three of them are.",
+                        "explanation": "Adinkrahene, Dwennimmen and Sankofa are adinkra "
+                        "symbols; kente is a woven cloth.",
                         "points": 2,
                         "choices": _choices(
-                            ("It takes more space than the water it came from", True),
-                            ("It floats on water", True),
-                            ("It is heavier than water of the same size", False),
-                            ("It sinks in a pond", False),
+                            ("Adinkrahene", True),
+                            ("Dwennimmen", True),
+                            ("Sankofa", True),
+                            ("Kente", False, "Kente is a cloth, not a symbol."),
                         ),
                     },
                     {
                         "type": "ordering",
-                        "prompt": "Put the experiment in order.",
-                        "explanation": "Fill, freeze, then look: the ice sits higher than the "
-                        "water did.",
-                        "choices": _order(
-                            "Fill a cup with water and mark the level",
-                            "Put the cup in the freezer overnight",
-                            "Look at the ice: it is higher than the mark",
-                        ),
+                        "prompt": "Put the symbols in the order the video shows them.",
+                        "explanation": "Adinkrahene, Sankofa, Dwennimmen, then Nsoromma.",
+                        "choices": _order("Adinkrahene", "Sankofa", "Dwennimmen", "Nsoromma"),
                     },
                 ],
             },
@@ -139,20 +132,16 @@ def _quizzes(pictures: dict[str, uuid.UUID]) -> list[tuple[str, str, dict[str, A
                 "questions": [
                     {
                         "type": "picture_choice",
-                        "prompt": "Which cloth shows the colour of wealth and royalty?",
+                        "prompt": "Which cloth is mostly gold, the colour of wealth and the sun?",
                         "hint": "It shines like the sun.",
                         "explanation": "Gold in kente stands for wealth, royalty and the sun.",
                         "choices": [
-                            {
-                                "text": "Gold kente",
-                                "image_asset_id": pictures["gold-kente"],
-                                "correct": True,
-                            },
-                            {
-                                "text": "Green kente",
-                                "image_asset_id": pictures["green-kente"],
-                                "feedback": "Green stands for growth and harvest.",
-                            },
+                            _picture("Gold kente", pictures["gold-kente"], correct=True),
+                            _picture(
+                                "Green kente",
+                                pictures["green-kente"],
+                                feedback="Green stands for growth and harvest.",
+                            ),
                         ],
                     },
                     {
@@ -183,10 +172,10 @@ def _quizzes(pictures: dict[str, uuid.UUID]) -> list[tuple[str, str, dict[str, A
                     {
                         "type": "picture_choice",
                         "prompt": "Which picture shows a drum?",
-                        "explanation": "The fontomfrom is a big drum played at the Ashanti court.",
+                        "explanation": "The fontomfrom is a big drum played at the Asante court.",
                         "choices": [
-                            {"text": "Drum", "image_asset_id": pictures["drum"], "correct": True},
-                            {"text": "Seedling", "image_asset_id": pictures["seedling"]},
+                            _picture("Drum", pictures["drum"], correct=True),
+                            _picture("Stone", pictures["stone"], feedback="A stone does not boom!"),
                         ],
                     },
                     {
@@ -225,34 +214,32 @@ def _quizzes(pictures: dict[str, uuid.UUID]) -> list[tuple[str, str, dict[str, A
         ),
         (
             "ebook",
-            "Anansi and the Pot of Wisdom",
+            "The Tortoise Who Wanted to Fly",
             {
-                "title": "Anansi's pot: tell the story",
+                "title": "Tortoise and the birds",
                 "difficulty": "medium",
                 "feedback_mode": "at_end",
                 "questions": [
                     {
-                        "type": "ordering",
-                        "prompt": "Put the story in order.",
-                        "hint": "The pot breaks at the very end.",
-                        "explanation": "Anansi gathers wisdom, climbs the tree, hears Ntikuma, "
-                        "and the pot falls.",
-                        "choices": _order(
-                            "Anansi gathers all the wisdom",
-                            "He climbs the silk cotton tree",
-                            "Ntikuma laughs and gives advice",
-                            "The pot falls and wisdom spreads",
-                        ),
+                        "type": "picture_choice",
+                        "prompt": "Who lent Tortoise their feathers?",
+                        "explanation": "The birds each lent him one feather.",
+                        "choices": [
+                            _picture("The birds", pictures["bird"], correct=True),
+                            _picture("Tortoise", pictures["tortoise"]),
+                        ],
                     },
                     {
-                        "type": "multiple_choice",
-                        "prompt": "What can we learn from the story? Pick all that fit.",
-                        "explanation": "Nobody holds all the wisdom, and good ideas can come "
-                        "from anyone, even the young.",
-                        "choices": _choices(
-                            ("Nobody has all the wisdom", True),
-                            ("Good ideas can come from children", True),
-                            ("Spiders cannot climb", False, "Anansi climbed the tree!"),
+                        "type": "ordering",
+                        "prompt": "Put the story in order.",
+                        "hint": "The shell cracks at the very end.",
+                        "explanation": "Tortoise watches the birds, borrows feathers, is "
+                        "greedy, and falls.",
+                        "choices": _order(
+                            "Tortoise watches the birds fly",
+                            "The birds lend him feathers",
+                            "Tortoise is greedy at the feast",
+                            "His shell cracks when he falls",
                         ),
                     },
                 ],
@@ -260,33 +247,33 @@ def _quizzes(pictures: dict[str, uuid.UUID]) -> list[tuple[str, str, dict[str, A
         ),
         (
             "ebook",
-            "How Does a Seed Grow?",
+            "From Cocoa Seed to Chocolate",
             {
-                "title": "From seed to plant",
+                "title": "From seed to chocolate",
                 "difficulty": "hard",
                 "pass_mark": 80,
                 "questions": [
                     {
                         "type": "ordering",
-                        "prompt": "Put the life of a seed in order.",
-                        "explanation": "Water softens the coat, the root goes down, then the "
-                        "shoot grows up to the sun.",
+                        "prompt": "Put the life of a cocoa bean in order.",
+                        "explanation": "Seed, tree, pods, dried beans, then chocolate.",
                         "choices": _order(
-                            "Water softens the seed coat",
-                            "The root pushes down into the soil",
-                            "The shoot reaches up and makes leaves",
+                            "A seed is planted in warm, wet soil",
+                            "The tree grows pods on its trunk",
+                            "Farmers dry the beans in the sun",
+                            "Chocolate makers roast the beans",
                         ),
                     },
                     {
                         "type": "multiple_choice",
                         "prompt": "What does a seed need to start growing?",
-                        "hint": "Think about the first page and the soil.",
-                        "explanation": "A seed needs water, warmth and air to wake up.",
+                        "hint": "Think about the first two pages.",
+                        "explanation": "A seed needs water, warmth and soil to wake up.",
                         "points": 2,
                         "choices": _choices(
                             ("Water", True),
                             ("Warmth", True),
-                            ("Air", True),
+                            ("Soil", True),
                             ("A television", False, "Plants do not watch TV!"),
                         ),
                     },
@@ -295,7 +282,7 @@ def _quizzes(pictures: dict[str, uuid.UUID]) -> list[tuple[str, str, dict[str, A
                         "prompt": "Which part grows down into the soil?",
                         "explanation": "The root grows down; the shoot grows up.",
                         "choices": _choices(
-                            ("The root", True), ("The leaf", False), ("The flower", False)
+                            ("The root", True), ("The leaf", False), ("The pod", False)
                         ),
                     },
                 ],
@@ -303,27 +290,26 @@ def _quizzes(pictures: dict[str, uuid.UUID]) -> list[tuple[str, str, dict[str, A
         ),
         (
             "diy",
-            "Baking Soda Volcano",
+            "Tin Can Talking Drum",
             {
-                "title": "Volcano science",
+                "title": "Drum maker",
                 "difficulty": "medium",
                 "questions": [
                     {
                         "type": "single_choice",
-                        "prompt": "What makes the foam in the volcano?",
-                        "explanation": "Baking soda and vinegar make a gas, carbon dioxide, "
-                        "which fills the foam with bubbles.",
+                        "prompt": "What makes the top of your tin drum?",
+                        "explanation": "A balloon stretched over the tin makes the drum skin.",
                         "choices": _choices(
-                            ("Bubbles of gas", True), ("Melted ice", False), ("Sand", False)
+                            ("A stretched balloon", True), ("A leaf", False), ("Sand", False)
                         ),
                     },
                     {
                         "type": "ordering",
                         "prompt": "Put the steps in order.",
                         "choices": _order(
-                            "Put the bottle on a tray",
-                            "Add the baking soda",
-                            "Pour in the vinegar and stand back",
+                            "Find a clean empty tin",
+                            "Stretch the balloon over the tin",
+                            "Tap it softly, then loudly",
                         ),
                     },
                 ],
@@ -332,38 +318,29 @@ def _quizzes(pictures: dict[str, uuid.UUID]) -> list[tuple[str, str, dict[str, A
     ]
 
 
-async def _pictures(session: AsyncSession) -> dict[str, uuid.UUID]:
-    """Ready image assets for the picture choices; their files are written by a task."""
+async def _pictures(session: AsyncSession, runtime: Runtime) -> dict[str, uuid.UUID]:
+    """The picture choices' illustrations, uploaded and processed like an editor's."""
+    media = DemoMedia(runtime.settings.demo_media_dir, runtime.tts)
     found: dict[str, uuid.UUID] = {}
-    for name, colour in PICTURES.items():
-        key = f"image/demo/quiz-{name}.png"
-        assets = table_of(MediaAsset).c
-        existing = await session.scalar(sa.select(assets.id).where(assets.key == key))
-        if existing is not None:
-            found[name] = existing
-            continue
-        asset = MediaAsset(
-            key=key,
-            kind="image",
-            content_type="image/png",
-            size_bytes=len(demo_image(colour)),
-            filename=f"{name}.png",
-            status="ready",
-            width=DEMO_IMAGE_SIZE,
-            height=DEMO_IMAGE_SIZE,
-        )
-        session.add(asset)
-        await session.flush()
-        await enqueue(
-            session, DEMO_IMAGE_TASK, {"key": key, "colour": colour}, dedup_key=f"demo:{key}"
+    for name in PICTURES:
+        data = await media.picture(name, size=(480, 480))
+        asset = await media_service.upload_file(
+            session,
+            runtime.storage,
+            None,
+            Purpose.image,
+            "image/png",
+            f"{name}.png",
+            data,
+            max_image_pixels=runtime.settings.media_max_image_pixels,
         )
         found[name] = asset.id
     return found
 
 
-async def seed_quizzes(session: AsyncSession) -> None:
+async def seed_quizzes(session: AsyncSession, runtime: Runtime) -> list[str] | None:
     if await session.scalar(sa.select(table_of(Quiz).c.id).limit(1)) is not None:
-        return
+        return None
     content: dict[tuple[str, str], uuid.UUID] = {}
     for kind in ("video", "ebook", "diy"):
         rows = await session.execute(sa.text(f"SELECT id, title FROM {kind}"))  # noqa: S608
@@ -372,11 +349,26 @@ async def seed_quizzes(session: AsyncSession) -> None:
     # Titles first: nothing is seeded unless the demo catalogue is there.
     plan = _quizzes({name: uuid.uuid4() for name in PICTURES})
     if not all((kind, title) in content for kind, title, _ in plan):
-        return
-    pictures = await _pictures(session)
+        return None
+    pictures = await _pictures(session, runtime)
     for kind, title, quiz in _quizzes(pictures):
+        if quiz["difficulty"] == "easy":
+            # For explorers who cannot read yet: every prompt read aloud.
+            for number, question in enumerate(quiz["questions"], 1):
+                asset, _ = await narration.speak(
+                    session,
+                    runtime.storage,
+                    runtime.tts,
+                    question["prompt"],
+                    "en",
+                    filename=f"{quiz['title']} - question {number}.m4a",
+                    title=question["prompt"],
+                    max_image_pixels=runtime.settings.media_max_image_pixels,
+                )
+                question["narration_asset_id"] = asset.id
         body = QuizIn.model_validate(
             {"content_kind": kind, "content_id": content[(kind, title)], **quiz}
         )
         quiz_id = await quizzes_service.create(session, body)
         await quizzes_service.set_status(session, quiz_id, "publish")
+    return None

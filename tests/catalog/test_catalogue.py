@@ -14,6 +14,7 @@ from openapi_spec_validator import validate
 from app.catalog.models import EbookPage, SearchDocument, Video
 from app.catalog.queries import prefix_query
 from app.catalog.seed import seed_catalogue
+from app.media.demo import content
 from app.media.models import MediaAsset
 from app.runtime import Runtime
 from tests.catalog.conftest import add
@@ -120,18 +121,20 @@ async def test_cursor_pages_stay_correct_while_items_are_published(
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("ananse", "Anansi and the Pot of Wisdom"),
+        ("ananse", "Ananse ne Nyansa Kukuo"),
         ("kente colurs", "Kente Colours: Weaving a Story"),
-        ("volc", "Baking Soda Volcano"),
-        ("ntikuma", "Anansi and the Pot of Wisdom"),  # only in the eBook's page text
-        ("rainbo", "Make a Rainbow with Water"),
+        ("stam", "Adinkra Potato Stamps"),
+        ("silk", "Anansi and the Pot of Wisdom"),  # only in the eBook's page text
+        ("chocolat", "From Cocoa Seed to Chocolate"),
+        ("bonwire", "Kente Colours: Weaving a Story"),  # its tags and its theme's words
+        ("balloon", "Tin Can Talking Drum"),  # only in its steps and materials
     ],
 )
 async def test_search_finds_partial_words_typos_and_ebook_text(
     runtime: Runtime, client: httpx.AsyncClient, query: str, expected: str
 ) -> None:
     async with runtime.db.session() as session:
-        await seed_catalogue(session)
+        await seed_catalogue(session, runtime)
     response = await client.get("/api/v1/search", params={"q": query})
     assert response.status_code == 200
     titles = [hit["title"] for hit in response.json()["items"]]
@@ -585,13 +588,13 @@ async def test_parents_and_explorers_cannot_edit(
 
 async def test_demo_seed_fills_every_screen(runtime: Runtime, client: httpx.AsyncClient) -> None:
     async with runtime.db.session() as session:
-        await seed_catalogue(session)
-        await seed_catalogue(session)  # idempotent
+        await seed_catalogue(session, runtime)
+        await seed_catalogue(session, runtime)  # idempotent
     for tab in ("explore", "videos", "ebooks", "adventure-show"):
         screen = (await client.get(f"/api/v1/tabs/{tab}")).json()
         assert screen["featured"], tab
         assert screen["rows"], tab
-    assert len((await client.get("/api/v1/themes")).json()["items"]) == 7
+    assert len((await client.get("/api/v1/themes")).json()["items"]) == len(content.THEMES)
 
 
 @pytest.mark.parametrize("cache", [True, False])

@@ -38,7 +38,7 @@ async def _sql(runtime: Runtime, statement: str, params: Any = None) -> Any:
 
 async def _video(runtime: Runtime) -> uuid.UUID:
     async with runtime.db.session() as session:
-        await seed_catalogue(session)
+        await seed_catalogue(session, runtime)
     rows = await _sql(
         runtime,
         "SELECT id FROM video WHERE status = 'published' AND published_at <= statement_timestamp() "

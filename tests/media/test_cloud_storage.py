@@ -28,8 +28,8 @@ from app.media.models import MediaAsset
 from app.media.policy import Purpose
 from app.media.schemas import UploadCreate
 from app.runtime import Runtime
+from tests.media.files import h264
 from tests.support.auth import make_account
-from tests.support.media_files import mp4
 from tests.support.net import free_port
 
 SA_EMAIL = "media@wonderspaced-test.iam.gserviceaccount.com"
@@ -217,7 +217,7 @@ async def test_s3_file_that_fails_processing_leaves_the_bucket(
 
 async def test_s3_flow_against_moto(runtime: Runtime, s3_storage: S3Storage) -> None:
     editor = await make_account(runtime, "editor@example.com")
-    video = mp4(frames=20)
+    video = h264(frames=20)
     body = UploadCreate(
         filename="drums.mp4", content_type="video/mp4", size_bytes=len(video), purpose=Purpose.video
     )
@@ -247,6 +247,34 @@ async def test_s3_flow_against_moto(runtime: Runtime, s3_storage: S3Storage) -> 
     assert part.status_code == 206
     assert part.content == video[:100]
 
-    await s3_storage.delete([ready.key])
+    assert ready.thumbnail_asset_id is not None  # a still, stored beside it
+    async with runtime.db.session() as session:
+        still = await session.get(MediaAsset, ready.thumbnail_asset_id)
+        assert still is not None
+    await s3_storage.delete([ready.key, still.key])
     listing = s3_storage.client.list_objects_v2(Bucket=s3_storage.bucket)
     assert listing.get("KeyCount", 0) == 0
+
+
+async def test_the_server_uploads_on_a_ticket_like_an_editor(
+    runtime: Runtime, s3_storage: S3Storage
+) -> None:
+    """What the demo seed and generated narration do: the same ticket, sent over HTTP to the
+    bucket, checked and processed."""
+    runtime = _on(runtime, s3_storage)
+    video = h264(frames=20)
+    async with runtime.db.session() as session:
+        asset = await media_service.upload_file(
+            session,
+            s3_storage,
+            None,
+            Purpose.video,
+            "video/mp4",
+            "drums.mp4",
+            video,
+            max_image_pixels=runtime.settings.media_max_image_pixels,
+        )
+    assert (asset.status, asset.duration_ms) == ("ready", 2000)
+    assert asset.thumbnail_asset_id is not None
+    stored = s3_storage.client.get_object(Bucket=s3_storage.bucket, Key=asset.key)
+    assert stored["Body"].read() == video

@@ -21,6 +21,7 @@ from app.integrations.storage.local import LocalStorage
 from app.media.models import MediaAsset, Upload
 from app.modules import jobs
 from app.runtime import Runtime
+from tests.media.files import h264
 from tests.support.auth import family, kid_token, make_profile, signed_in
 from tests.support.factories import media_asset
 from tests.support.live_server import serve
@@ -63,7 +64,7 @@ async def test_video_upload_to_scrubbing_over_real_http(live_runtime: Runtime) -
     live_runtime.settings = settings
     live_runtime.storage = create_storage(settings)
     await live_runtime.start()
-    video = mp4(frames=40)
+    video = h264(frames=40)
     async with (
         serve(create_app(runtime=live_runtime), port) as base,
         httpx.AsyncClient(base_url=base) as http,
@@ -357,3 +358,27 @@ async def test_cdn_base_url_replaces_signed_links(runtime: Runtime) -> None:
     assert url == "https://cdn.wonderspaced.app/image/2026/11/a.png"
     asset.status = "processing"
     assert await media_service.download_url(runtime.storage, asset, 60, None) is None
+
+
+async def test_a_video_phones_cannot_play_is_re_encoded_with_a_thumbnail(
+    runtime: Runtime, client: httpx.AsyncClient, editor: dict
+) -> None:
+    import av
+
+    asset = await _process(runtime, client, editor, mp4(frames=30), "video/mp4", "video")
+    assert asset["status"] == "ready"
+    assert (asset["duration_ms"], asset["width"], asset["height"]) == (3000, 64, 48)
+    stored = runtime.storage.object_path(  # type: ignore[attr-defined]
+        urlparse(asset["url"]).path.removeprefix("/media/")
+    )
+    with av.open(str(stored)) as container:  # MPEG-4 Part 2 in, H.264 out
+        assert container.streams.video[0].codec_context.name == "h264"
+    assert asset["size_bytes"] == stored.stat().st_size
+    async with runtime.db.session() as session:
+        row = await session.get(MediaAsset, asset["id"])
+        assert row is not None
+        still = await session.get(MediaAsset, row.thumbnail_asset_id)
+    assert still is not None
+    assert (still.kind, still.status, still.width, still.height) == ("image", "ready", 64, 48)
+    thumbnail = runtime.storage.object_path(still.key)  # type: ignore[attr-defined]
+    assert Image.open(thumbnail).format == "JPEG"

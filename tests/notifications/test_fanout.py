@@ -16,6 +16,7 @@ from app.runtime import Runtime
 from tests.notifications.conftest import Family, make_family
 from tests.progress.fixtures import Clock, clock  # noqa: F401 (a fixture)
 from tests.support.auth import signed_in
+from tests.support.catalogue import playable_file
 
 API = "/api/v1"
 
@@ -68,7 +69,7 @@ async def test_each_follower_once_in_batches_including_scheduled_items(
     body = {
         "theme_id": theme,
         "title": "Drum 2",
-        "duration_ms": 1000,
+        "media_asset_id": await playable_file(client, 1000),
         "series_id": series,
         "episode": 2,
     }
@@ -171,7 +172,11 @@ async def test_continue_nudge_once_a_day_only_when_allowed_and_never_after_compl
     video = (
         await client.post(
             f"{API}/admin/videos",
-            json={"theme_id": theme, "title": "Drum talk", "duration_ms": 100_000},
+            json={
+                "theme_id": theme,
+                "title": "Drum talk",
+                "media_asset_id": await playable_file(client, 100_000),
+            },
             headers=editor,
         )
     ).json()["id"]

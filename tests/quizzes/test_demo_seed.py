@@ -17,9 +17,9 @@ async def test_the_demo_seed_covers_every_level_and_type(
 ) -> None:
     async with runtime.db.session() as session:
         await seed_avatar_parts(session)
-        await seed_catalogue(session)
-        await seed_quizzes(session)
-        await seed_quizzes(session)  # idempotent
+        await seed_catalogue(session, runtime)
+        await seed_quizzes(session, runtime)
+        await seed_quizzes(session, runtime)  # idempotent
     await runtime.worker.run_due()
     quizzes = (await client.get("/api/v1/quizzes?limit=100")).json()["items"]
     assert len(quizzes) == await count(runtime, "quiz") == 8

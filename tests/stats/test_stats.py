@@ -37,7 +37,7 @@ async def _sql(runtime: Runtime, statement: str, params: Any = None) -> Any:
 
 async def _videos(runtime: Runtime) -> list[uuid.UUID]:
     async with runtime.db.session() as session:
-        await seed_catalogue(session)
+        await seed_catalogue(session, runtime)
     rows = await _sql(runtime, "SELECT id FROM video ORDER BY id LIMIT 2")
     return [row["id"] for row in rows]
 
@@ -305,7 +305,7 @@ async def test_no_set_of_answers_gives_a_hidden_count_away(
     client: httpx.AsyncClient, runtime: Runtime
 ) -> None:
     async with runtime.db.session() as session:
-        await seed_catalogue(session)
+        await seed_catalogue(session, runtime)
     items = [r["id"] for r in await _sql(runtime, "SELECT id FROM video ORDER BY id LIMIT 4")]
     rng = random.Random(23)
     first, last = TODAY - timedelta(days=44), TODAY - timedelta(days=2)

@@ -93,8 +93,8 @@ async def build_world(runtime: Runtime, client: httpx.AsyncClient, tag: str = "m
     """`tag` keeps the addresses apart when several worlds share one database."""
     async with runtime.db.session() as session:
         await seed_avatar_parts(session)
-        await seed_catalogue(session)
-        await seed_quizzes(session)
+        await seed_catalogue(session, runtime)
+        await seed_quizzes(session, runtime)
     world = World()
     parent = await family(runtime, client, f"parent-{tag}@example.com")
     mine = await make_profile(client, parent, "Ama")

@@ -97,18 +97,32 @@ DELETE_SEARCH_DOCUMENT = sa.delete(table_of(SearchDocument)).where(
     table_of(SearchDocument).c.content_id == sa.bindparam("item_id")
 )
 
+# What search finds an item by: its title (weight A), its description and tags (B), its
+# theme's title and description (C), and what it is made of (C): an eBook's page text, a
+# DIY's steps and materials.
 _VECTOR = (
     "setweight(to_tsvector('english', c.title), 'A') || "
     "setweight(to_tsvector('english', c.description || ' ' || array_to_string(c.tags, ' ')), 'B')"
+    " || setweight(to_tsvector('english', coalesce((SELECT t.title || ' ' || t.description "
+    "FROM theme t WHERE t.id = c.theme_id), '')), 'C')"
 )
-_EBOOK_TEXT = (
-    " || setweight(to_tsvector('english', coalesce((SELECT string_agg(p.text, ' ') "
-    "FROM ebook_page p WHERE p.ebook_id = c.id), '')), 'C')"
-)
+_PARTS_TEXT = {
+    Kind.video: "",
+    Kind.ebook: (
+        " || setweight(to_tsvector('english', coalesce((SELECT string_agg(p.text, ' ') "
+        "FROM ebook_page p WHERE p.ebook_id = c.id), '')), 'C')"
+    ),
+    Kind.diy: (
+        " || setweight(to_tsvector('english', coalesce((SELECT string_agg(s.text, ' ') "
+        "FROM diy_step s WHERE s.diy_id = c.id), '') || ' ' || coalesce((SELECT "
+        "string_agg(m.name || ' ' || m.quantity, ' ') FROM diy_material m "
+        "WHERE m.diy_id = c.id), '')), 'C')"
+    ),
+}
 
 
 def _reindex(kind: Kind) -> sa.TextClause:
-    vector = _VECTOR + (_EBOOK_TEXT if kind is Kind.ebook else "")
+    vector = _VECTOR + _PARTS_TEXT[kind]
     return sa.text(
         "INSERT INTO search_document (content_id, kind, theme_id, title, status, published_at, "
         "age_min, age_max, language, vector) "
@@ -195,6 +209,20 @@ async def delete_search_document(session: AsyncSession, item_id: uuid.UUID) -> N
 async def reindex(session: AsyncSession, kind: Kind, ids: list[uuid.UUID]) -> None:
     """The search documents of these items written afresh from them."""
     await session.execute(REINDEX[kind], {"kind": kind.value, "ids": ids})
+
+
+# The items of a theme (:theme_id), each kind: their documents hold the theme's words.
+THEME_ITEMS = {
+    kind: sa.text(f"SELECT id FROM {table_name(kind)} WHERE theme_id = :theme_id") for kind in Kind
+}
+
+
+async def reindex_theme(session: AsyncSession, theme_id: uuid.UUID) -> None:
+    """The search documents of a theme's items, after its title or description changed."""
+    for kind in Kind:
+        ids = list((await session.execute(THEME_ITEMS[kind], {"theme_id": theme_id})).scalars())
+        if ids:
+            await reindex(session, kind, ids)
 
 
 async def admin_items(

@@ -20,6 +20,7 @@ from app.catalog.models import (
 )
 from app.catalog.queries.columns import is_visible
 from app.core.schema import table_of
+from app.media.models import MediaAsset
 
 
 def catalogue_assets() -> sa.Select[tuple[uuid.UUID]]:
@@ -38,6 +39,14 @@ def catalogue_assets() -> sa.Select[tuple[uuid.UUID]]:
         table_of(DiyStep).c.video_asset_id,
     ]
     selects = [sa.select(column.label("id")).where(column.is_not(None)) for column in columns]
+    # The still processing made of a video in use: an editor may go back to it.
+    files = table_of(MediaAsset).c
+    selects.append(
+        sa.select(files.thumbnail_asset_id.label("id")).where(
+            files.thumbnail_asset_id.is_not(None),
+            files.id.in_(sa.select(table_of(Video).c.media_asset_id)),
+        )
+    )
     union = sa.union_all(*selects).subquery()
     return sa.select(union.c.id)
 

@@ -18,7 +18,7 @@ from app.catalog.queries.columns import VISIBLE, card_columns, table_name
 from app.catalog.schemas import Kind
 
 _DETAIL_COLUMNS = {
-    Kind.video: "description, status, season, media_asset_id",
+    Kind.video: "description, status, season, media_asset_id, width, height",
     Kind.ebook: "description, status, reading_level",
     Kind.diy: "description, status",
 }
@@ -33,15 +33,23 @@ CAPTIONS = sa.text(
     "SELECT language, asset_id FROM video_caption WHERE video_id = :id ORDER BY language"
 )
 PAGES = sa.text(
-    "SELECT number, text, illustration_asset_id, narration_asset_id, word_timings "
-    "FROM ebook_page WHERE ebook_id = :id ORDER BY number"
+    "SELECT number, text, illustration_asset_id, narration_asset_id, narration_source, "
+    "word_timings FROM ebook_page WHERE ebook_id = :id ORDER BY number"
 ).columns(
     sa.column("number", sa.Integer),
     sa.column("text", sa.Text),
     sa.column("illustration_asset_id", sa.Uuid),
     sa.column("narration_asset_id", sa.Uuid),
+    sa.column("narration_source", sa.String),
     sa.column("word_timings", JSONB),
 )
+# One page's narration (:ebook_id, :number) replaced by a generated one (:asset_id,
+# :timings), unless a person recorded it: a recording is never overwritten.
+SET_GENERATED_NARRATION = sa.text(
+    "UPDATE ebook_page SET narration_asset_id = :asset_id, narration_source = 'tts', "
+    "word_timings = :timings WHERE ebook_id = :ebook_id AND number = :number "
+    "AND text = :text AND narration_source IS DISTINCT FROM 'human'"
+).bindparams(sa.bindparam("timings", type_=JSONB))
 MATERIALS = sa.text(
     "SELECT name, quantity, ask_a_grown_up FROM diy_material WHERE diy_id = :id ORDER BY position"
 )
@@ -69,8 +77,31 @@ async def captions(session: AsyncSession, video_id: uuid.UUID) -> Sequence[RowMa
 
 async def pages(session: AsyncSession, ebook_id: uuid.UUID) -> Sequence[RowMapping]:
     """An eBook's pages (number, text, illustration_asset_id, narration_asset_id,
-    word_timings), in order."""
+    narration_source, word_timings), in order."""
     return await _parts(session, PAGES, ebook_id)
+
+
+async def set_generated_narration(
+    session: AsyncSession,
+    ebook_id: uuid.UUID,
+    number: int,
+    text: str,
+    asset_id: uuid.UUID,
+    timings: list[list[int]],
+) -> bool:
+    """Gives the page (if its text is still `text` and no person recorded it) the generated
+    narration; whether it did."""
+    result = await session.execute(
+        SET_GENERATED_NARRATION,
+        {
+            "ebook_id": ebook_id,
+            "number": number,
+            "text": text,
+            "asset_id": asset_id,
+            "timings": timings,
+        },
+    )
+    return bool(getattr(result, "rowcount", 0))
 
 
 async def materials(session: AsyncSession, diy_id: uuid.UUID) -> Sequence[RowMapping]:

@@ -20,10 +20,12 @@ from app.catalog.schemas import Kind
 from app.core.pagination import keyset
 
 # An item's length in its own units (milliseconds of a video, pages of an eBook, steps of a
-# DIY) and where it belongs; $1 the item.
+# DIY) and where it belongs; $1 the item. A video's length is its file's (processing measured
+# it): without a file it has none, and cannot be played.
 FACTS_SQL = {
     Kind.video: (
-        f"SELECT id, theme_id, series_id, duration_ms::bigint AS units FROM video "
+        f"SELECT id, theme_id, series_id, "
+        f"CASE WHEN media_asset_id IS NOT NULL THEN duration_ms::bigint END AS units FROM video "
         f"WHERE id = $1 AND {VISIBLE}"
     ),
     Kind.ebook: (
