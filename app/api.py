@@ -23,7 +23,6 @@ from starlette.middleware import Middleware
 
 from app.audit import service as audit_service
 from app.audit.context import AuditContextMiddleware
-from app.auth.deps import get_caller, get_optional_caller
 from app.auth.middleware import AuthenticationMiddleware
 from app.bootstrap import build_runtime
 from app.core import contract, docs, hashing, telemetry
@@ -214,7 +213,7 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
     contract.install(
         app,
         [(mount.router, mount.prefix) for mount in mounts()],
-        tokens=contract.TokenRule(get_caller, get_optional_caller, TOKEN_URL),
+        token_url=TOKEN_URL,
         rate_limited_prefix=API_PREFIX,
         database_prefixes=(API_PREFIX, "/internal/"),
     )

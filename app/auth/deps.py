@@ -19,6 +19,7 @@ from app.auth.caller import EXPLORER, Caller, caller_from_token, invalid_token
 from app.auth.middleware import ANONYMOUS, STATE_KEY, Authentication
 from app.auth.revocation import Revocations
 from app.auth.tokens import TokenIssuer
+from app.core.contract import reads_caller
 from app.core.errors import Forbidden, Unauthorized
 
 __all__ = [
@@ -48,6 +49,7 @@ def _authentication(request: Request) -> Authentication:
     return auth
 
 
+@reads_caller(required=True)
 async def get_caller(request: Request) -> Caller:
     auth = _authentication(request)
     if auth.error is not None:
@@ -57,6 +59,7 @@ async def get_caller(request: Request) -> Caller:
     return auth.caller
 
 
+@reads_caller(required=False)
 async def get_optional_caller(request: Request) -> Caller | None:
     """For public routes: no token is fine, a bad one is the same 401 as anywhere."""
     auth = _authentication(request)

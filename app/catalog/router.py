@@ -18,8 +18,8 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from app.auth.deps import OptionalCaller
 from app.catalog import service as catalog_service
+from app.catalog.deps import PublicReadDep
 from app.catalog.params import (
     CATALOG_TAG,
     ListQuery,
@@ -37,9 +37,7 @@ from app.catalog.schemas import (
     SeriesSummary,
     ThemeOut,
 )
-from app.core.db import WorkDep
 from app.core.errors import problem_responses
-from app.core.http_cache import PublicAnswersDep
 from app.core.pagination import Page
 
 router = APIRouter(tags=["catalogue"])
@@ -71,18 +69,16 @@ def _filters(query: ListQuery) -> ListFilters:
     responses=LISTS,
     summary="Published videos, newest first or by title",
 )
-async def list_videos(
-    request: Request, caller: OptionalCaller, work: WorkDep, answers: PublicAnswersDep
-) -> Response:
+async def list_videos(request: Request, read: PublicReadDep) -> Response:
     query = VideoListQuery.from_request(request)
 
     async def build() -> CardPage:
-        conn = await work.connection()
+        conn = await read.work.connection()
         return await catalog_service.list_cards(
             conn, Kind.video, _filters(query), query.limit, query.cursor
         )
 
-    return await answers.json(request, build, tag=CATALOG_TAG, params=query)
+    return await read.answers.json(request, build, tag=CATALOG_TAG, params=query)
 
 
 @router.get(
@@ -93,18 +89,16 @@ async def list_videos(
     responses=LISTS,
     summary="Published eBooks, newest first or by title",
 )
-async def list_ebooks(
-    request: Request, caller: OptionalCaller, work: WorkDep, answers: PublicAnswersDep
-) -> Response:
+async def list_ebooks(request: Request, read: PublicReadDep) -> Response:
     query = ListQuery.from_request(request)
 
     async def build() -> CardPage:
-        conn = await work.connection()
+        conn = await read.work.connection()
         return await catalog_service.list_cards(
             conn, Kind.ebook, _filters(query), query.limit, query.cursor
         )
 
-    return await answers.json(request, build, tag=CATALOG_TAG, params=query)
+    return await read.answers.json(request, build, tag=CATALOG_TAG, params=query)
 
 
 @router.get(
@@ -115,18 +109,16 @@ async def list_ebooks(
     responses=LISTS,
     summary="Published DIY projects, newest first or by title",
 )
-async def list_diys(
-    request: Request, caller: OptionalCaller, work: WorkDep, answers: PublicAnswersDep
-) -> Response:
+async def list_diys(request: Request, read: PublicReadDep) -> Response:
     query = ListQuery.from_request(request)
 
     async def build() -> CardPage:
-        conn = await work.connection()
+        conn = await read.work.connection()
         return await catalog_service.list_cards(
             conn, Kind.diy, _filters(query), query.limit, query.cursor
         )
 
-    return await answers.json(request, build, tag=CATALOG_TAG, params=query)
+    return await read.answers.json(request, build, tag=CATALOG_TAG, params=query)
 
 
 @router.get(
@@ -137,16 +129,14 @@ async def list_diys(
     responses={**PUBLIC, **problem_responses(422)},
     summary="Search titles, descriptions, tags and eBook text; partial words and typos welcome",
 )
-async def search(
-    request: Request, caller: OptionalCaller, work: WorkDep, answers: PublicAnswersDep
-) -> Response:
+async def search(request: Request, read: PublicReadDep) -> Response:
     query = SearchQuery.from_request(request)
 
     async def build() -> SearchResults:
-        conn = await work.connection()
+        conn = await read.work.connection()
         return await catalog_service.search(conn, query.q, query.kind, query.limit)
 
-    return await answers.json(request, build, tag=CATALOG_TAG, params=query)
+    return await read.answers.json(request, build, tag=CATALOG_TAG, params=query)
 
 
 @router.get(
@@ -157,16 +147,14 @@ async def search(
     responses=LISTS,
     summary="Themes of videos, eBooks or DIYs, in the app's order",
 )
-async def list_themes(
-    request: Request, caller: OptionalCaller, work: WorkDep, answers: PublicAnswersDep
-) -> Response:
+async def list_themes(request: Request, read: PublicReadDep) -> Response:
     query = ThemesQuery.from_request(request)
 
     async def build() -> Page[ThemeOut]:
-        conn = await work.connection()
+        conn = await read.work.connection()
         return await catalog_service.themes(conn, query.kind, query.limit, query.cursor)
 
-    return await answers.json(request, build, tag=CATALOG_TAG, params=query)
+    return await read.answers.json(request, build, tag=CATALOG_TAG, params=query)
 
 
 @router.get(
@@ -179,14 +167,12 @@ async def list_themes(
 async def get_theme(
     slug: str,
     request: Request,
-    caller: OptionalCaller,
-    work: WorkDep,
-    answers: PublicAnswersDep,
+    read: PublicReadDep,
 ) -> Response:
     async def build() -> ThemeOut:
-        return await catalog_service.theme_by_slug(await work.connection(), slug)
+        return await catalog_service.theme_by_slug(await read.work.connection(), slug)
 
-    return await answers.json(request, build, tag=CATALOG_TAG)
+    return await read.answers.json(request, build, tag=CATALOG_TAG)
 
 
 @router.get(
@@ -197,16 +183,14 @@ async def get_theme(
     responses=LISTS,
     summary="Video series, in the app's order",
 )
-async def list_series(
-    request: Request, caller: OptionalCaller, work: WorkDep, answers: PublicAnswersDep
-) -> Response:
+async def list_series(request: Request, read: PublicReadDep) -> Response:
     query = SeriesListQuery.from_request(request)
 
     async def build() -> Page[SeriesSummary]:
-        conn = await work.connection()
+        conn = await read.work.connection()
         return await catalog_service.series_list(conn, query.theme, query.limit, query.cursor)
 
-    return await answers.json(request, build, tag=CATALOG_TAG, params=query)
+    return await read.answers.json(request, build, tag=CATALOG_TAG, params=query)
 
 
 @router.get(
@@ -219,11 +203,9 @@ async def list_series(
 async def get_series(
     series_id: uuid.UUID,
     request: Request,
-    caller: OptionalCaller,
-    work: WorkDep,
-    answers: PublicAnswersDep,
+    read: PublicReadDep,
 ) -> Response:
     async def build() -> SeriesOut:
-        return await catalog_service.series_detail(await work.connection(), series_id)
+        return await catalog_service.series_detail(await read.work.connection(), series_id)
 
-    return await answers.json(request, build, tag=CATALOG_TAG)
+    return await read.answers.json(request, build, tag=CATALOG_TAG)

@@ -23,9 +23,8 @@ import json
 import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
@@ -113,33 +112,33 @@ def _calls(dependant: Any) -> Iterator[Any]:
         yield from _calls(dependency)
 
 
-def token_routes(
-    mounts: Iterable[tuple[APIRouter, str]],
-    required: Callable[..., Any],
-    optional: Callable[..., Any],
-) -> dict[tuple[str, str], bool]:
-    """(METHOD, path) of routes that read the caller, and whether they need one: a route
-    depending on `required` needs a token; one depending only on `optional` takes one to
-    personalise or to refuse a bad one. The document says which (`{}` beside the bearer)."""
+_READS_CALLER = "__reads_caller__"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reads_caller(*, required: bool) -> Callable[[F], F]:
+    """Marks a dependency that reads the request's caller: the routes depending on it declare
+    the bearer token in the document, required or optional (a public read takes one to
+    personalise, or to refuse a bad one)."""
+
+    def mark(dependency: F) -> F:
+        setattr(dependency, _READS_CALLER, required)
+        return dependency
+
+    return mark
+
+
+def token_routes(mounts: Iterable[tuple[APIRouter, str]]) -> dict[tuple[str, str], bool]:
+    """(METHOD, path) of routes that read the caller, and whether they need one."""
     found: dict[tuple[str, str], bool] = {}
     for router, prefix in mounts:
         for route in router.routes:
             if isinstance(route, APIRoute):
-                calls = set(_calls(route.dependant))
-                if required in calls or optional in calls:
+                marks = [getattr(call, _READS_CALLER, None) for call in _calls(route.dependant)]
+                if any(mark is not None for mark in marks):
                     for method in route.methods or ():
-                        found[(method, prefix + route.path_format)] = required in calls
+                        found[(method, prefix + route.path_format)] = True in marks
     return found
-
-
-@dataclass(frozen=True)
-class TokenRule:
-    """How routes read their caller (the auth module's dependencies), and where Swagger UI
-    signs in: given by the composition root, so this module knows no domain module."""
-
-    required: Callable[..., Any]
-    optional: Callable[..., Any]
-    token_url: str
 
 
 SCHEME = "OAuth2PasswordBearer"
@@ -149,7 +148,7 @@ def install(
     app: FastAPI,
     mounts: Iterable[tuple[APIRouter, str]],
     *,
-    tokens: TokenRule,
+    token_url: str,
     rate_limited_prefix: str,
     database_prefixes: tuple[str, ...],
 ) -> None:
@@ -158,7 +157,7 @@ def install(
     for router, _ in mounts:
         uuid_paths(router)
     app.state.route_methods = route_methods(mounts)
-    callers = token_routes(mounts, tokens.required, tokens.optional)
+    callers = token_routes(mounts)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -170,7 +169,7 @@ def install(
                 tags=app.openapi_tags,
                 servers=app.servers,
             )
-            _secure(document, callers, tokens.token_url)
+            _secure(document, callers, token_url)
             app.openapi_schema = contract(document, rate_limited_prefix, database_prefixes)
         return app.openapi_schema
 

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from app.auth.deps import CallerDep, OptionalCaller
 from app.catalog import service as catalog_service
+from app.catalog.deps import PublicReadDep
 from app.catalog.params import CATALOG_TAG
 from app.catalog.router import PUBLIC
 from app.catalog.schemas import Kind, Screen
@@ -140,15 +141,14 @@ async def get_my_explorer(
 async def get_tab(
     tab: Literal["explore", "videos", "ebooks", "adventure-show"],
     request: Request,
-    caller: OptionalCaller,
-    work: WorkDep,
-    answers: PublicAnswersDep,
+    read: PublicReadDep,
     clock: ClockDep,
     profile_id: Annotated[
         uuid.UUID | None,
         Query(description="An explorer's profile: the screen for their age band"),
     ] = None,
 ) -> Response:
+    caller, work, answers = read.caller, read.work, read.answers
     band_name = None
     due_soon = None
     if profile_id is not None:

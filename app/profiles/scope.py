@@ -17,7 +17,8 @@ import asyncpg
 from fastapi import Depends, Request
 
 from app.auth.deps import Caller, CallerDep, get_caller
-from app.core.db import Connection, SessionDep, TransactionDep, WorkDep
+from app.core.contract import reads_caller
+from app.core.db import Connection, SessionDep, TransactionDep, work_of
 from app.core.errors import Forbidden, NotFound
 from app.profiles import queries
 from app.profiles import service as profiles_service
@@ -50,12 +51,14 @@ async def check_in_scope(
         raise NotFound("No such explorer.")
 
 
-async def scoped_connection(profile_id: uuid.UUID, request: Request, work: WorkDep) -> Connection:
-    """The request's connection, once the caller may act for this profile. The caller is read
-    here rather than through its own dependency: on the hottest routes (heartbeats, My
-    adventures) each dependency FastAPI solves is a measurable share of the request."""
+@reads_caller(required=True)
+async def scoped_connection(profile_id: uuid.UUID, request: Request) -> Connection:
+    """The request's connection, once the caller may act for this profile. The caller and the
+    unit of work are read here rather than through dependencies of their own: on the hottest
+    routes (heartbeats, My adventures) each dependency FastAPI solves is a measurable share
+    of the request."""
     caller = await get_caller(request)
-    conn = await work.connection()
+    conn = await work_of(request).connection()
     await check_in_scope(conn, caller, profile_id)
     return conn
 
