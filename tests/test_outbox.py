@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter
 
 from app.core.db import SessionDep
+from app.integrations.tasks.base import TaskRef
 from app.integrations.tasks.local import LocalTaskBackend
 from app.outbox import service as outbox
 from app.outbox.models import OutboxMessage
@@ -281,3 +282,38 @@ async def test_local_worker_dead_letters_an_unreadable_payload_after_one_try(
     assert message.status == "dead"
     assert message.attempts == 1
     assert calls == []
+
+
+async def test_a_message_submitted_again_while_it_is_delivered_is_delivered_once_more() -> None:
+    """A sweep's claim can hold the row while a worker looks at it (the worker skips it), then
+    submit it while that worker has not yet let go: it must not be dropped until the next
+    poll."""
+    delivered: list[uuid.UUID] = []
+    first_started = asyncio.Event()
+    let_go = asyncio.Event()
+
+    async def deliver(message_id: uuid.UUID) -> None:
+        delivered.append(message_id)
+        if len(delivered) == 1:
+            first_started.set()
+            await let_go.wait()
+
+    async def sweep(first: bool) -> list[TaskRef]:
+        return []
+
+    backend = LocalTaskBackend(deliver, sweep, poll_seconds=60, workers=1, grace_seconds=1)
+    await backend.start()
+    ref = TaskRef(id=uuid.uuid4(), name="test.record")
+    try:
+        await backend.submit([ref])
+        async with asyncio.timeout(3):
+            await first_started.wait()
+        await backend.submit([ref])
+        let_go.set()
+        async with asyncio.timeout(3):
+            while len(delivered) < 2:
+                await asyncio.sleep(0.01)
+        await asyncio.sleep(0.05)
+        assert delivered == [ref.id, ref.id]  # once more, not once per submit after that
+    finally:
+        await backend.stop()

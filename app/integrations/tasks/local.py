@@ -49,6 +49,9 @@ class LocalTaskBackend:
         self._poller: asyncio.Task[None] | None = None
         # Each worker's delivery under way.
         self._running: dict[asyncio.Task[None], UUID] = {}
+        # Submitted again while being delivered: that delivery may have skipped a row the
+        # submitter's claim still held, so it is queued once more when the delivery ends.
+        self._again: set[UUID] = set()
         self._stopping = asyncio.Event()
 
     async def start(self) -> None:
@@ -99,8 +102,11 @@ class LocalTaskBackend:
             # handed back for another instance rather than queued here.
             await hand_back(self.release, [ref.id for ref in tasks])
             return
+        running = set(self._running.values())
         for ref in tasks:
-            if ref.id not in self._queued:
+            if ref.id in running:
+                self._again.add(ref.id)
+            elif ref.id not in self._queued:
                 self._queued.add(ref.id)
                 self.queue.put_nowait(ref.id)
 
@@ -116,7 +122,12 @@ class LocalTaskBackend:
                 logger.exception("task delivery crashed", extra={"message_id": str(message_id)})
             finally:
                 del self._running[me]
-                self._queued.discard(message_id)
+                if message_id in self._again:
+                    # A second delivery of a message already done skips at once.
+                    self._again.discard(message_id)
+                    self.queue.put_nowait(message_id)
+                else:
+                    self._queued.discard(message_id)
 
     async def _poll(self) -> None:
         first = True
