@@ -217,10 +217,10 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
         rate_limited_prefix=API_PREFIX,
         database_prefixes=(API_PREFIX, "/internal/"),
     )
-    # Routes are matched in order, and every level of included routers is walked per
-    # request: each router is mounted on the app itself, one level deep, the hot ones first.
+    # Routes are matched in order: each module's routes are declared on the app itself, the
+    # hot ones first.
     for mount in mounts():
-        app.include_router(mount.router, prefix=mount.prefix)
+        contract.declare(app, mount.router, mount.prefix)
     if runtime is not None:
         use_runtime(app, runtime)
     docs.install(app)  # after the API: no request of the API walks past these

@@ -242,6 +242,8 @@ def _app_sources() -> dict[str, str]:
 REGISTERED_ELSEWHERE: set[str] = set()
 
 
+# A walk of every source file's data flow: half a minute of CPU, more on a busy machine.
+@pytest.mark.timeout(240)
 def test_every_code_the_server_can_send_is_registered() -> None:
     """Every `code` a problem document can carry, however app/ passes it, is in
     app/core/error_codes.py: the enum clients switch on and the README's table."""
