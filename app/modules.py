@@ -118,10 +118,10 @@ from app.stats.router import router as stats_router
 
 API_PREFIX = "/api/v1"
 
-# Mount order: routes are matched in order and each included router's routes are walked per
-# request, so the hot routes (public catalogue reads, heartbeats, quiz answers, "My
-# adventures") get the lowest number and are mounted straight on the app, one level deep.
-# Everything else keeps the order of this list.
+# Mount order: every module's routes are declared on the app itself (contract.declare) and
+# matched in order, so the hot routes (public catalogue reads, heartbeats, quiz answers, "My
+# adventures") get the lowest number and are tried first. Everything else keeps the order of
+# this list.
 FIRST = 0
 DEFAULT_ORDER = 100
 # Among the hot routes, the most frequent first: a heartbeat every few seconds of play, then
