@@ -11,7 +11,8 @@ import pytest
 
 from tests.e2e.test_serve import Server, data_dir  # noqa: F401 (a fixture)
 
-pytestmark = pytest.mark.slow
+# Generating the demo media (video encoding, speech) is minutes of CPU on a busy machine.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
 
 def test_the_demo_is_made_once_and_kept(data_dir: Path) -> None:  # noqa: F811
