@@ -75,6 +75,9 @@ from app.jobs.periodic import Tick
 from app.library.router import hot_router as library_hot_router
 from app.library.router import router as library_router
 from app.library.router import screens_router as library_screens_router
+from app.limits import models as limits_models
+from app.limits import service as limits_service
+from app.limits.router import router as limits_router
 from app.links import clicks as links_clicks
 from app.links import models as links_models
 from app.links.router import admin_router as links_admin_router
@@ -111,6 +114,7 @@ from app.quizzes.router import hot_router as quizzes_hot_router
 from app.quizzes.router import profile_router as quizzes_profile_router
 from app.quizzes.router import router as quizzes_router
 from app.quizzes.seed import seed_quizzes
+from app.reports import live as reports_live
 from app.runtime import DemoSeeder, Registries, Runtime
 from app.stats import models as stats_models
 from app.stats import service as stats_service
@@ -261,6 +265,12 @@ MODULES: tuple[Module, ...] = (
         ),
     ),
     Module(
+        name="limits",
+        routers=(Mount(limits_router),),
+        tables=limits_models.TABLES,
+        exports={"limits": limits_service.export_limits},
+    ),
+    Module(
         name="library",
         # The screens beside the catalogue's reads; `/tabs/my-explorer` before `/tabs/{tab}`.
         routers=(
@@ -342,6 +352,17 @@ MODULES: tuple[Module, ...] = (
         },
         tables=classrooms_models.TABLES,
         exports={"classrooms": classrooms_service.export_classrooms},
+    ),
+    # What grown-ups hear: the limits' live events.
+    Module(
+        name="reports",
+        tasks=lambda runtime: {
+            limits_service.CHANGED_TASK: Registration(reports_live.limits_changed)
+        },
+        jobs={"limit-events": reports_live.tick},
+        ticks=(
+            Tick("limit-events", reports_live.tick, lambda settings: settings.limits_tick_seconds),
+        ),
     ),
     # Deletes what no module needs any more, after the periods the README publishes.
     Module(

@@ -35,6 +35,7 @@ from app.library.schemas import (
     VideoOut,
 )
 from app.library.service import Explorer
+from app.limits import service as limits_service
 from app.media.links import MediaLinksDep
 from app.profiles import service as profiles_service
 from app.profiles.scope import ProfileDep, ScopedConnection
@@ -128,6 +129,7 @@ async def get_my_explorer(
     clock: ClockDep,
 ) -> MyExplorer:
     profile = await profiles_service.get_for(session, caller, profile_id)
+    await limits_service.check_play(session, caller, profile.id, clock())
     return await library_service.my_explorer(await work.connection(), settings, profile, clock())
 
 
@@ -156,6 +158,7 @@ async def get_tab(
             raise Unauthorized("Sign in to see a screen for an explorer.", code="not_authenticated")
         session = await work.session()
         profile = await profiles_service.get_for(session, caller, profile_id)
+        await limits_service.check_play(session, caller, profile.id, clock())
         band_name = profile.age_band
         if tab == "explore":
             due_soon = await classrooms_service.due_soon(session, profile, clock())
@@ -190,7 +193,11 @@ async def get_video(
     session: SessionDep,
     links: MediaLinksDep,
     answers: PublicAnswersDep,
+    clock: ClockDep,
 ) -> Response:
+    if caller is not None and caller.profile_id is not None:
+        await limits_service.check_play(session, caller, caller.profile_id, clock())
+
     async def build() -> VideoOut:
         item = await catalog_service.video(session, links, item_id)
         quizzes = await quizzes_service.summaries_for(session, Kind.video.value, item_id)
@@ -213,7 +220,11 @@ async def get_ebook(
     session: SessionDep,
     links: MediaLinksDep,
     answers: PublicAnswersDep,
+    clock: ClockDep,
 ) -> Response:
+    if caller is not None and caller.profile_id is not None:
+        await limits_service.check_play(session, caller, caller.profile_id, clock())
+
     async def build() -> EbookOut:
         item = await catalog_service.ebook(session, links, item_id)
         quizzes = await quizzes_service.summaries_for(session, Kind.ebook.value, item_id)
@@ -236,7 +247,11 @@ async def get_diy(
     session: SessionDep,
     links: MediaLinksDep,
     answers: PublicAnswersDep,
+    clock: ClockDep,
 ) -> Response:
+    if caller is not None and caller.profile_id is not None:
+        await limits_service.check_play(session, caller, caller.profile_id, clock())
+
     async def build() -> DiyOut:
         item = await catalog_service.diy(session, links, item_id)
         quizzes = await quizzes_service.summaries_for(session, Kind.diy.value, item_id)

@@ -23,6 +23,7 @@ from app.auth.revocation import Revocations
 from app.core.errors import Forbidden, NotFound, Unauthorized, invalid_field
 from app.core.pagination import Page, build_page, decode_cursor, parse_datetime
 from app.integrations.broker import ring_after_commit
+from app.limits import service as limits_service
 from app.notifications import queries
 from app.notifications.deeplinks import LinkRules
 from app.notifications.models import Category
@@ -188,9 +189,18 @@ async def notify(
         return None
     out = NotificationOut.of(row)
     await add_event(session, account_id, profile_id, "notification", out.model_dump(mode="json"))
-    if wanted.push and await queries.has_consent(session, account_id):
+    if (
+        wanted.push
+        and await queries.has_consent(session, account_id)
+        # No push reaches an explorer whose bedtime or daily time has come.
+        and not (profile_id and await _resting(session, profile_id, now))
+    ):
         await schedule_push(session, out, account_id, prefs, now)
     return out
+
+
+async def _resting(session: AsyncSession, profile_id: uuid.UUID, now: datetime) -> bool:
+    return await limits_service.resting(await limits_service.connection(session), profile_id, now)
 
 
 async def _family_wants(
