@@ -268,3 +268,10 @@ async def check_play(
 async def connection(session: AsyncSession) -> asyncpg.Connection[Any]:
     """The session's connection, for `day_of` inside a session's transaction."""
     return await queries.connection(session)
+
+
+async def learned_ms(
+    conn: asyncpg.Connection[Any], profile_id: uuid.UUID, start: datetime, end: datetime
+) -> int:
+    """Learning time between two instants, in milliseconds."""
+    return await queries.used_between(conn, profile_id, start, end)

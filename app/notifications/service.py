@@ -63,6 +63,7 @@ DEFAULT_CHANNELS: dict[Category, Channels] = {
     Category.classroom: Channels(in_app=True, push=True),
     Category.account: Channels(in_app=True, push=True),
     Category.announcement: Channels(in_app=True, push=False),
+    Category.weekly_report: Channels(in_app=False, push=False, email=False),
 }
 # How long a push may wait for an offline device: a reminder is stale after two hours.
 TTL_SECONDS: dict[str, int] = {
@@ -72,6 +73,7 @@ TTL_SECONDS: dict[str, int] = {
     Category.classroom: 24 * 3600,
     Category.account: 24 * 3600,
     Category.announcement: 24 * 3600,
+    Category.weekly_report: 24 * 3600,
 }
 
 
@@ -114,6 +116,7 @@ def _preferences(row: Any) -> PreferencesOut:
         quiet_hours=quiet,
         reminders=reminders,
         nickname_on_lock_screen=bool(row.nickname_on_lock_screen) if row is not None else False,
+        nickname_in_email=bool(row.nickname_in_email) if row is not None else False,
     )
 
 
@@ -138,6 +141,7 @@ async def put_preferences(
             "reminder_days": body.reminders.days if body.reminders else [],
             "reminder_time": body.reminders.time if body.reminders else None,
             "nickname_on_lock_screen": body.nickname_on_lock_screen,
+            "nickname_in_email": body.nickname_in_email,
         },
     )
     return await preferences(session, profile_id)
@@ -158,12 +162,17 @@ async def notify(
     dedup_key: str,
     expires_at: datetime | None = None,
     now: datetime | None = None,
+    channels: Channels | None = None,
 ) -> NotificationOut | None:
     """One notification for one inbox (a child's, or the parent's when `profile_id` is
-    None); None when the parent turned the category off or it was sent before."""
+    None); None when the parent turned the category off or it was sent before. `channels`:
+    what the caller read of the parent's choice for a message about a child sent to the
+    parent's own inbox (the weekly report)."""
     now = now or _now()
     prefs = await preferences(session, profile_id) if profile_id else None
-    if prefs is not None:
+    if channels is not None:
+        wanted = channels
+    elif prefs is not None:
         wanted = prefs.categories[category]
     elif category is Category.announcement:
         wanted = await _family_wants(session, account_id, category)

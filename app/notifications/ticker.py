@@ -153,10 +153,9 @@ async def _learned_today(
     """Any learning time today (the family's day) or a quiz taken."""
     conn = await limits_service.connection(session)
     today = now.astimezone(zone).date()
-    minutes = await progress_service.minutes_since(conn, profile_id, zone, today, now)
-    if any(value for value in minutes.model_dump().values()):
-        return True
     start = progress_service.local_start(today, zone)
+    if await limits_service.learned_ms(conn, profile_id, start, now + timedelta(seconds=1)):
+        return True
     quizzes = await quizzes_service.counts_for(conn, profile_id, start, now + timedelta(seconds=1))
     return quizzes.taken > 0
 
