@@ -191,3 +191,11 @@ async def used_between(
 ) -> int:
     """Learning time in milliseconds between two instants (quarter hours from `start`)."""
     return int(await conn.fetchval(_USED_SQL, profile_id, start, end) or 0)
+
+
+_PRUNE_DAYS = sa.delete(_day).where(_day.c.day < sa.bindparam("before", type_=sa.Date))
+
+
+async def prune_days(session: AsyncSession, before: date) -> int:
+    result = await session.execute(_PRUNE_DAYS, {"before": before})
+    return int(getattr(result, "rowcount", 0))

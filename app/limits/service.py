@@ -275,3 +275,13 @@ async def learned_ms(
 ) -> int:
     """Learning time between two instants, in milliseconds."""
     return await queries.used_between(conn, profile_id, start, end)
+
+
+# Grants and the events' keys are read for today and yesterday; a month is kept so that a
+# parent can look back at the time they granted (and find it in the export).
+DAY_RETENTION = timedelta(days=35)
+
+
+async def prune_days(session: AsyncSession, now: datetime) -> int:
+    """Deletes explorers' days older than DAY_RETENTION (the retention job)."""
+    return await queries.prune_days(session, (now - DAY_RETENTION).date())

@@ -292,3 +292,33 @@ async def test_the_stream_hears_the_warning_the_lock_and_a_grant_once_each(
     await learned(runtime, explorer, utc(2026, 6, 3, 14, 45), 6)
     await tick(runtime, now + timedelta(minutes=9))
     assert (await _events(runtime, explorer))[-1][0] == "limit_warning"
+
+
+async def test_an_explorers_days_are_kept_a_month(
+    client: httpx.AsyncClient, runtime: Runtime, explorer: Explorer, clock: Clock
+) -> None:
+    from app.limits import service as limits_service
+
+    await set_limits(client, explorer, {"daily_minutes": 30})
+    clock.set(utc(2026, 6, 3, 12, 0))
+    granted = await client.post(
+        explorer.url("/limits/extend"), json={"minutes": 5}, headers=explorer.parent
+    )
+    assert granted.status_code == 200
+    export = (await client.get("/api/v1/accounts/me/export", headers=explorer.parent)).json()
+    assert export["limits"]["limits"][0]["daily_minutes"] == 30
+    assert export["limits"]["granted"][0]["extra_minutes"] == 5
+    async with runtime.db.session() as session:
+        assert await limits_service.prune_days(session, utc(2026, 7, 7, 0, 0)) == 0
+        assert await limits_service.prune_days(session, utc(2026, 7, 9, 0, 0)) == 1
+    deleted = await client.delete(
+        f"/api/v1/profiles/{explorer.profile_id}", headers=explorer.parent
+    )
+    assert deleted.status_code == 204
+    async with runtime.db.session() as session:
+        left = await session.scalar(
+            sa.text("SELECT count(*) FROM screen_limit WHERE profile_id = :p").bindparams(
+                p=uuid.UUID(explorer.profile_id)
+            )
+        )
+    assert left == 0
