@@ -85,7 +85,7 @@ async def put_limits(session: AsyncSession, values: dict[str, Any]) -> None:
     await session.execute(_PUT, values)
 
 
-async def get_limits(session: AsyncSession, profile_id: uuid.UUID) -> sa.Row[Any] | None:
+async def get_limits(session: AsyncSession, profile_id: uuid.UUID) -> Any | None:
     return (await session.execute(_GET, {"profile_id": profile_id})).first()
 
 
@@ -155,7 +155,7 @@ LIMIT :limit
 
 async def watched(
     session: AsyncSession, since: datetime, after: uuid.UUID, limit: int
-) -> Sequence[sa.Row[Any]]:
+) -> Sequence[Any]:
     params = {"since": since, "after": after, "limit": limit}
     return (await session.execute(_ACTIVE, params)).all()
 
@@ -172,7 +172,7 @@ _EXPORT_DAYS = (
 
 async def export_rows(
     session: AsyncSession, profile_ids: Sequence[uuid.UUID]
-) -> tuple[Sequence[sa.Row[Any]], Sequence[sa.Row[Any]]]:
+) -> tuple[Sequence[Any], Sequence[Any]]:
     ids = {"ids": list(profile_ids)}
     return (
         (await session.execute(_EXPORT_LIMITS, ids)).all(),

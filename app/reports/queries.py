@@ -30,7 +30,7 @@ LIMIT 50
 
 async def quizzes(
     session: AsyncSession, profile_id: uuid.UUID, since: datetime, until: datetime
-) -> Sequence[sa.Row[Any]]:
+) -> Sequence[Any]:
     params = {"profile_id": profile_id, "since": since, "until": until}
     return (await session.execute(_QUIZZES, params)).all()
 
@@ -52,7 +52,7 @@ LIMIT :limit
 """).bindparams(sa.bindparam("after", type_=sa.Uuid))
 
 
-async def subscribed(session: AsyncSession, after: uuid.UUID, limit: int) -> Sequence[sa.Row[Any]]:
+async def subscribed(session: AsyncSession, after: uuid.UUID, limit: int) -> Sequence[Any]:
     return (await session.execute(_SUBSCRIBED, {"after": after, "limit": limit})).all()
 
 
@@ -84,5 +84,5 @@ _EXPORT = (
 )
 
 
-async def export_rows(session: AsyncSession, ids: Sequence[uuid.UUID]) -> Sequence[sa.Row[Any]]:
+async def export_rows(session: AsyncSession, ids: Sequence[uuid.UUID]) -> Sequence[Any]:
     return (await session.execute(_EXPORT, {"ids": list(ids)})).all()
