@@ -1,7 +1,10 @@
 """The screens that combine modules: "My adventures" and its sections, saved items, the
 explorer's tab, the app screens (explore, videos, eBooks, Adventure Show) and an item's page
 with its quizzes. Personal screens are reachable by the explorer of the profile and by its
-parent; the app screens and item pages are public, and personal with `?profile_id=`."""
+parent; the app screens and item pages are public, and personal with `?profile_id=`.
+
+An explorer's token is held to its limits (app/limits) on the explorer's tab, the app
+screens and the item pages: 403 `limit_reached` while locked. "My adventures" stays open."""
 
 from __future__ import annotations
 
@@ -153,6 +156,9 @@ async def get_tab(
     caller, work, answers = read.caller, read.work, read.answers
     band_name = None
     due_soon = None
+    if caller is not None and caller.profile_id is not None and profile_id is None:
+        # An explorer's own app asking for a screen: its limits apply.
+        await limits_service.check_play(await work.session(), caller, caller.profile_id, clock())
     if profile_id is not None:
         if caller is None:
             raise Unauthorized("Sign in to see a screen for an explorer.", code="not_authenticated")

@@ -113,6 +113,7 @@ async def test_the_allowance_locks_play_until_midnight_and_keeps_what_was_played
     for path in (
         f"/api/v1/tabs/explore?profile_id={explorer.profile_id}",
         f"/api/v1/tabs/my-explorer?profile_id={explorer.profile_id}",
+        "/api/v1/tabs/videos",
         f"/api/v1/videos/{catalogue.video}",
     ):
         screen = await client.get(path, headers=explorer.kid)
