@@ -140,7 +140,7 @@ async def get_my_explorer(
     "/tabs/{tab}",
     name="get_tab",
     response_model=ExplorerScreen,
-    responses={**PUBLIC, **problem_responses(404, 422)},
+    responses={**PUBLIC, **problem_responses(403, 404, 422)},
     summary="One app screen in one round trip: featured items and rows",
 )
 async def get_tab(
@@ -189,7 +189,7 @@ async def get_tab(
     "/videos/{item_id}",
     name="get_video",
     response_model=VideoOut,
-    responses={**PUBLIC, **problem_responses(404, 422)},
+    responses={**PUBLIC, **problem_responses(403, 404, 422)},
     summary="One published video with its media links and quizzes",
 )
 async def get_video(
@@ -216,7 +216,7 @@ async def get_video(
     "/ebooks/{item_id}",
     name="get_ebook",
     response_model=EbookOut,
-    responses={**PUBLIC, **problem_responses(404, 422)},
+    responses={**PUBLIC, **problem_responses(403, 404, 422)},
     summary="One published eBook with its pages, narration, word timings and quizzes",
 )
 async def get_ebook(
@@ -243,7 +243,7 @@ async def get_ebook(
     "/diys/{item_id}",
     name="get_diy",
     response_model=DiyOut,
-    responses={**PUBLIC, **problem_responses(404, 422)},
+    responses={**PUBLIC, **problem_responses(403, 404, 422)},
     summary="One published DIY project with its materials, steps and quizzes",
 )
 async def get_diy(
