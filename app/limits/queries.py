@@ -139,15 +139,16 @@ async def mark_sent(session: AsyncSession, profile_id: uuid.UUID, day: date, key
     return (await session.execute(_MARK, params)).first() is not None
 
 
-# Explorers with limits who learned in the last half hour or whose bedtime may be near:
-# those the live events may concern (the tick reads each one's day exactly).
+# Explorers with limits who learned in the last half hour (one probe of the learning_time
+# primary key each): those a warning or a lock would interrupt; the tick reads each one's
+# day exactly. One who is not playing hears nothing, and meets the lock on the next request.
 _ACTIVE = sa.text("""
 SELECT l.profile_id, p.account_id
 FROM screen_limit l JOIN profile p ON p.id = l.profile_id
 WHERE l.profile_id > :after
-  AND (l.bedtime_start IS NOT NULL OR EXISTS (
+  AND EXISTS (
       SELECT 1 FROM learning_time t
-      WHERE t.profile_id = l.profile_id AND t.bucket >= :since))
+      WHERE t.profile_id = l.profile_id AND t.bucket >= :since)
 ORDER BY l.profile_id
 LIMIT :limit
 """).bindparams(sa.bindparam("after", type_=sa.Uuid))

@@ -3,8 +3,8 @@ five minutes before a lock, `limit_reached` at it, and `limit_extended` when a p
 more time. Every open stream of that explorer (each device) and the parent's get the event.
 
 Warnings and locks come from a tick (every LIMITS_TICK_SECONDS) over the explorers with
-limits who learned in the last half hour or have a bedtime, so the heartbeat pays nothing
-for them; each is sent once per day and lock (a key kept in the explorer's day), so a rerun
+limits who learned in the last half hour (those a lock would interrupt), so the heartbeat
+pays nothing for them; each is sent once per day and lock (a key kept in the explorer's day), so a rerun
 or two instances send nothing twice. A grant is sent by a task right after its commit."""
 
 from __future__ import annotations
