@@ -171,6 +171,10 @@ def check_heartbeat(ctx: Context, app: str, ref: str) -> None:
                 json=beat,
                 headers=dict([_auth(ctx, explorer).split(": ", 1)]),
             )
+            if not response.content:
+                raise SystemExit(
+                    f"heartbeat check: {server} answered {response.status_code} with no body"
+                )
             answers[server].append((response.status_code, response.json()))
     _same("heartbeat answers", answers[app], answers[ref])
     for table, sql in (
