@@ -4,8 +4,9 @@ more time. Every open stream of that explorer (each device) and the parent's get
 
 Warnings and locks come from a tick (every LIMITS_TICK_SECONDS) over the explorers with
 limits who learned in the last half hour (those a lock would interrupt), so the heartbeat
-pays nothing for them; each is sent once per day and lock (a key kept in the explorer's day), so a rerun
-or two instances send nothing twice. A grant is sent by a task right after its commit."""
+pays nothing for them; each is sent once per day and lock (a key kept in the explorer's
+day), so a rerun or two instances send nothing twice. A grant is sent by a task right
+after its commit."""
 
 from __future__ import annotations
 

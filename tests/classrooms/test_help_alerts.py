@@ -87,6 +87,8 @@ async def test_a_teacher_turns_them_off_for_one_classroom(
     off = await client.put(url, json={"help_needed": False}, headers=room.teacher.headers)
     assert off.json() == {"help_needed": False}
     assert (await client.get(url, headers=room.teacher.headers)).json() == {"help_needed": False}
+    export = await client.get("/api/v1/accounts/me/export", headers=room.teacher.headers)
+    assert export.json()["classrooms"]["teaching"][0]["help_needed_alerts"] is False
     assert (
         await client.put(url, json={"help_needed": False}, headers=enrolled.parent)
     ).status_code == 403
