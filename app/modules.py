@@ -56,6 +56,7 @@ from app.catalog.admin_router import router as catalog_admin_router
 from app.catalog.admin_service import NARRATE_TASK
 from app.catalog.router import router as catalog_router
 from app.catalog.seed import seed_catalogue
+from app.classrooms import alerts as classrooms_alerts
 from app.classrooms import models as classrooms_models
 from app.classrooms import service as classrooms_service
 from app.classrooms import tasks as classrooms_tasks
@@ -75,6 +76,9 @@ from app.jobs.periodic import Tick
 from app.library.router import hot_router as library_hot_router
 from app.library.router import router as library_router
 from app.library.router import screens_router as library_screens_router
+from app.limits import models as limits_models
+from app.limits import service as limits_service
+from app.limits.router import router as limits_router
 from app.links import clicks as links_clicks
 from app.links import models as links_models
 from app.links.router import admin_router as links_admin_router
@@ -111,6 +115,11 @@ from app.quizzes.router import hot_router as quizzes_hot_router
 from app.quizzes.router import profile_router as quizzes_profile_router
 from app.quizzes.router import router as quizzes_router
 from app.quizzes.seed import seed_quizzes
+from app.reports import live as reports_live
+from app.reports import models as reports_models
+from app.reports import service as reports_service
+from app.reports import weekly as reports_weekly
+from app.reports.router import router as reports_router
 from app.runtime import DemoSeeder, Registries, Runtime
 from app.stats import models as stats_models
 from app.stats import service as stats_service
@@ -261,6 +270,12 @@ MODULES: tuple[Module, ...] = (
         ),
     ),
     Module(
+        name="limits",
+        routers=(Mount(limits_router),),
+        tables=limits_models.TABLES,
+        exports={"limits": limits_service.export_limits},
+    ),
+    Module(
         name="library",
         # The screens beside the catalogue's reads; `/tabs/my-explorer` before `/tabs/{tab}`.
         routers=(
@@ -342,6 +357,36 @@ MODULES: tuple[Module, ...] = (
         },
         tables=classrooms_models.TABLES,
         exports={"classrooms": classrooms_service.export_classrooms},
+        jobs={"help-needed-alerts": classrooms_alerts.tick},
+        ticks=(
+            Tick(
+                "help-needed-alerts",
+                classrooms_alerts.tick,
+                lambda settings: settings.notification_tick_seconds,
+            ),
+        ),
+    ),
+    # What grown-ups hear: the weekly report, and the limits' live events.
+    Module(
+        name="reports",
+        routers=(Mount(reports_router),),
+        tables=reports_models.TABLES,
+        exports={"weekly_reports": reports_service.export_reports},
+        tasks=lambda runtime: {
+            limits_service.CHANGED_TASK: Registration(reports_live.limits_changed)
+        },
+        jobs={
+            "limit-events": reports_live.tick,
+            "send-weekly-reports": reports_weekly.send_weekly_reports,
+        },
+        ticks=(
+            Tick("limit-events", reports_live.tick, lambda settings: settings.limits_tick_seconds),
+            Tick(
+                "send-weekly-reports",
+                reports_weekly.send_weekly_reports,
+                lambda settings: settings.notification_tick_seconds,
+            ),
+        ),
     ),
     # Deletes what no module needs any more, after the periods the README publishes.
     Module(

@@ -586,6 +586,15 @@ def main(argv: list[str]) -> int:
                 )
             return family_tokens[account]
 
+        explorer_tokens: dict[uuid.UUID, str] = {}
+
+        def explorer_token_for(account: uuid.UUID, profile: uuid.UUID) -> str:
+            if profile not in explorer_tokens:
+                explorer_tokens[profile] = issuer.issue(
+                    str(account), "explorer", ttl_seconds=3600, profile=str(profile)
+                )
+            return explorer_tokens[profile]
+
         def get_json(server: str, path: str) -> Any:
             response = httpx.get(
                 f"http://127.0.0.1:{PORTS[server]}{path}",
@@ -599,6 +608,7 @@ def main(argv: list[str]) -> int:
             token=token,
             get_json=get_json,
             token_for=token_for,
+            explorer_token_for=explorer_token_for,
             dsn_of=lambda server: db_of.get(server),
         )
         if "constant" in used:

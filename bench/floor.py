@@ -51,14 +51,17 @@ from app.quizzes.service import ATTEMPT_TTL
 settings = Settings()
 tokens = TokenIssuer.from_settings(settings)
 pool: asyncpg.Pool[Any]
+revocation_pool: asyncpg.Pool[Any]
 
 
 class _PoolDatabase:
-    """What the revocation check needs of a database, on the floor's own pool."""
+    """What the revocation check needs of a database: connections that read uuids as the
+    app's do (the check compares a profile's owner with the token's account, for an
+    explorer's token), from a small pool beside the floor's (misses only: then cached)."""
 
     @asynccontextmanager
     async def raw_connection(self) -> AsyncIterator[asyncpg.Connection[Any]]:
-        async with pool.acquire() as conn:
+        async with revocation_pool.acquire() as conn:
             yield conn
 
 
@@ -490,7 +493,7 @@ async def _uuids_as_text(conn: asyncpg.Connection[Any]) -> None:
 
 @asynccontextmanager
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
-    global pool
+    global pool, revocation_pool
     # The app's own process-level settings, so that the ratio measures the framework: its
     # pool skips the reset query, and the start-up heap is frozen out of the collector.
     pool = await asyncpg.create_pool(
@@ -500,9 +503,11 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
         reset=_no_reset,
         init=_uuids_as_text,
     )
+    revocation_pool = await asyncpg.create_pool(os.environ["FLOOR_DSN"], min_size=1, max_size=2)
     gc.freeze()
     yield
     await pool.close()
+    await revocation_pool.close()
 
 
 app = Starlette(routes=ROUTES, lifespan=lifespan)

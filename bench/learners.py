@@ -250,6 +250,14 @@ async def refresh(conn: asyncpg.Connection[Any]) -> None:
         "AND a.profile_id = ANY($1::uuid[])",
         [ident("explorer", e) for e in (*QUIZ_EXPLORERS, *QUIZ_CHECK)],
     )
+    # Half the explorers have limits (a whole day's allowance, so none locks during a run):
+    # their heartbeats and answers read the limits, today's learning time and any grant;
+    # the others' find no limits row.
+    await conn.execute(
+        "INSERT INTO screen_limit (profile_id, daily_minutes) "
+        "SELECT id, 1440 FROM profile WHERE get_byte(uuid_send(id), 15) % 2 = 0 "
+        "ON CONFLICT DO NOTHING"
+    )
     checks = [ident("explorer", e) for e in HEARTBEAT_CHECK]
     await conn.execute("DELETE FROM progress WHERE profile_id = ANY($1::uuid[])", checks)
     await conn.execute("DELETE FROM learning_time WHERE profile_id = ANY($1::uuid[])", checks)

@@ -60,6 +60,8 @@ class Context:
     memo: dict[str, Any] = field(default_factory=dict)
     # The explorers of the progress data sets: (server, ...) -> what a builder needs.
     token_for: Callable[[uuid.UUID], str] = lambda account: ""
+    # An explorer's own (kid-mode) token: (family, explorer) -> token.
+    explorer_token_for: Callable[[uuid.UUID, uuid.UUID], str] = lambda account, profile: ""
     dsn_of: Callable[[str], str | None] = lambda server: None
 
 

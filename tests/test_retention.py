@@ -132,7 +132,7 @@ async def test_prune_deletes_after_the_stated_periods_and_only_then(runtime: Run
     summary = await prune(runtime)
     assert summary == (
         "deleted 1 dead letters, 1 email codes, 2 refresh tokens, 1 unverified accounts, "
-        "0 idempotency keys"
+        "0 idempotency keys, 0 limit days"
     )
     state = await _state(runtime)
     assert state["accounts"] == {
@@ -147,7 +147,7 @@ async def test_prune_deletes_after_the_stated_periods_and_only_then(runtime: Run
     # Idempotent: a second run finds nothing more.
     assert await prune(runtime) == (
         "deleted 0 dead letters, 0 email codes, 0 refresh tokens, 0 unverified accounts, "
-        "0 idempotency keys"
+        "0 idempotency keys, 0 limit days"
     )
 
 

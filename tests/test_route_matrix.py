@@ -109,6 +109,11 @@ ROUTES: dict[str, Access] = {
     "GET /api/v1/profiles/{profile_id}/library/{section}": A.profile,
     "GET /api/v1/tabs/my-explorer": A.profile,  # the explorer in ?profile_id=
     "GET /api/v1/profiles/{profile_id}/activity": A.parent_profile,
+    "GET /api/v1/profiles/{profile_id}/limits": A.parent_profile,
+    "PUT /api/v1/profiles/{profile_id}/limits": A.parent_profile,
+    "GET /api/v1/profiles/{profile_id}/limits/today": A.profile,
+    "POST /api/v1/profiles/{profile_id}/limits/extend": A.parent_profile,
+    "GET /api/v1/profiles/{profile_id}/reports/weekly": A.parent_profile,
     # Classrooms: teachers' classrooms, the parent's code lookup and enrolment.
     "POST /api/v1/classrooms": A.teacher,
     "GET /api/v1/classrooms": A.teacher,
@@ -118,6 +123,8 @@ ROUTES: dict[str, Access] = {
     "GET /api/v1/classrooms/{classroom_id}": A.classroom,
     "PATCH /api/v1/classrooms/{classroom_id}": A.classroom,
     "DELETE /api/v1/classrooms/{classroom_id}": A.classroom,
+    "GET /api/v1/classrooms/{classroom_id}/alerts": A.classroom,
+    "PUT /api/v1/classrooms/{classroom_id}/alerts": A.classroom,
     "POST /api/v1/classrooms/{classroom_id}/code": A.classroom,
     "POST /api/v1/classrooms/{classroom_id}/invites": A.classroom,
     "DELETE /api/v1/classrooms/{classroom_id}/invites/{invite_id}": A.classroom,

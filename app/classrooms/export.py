@@ -30,13 +30,15 @@ async def export_classrooms(session: AsyncSession, account_id: uuid.UUID) -> dic
     ]
     teaching = []
     for room in await queries.taught_by(session, account_id, False, None, 1000):
-        teaching.append(await _teaching_export(session, room))
+        teaching.append(await _teaching_export(session, room, account_id))
     for room in await queries.taught_by(session, account_id, True, None, 1000):
-        teaching.append(await _teaching_export(session, room))
+        teaching.append(await _teaching_export(session, room, account_id))
     return {"memberships": memberships, "teaching": teaching}
 
 
-async def _teaching_export(session: AsyncSession, room: Classroom) -> dict[str, Any]:
+async def _teaching_export(
+    session: AsyncSession, room: Classroom, account_id: uuid.UUID
+) -> dict[str, Any]:
     rows = await queries.all_assignments(session, room.id)
     items = await queries.items_of(session, [a.id for a in rows])
     return {
@@ -47,6 +49,8 @@ async def _teaching_export(session: AsyncSession, room: Classroom) -> dict[str, 
         "time_zone": room.time_zone,
         "archived": room.archived_at is not None,
         "created_at": room.created_at.isoformat(),
+        # This teacher's own choice for the classroom.
+        "help_needed_alerts": not await queries.alerts_off(session, room.id, account_id),
         "assignments": [
             {
                 "id": str(a.id),

@@ -162,4 +162,24 @@ class AssignmentItem(SQLModel, table=True):
     item_id: uuid.UUID
 
 
-TABLES = (Classroom, CoTeacher, TeacherInvite, Membership, Assignment, AssignmentItem)
+class HelpAlertsOff(SQLModel, table=True):
+    """A teacher who turned off help-needed alerts for one classroom (no row: on)."""
+
+    __tablename__ = "classroom_help_alerts_off"
+
+    classroom_id: uuid.UUID = Field(
+        foreign_key="classroom.id", ondelete="CASCADE", primary_key=True
+    )
+    account_id: uuid.UUID = Field(foreign_key="account.id", ondelete="CASCADE", primary_key=True)
+    created_at: datetime = timestamp_field(default_now=True)
+
+
+TABLES = (
+    Classroom,
+    CoTeacher,
+    TeacherInvite,
+    Membership,
+    Assignment,
+    AssignmentItem,
+    HelpAlertsOff,
+)

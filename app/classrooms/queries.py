@@ -22,6 +22,7 @@ from app.classrooms.models import (
     AssignmentItem,
     Classroom,
     CoTeacher,
+    HelpAlertsOff,
     Membership,
     TeacherInvite,
 )
@@ -464,3 +465,63 @@ async def in_a_classroom(conn: asyncpg.Connection[Any], profile_id: uuid.UUID) -
     library 0.77 of the floor once answered on asyncpg)."""
     found: bool = await conn.fetchval(_IN_CLASSROOM_SQL, profile_id)
     return found
+
+
+# --- help-needed alerts -----------------------------------------------------------------
+
+_alerts_off = table_of(HelpAlertsOff)
+
+# Failed quiz attempts closed in a window by explorers enrolled (since before the attempt)
+# in an active classroom that assigned that quiz: the pairs whose standing may have become
+# help_needed (the ticker reads each one's standing exactly).
+_HELP_CANDIDATES = sa.text("""
+SELECT DISTINCT m.classroom_id, c.name AS classroom_name, c.owner_id, m.profile_id,
+       m.joined_at, a.id AS assignment_id, a.title AS assignment_title, ai.item_id AS quiz_id
+FROM quiz_attempt qa
+JOIN classroom_member m ON m.profile_id = qa.profile_id AND m.joined_at <= qa.closed_at
+JOIN classroom c ON c.id = m.classroom_id AND c.archived_at IS NULL
+JOIN assignment a ON a.classroom_id = m.classroom_id
+JOIN assignment_item ai
+  ON ai.assignment_id = a.id AND ai.kind = 'quiz' AND ai.item_id = qa.quiz_id
+WHERE qa.closed_at >= :since AND qa.closed_at <= :until AND NOT qa.passed
+ORDER BY m.classroom_id, a.id, m.profile_id
+""")
+_ALERTS_OFF_FOR = sa.select(_alerts_off.c.account_id).where(
+    _alerts_off.c.classroom_id == sa.bindparam("classroom_id")
+)
+_ALERTS_OFF = sa.select(
+    sa.exists().where(
+        _alerts_off.c.classroom_id == sa.bindparam("classroom_id"),
+        _alerts_off.c.account_id == sa.bindparam("account_id"),
+    )
+)
+_TURN_OFF = (
+    insert(_alerts_off)
+    .values(classroom_id=sa.bindparam("classroom_id"), account_id=sa.bindparam("account_id"))
+    .on_conflict_do_nothing()
+)
+_TURN_ON = sa.delete(_alerts_off).where(
+    _alerts_off.c.classroom_id == sa.bindparam("classroom_id"),
+    _alerts_off.c.account_id == sa.bindparam("account_id"),
+)
+
+
+async def help_candidates(session: AsyncSession, since: datetime, until: datetime) -> Sequence[Any]:
+    return (await session.execute(_HELP_CANDIDATES, {"since": since, "until": until})).all()
+
+
+async def alerts_off_for(session: AsyncSession, classroom_id: uuid.UUID) -> set[uuid.UUID]:
+    rows = await session.execute(_ALERTS_OFF_FOR, {"classroom_id": classroom_id})
+    return set(rows.scalars())
+
+
+async def alerts_off(session: AsyncSession, classroom_id: uuid.UUID, account_id: uuid.UUID) -> bool:
+    params = {"classroom_id": classroom_id, "account_id": account_id}
+    return bool(await session.scalar(_ALERTS_OFF, params))
+
+
+async def set_alerts(
+    session: AsyncSession, classroom_id: uuid.UUID, account_id: uuid.UUID, on: bool
+) -> None:
+    params = {"classroom_id": classroom_id, "account_id": account_id}
+    await session.execute(_TURN_ON if on else _TURN_OFF, params)

@@ -11,9 +11,11 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 
 from app.accounts.models import Role
 from app.auth.deps import CallerDep, CurrentPrincipal, Principal, require_roles
-from app.classrooms import assignments, enrolment, explorer, reports, rooms, teachers
+from app.classrooms import alerts, assignments, enrolment, explorer, reports, rooms, teachers
 from app.classrooms.access import Access, teacher_access
 from app.classrooms.schemas import (
+    AlertsIn,
+    AlertsOut,
     AssignmentIn,
     AssignmentOut,
     AssignmentPatch,
@@ -157,6 +159,37 @@ async def list_classrooms(
 @router.get("/{classroom_id}", response_model=ClassroomOut, responses=ROOM)
 async def get_classroom(access: RoomDep, session: SessionDep) -> ClassroomOut:
     return await rooms.classroom_out(session, access)
+
+
+@router.get(
+    "/{classroom_id}/alerts",
+    name="get_classroom_alerts",
+    response_model=AlertsOut,
+    responses=ROOM,
+    summary="Teachers: whether I hear when an explorer of this classroom may need help",
+)
+async def get_alerts(access: RoomDep, principal: TeacherDep, session: SessionDep) -> AlertsOut:
+    """The caller's own choice for this classroom (on unless turned off). A teacher of the
+    classroom or an admin; another teacher 404, any other grown-up 403."""
+    on = await alerts.alerts_on(session, access.room.id, principal.account_id)
+    return AlertsOut(help_needed=on)
+
+
+@router.put(
+    "/{classroom_id}/alerts",
+    name="put_classroom_alerts",
+    response_model=AlertsOut,
+    responses=ROOM,
+    summary="Teachers: turn help-needed alerts for this classroom off or on (for me only)",
+)
+async def put_alerts(
+    body: AlertsIn, access: RoomDep, principal: TeacherDep, session: SessionDep
+) -> AlertsOut:
+    """One notification per explorer and assignment when an explorer's standing on an
+    assigned quiz becomes `help_needed`; this turns them off (or back on) for the caller in
+    this classroom only. A teacher of the classroom or an admin. Idempotent."""
+    on = await alerts.set_alerts(session, access.room.id, principal.account_id, body.help_needed)
+    return AlertsOut(help_needed=on)
 
 
 @router.patch(

@@ -303,3 +303,19 @@ class ClassroomReport(BaseModel):
     assignments: list[AssignmentSummary]
     explorers: list[ExplorerSummary]
     counts: StatusCounts
+
+
+class AlertsIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"help_needed": False}]}
+    )
+
+    help_needed: StrictBool = Field(
+        description="Tell me when an explorer may need help on an assignment (on by default)"
+    )
+
+
+class AlertsOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"help_needed": True}]})
+
+    help_needed: bool

@@ -16,8 +16,15 @@ their progress and quiz results on what the classroom assigned, nothing else.
 from __future__ import annotations
 
 from app.classrooms.assignments import ASSIGNMENT_CREATED
-from app.classrooms.explorer import DUE_SOON_DAYS, due_soon
+from app.classrooms.explorer import DUE_SOON_DAYS, assignments_for, due_soon
 from app.classrooms.export import export_classrooms
 from app.classrooms.queries import in_a_classroom
 
-__all__ = ["ASSIGNMENT_CREATED", "DUE_SOON_DAYS", "due_soon", "export_classrooms", "in_a_classroom"]
+__all__ = [
+    "ASSIGNMENT_CREATED",
+    "DUE_SOON_DAYS",
+    "assignments_for",
+    "due_soon",
+    "export_classrooms",
+    "in_a_classroom",
+]

@@ -223,6 +223,8 @@ class Settings(BaseSettings):
     stream_heartbeat_seconds: float = Field(default=15.0, gt=0, le=15.0)
     notification_tick_seconds: float = Field(default=180.0, ge=0)
     notification_event_retention_hours: int = Field(default=72, ge=1)
+    # How often each server sends the limits' live events (warnings five minutes ahead).
+    limits_tick_seconds: float = Field(default=30.0, ge=0)
     # Hosts an announcement may link to (https only) besides the app's own deep links
     announcement_link_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
 

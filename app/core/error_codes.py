@@ -46,6 +46,9 @@ ERROR_CODES: dict[str, ErrorCode] = {
     "consent_required": ErrorCode(403, "Accept the current privacy notice first."),
     "notice_outdated": ErrorCode(409, "The privacy notice changed: show the new one."),
     "pin_required": ErrorCode(403, "This family has a PIN: send it."),
+    "limit_reached": ErrorCode(
+        403, "The explorer's bedtime or daily time: play again after Retry-After seconds."
+    ),
     "reauthentication_required": ErrorCode(403, "Confirm with the password or an emailed code."),
     "google_disabled": ErrorCode(403, "Sign-in with Google is not enabled."),
     "google_email_unverified": ErrorCode(403, "Google has not verified this email address."),

@@ -44,6 +44,7 @@ class PublicCacheMiddleware:
             or scope["method"] != "GET"
             or not scope["path"].startswith(self.prefixes)
             or _refused(scope)
+            or _explorer(scope)
         ):
             await self.app(scope, receive, send)
             return
@@ -65,6 +66,14 @@ def _refused(scope: Scope) -> bool:
     """A token was sent and refused: the route answers the 401, whatever is cached."""
     auth = scope.get("state", {}).get("auth")
     return auth is not None and getattr(auth, "error", None) is not None
+
+
+def _explorer(scope: Scope) -> bool:
+    """An explorer's token: the route answers, since an explorer's screens may be locked
+    (app/limits); a grown-up's or no token still gets the shared answer here."""
+    auth = scope.get("state", {}).get("auth")
+    caller = getattr(auth, "caller", None) if auth is not None else None
+    return getattr(caller, "profile_id", None) is not None
 
 
 def _if_none_match(scope: Scope) -> str | None:

@@ -11,6 +11,7 @@ from app.accounts import retention as accounts_retention
 from app.auth import retention as auth_retention
 from app.core import idempotency
 from app.jobs import queries
+from app.limits import service as limits_service
 from app.outbox import retention as outbox_retention
 from app.runtime import Runtime
 
@@ -46,6 +47,7 @@ async def prune(runtime: Runtime) -> str:
                 runtime.registries.data_rights,
             ),
             "idempotency_keys": await idempotency.prune(session, now - idempotency.RETENTION),
+            "limit_days": await limits_service.prune_days(session, now),
         }
     logger.info("retention prune", extra=counts)
     return "deleted " + ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in counts.items())

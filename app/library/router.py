@@ -1,7 +1,10 @@
 """The screens that combine modules: "My adventures" and its sections, saved items, the
 explorer's tab, the app screens (explore, videos, eBooks, Adventure Show) and an item's page
 with its quizzes. Personal screens are reachable by the explorer of the profile and by its
-parent; the app screens and item pages are public, and personal with `?profile_id=`."""
+parent; the app screens and item pages are public, and personal with `?profile_id=`.
+
+An explorer's token is held to its limits (app/limits) on the explorer's tab, the app
+screens and the item pages: 403 `limit_reached` while locked. "My adventures" stays open."""
 
 from __future__ import annotations
 
@@ -35,6 +38,7 @@ from app.library.schemas import (
     VideoOut,
 )
 from app.library.service import Explorer
+from app.limits import service as limits_service
 from app.media.links import MediaLinksDep
 from app.profiles import service as profiles_service
 from app.profiles.scope import ProfileDep, ScopedConnection
@@ -128,6 +132,7 @@ async def get_my_explorer(
     clock: ClockDep,
 ) -> MyExplorer:
     profile = await profiles_service.get_for(session, caller, profile_id)
+    await limits_service.check_play(session, caller, profile.id, clock())
     return await library_service.my_explorer(await work.connection(), settings, profile, clock())
 
 
@@ -135,7 +140,7 @@ async def get_my_explorer(
     "/tabs/{tab}",
     name="get_tab",
     response_model=ExplorerScreen,
-    responses={**PUBLIC, **problem_responses(404, 422)},
+    responses={**PUBLIC, **problem_responses(403, 404, 422)},
     summary="One app screen in one round trip: featured items and rows",
 )
 async def get_tab(
@@ -151,11 +156,15 @@ async def get_tab(
     caller, work, answers = read.caller, read.work, read.answers
     band_name = None
     due_soon = None
+    if caller is not None and caller.profile_id is not None and profile_id is None:
+        # An explorer's own app asking for a screen: its limits apply.
+        await limits_service.check_play(await work.session(), caller, caller.profile_id, clock())
     if profile_id is not None:
         if caller is None:
             raise Unauthorized("Sign in to see a screen for an explorer.", code="not_authenticated")
         session = await work.session()
         profile = await profiles_service.get_for(session, caller, profile_id)
+        await limits_service.check_play(session, caller, profile.id, clock())
         band_name = profile.age_band
         if tab == "explore":
             due_soon = await classrooms_service.due_soon(session, profile, clock())
@@ -180,7 +189,7 @@ async def get_tab(
     "/videos/{item_id}",
     name="get_video",
     response_model=VideoOut,
-    responses={**PUBLIC, **problem_responses(404, 422)},
+    responses={**PUBLIC, **problem_responses(403, 404, 422)},
     summary="One published video with its media links and quizzes",
 )
 async def get_video(
@@ -190,7 +199,11 @@ async def get_video(
     session: SessionDep,
     links: MediaLinksDep,
     answers: PublicAnswersDep,
+    clock: ClockDep,
 ) -> Response:
+    if caller is not None and caller.profile_id is not None:
+        await limits_service.check_play(session, caller, caller.profile_id, clock())
+
     async def build() -> VideoOut:
         item = await catalog_service.video(session, links, item_id)
         quizzes = await quizzes_service.summaries_for(session, Kind.video.value, item_id)
@@ -203,7 +216,7 @@ async def get_video(
     "/ebooks/{item_id}",
     name="get_ebook",
     response_model=EbookOut,
-    responses={**PUBLIC, **problem_responses(404, 422)},
+    responses={**PUBLIC, **problem_responses(403, 404, 422)},
     summary="One published eBook with its pages, narration, word timings and quizzes",
 )
 async def get_ebook(
@@ -213,7 +226,11 @@ async def get_ebook(
     session: SessionDep,
     links: MediaLinksDep,
     answers: PublicAnswersDep,
+    clock: ClockDep,
 ) -> Response:
+    if caller is not None and caller.profile_id is not None:
+        await limits_service.check_play(session, caller, caller.profile_id, clock())
+
     async def build() -> EbookOut:
         item = await catalog_service.ebook(session, links, item_id)
         quizzes = await quizzes_service.summaries_for(session, Kind.ebook.value, item_id)
@@ -226,7 +243,7 @@ async def get_ebook(
     "/diys/{item_id}",
     name="get_diy",
     response_model=DiyOut,
-    responses={**PUBLIC, **problem_responses(404, 422)},
+    responses={**PUBLIC, **problem_responses(403, 404, 422)},
     summary="One published DIY project with its materials, steps and quizzes",
 )
 async def get_diy(
@@ -236,7 +253,11 @@ async def get_diy(
     session: SessionDep,
     links: MediaLinksDep,
     answers: PublicAnswersDep,
+    clock: ClockDep,
 ) -> Response:
+    if caller is not None and caller.profile_id is not None:
+        await limits_service.check_play(session, caller, caller.profile_id, clock())
+
     async def build() -> DiyOut:
         item = await catalog_service.diy(session, links, item_id)
         quizzes = await quizzes_service.summaries_for(session, Kind.diy.value, item_id)

@@ -23,10 +23,13 @@ class Category(StrEnum):
     account = "account"
     # An editor's message to every family or to the followers of a theme or series.
     announcement = "announcement"
+    # A parent's summary of an explorer's week (off until a parent turns it on).
+    weekly_report = "weekly_report"
 
 
 CATEGORIES = (
-    "category IN ('new_content', 'reminder', 'progress', 'classroom', 'account', 'announcement')"
+    "category IN ('new_content', 'reminder', 'progress', 'classroom', 'account', 'announcement', "
+    "'weekly_report')"
 )
 
 
@@ -154,6 +157,8 @@ class Preference(SQLModel, table=True):
     reminder_days: list[int] = Field(default_factory=list, sa_type=sa.ARRAY(sa.SmallInteger))
     reminder_time: time | None = Field(default=None, sa_type=sa.Time())
     nickname_on_lock_screen: bool = False
+    # Whether an email about the child (the weekly report) may name them.
+    nickname_in_email: bool = Field(default=False, sa_column_kwargs={"server_default": "false"})
     updated_at: datetime = timestamp_field(default_now=True, on_update=True)
 
 

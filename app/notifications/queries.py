@@ -495,7 +495,7 @@ _FAMILY_CHANNELS = sa.text(
 ).bindparams(sa.bindparam("account", type_=sa.Uuid))
 _PREFERENCE_COLUMNS = (
     "profile_id account_id channels quiet_start quiet_end reminder_days reminder_time "
-    "nickname_on_lock_screen"
+    "nickname_on_lock_screen nickname_in_email"
 )
 _PUT_PREFERENCE_INSERT = insert(preference).values(_binds(preference, _PREFERENCE_COLUMNS))
 _PUT_PREFERENCE = _PUT_PREFERENCE_INSERT.on_conflict_do_update(

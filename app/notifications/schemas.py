@@ -89,6 +89,9 @@ class Channels(BaseModel):
 
     in_app: StrictBool
     push: StrictBool
+    email: StrictBool = Field(
+        default=False, description="By email to the parent (the weekly report only)"
+    )
 
 
 # A local time of day, `HH:MM` or `HH:MM:SS[.ffffff]`, without an offset (refused below).
@@ -150,6 +153,9 @@ class PreferencesIn(BaseModel):
         default=False,
         description="Whether a push on a locked screen may show the explorer's nickname",
     )
+    nickname_in_email: StrictBool = Field(
+        default=False, description="Whether an email about the explorer may name them"
+    )
 
 
 class PreferencesOut(BaseModel):
@@ -157,6 +163,7 @@ class PreferencesOut(BaseModel):
     quiet_hours: QuietHours | None
     reminders: Reminders | None
     nickname_on_lock_screen: bool
+    nickname_in_email: bool = False
 
 
 class FollowKind(StrEnum):

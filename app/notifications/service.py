@@ -23,6 +23,7 @@ from app.auth.revocation import Revocations
 from app.core.errors import Forbidden, NotFound, Unauthorized, invalid_field
 from app.core.pagination import Page, build_page, decode_cursor, parse_datetime
 from app.integrations.broker import ring_after_commit
+from app.limits import service as limits_service
 from app.notifications import queries
 from app.notifications.deeplinks import LinkRules
 from app.notifications.models import Category
@@ -62,6 +63,7 @@ DEFAULT_CHANNELS: dict[Category, Channels] = {
     Category.classroom: Channels(in_app=True, push=True),
     Category.account: Channels(in_app=True, push=True),
     Category.announcement: Channels(in_app=True, push=False),
+    Category.weekly_report: Channels(in_app=False, push=False, email=False),
 }
 # How long a push may wait for an offline device: a reminder is stale after two hours.
 TTL_SECONDS: dict[str, int] = {
@@ -71,6 +73,7 @@ TTL_SECONDS: dict[str, int] = {
     Category.classroom: 24 * 3600,
     Category.account: 24 * 3600,
     Category.announcement: 24 * 3600,
+    Category.weekly_report: 24 * 3600,
 }
 
 
@@ -113,6 +116,7 @@ def _preferences(row: Any) -> PreferencesOut:
         quiet_hours=quiet,
         reminders=reminders,
         nickname_on_lock_screen=bool(row.nickname_on_lock_screen) if row is not None else False,
+        nickname_in_email=bool(row.nickname_in_email) if row is not None else False,
     )
 
 
@@ -137,6 +141,7 @@ async def put_preferences(
             "reminder_days": body.reminders.days if body.reminders else [],
             "reminder_time": body.reminders.time if body.reminders else None,
             "nickname_on_lock_screen": body.nickname_on_lock_screen,
+            "nickname_in_email": body.nickname_in_email,
         },
     )
     return await preferences(session, profile_id)
@@ -157,12 +162,17 @@ async def notify(
     dedup_key: str,
     expires_at: datetime | None = None,
     now: datetime | None = None,
+    channels: Channels | None = None,
 ) -> NotificationOut | None:
     """One notification for one inbox (a child's, or the parent's when `profile_id` is
-    None); None when the parent turned the category off or it was sent before."""
+    None); None when the parent turned the category off or it was sent before. `channels`:
+    what the caller read of the parent's choice for a message about a child sent to the
+    parent's own inbox (the weekly report)."""
     now = now or _now()
     prefs = await preferences(session, profile_id) if profile_id else None
-    if prefs is not None:
+    if channels is not None:
+        wanted = channels
+    elif prefs is not None:
         wanted = prefs.categories[category]
     elif category is Category.announcement:
         wanted = await _family_wants(session, account_id, category)
@@ -188,9 +198,18 @@ async def notify(
         return None
     out = NotificationOut.of(row)
     await add_event(session, account_id, profile_id, "notification", out.model_dump(mode="json"))
-    if wanted.push and await queries.has_consent(session, account_id):
+    if (
+        wanted.push
+        and await queries.has_consent(session, account_id)
+        # No push reaches an explorer whose bedtime or daily time has come.
+        and not (profile_id and await _resting(session, profile_id, now))
+    ):
         await schedule_push(session, out, account_id, prefs, now)
     return out
+
+
+async def _resting(session: AsyncSession, profile_id: uuid.UUID, now: datetime) -> bool:
+    return await limits_service.resting(await limits_service.connection(session), profile_id, now)
 
 
 async def _family_wants(

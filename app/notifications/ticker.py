@@ -15,10 +15,12 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.db import Database
+from app.limits import service as limits_service
 from app.notifications import queries
 from app.notifications import service as notifications_service
 from app.notifications.models import Category
@@ -27,6 +29,7 @@ from app.notifications.schemas import Channels
 from app.outbox.service import enqueue
 from app.progress import service as progress_service
 from app.progress.schemas import ProgressStatus
+from app.quizzes import service as quizzes_service
 
 if TYPE_CHECKING:
     from app.runtime import Runtime
@@ -108,9 +111,18 @@ async def _remind(session: AsyncSession, row: queries.Row, now: datetime) -> tup
     local = now.astimezone(zone)
     if quiet_until(now, row.quiet_start, row.quiet_end, zone) is not None:
         return 0, 0
+    conn = await limits_service.connection(session)
+    if await limits_service.resting(conn, row.profile_id, now):
+        # Bedtime, or today's time used up: nothing calls the explorer back.
+        return 0, 0
     sent = 0
     today = local.date().isoformat()
-    if row.reminder_time is not None and local.isoweekday() in (row.reminder_days or []):
+    if (
+        row.reminder_time is not None
+        and local.isoweekday() in (row.reminder_days or [])
+        # A reminder is for a day without learning yet.
+        and not await _learned_today(session, row.profile_id, zone, now)
+    ):
         due = datetime.combine(local.date(), row.reminder_time, tzinfo=zone)
         # On a spring-forward day a time in the gap comes due just after it.
         due = due.astimezone(UTC)
@@ -133,6 +145,19 @@ async def _remind(session: AsyncSession, row: queries.Row, now: datetime) -> tup
     if allowed and NUDGE_FROM <= local.time().replace(tzinfo=None) < NUDGE_UNTIL:
         return sent, await _nudge(session, row, now, today)
     return sent, 0
+
+
+async def _learned_today(
+    session: AsyncSession, profile_id: uuid.UUID, zone: ZoneInfo, now: datetime
+) -> bool:
+    """Any learning time today (the family's day) or a quiz taken."""
+    conn = await limits_service.connection(session)
+    today = now.astimezone(zone).date()
+    start = progress_service.local_start(today, zone)
+    if await limits_service.learned_ms(conn, profile_id, start, now + timedelta(seconds=1)):
+        return True
+    quizzes = await quizzes_service.counts_for(conn, profile_id, start, now + timedelta(seconds=1))
+    return quizzes.taken > 0
 
 
 async def _nudge(session: AsyncSession, row: queries.Row, now: datetime, today: str) -> int:

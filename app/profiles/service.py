@@ -29,6 +29,11 @@ async def list_for(session: AsyncSession, account_id: uuid.UUID) -> Sequence[Pro
     return await queries.of_account(session, account_id)
 
 
+async def get(session: AsyncSession, profile_id: uuid.UUID) -> Profile | None:
+    """A profile by id, for work no caller asked for (a scheduled report)."""
+    return await session.get(Profile, profile_id)
+
+
 async def get_for(session: AsyncSession, caller: Caller, profile_id: uuid.UUID) -> Profile:
     """The profile if the caller may see it: a parent its own family's, an explorer only its
     own. Anything else is 404, exactly like an id that does not exist."""

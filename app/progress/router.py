@@ -16,7 +16,8 @@ from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import PageParamsDep
 from app.core.responses import model_response
-from app.profiles.scope import ParentProfileDep, ProfileDep, ScopedConnection
+from app.limits.deps import PlayConnection
+from app.profiles.scope import ParentProfileDep, ProfileDep
 from app.progress import service as progress_service
 from app.progress.clock import ClockDep
 from app.progress.schemas import (
@@ -57,7 +58,9 @@ hot_router = APIRouter(prefix="/profiles/{profile_id}", tags=["progress"])
 
 HEARTBEAT = (
     "Merges what was done into the resume state and answers it. Retrying the same heartbeat "
-    "(the same `sent_at`) counts once; an older one never moves the resume point back."
+    "(the same `sent_at`) counts once; an older one never moves the resume point back. "
+    "An explorer whose limits lock play (bedtime, or today's allowance used up) gets 403 "
+    "`limit_reached` with Retry-After; what was recorded before the lock is kept."
 )
 
 
@@ -73,7 +76,7 @@ async def video_heartbeat(
     profile_id: uuid.UUID,
     item_id: uuid.UUID,
     beat: VideoBeat,
-    conn: ScopedConnection,
+    conn: PlayConnection,
     clock: ClockDep,
 ) -> Response:
     state = await progress_service.record(conn, profile_id, Kind.video, item_id, beat, clock())
@@ -92,7 +95,7 @@ async def ebook_heartbeat(
     profile_id: uuid.UUID,
     item_id: uuid.UUID,
     beat: EbookBeat,
-    conn: ScopedConnection,
+    conn: PlayConnection,
     clock: ClockDep,
 ) -> Response:
     state = await progress_service.record(conn, profile_id, Kind.ebook, item_id, beat, clock())
@@ -111,7 +114,7 @@ async def diy_heartbeat(
     profile_id: uuid.UUID,
     item_id: uuid.UUID,
     beat: DiyBeat,
-    conn: ScopedConnection,
+    conn: PlayConnection,
     clock: ClockDep,
 ) -> Response:
     state = await progress_service.record(conn, profile_id, Kind.diy, item_id, beat, clock())

@@ -10,13 +10,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Response, status
 
-from app.auth.deps import EditorPrincipal
+from app.auth.deps import CallerDep, EditorPrincipal
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import PageParamsDep
 from app.core.responses import model_response
+from app.limits import service as limits_service
+from app.limits.deps import PlayTransaction
 from app.media.links import MediaLinksDep
-from app.profiles.scope import ProfileDep, ScopedTransaction
+from app.profiles.scope import ProfileDep
 from app.progress.clock import ClockDep
 from app.quizzes import analytics, attempts, authoring, reading, results
 from app.quizzes.schemas import (
@@ -112,16 +114,19 @@ async def get_quiz(quiz_id: uuid.UUID, links: MediaLinksDep, session: SessionDep
     responses={**SCOPED, 200: {"model": AttemptOut, "description": "The open attempt, resumed"}},
     summary="Start an attempt (or resume the one open on this quiz, answered 200)",
     description="At most one attempt is open per explorer and quiz: starting again while one "
-    "is open answers that one (200) instead of opening another, so a retried start counts once.",
+    "is open answers that one (200) instead of opening another, so a retried start counts once. "
+    "An explorer whose limits lock play gets 403 `limit_reached` with Retry-After.",
 )
 async def start_attempt(
     quiz_id: uuid.UUID,
     profile: ProfileDep,
+    caller: CallerDep,
     links: MediaLinksDep,
     session: SessionDep,
     clock: ClockDep,
     response: Response,
 ) -> AttemptOut:
+    await limits_service.check_play(session, caller, profile.id, clock())
     attempt, created = await attempts.start(links, session, profile.id, quiz_id, clock())
     if not created:
         response.status_code = status.HTTP_200_OK
@@ -135,14 +140,15 @@ async def start_attempt(
     summary="Answer one question (the same answer again counts once)",
     description="One answer per question of the attempt: the same answer again (a retry) counts "
     "once and answers the same. In `instant` mode a different answer to an answered question is "
-    "409 `already_answered`; in `at_end` mode it replaces the first.",
+    "409 `already_answered`; in `at_end` mode it replaces the first. An explorer whose limits "
+    "lock play gets 403 `limit_reached` with Retry-After.",
 )
 async def answer_question(
     attempt_id: uuid.UUID,
     question_id: uuid.UUID,
     body: AnswerBody,
     profile_id: uuid.UUID,
-    conn: ScopedTransaction,
+    conn: PlayTransaction,
     clock: ClockDep,
 ) -> Response:
     answer = await attempts.answer(

@@ -58,7 +58,11 @@ async def test_an_announcement_to_everyone_follows_each_familys_choice(
     shown = await client.get(
         f"{API}/profiles/{default.profile_id}/notification-preferences", headers=default.parent
     )
-    assert shown.json()["categories"]["announcement"] == {"in_app": True, "push": False}
+    assert shown.json()["categories"]["announcement"] == {
+        "in_app": True,
+        "push": False,
+        "email": False,
+    }
 
     made = await client.post(URL, json=NEWS, headers=editor)
     assert made.status_code == 201, made.text

@@ -105,7 +105,11 @@ async def test_parents_decide_preferences(
     url = f"{API}/profiles/{fam.profile_id}/notification-preferences"
     shown = await client.get(url, headers=fam.kid)
     assert shown.status_code == 200
-    assert shown.json()["categories"]["progress"] == {"in_app": False, "push": False}
+    assert shown.json()["categories"]["progress"] == {
+        "in_app": False,
+        "push": False,
+        "email": False,
+    }
     body = {
         "categories": {"progress": {"in_app": True, "push": True}},
         "quiet_hours": {"start": "19:30", "end": "07:00"},
