@@ -1,0 +1,40 @@
+"""Working examples for the API document.
+
+The demo content (app/catalog/seed.py, app/quizzes/seed.py...) is made with stable ids:
+`demo_id(kind, name)` is a UUID 5 of a fixed namespace and the item's kind and slug or name,
+the same on every install. The examples of the catalogue and admin operations name those
+ids, so Swagger UI's prefilled requests work as they are on a freshly started demo
+(tests/test_operation_examples.py sends each of them).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import Path
+
+# Fixed for good: changing it changes every demo id and every example.
+DEMO_NAMESPACE = uuid.UUID("6f1c2f0e-3b5d-5a9e-9c43-7d0b5e2a91c4")
+JSON = "application/json"
+
+
+def demo_id(kind: str, name: str) -> uuid.UUID:
+    """The id of the demo's `kind` (theme, series, video, ebook, diy, quiz...) called `name`
+    (its slug, or its title when it has none)."""
+    return uuid.uuid5(DEMO_NAMESPACE, f"{kind}:{name}")
+
+
+def path_example(value: Any, summary: str = "Demo content") -> Any:
+    """A path parameter whose example (Swagger UI fills it in) names demo content."""
+    return Path(openapi_examples={"demo": {"summary": summary, "value": str(value)}})
+
+
+def request_example(value: Any, media_type: str = JSON) -> dict[str, Any]:
+    """`openapi_extra=` giving the request body its example (Swagger UI's prefilled body)."""
+    return {"requestBody": {"content": {media_type: {"example": value}}}}
+
+
+def response_example(status: int, value: Any, media_type: str = JSON) -> dict[int | str, Any]:
+    """A `responses=` entry giving the answer of `status` its example."""
+    return {status: {"content": {media_type: {"example": value}}}}
