@@ -67,9 +67,20 @@ def _filters(query: ListQuery) -> ListFilters:
     response_model=CardPage,
     openapi_extra=VideoListQuery.openapi(),
     responses=LISTS,
-    summary="Published videos, newest first or by title",
+    summary="List published videos, newest first or by title.",
 )
 async def list_videos(request: Request, read: PublicReadDep) -> Response:
+    """Lists published videos as cards in cursor pages, filtered by theme, series, age, language or
+    tag. Answers carry an ETag and Cache-Control; `If-None-Match` gives 304.
+
+    **Who may call:** anyone: anonymous callers, explorers and every grown-up (parent, teacher,
+    editor, admin) get the same answer; a token, when sent, must be valid (401 otherwise).
+
+    **Rules:** `limit` is 1 to 100; a cursor is only valid as this list returned it (400
+    `invalid_cursor`).
+
+    **Retries:** a read; repeating it changes nothing.
+    """
     query = VideoListQuery.from_request(request)
 
     async def build() -> CardPage:
@@ -87,9 +98,20 @@ async def list_videos(request: Request, read: PublicReadDep) -> Response:
     response_model=CardPage,
     openapi_extra=ListQuery.openapi(),
     responses=LISTS,
-    summary="Published eBooks, newest first or by title",
+    summary="List published eBooks, newest first or by title.",
 )
 async def list_ebooks(request: Request, read: PublicReadDep) -> Response:
+    """Lists published eBooks as cards in cursor pages, filtered by theme, age, language or tag.
+    Answers carry an ETag and Cache-Control; `If-None-Match` gives 304.
+
+    **Who may call:** anyone: anonymous callers, explorers and every grown-up (parent, teacher,
+    editor, admin) get the same answer; a token, when sent, must be valid (401 otherwise).
+
+    **Rules:** `limit` is 1 to 100; a cursor is only valid as this list returned it (400
+    `invalid_cursor`).
+
+    **Retries:** a read; repeating it changes nothing.
+    """
     query = ListQuery.from_request(request)
 
     async def build() -> CardPage:
@@ -107,9 +129,20 @@ async def list_ebooks(request: Request, read: PublicReadDep) -> Response:
     response_model=CardPage,
     openapi_extra=ListQuery.openapi(),
     responses=LISTS,
-    summary="Published DIY projects, newest first or by title",
+    summary="List published DIY projects, newest first or by title.",
 )
 async def list_diys(request: Request, read: PublicReadDep) -> Response:
+    """Lists published DIY projects as cards in cursor pages, filtered by theme, age, language or
+    tag. Answers carry an ETag and Cache-Control; `If-None-Match` gives 304.
+
+    **Who may call:** anyone: anonymous callers, explorers and every grown-up (parent, teacher,
+    editor, admin) get the same answer; a token, when sent, must be valid (401 otherwise).
+
+    **Rules:** `limit` is 1 to 100; a cursor is only valid as this list returned it (400
+    `invalid_cursor`).
+
+    **Retries:** a read; repeating it changes nothing.
+    """
     query = ListQuery.from_request(request)
 
     async def build() -> CardPage:
@@ -127,9 +160,19 @@ async def list_diys(request: Request, read: PublicReadDep) -> Response:
     response_model=SearchResults,
     openapi_extra=SearchQuery.openapi(),
     responses={**PUBLIC, **problem_responses(422)},
-    summary="Search titles, descriptions, tags and eBook text; partial words and typos welcome",
+    summary="Search titles, descriptions, tags and eBook text; partial words and typos welcome.",
 )
 async def search(request: Request, read: PublicReadDep) -> Response:
+    """Answers the published items that best match `q`, best first, across kinds or of one `kind`;
+    partial words and small typos still match.
+
+    **Who may call:** anyone: anonymous callers, explorers and every grown-up (parent, teacher,
+    editor, admin) get the same answer; a token, when sent, must be valid (401 otherwise).
+
+    **Rules:** `q` has at least one letter or digit; `limit` is 1 to 100.
+
+    **Retries:** a read; repeating it changes nothing.
+    """
     query = SearchQuery.from_request(request)
 
     async def build() -> SearchResults:
@@ -145,9 +188,18 @@ async def search(request: Request, read: PublicReadDep) -> Response:
     response_model=Page[ThemeOut],
     openapi_extra=ThemesQuery.openapi(),
     responses=LISTS,
-    summary="Themes of videos, eBooks or DIYs, in the app's order",
+    summary="List the themes of videos, eBooks or DIY projects in the app's order.",
 )
 async def list_themes(request: Request, read: PublicReadDep) -> Response:
+    """Lists the themes, of one `kind` or all, in the order editors set.
+
+    **Who may call:** anyone: anonymous callers, explorers and every grown-up (parent, teacher,
+    editor, admin) get the same answer; a token, when sent, must be valid (401 otherwise).
+
+    **Rules:** `limit` is 1 to 100; a cursor is only valid as this list returned it.
+
+    **Retries:** a read; repeating it changes nothing.
+    """
     query = ThemesQuery.from_request(request)
 
     async def build() -> Page[ThemeOut]:
@@ -162,13 +214,23 @@ async def list_themes(request: Request, read: PublicReadDep) -> Response:
     name="get_theme",
     response_model=ThemeOut,
     responses={**PUBLIC, **problem_responses(404)},
-    summary="One theme by its slug",
+    summary="Read one theme by its slug.",
 )
 async def get_theme(
     slug: str,
     request: Request,
     read: PublicReadDep,
 ) -> Response:
+    """Answers the theme with this slug.
+
+    **Who may call:** anyone: anonymous callers, explorers and every grown-up (parent, teacher,
+    editor, admin) get the same answer; a token, when sent, must be valid (401 otherwise).
+
+    **Rules:** an unknown slug is a 404.
+
+    **Retries:** a read; repeating it changes nothing.
+    """
+
     async def build() -> ThemeOut:
         return await catalog_service.theme_by_slug(await read.work.connection(), slug)
 
@@ -181,9 +243,18 @@ async def get_theme(
     response_model=Page[SeriesSummary],
     openapi_extra=SeriesListQuery.openapi(),
     responses=LISTS,
-    summary="Video series, in the app's order",
+    summary="List video series in the app's order.",
 )
 async def list_series(request: Request, read: PublicReadDep) -> Response:
+    """Lists the published series, of one theme or all, in the order editors set.
+
+    **Who may call:** anyone: anonymous callers, explorers and every grown-up (parent, teacher,
+    editor, admin) get the same answer; a token, when sent, must be valid (401 otherwise).
+
+    **Rules:** `limit` is 1 to 100; a cursor is only valid as this list returned it.
+
+    **Retries:** a read; repeating it changes nothing.
+    """
     query = SeriesListQuery.from_request(request)
 
     async def build() -> Page[SeriesSummary]:
@@ -198,13 +269,23 @@ async def list_series(request: Request, read: PublicReadDep) -> Response:
     name="get_series",
     response_model=SeriesOut,
     responses={**PUBLIC, **problem_responses(404, 422)},
-    summary="One series with its episodes in order",
+    summary="Read one series with its episodes in order.",
 )
 async def get_series(
     series_id: uuid.UUID,
     request: Request,
     read: PublicReadDep,
 ) -> Response:
+    """Answers the published series with its published episodes as cards, in episode order.
+
+    **Who may call:** anyone: anonymous callers, explorers and every grown-up (parent, teacher,
+    editor, admin) get the same answer; a token, when sent, must be valid (401 otherwise).
+
+    **Rules:** an unknown or unpublished series is a 404.
+
+    **Retries:** a read; repeating it changes nothing.
+    """
+
     async def build() -> SeriesOut:
         return await catalog_service.series_detail(await read.work.connection(), series_id)
 

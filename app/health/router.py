@@ -32,8 +32,18 @@ class Health(BaseModel):
     checks: dict[str, Literal["ok", "unavailable"]] = {}
 
 
-@router.get("/live", name="health_live", response_model=Health, summary="The process is up")
+@router.get(
+    "/live", name="health_live", response_model=Health, summary="Report that the process is up."
+)
 async def live() -> Health:
+    """Answers 200 while the process serves: the liveness probe.
+
+    **Who may call:** anyone, anonymous included: a probe for the load balancer and Cloud Run.
+
+    **Rules:** none; no database is asked.
+
+    **Retries:** a read; repeating it changes nothing.
+    """
     return Health()
 
 
@@ -41,10 +51,20 @@ async def live() -> Health:
     "/ready",
     name="health_ready",
     response_model=Health,
-    summary="The database answers (503 if not); Redis, when configured, is reported",
+    summary="Report whether the instance can serve: the database answers, Redis when configured.",
     responses=problem_responses(503),
 )
 async def ready(db: DatabaseDep, cache: CacheDep, settings: SettingsDep) -> Health:
+    """Answers 200 when the database answers (503 if not); Redis, when configured, is reported: the
+    readiness probe.
+
+    **Who may call:** anyone, anonymous included: a probe for the load balancer and Cloud Run.
+
+    **Rules:** none.
+
+    **Retries:** a read; repeating it changes nothing.
+    """
+
     async def database() -> None:
         async with db.engine.connect() as conn:
             await queries.ping(conn)

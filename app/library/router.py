@@ -54,7 +54,7 @@ SCOPED = problem_responses(401, 403, 404, 422)
     name="get_library",
     response_model=Library,
     responses=SCOPED,
-    summary='"My adventures": continue, completed, saved, recommended and stats',
+    summary='Read "My adventures": continue, completed, saved, recommended and stats.',
 )
 async def get_library(
     profile_id: uuid.UUID,
@@ -64,6 +64,16 @@ async def get_library(
     settings: SettingsDep,
     clock: ClockDep,
 ) -> Response:
+    """Answers the explorer's library screen in one round trip: items to continue, completed,
+    saved, recommended, and learning stats.
+
+    **Who may call:** the explorer of that profile and its family's parent; anyone else gets 404
+    (anonymous callers 401).
+
+    **Rules:** none beyond the profile's scope.
+
+    **Retries:** a read; repeating it changes nothing.
+    """
     who = await library_service.explorer(conn, profile_id)
     if who is None:  # deleted since the scope check
         raise NotFound("No such explorer.")
@@ -84,11 +94,20 @@ async def get_library(
     name="list_saved",
     response_model=LibraryPage,
     responses={**SCOPED, **problem_responses(400)},
-    summary="Saved items as cards with their progress, last saved first",
+    summary="List saved items as cards with their progress, last saved first.",
 )
 async def list_saved(
     profile: ProfileDep, conn: ScopedConnection, page: PageParamsDep
 ) -> LibraryPage:
+    """Lists the explorer's saved items with their progress, in cursor pages.
+
+    **Who may call:** the explorer of that profile and its family's parent; anyone else gets 404
+    (anonymous callers 401).
+
+    **Rules:** `limit` is 1 to 100; a cursor is only valid as this list returned it.
+
+    **Retries:** a read; repeating it changes nothing.
+    """
     return await library_service.section(
         conn, Explorer.of(profile), Section.saved, page.limit, page.cursor
     )
@@ -99,11 +118,20 @@ async def list_saved(
     name="list_library_section",
     response_model=LibraryPage,
     responses={**SCOPED, **problem_responses(400)},
-    summary="One section of the library as a paged list",
+    summary="Page through one section of the library.",
 )
 async def list_library_section(
     section: Section, profile: ProfileDep, conn: ScopedConnection, page: PageParamsDep
 ) -> LibraryPage:
+    """Lists one section of "My adventures" (continue, completed, saved...) in cursor pages.
+
+    **Who may call:** the explorer of that profile and its family's parent; anyone else gets 404
+    (anonymous callers 401).
+
+    **Rules:** `limit` is 1 to 100; a cursor is only valid as this list returned it.
+
+    **Retries:** a read; repeating it changes nothing.
+    """
     return await library_service.section(
         conn, Explorer.of(profile), section, page.limit, page.cursor
     )
@@ -117,7 +145,7 @@ ExplorerQuery = Annotated[uuid.UUID, Query(description="The explorer")]
     name="get_my_explorer",
     response_model=MyExplorer,
     responses=SCOPED,
-    summary="The explorer's tab: avatar, nickname, streak, continue row, recent completions",
+    summary="Read the explorer's tab: avatar, nickname, streak, continue row, recent completions.",
 )
 async def get_my_explorer(
     profile_id: ExplorerQuery,
@@ -127,6 +155,15 @@ async def get_my_explorer(
     settings: SettingsDep,
     clock: ClockDep,
 ) -> MyExplorer:
+    """Answers the "My explorer" tab of the explorer named in `profile_id` in one round trip.
+
+    **Who may call:** the explorer of that profile and its family's parent; anyone else gets 404
+    (anonymous callers 401).
+
+    **Rules:** `profile_id` is required and must be the caller's own explorer (404 otherwise).
+
+    **Retries:** a read; repeating it changes nothing.
+    """
     profile = await profiles_service.get_for(session, caller, profile_id)
     return await library_service.my_explorer(await work.connection(), settings, profile, clock())
 
@@ -136,7 +173,7 @@ async def get_my_explorer(
     name="get_tab",
     response_model=ExplorerScreen,
     responses={**PUBLIC, **problem_responses(404, 422)},
-    summary="One app screen in one round trip: featured items and rows",
+    summary="Read one app screen in one round trip: featured items and rows.",
 )
 async def get_tab(
     tab: Literal["explore", "videos", "ebooks", "adventure-show"],
@@ -148,6 +185,16 @@ async def get_tab(
         Query(description="An explorer's profile: the screen for their age band"),
     ] = None,
 ) -> Response:
+    """Answers a tab of the app (home, videos, ebooks, diys...): featured items and rows of cards.
+    Cached: an ETag and Cache-Control; `If-None-Match` gives 304.
+
+    **Who may call:** anyone: anonymous callers, explorers and every grown-up (parent, teacher,
+    editor, admin) get the same answer; a token, when sent, must be valid (401 otherwise).
+
+    **Rules:** an unknown tab is a 404.
+
+    **Retries:** a read; repeating it changes nothing.
+    """
     caller, work, answers = read.caller, read.work, read.answers
     band_name = None
     due_soon = None
@@ -181,7 +228,7 @@ async def get_tab(
     name="get_video",
     response_model=VideoOut,
     responses={**PUBLIC, **problem_responses(404, 422)},
-    summary="One published video with its media links and quizzes",
+    summary="Read one published video with its media links and quizzes.",
 )
 async def get_video(
     item_id: uuid.UUID,
@@ -191,6 +238,16 @@ async def get_video(
     links: MediaLinksDep,
     answers: PublicAnswersDep,
 ) -> Response:
+    """Answers the video's page: its details, a short-lived link to the file, captions and quizzes.
+
+    **Who may call:** anyone: anonymous callers, explorers and every grown-up (parent, teacher,
+    editor, admin) get the same answer; a token, when sent, must be valid (401 otherwise).
+
+    **Rules:** a video that is not published is a 404.
+
+    **Retries:** a read; repeating it changes nothing.
+    """
+
     async def build() -> VideoOut:
         item = await catalog_service.video(session, links, item_id)
         quizzes = await quizzes_service.summaries_for(session, Kind.video.value, item_id)
@@ -204,7 +261,7 @@ async def get_video(
     name="get_ebook",
     response_model=EbookOut,
     responses={**PUBLIC, **problem_responses(404, 422)},
-    summary="One published eBook with its pages, narration, word timings and quizzes",
+    summary="Read one published eBook with its pages, narration, word timings and quizzes.",
 )
 async def get_ebook(
     item_id: uuid.UUID,
@@ -214,6 +271,17 @@ async def get_ebook(
     links: MediaLinksDep,
     answers: PublicAnswersDep,
 ) -> Response:
+    """Answers the eBook's pages with pictures, narration links and word timings for read-aloud
+    highlighting, and its quizzes.
+
+    **Who may call:** anyone: anonymous callers, explorers and every grown-up (parent, teacher,
+    editor, admin) get the same answer; a token, when sent, must be valid (401 otherwise).
+
+    **Rules:** an eBook that is not published is a 404.
+
+    **Retries:** a read; repeating it changes nothing.
+    """
+
     async def build() -> EbookOut:
         item = await catalog_service.ebook(session, links, item_id)
         quizzes = await quizzes_service.summaries_for(session, Kind.ebook.value, item_id)
@@ -227,7 +295,7 @@ async def get_ebook(
     name="get_diy",
     response_model=DiyOut,
     responses={**PUBLIC, **problem_responses(404, 422)},
-    summary="One published DIY project with its materials, steps and quizzes",
+    summary="Read one published DIY project with its materials, steps and quizzes.",
 )
 async def get_diy(
     item_id: uuid.UUID,
@@ -237,6 +305,17 @@ async def get_diy(
     links: MediaLinksDep,
     answers: PublicAnswersDep,
 ) -> Response:
+    """Answers the DIY project's materials (with what needs a grown-up), steps with pictures or
+    videos, and quizzes.
+
+    **Who may call:** anyone: anonymous callers, explorers and every grown-up (parent, teacher,
+    editor, admin) get the same answer; a token, when sent, must be valid (401 otherwise).
+
+    **Rules:** a project that is not published is a 404.
+
+    **Retries:** a read; repeating it changes nothing.
+    """
+
     async def build() -> DiyOut:
         item = await catalog_service.diy(session, links, item_id)
         quizzes = await quizzes_service.summaries_for(session, Kind.diy.value, item_id)

@@ -19,7 +19,7 @@ from app.links import service
 from app.links.schemas import DisableIn, ShareIn, ShareOut
 
 router = APIRouter(tags=["share links"])
-admin_router = APIRouter(prefix="/admin", tags=["admin", "share links"])
+admin_router = APIRouter(prefix="/admin", tags=["share links"])
 public_router = APIRouter(include_in_schema=False)
 
 
@@ -32,7 +32,7 @@ public_router = APIRouter(include_in_schema=False)
         **problem_responses(401, 403, 404, 409),
         **IDEMPOTENT,
     },
-    summary="The share link of a published item (the same item gives the same link)",
+    summary="Share a published item: answers its share link.",
 )
 @idempotent
 async def create_share_link(
@@ -42,9 +42,18 @@ async def create_share_link(
     settings: SettingsDep,
     response: Response,
 ) -> ShareOut:
-    """An item has one link: sharing it again answers that link (200), so a retry never
-    makes a second one. With an `Idempotency-Key`, a retry answers exactly what the first
-    request answered (201 when it made the link)."""
+    """Answers the share link (`/r/{code}`) of a published item; an item has one link, shared again
+    it answers that link (200), so a retry never makes a second one.
+
+    **Who may call:** a signed-in grown-up (parent, teacher, editor or admin), for their own
+    account; an explorer is refused (403), anonymous callers 401.
+
+    **Rules:** the item must be published (404 `item_not_found`); a link an editor disabled is
+    refused (409 `share_link_disabled`).
+
+    **Retries:** idempotent: the same item gives the same link; with an `Idempotency-Key` a
+    retry answers exactly what the first request answered (201 when it made the link).
+    """
     shared = await service.share(session, body.kind, body.item_id)
     if not shared.created:
         response.status_code = 200
@@ -55,11 +64,21 @@ async def create_share_link(
     "/share-links/disable",
     status_code=204,
     responses=problem_responses(401, 403, 404),
-    summary="Turns a share link off: it answers 404 from then on",
+    summary="Turn a share link off: it answers 404 from then on.",
 )
 async def admin_disable_share_link(
     body: DisableIn, principal: EditorPrincipal, session: SessionDep
 ) -> None:
+    """Disables a share link by its code; opening it answers 404 and the item can no longer be
+    shared by it.
+
+    **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
+    explorer, parent or teacher).
+
+    **Rules:** an unknown code is a 404 `link_not_found`.
+
+    **Retries:** idempotent: disabling it again leaves it disabled.
+    """
     await service.disable(session, body.code)
 
 

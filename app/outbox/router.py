@@ -81,14 +81,26 @@ async def verify_tasks_caller(
     response_model=TaskResult,
     responses=problem_responses(401, 403, 422, 503),
     dependencies=[Depends(verify_tasks_caller)],
+    summary="Run one background task delivered by the task queue.",
 )
 async def run_task(
     name: str, call: TaskCall, worker: Annotated[OutboxWorker, Depends(_worker)]
 ) -> TaskResult:
-    """200 whenever nothing is left to try: done, skipped (already delivered, or being
-    delivered), or dead (a failure no retry cures, or the last attempt); Cloud Tasks then
-    drops the task. 503 for a failure worth retrying, which Cloud Tasks does with its
-    queue's backoff."""
+    """Runs the handler of the named task with its payload. 200 whenever nothing is left to try:
+    done, skipped (already delivered, or being delivered), or dead (a failure no retry cures, or
+    the last attempt); the queue then drops the task. 503 for a failure worth retrying, which
+    the queue retries with its backoff.
+
+    **Who may call:** the task queue only, with a Google-signed OIDC token of the configured
+    service account; no token of ours is accepted (anonymous, explorer, parent, teacher, editor
+    and admin are all refused).
+
+    **Rules:** the task name must be registered (404); the OIDC token's audience and service
+    account must match the settings (401/403).
+
+    **Retries:** idempotent: handlers are keyed by the task's dedup key, so a redelivered task
+    runs once.
+    """
     delivery = await worker.deliver(call.id, expected_name=name, release_on_failure=False)
     if delivery.outcome is Outcome.retry:
         raise ServiceUnavailable(
