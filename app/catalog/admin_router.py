@@ -89,6 +89,8 @@ IF_MATCH = (
     "A stale one is refused with 412 and changes nothing; `*` deliberately edits whatever "
     "version is current."
 )
+# Swagger UI's prefilled If-Match: `*`, so the example edit works as it is.
+ANY_VERSION: dict[str, Any] = {"any": {"summary": "Whatever version is current", "value": "*"}}
 ETAG: dict[int | str, dict[str, Any]] = {
     200: {
         "headers": {
@@ -510,7 +512,7 @@ async def admin_update_video(
     response: Response,
     patch: VideoPatch,
     # Required in the document; missing, it is a 428 (app/core/errors.py), not a 422.
-    if_match: Annotated[str, Header(description=IF_MATCH, examples=["*"])],
+    if_match: Annotated[str, Header(description=IF_MATCH, openapi_examples=ANY_VERSION)],
 ) -> AdminDetail:
     """Merges the fields sent into the video (a list sent, such as captions, pages,
     materials or steps, replaces the whole list) and answers the result with its new ETag.
@@ -840,7 +842,7 @@ async def admin_update_ebook(
     response: Response,
     patch: EbookPatch,
     # Required in the document; missing, it is a 428 (app/core/errors.py), not a 422.
-    if_match: Annotated[str, Header(description=IF_MATCH, examples=["*"])],
+    if_match: Annotated[str, Header(description=IF_MATCH, openapi_examples=ANY_VERSION)],
 ) -> AdminDetail:
     """Merges the fields sent into the eBook (a list sent, such as captions, pages,
     materials or steps, replaces the whole list) and answers the result with its new ETag.
@@ -1168,7 +1170,7 @@ async def admin_update_diy(
     response: Response,
     patch: DiyPatch,
     # Required in the document; missing, it is a 428 (app/core/errors.py), not a 422.
-    if_match: Annotated[str, Header(description=IF_MATCH, examples=["*"])],
+    if_match: Annotated[str, Header(description=IF_MATCH, openapi_examples=ANY_VERSION)],
 ) -> AdminDetail:
     """Merges the fields sent into the DIY project (a list sent, such as captions, pages,
     materials or steps, replaces the whole list) and answers the result with its new ETag.

@@ -166,3 +166,116 @@ NARRATION_OUT: dict[str, Any] = {
     "pages": [1, 2, 3, 4],
     "recorded_pages": [],
 }
+
+# --- public reads ------------------------------------------------------------------------
+
+VIDEO_CARD: dict[str, Any] = {
+    "id": str(DEMO_VIDEO),
+    "kind": "video",
+    "title": "How Anansi Got the Stories",
+    "theme_id": str(DEMO_VIDEO_THEME),
+    "age_min": 4,
+    "age_max": 9,
+    "language": "en",
+    "tags": ["anansi", "stories"],
+    "published_at": PUBLISHED_AT,
+    "image_url": f"/api/v1/assets/{ASSET_ID}",
+    "duration_ms": 24000,
+    "series_id": str(DEMO_SERIES),
+    "episode": 1,
+    "category": "stories",
+}
+EBOOK_CARD: dict[str, Any] = {
+    "id": str(DEMO_EBOOK),
+    "kind": "ebook",
+    "title": "Anansi and the Pot of Wisdom",
+    "theme_id": str(DEMO_EBOOK_THEME),
+    "age_min": 4,
+    "age_max": 8,
+    "language": "en",
+    "tags": ["anansi", "wisdom"],
+    "published_at": PUBLISHED_AT,
+    "image_url": f"/api/v1/assets/{ASSET_ID}",
+    "author": "Ama Owusu",
+}
+DIY_CARD: dict[str, Any] = {
+    "id": str(DEMO_DIY),
+    "kind": "diy",
+    "title": "Paper Kente Weave",
+    "theme_id": str(DEMO_DIY_THEME),
+    "age_min": 5,
+    "age_max": 10,
+    "language": "en",
+    "tags": ["kente", "paper"],
+    "published_at": PUBLISHED_AT,
+    "image_url": f"/api/v1/assets/{ASSET_ID}",
+    "difficulty": "easy",
+    "minutes": 20,
+}
+VIDEO_CARDS: dict[str, Any] = {"items": [VIDEO_CARD], "next_cursor": None}
+EBOOK_CARDS: dict[str, Any] = {"items": [EBOOK_CARD], "next_cursor": None}
+DIY_CARDS: dict[str, Any] = {"items": [DIY_CARD], "next_cursor": None}
+SEARCH_RESULTS: dict[str, Any] = {
+    "items": [{**VIDEO_CARD, "score": 0.82}, {**EBOOK_CARD, "score": 0.61}],
+    "next_cursor": None,
+}
+THEMES: dict[str, Any] = {"items": [THEME_OUT], "next_cursor": None}
+SERIES_LIST: dict[str, Any] = {"items": [SERIES_SUMMARY], "next_cursor": None}
+SERIES_OUT: dict[str, Any] = {
+    **SERIES_SUMMARY,
+    "description": "The clever spider's tales from Ghana, one short episode at a time.",
+    "episodes": [VIDEO_CARD],
+}
+MEDIA_URL = f"/api/v1/assets/{ASSET_ID}"
+VIDEO_OUT: dict[str, Any] = {
+    **VIDEO_CARD,
+    "description": "Anansi wins all the world's stories from Nyame, the Sky God.",
+    "season": 1,
+    "media_url": MEDIA_URL,
+    "width": 640,
+    "height": 360,
+    "captions": [{"language": "en", "url": MEDIA_URL, "content_type": "text/vtt"}],
+    "status": "published",
+    "quizzes": [],
+}
+EBOOK_OUT: dict[str, Any] = {
+    **EBOOK_CARD,
+    "description": "Anansi tries to keep all the wisdom in the world for himself.",
+    "reading_level": 2,
+    "read_aloud_available": True,
+    "pages": [
+        {
+            "number": 1,
+            "text": "The pot fell and broke.",
+            "illustration_url": MEDIA_URL,
+            "illustration_width": 800,
+            "illustration_height": 600,
+            "narration_url": MEDIA_URL,
+            "narration_source": "tts",
+            "word_timings": [[0, 300], [300, 700], [700, 1000], [1000, 1200], [1200, 1700]],
+        }
+    ],
+    "status": "published",
+    "quizzes": [],
+}
+DIY_OUT: dict[str, Any] = {
+    **DIY_CARD,
+    "description": "Weave strips of coloured paper like a kente cloth.",
+    "materials": [{"name": "Scissors", "quantity": "1 pair", "ask_a_grown_up": True}],
+    "steps": [
+        {
+            "number": 1,
+            "text": "Cut six strips of coloured paper.",
+            "image_url": MEDIA_URL,
+            "image_width": 800,
+            "image_height": 600,
+            "video_url": None,
+        }
+    ],
+    "status": "published",
+    "quizzes": [],
+}
+SCREEN: dict[str, Any] = {
+    "featured": [VIDEO_CARD],
+    "rows": [{"title": "Anansi tales", "theme": THEME_OUT, "items": [VIDEO_CARD]}],
+}

@@ -14,12 +14,23 @@ classrooms: they are the library module's (app/library/router.py).
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, Response
 
 from app.catalog import service as catalog_service
 from app.catalog.deps import PublicReadDep
+from app.catalog.examples import (
+    DEMO_SERIES,
+    DIY_CARDS,
+    EBOOK_CARDS,
+    SEARCH_RESULTS,
+    SERIES_LIST,
+    SERIES_OUT,
+    THEME_OUT,
+    THEMES,
+    VIDEO_CARDS,
+)
 from app.catalog.params import (
     CATALOG_TAG,
     ListQuery,
@@ -38,6 +49,7 @@ from app.catalog.schemas import (
     ThemeOut,
 )
 from app.core.errors import problem_responses
+from app.core.examples import path_example, response_example
 from app.core.pagination import Page
 
 router = APIRouter(tags=["catalogue"])
@@ -66,7 +78,7 @@ def _filters(query: ListQuery) -> ListFilters:
     name="list_videos",
     response_model=CardPage,
     openapi_extra=VideoListQuery.openapi(),
-    responses=LISTS,
+    responses={**LISTS, **response_example(200, VIDEO_CARDS)},
     summary="List published videos, newest first or by title.",
 )
 async def list_videos(request: Request, read: PublicReadDep) -> Response:
@@ -97,7 +109,7 @@ async def list_videos(request: Request, read: PublicReadDep) -> Response:
     name="list_ebooks",
     response_model=CardPage,
     openapi_extra=ListQuery.openapi(),
-    responses=LISTS,
+    responses={**LISTS, **response_example(200, EBOOK_CARDS)},
     summary="List published eBooks, newest first or by title.",
 )
 async def list_ebooks(request: Request, read: PublicReadDep) -> Response:
@@ -128,7 +140,7 @@ async def list_ebooks(request: Request, read: PublicReadDep) -> Response:
     name="list_diys",
     response_model=CardPage,
     openapi_extra=ListQuery.openapi(),
-    responses=LISTS,
+    responses={**LISTS, **response_example(200, DIY_CARDS)},
     summary="List published DIY projects, newest first or by title.",
 )
 async def list_diys(request: Request, read: PublicReadDep) -> Response:
@@ -159,7 +171,7 @@ async def list_diys(request: Request, read: PublicReadDep) -> Response:
     name="search",
     response_model=SearchResults,
     openapi_extra=SearchQuery.openapi(),
-    responses={**PUBLIC, **problem_responses(422)},
+    responses={**PUBLIC, **problem_responses(422), **response_example(200, SEARCH_RESULTS)},
     summary="Search titles, descriptions, tags and eBook text; partial words and typos welcome.",
 )
 async def search(request: Request, read: PublicReadDep) -> Response:
@@ -187,7 +199,7 @@ async def search(request: Request, read: PublicReadDep) -> Response:
     name="list_themes",
     response_model=Page[ThemeOut],
     openapi_extra=ThemesQuery.openapi(),
-    responses=LISTS,
+    responses={**LISTS, **response_example(200, THEMES)},
     summary="List the themes of videos, eBooks or DIY projects in the app's order.",
 )
 async def list_themes(request: Request, read: PublicReadDep) -> Response:
@@ -213,11 +225,11 @@ async def list_themes(request: Request, read: PublicReadDep) -> Response:
     "/themes/{slug}",
     name="get_theme",
     response_model=ThemeOut,
-    responses={**PUBLIC, **problem_responses(404)},
+    responses={**PUBLIC, **problem_responses(404), **response_example(200, THEME_OUT)},
     summary="Read one theme by its slug.",
 )
 async def get_theme(
-    slug: str,
+    slug: Annotated[str, path_example("anansi-tales")],
     request: Request,
     read: PublicReadDep,
 ) -> Response:
@@ -242,7 +254,7 @@ async def get_theme(
     name="list_series",
     response_model=Page[SeriesSummary],
     openapi_extra=SeriesListQuery.openapi(),
-    responses=LISTS,
+    responses={**LISTS, **response_example(200, SERIES_LIST)},
     summary="List video series in the app's order.",
 )
 async def list_series(request: Request, read: PublicReadDep) -> Response:
@@ -268,11 +280,11 @@ async def list_series(request: Request, read: PublicReadDep) -> Response:
     "/series/{series_id}",
     name="get_series",
     response_model=SeriesOut,
-    responses={**PUBLIC, **problem_responses(404, 422)},
+    responses={**PUBLIC, **problem_responses(404, 422), **response_example(200, SERIES_OUT)},
     summary="Read one series with its episodes in order.",
 )
 async def get_series(
-    series_id: uuid.UUID,
+    series_id: Annotated[uuid.UUID, path_example(DEMO_SERIES)],
     request: Request,
     read: PublicReadDep,
 ) -> Response:

@@ -13,6 +13,15 @@ from fastapi import APIRouter, Query, Request, Response
 from app.auth.deps import CallerDep, OptionalCaller
 from app.catalog import service as catalog_service
 from app.catalog.deps import PublicReadDep
+from app.catalog.examples import (
+    DEMO_DIY,
+    DEMO_EBOOK,
+    DEMO_VIDEO,
+    DIY_OUT,
+    EBOOK_OUT,
+    SCREEN,
+    VIDEO_OUT,
+)
 from app.catalog.params import CATALOG_TAG
 from app.catalog.router import PUBLIC
 from app.catalog.schemas import Kind, Screen
@@ -20,6 +29,7 @@ from app.classrooms import service as classrooms_service
 from app.core.clock import ClockDep
 from app.core.db import SessionDep, WorkDep
 from app.core.errors import NotFound, Unauthorized, problem_responses
+from app.core.examples import path_example, response_example
 from app.core.http_cache import PublicAnswersDep
 from app.core.pagination import PageParamsDep
 from app.core.parts import SettingsDep
@@ -172,11 +182,13 @@ async def get_my_explorer(
     "/tabs/{tab}",
     name="get_tab",
     response_model=ExplorerScreen,
-    responses={**PUBLIC, **problem_responses(404, 422)},
+    responses={**PUBLIC, **problem_responses(404, 422), **response_example(200, SCREEN)},
     summary="Read one app screen in one round trip: featured items and rows.",
 )
 async def get_tab(
-    tab: Literal["explore", "videos", "ebooks", "adventure-show"],
+    tab: Annotated[
+        Literal["explore", "videos", "ebooks", "adventure-show"], path_example("explore")
+    ],
     request: Request,
     read: PublicReadDep,
     clock: ClockDep,
@@ -227,11 +239,11 @@ async def get_tab(
     "/videos/{item_id}",
     name="get_video",
     response_model=VideoOut,
-    responses={**PUBLIC, **problem_responses(404, 422)},
+    responses={**PUBLIC, **problem_responses(404, 422), **response_example(200, VIDEO_OUT)},
     summary="Read one published video with its media links and quizzes.",
 )
 async def get_video(
-    item_id: uuid.UUID,
+    item_id: Annotated[uuid.UUID, path_example(DEMO_VIDEO)],
     request: Request,
     caller: OptionalCaller,
     session: SessionDep,
@@ -260,11 +272,11 @@ async def get_video(
     "/ebooks/{item_id}",
     name="get_ebook",
     response_model=EbookOut,
-    responses={**PUBLIC, **problem_responses(404, 422)},
+    responses={**PUBLIC, **problem_responses(404, 422), **response_example(200, EBOOK_OUT)},
     summary="Read one published eBook with its pages, narration, word timings and quizzes.",
 )
 async def get_ebook(
-    item_id: uuid.UUID,
+    item_id: Annotated[uuid.UUID, path_example(DEMO_EBOOK)],
     request: Request,
     caller: OptionalCaller,
     session: SessionDep,
@@ -294,11 +306,11 @@ async def get_ebook(
     "/diys/{item_id}",
     name="get_diy",
     response_model=DiyOut,
-    responses={**PUBLIC, **problem_responses(404, 422)},
+    responses={**PUBLIC, **problem_responses(404, 422), **response_example(200, DIY_OUT)},
     summary="Read one published DIY project with its materials, steps and quizzes.",
 )
 async def get_diy(
-    item_id: uuid.UUID,
+    item_id: Annotated[uuid.UUID, path_example(DEMO_DIY)],
     request: Request,
     caller: OptionalCaller,
     session: SessionDep,
