@@ -83,7 +83,8 @@ def test_each_operation_is_described_for_a_client_developer(
     summary = operation.get("summary", "")
     assert summary, f"{route}: no summary"
     assert summary != _humanized(operation["operationId"]), f"{route}: summary is the name"
-    assert summary[0].isupper() and summary.endswith("."), f"{route}: {summary!r} is no sentence"
+    assert summary[0].isupper(), f"{route}: {summary!r} is no sentence"
+    assert summary.endswith("."), f"{route}: {summary!r} is no sentence"
     assert len(operation.get("tags", [])) == 1, f"{route}: tags {operation.get('tags')}"
     assert operation["tags"][0] in TAGS, f"{route}: tag {operation['tags'][0]!r}"
 

@@ -7,6 +7,7 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from pydantic import BaseModel
 
 from app.auth.deps import EditorPrincipal
 from app.catalog import admin_service as editing
@@ -101,6 +102,11 @@ ETAG: dict[int | str, dict[str, Any]] = {
         }
     }
 }
+
+
+def _sent(patch: BaseModel) -> dict[str, Any]:
+    """The fields an edit sent, as JSON values."""
+    return patch.model_dump(mode="json", exclude_unset=True)
 
 
 # --- themes ------------------------------------------------------------------------------
@@ -510,7 +516,8 @@ async def admin_update_video(
     principal: EditorPrincipal,
     session: SessionDep,
     response: Response,
-    patch: VideoPatch,
+    # A model made from VideoIn (app/catalog/schemas.py `partial`): a value to type checkers.
+    patch: VideoPatch,  # type: ignore[valid-type]
     # Required in the document; missing, it is a 428 (app/core/errors.py), not a 422.
     if_match: Annotated[str, Header(description=IF_MATCH, openapi_examples=ANY_VERSION)],
 ) -> AdminDetail:
@@ -528,7 +535,7 @@ async def admin_update_video(
     **Retries:** idempotent with the ETag read: a retry after the first succeeded is a 412
     (the version changed) and writes nothing twice; with `*` it writes the same fields again.
     """
-    fields = patch.model_dump(mode="json", exclude_unset=True)
+    fields = _sent(patch)
     item = await editing.update(session, Kind.video, item_id, fields, if_match)
     changed = await editing.detail(session, Kind.video, item)
     response.headers["ETag"] = editing.version(changed)
@@ -840,7 +847,8 @@ async def admin_update_ebook(
     principal: EditorPrincipal,
     session: SessionDep,
     response: Response,
-    patch: EbookPatch,
+    # A model made from EbookIn (app/catalog/schemas.py `partial`): a value to type checkers.
+    patch: EbookPatch,  # type: ignore[valid-type]
     # Required in the document; missing, it is a 428 (app/core/errors.py), not a 422.
     if_match: Annotated[str, Header(description=IF_MATCH, openapi_examples=ANY_VERSION)],
 ) -> AdminDetail:
@@ -858,7 +866,7 @@ async def admin_update_ebook(
     **Retries:** idempotent with the ETag read: a retry after the first succeeded is a 412
     (the version changed) and writes nothing twice; with `*` it writes the same fields again.
     """
-    fields = patch.model_dump(mode="json", exclude_unset=True)
+    fields = _sent(patch)
     item = await editing.update(session, Kind.ebook, item_id, fields, if_match)
     changed = await editing.detail(session, Kind.ebook, item)
     response.headers["ETag"] = editing.version(changed)
@@ -1168,7 +1176,8 @@ async def admin_update_diy(
     principal: EditorPrincipal,
     session: SessionDep,
     response: Response,
-    patch: DiyPatch,
+    # A model made from DiyIn (app/catalog/schemas.py `partial`): a value to type checkers.
+    patch: DiyPatch,  # type: ignore[valid-type]
     # Required in the document; missing, it is a 428 (app/core/errors.py), not a 422.
     if_match: Annotated[str, Header(description=IF_MATCH, openapi_examples=ANY_VERSION)],
 ) -> AdminDetail:
@@ -1186,7 +1195,7 @@ async def admin_update_diy(
     **Retries:** idempotent with the ETag read: a retry after the first succeeded is a 412
     (the version changed) and writes nothing twice; with `*` it writes the same fields again.
     """
-    fields = patch.model_dump(mode="json", exclude_unset=True)
+    fields = _sent(patch)
     item = await editing.update(session, Kind.diy, item_id, fields, if_match)
     changed = await editing.detail(session, Kind.diy, item)
     response.headers["ETag"] = editing.version(changed)

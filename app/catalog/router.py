@@ -49,7 +49,7 @@ from app.catalog.schemas import (
     ThemeOut,
 )
 from app.core.errors import problem_responses
-from app.core.examples import path_example, response_example
+from app.core.examples import path_example, query_examples, response_example
 from app.core.pagination import Page
 
 router = APIRouter(tags=["catalogue"])
@@ -170,7 +170,7 @@ async def list_diys(request: Request, read: PublicReadDep) -> Response:
     "/search",
     name="search",
     response_model=SearchResults,
-    openapi_extra=SearchQuery.openapi(),
+    openapi_extra=query_examples(SearchQuery.openapi(), q="anansi"),
     responses={**PUBLIC, **problem_responses(422), **response_example(200, SEARCH_RESULTS)},
     summary="Search titles, descriptions, tags and eBook text; partial words and typos welcome.",
 )

@@ -38,3 +38,12 @@ def request_example(value: Any, media_type: str = JSON) -> dict[str, Any]:
 def response_example(status: int, value: Any, media_type: str = JSON) -> dict[int | str, Any]:
     """A `responses=` entry giving the answer of `status` its example."""
     return {status: {"content": {media_type: {"example": value}}}}
+
+
+def query_examples(openapi_extra: dict[str, Any], **values: Any) -> dict[str, Any]:
+    """`openapi_extra=` of a query model (app/core/query.py) with examples for some of its
+    parameters, which Swagger UI fills in."""
+    for parameter in openapi_extra["parameters"]:
+        if parameter["name"] in values:
+            parameter["example"] = values[parameter["name"]]
+    return openapi_extra
