@@ -92,16 +92,17 @@ IF_MATCH = (
 )
 # Swagger UI's prefilled If-Match: `*`, so the example edit works as it is.
 ANY_VERSION: dict[str, Any] = {"any": {"summary": "Whatever version is current", "value": "*"}}
-ETAG: dict[int | str, dict[str, Any]] = {
-    200: {
-        "headers": {
-            "ETag": {
-                "description": "This version; send it as If-Match to edit",
-                "schema": {"type": "string"},
-            }
-        }
+ETAG_HEADER = {
+    "ETag": {
+        "description": "This version; send it as If-Match to edit",
+        "schema": {"type": "string"},
     }
 }
+
+
+def with_etag(example: dict[str, Any]) -> dict[int | str, dict[str, Any]]:
+    """The 200 of an item an editor reads or edits: its example, and its ETag header."""
+    return {200: {**response_example(200, example)[200], "headers": ETAG_HEADER}}
 
 
 def _sent(patch: BaseModel) -> dict[str, Any]:
@@ -470,8 +471,7 @@ async def admin_reorder_videos(
     response_model=VideoAdmin,
     responses={
         **problem_responses(401, 403, 404, 422),
-        **ETAG,
-        **response_example(200, VIDEO_DETAIL),
+        **with_etag(VIDEO_DETAIL),
     },
     summary="Read one video with every field an edit can change, and its ETag.",
 )
@@ -505,8 +505,7 @@ async def admin_get_video(
     responses={
         **WRITE_ERRORS,
         **problem_responses(412, 428),
-        **ETAG,
-        **response_example(200, VIDEO_DETAIL),
+        **with_etag(VIDEO_DETAIL),
     },
     openapi_extra=request_example(VIDEO_PATCH),
     summary="Change some fields of a video, based on the version read (If-Match).",
@@ -801,8 +800,7 @@ async def admin_reorder_ebooks(
     response_model=EbookAdmin,
     responses={
         **problem_responses(401, 403, 404, 422),
-        **ETAG,
-        **response_example(200, EBOOK_DETAIL),
+        **with_etag(EBOOK_DETAIL),
     },
     summary="Read one eBook with every field an edit can change, and its ETag.",
 )
@@ -836,8 +834,7 @@ async def admin_get_ebook(
     responses={
         **WRITE_ERRORS,
         **problem_responses(412, 428),
-        **ETAG,
-        **response_example(200, EBOOK_DETAIL),
+        **with_etag(EBOOK_DETAIL),
     },
     openapi_extra=request_example(EBOOK_PATCH),
     summary="Change some fields of a eBook, based on the version read (If-Match).",
@@ -1130,8 +1127,7 @@ async def admin_reorder_diys(
     response_model=DiyAdmin,
     responses={
         **problem_responses(401, 403, 404, 422),
-        **ETAG,
-        **response_example(200, DIY_DETAIL),
+        **with_etag(DIY_DETAIL),
     },
     summary="Read one DIY project with every field an edit can change, and its ETag.",
 )
@@ -1165,8 +1161,7 @@ async def admin_get_diy(
     responses={
         **WRITE_ERRORS,
         **problem_responses(412, 428),
-        **ETAG,
-        **response_example(200, DIY_DETAIL),
+        **with_etag(DIY_DETAIL),
     },
     openapi_extra=request_example(DIY_PATCH),
     summary="Change some fields of a DIY project, based on the version read (If-Match).",
