@@ -10,6 +10,12 @@ from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from app.accounts import service as accounts_service
+from app.accounts.examples import (
+    ADMIN_ACCOUNT,
+    ADMIN_ACCOUNT_PAGE,
+    ADMIN_ACCOUNT_UPDATE,
+    DEMO_TEACHER,
+)
 from app.accounts.models import Role
 from app.accounts.privacy import NOTICE_TEXT, NOTICE_VERSION
 from app.accounts.schemas import (
@@ -31,6 +37,7 @@ from app.auth.deps import AdminPrincipal, CurrentPrincipal, TokensDep
 from app.auth.schemas import TokenPair
 from app.core.db import DatabaseDep, SessionDep
 from app.core.errors import problem_responses
+from app.core.examples import path_example, request_example, response_example
 from app.core.pagination import Page, PageParamsDep
 from app.core.parts import RateLimiterDep, SettingsDep
 from app.data_rights import DataRightsDep, Scope
@@ -127,7 +134,10 @@ async def change_password(
     "/admin/accounts",
     name="admin_list_accounts",
     response_model=Page[AdminAccountOut],
-    responses=problem_responses(401, 403, 422),
+    responses={
+        **problem_responses(401, 403, 422),
+        **response_example(200, ADMIN_ACCOUNT_PAGE),
+    },
     summary="List accounts for support, newest first.",
 )
 async def list_accounts(
@@ -154,11 +164,16 @@ async def list_accounts(
     "/admin/accounts/{account_id}",
     name="admin_get_account",
     response_model=AdminAccountOut,
-    responses=problem_responses(401, 403, 404),
+    responses={
+        **problem_responses(401, 403, 404),
+        **response_example(200, ADMIN_ACCOUNT),
+    },
     summary="Read one account for support.",
 )
 async def get_account(
-    account_id: uuid.UUID, principal: AdminPrincipal, session: SessionDep
+    account_id: Annotated[uuid.UUID, path_example(DEMO_TEACHER)],
+    principal: AdminPrincipal,
+    session: SessionDep,
 ) -> AdminAccountOut:
     """Answers one account as admins see it: role, status, sign-in methods, the number of
     explorers.
@@ -177,11 +192,18 @@ async def get_account(
     "/admin/accounts/{account_id}",
     name="admin_update_account",
     response_model=AdminAccountOut,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses={
+        **problem_responses(401, 403, 404, 409, 422),
+        **response_example(200, ADMIN_ACCOUNT),
+    },
     summary="Change an account's role, or disable or enable it.",
+    openapi_extra=request_example(ADMIN_ACCOUNT_UPDATE),
 )
 async def update_account(
-    account_id: uuid.UUID, body: AdminAccountUpdate, principal: AdminPrincipal, session: SessionDep
+    account_id: Annotated[uuid.UUID, path_example(DEMO_TEACHER)],
+    body: AdminAccountUpdate,
+    principal: AdminPrincipal,
+    session: SessionDep,
 ) -> AdminAccountOut:
     """Changes an account's role or disabled state; a demotion or a disable ends every sign-in of
     that account at once, on every instance.

@@ -9,11 +9,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from app.audit import service
+from app.audit.examples import AUDIT_PAGE
 from app.audit.schemas import Action, AuditEventOut, AuditFilters
 from app.auth.deps import AdminPrincipal
 from app.core.contract import ISO_ONLY
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
+from app.core.examples import response_example
 from app.core.pagination import Page, PageParamsDep
 
 router = APIRouter(prefix="/admin", tags=["audit"])
@@ -22,7 +24,7 @@ router = APIRouter(prefix="/admin", tags=["audit"])
 @router.get(
     "/audit",
     response_model=Page[AuditEventOut],
-    responses=problem_responses(401, 403),
+    responses={**problem_responses(401, 403), **response_example(200, AUDIT_PAGE)},
     summary="List staff writes, newest first.",
 )
 async def admin_list_audit_events(

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
 from fastapi import APIRouter, Response, status
 
 from app.auth.deps import EditorPrincipal
 from app.avatars import service as avatars_service
+from app.avatars.examples import PART_IN, PART_OUT, PART_UPDATE, STAR_BADGE, SUNNY_SKY
 from app.avatars.schemas import AvatarCatalogue, AvatarPartIn, AvatarPartOut, AvatarPartUpdate
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
+from app.core.examples import path_example, request_example, response_example
 
 router = APIRouter(tags=["avatars"])
 
@@ -40,8 +43,9 @@ async def parts(session: SessionDep) -> AvatarCatalogue:
     name="admin_create_avatar_part",
     status_code=status.HTTP_201_CREATED,
     response_model=AvatarPartOut,
-    responses=problem_responses(401, 403, 409, 422),
+    responses={**problem_responses(401, 403, 409, 422), **response_example(201, PART_OUT)},
     summary="Add an avatar part.",
+    openapi_extra=request_example(PART_IN),
 )
 async def create_part(
     body: AvatarPartIn, principal: EditorPrincipal, session: SessionDep
@@ -62,11 +66,15 @@ async def create_part(
     "/admin/avatar-parts/{part_id}",
     name="admin_update_avatar_part",
     response_model=AvatarPartOut,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses={**problem_responses(401, 403, 404, 409, 422), **response_example(200, PART_OUT)},
     summary="Change an avatar part.",
+    openapi_extra=request_example(PART_UPDATE),
 )
 async def update_part(
-    part_id: uuid.UUID, body: AvatarPartUpdate, principal: EditorPrincipal, session: SessionDep
+    part_id: Annotated[uuid.UUID, path_example(SUNNY_SKY)],
+    body: AvatarPartUpdate,
+    principal: EditorPrincipal,
+    session: SessionDep,
 ) -> AvatarPartOut:
     """Changes the fields sent of the part; the others keep their value.
 
@@ -88,7 +96,11 @@ async def update_part(
     responses=problem_responses(401, 403, 404, 409),
     summary="Delete an avatar part no explorer uses.",
 )
-async def delete_part(part_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep) -> None:
+async def delete_part(
+    part_id: Annotated[uuid.UUID, path_example(STAR_BADGE)],
+    principal: EditorPrincipal,
+    session: SessionDep,
+) -> None:
     """Deletes the part from the builder.
 
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an

@@ -76,7 +76,7 @@ from app.catalog.schemas import (
 )
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
-from app.core.examples import path_example, request_example, response_example
+from app.core.examples import ANY_VERSION, path_example, request_example, response_example
 from app.core.pagination import Page, PageParamsDep
 from app.core.schema import table_of
 from app.integrations.tts import TextToSpeech
@@ -90,8 +90,6 @@ IF_MATCH = (
     "A stale one is refused with 412 and changes nothing; `*` deliberately edits whatever "
     "version is current."
 )
-# Swagger UI's prefilled If-Match: `*`, so the example edit works as it is.
-ANY_VERSION: dict[str, Any] = {"any": {"summary": "Whatever version is current", "value": "*"}}
 ETAG_HEADER = {
     "ETag": {
         "description": "This version; send it as If-Match to edit",

@@ -17,7 +17,8 @@ DEMO_EBOOK = demo_id("ebook", "Anansi and the Pot of Wisdom")
 DEMO_DIY = demo_id("diy", "Paper Kente Weave")
 # An id the examples show for something a request creates (not in the demo).
 NEW_ID = "0b6f4c6e-2f7a-4d47-9a55-3c1f8e2d7b10"
-ASSET_ID = "5d8e1f3a-9c2b-4e6d-8a7f-1b2c3d4e5f60"
+# The demo's cover of "Anansi tales" (app/media/examples.py).
+ASSET_ID = str(demo_id("asset", "theme cover:anansi-tales"))
 PUBLISHED_AT = "2026-12-01T09:00:00Z"
 SCHEDULE_AT = "2030-01-06T08:00:00Z"
 

@@ -44,7 +44,12 @@ class _Editor:
         self.media = media
 
     async def upload(
-        self, purpose: Purpose, content_type: str, filename: str, data: bytes
+        self,
+        purpose: Purpose,
+        content_type: str,
+        filename: str,
+        data: bytes,
+        stable_name: str | None = None,
     ) -> uuid.UUID:
         asset = await media_service.upload_file(
             self.session,
@@ -55,14 +60,17 @@ class _Editor:
             filename,
             data,
             max_image_pixels=self.runtime.settings.media_max_image_pixels,
+            stable_name=stable_name,
         )
         if asset.status != "ready":
             raise RuntimeError(f"demo file {filename} failed processing: {asset.failure_reason}")
         return asset.id
 
-    async def picture(self, scene: str, title: str = "") -> uuid.UUID:
+    async def picture(
+        self, scene: str, title: str = "", stable_name: str | None = None
+    ) -> uuid.UUID:
         data = await self.media.picture(scene, title)
-        return await self.upload(Purpose.image, "image/png", f"{scene}.png", data)
+        return await self.upload(Purpose.image, "image/png", f"{scene}.png", data, stable_name)
 
     async def publish(self, kind: Kind, name: str, body: Any) -> uuid.UUID:
         item = await admin_service.create(
@@ -90,7 +98,9 @@ async def seed_catalogue(session: AsyncSession, runtime: Runtime) -> list[str] |
                     "colour": theme.colour,
                     "sort_order": order,
                     "description": theme.description,
-                    "cover_asset_id": await editor.picture(theme.cover),
+                    "cover_asset_id": await editor.picture(
+                        theme.cover, stable_name=f"theme cover:{theme.slug}"
+                    ),
                 }
             ),
             theme_id=demo_id("theme", theme.slug),

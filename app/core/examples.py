@@ -17,6 +17,9 @@ from fastapi import Path
 # Fixed for good: changing it changes every demo id and every example.
 DEMO_NAMESPACE = uuid.UUID("6f1c2f0e-3b5d-5a9e-9c43-7d0b5e2a91c4")
 JSON = "application/json"
+# `openapi_examples=` of an If-Match header: `*` edits whatever version is current, so the
+# prefilled edit works as it is (a real client sends the ETag it read).
+ANY_VERSION: dict[str, Any] = {"any": {"summary": "Whatever version is current", "value": "*"}}
 
 
 def demo_id(kind: str, name: str) -> uuid.UUID:
@@ -35,9 +38,15 @@ def request_example(value: Any, media_type: str = JSON) -> dict[str, Any]:
     return {"requestBody": {"content": {media_type: {"example": value}}}}
 
 
-def response_example(status: int, value: Any, media_type: str = JSON) -> dict[int | str, Any]:
-    """A `responses=` entry giving the answer of `status` its example."""
-    return {status: {"content": {media_type: {"example": value}}}}
+def response_example(
+    status: int, value: Any, media_type: str = JSON, headers: dict[str, Any] | None = None
+) -> dict[int | str, Any]:
+    """A `responses=` entry giving the answer of `status` its example (and the `headers` it
+    declares, which a second entry for the same status would replace)."""
+    answer: dict[str, Any] = {"content": {media_type: {"example": value}}}
+    if headers:
+        answer["headers"] = headers
+    return {status: answer}
 
 
 def query_examples(openapi_extra: dict[str, Any], **values: Any) -> dict[str, Any]:

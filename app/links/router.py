@@ -11,11 +11,13 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from app.auth.deps import CurrentPrincipal, EditorPrincipal
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
+from app.core.examples import request_example
 from app.core.idempotency import RESPONSES as IDEMPOTENT
 from app.core.idempotency import idempotent
 from app.core.parts import CacheDep, RateLimiterDep, SettingsDep
 from app.core.ratelimit import Limit, client_ip
 from app.links import service
+from app.links.examples import DISABLE_IN
 from app.links.schemas import DisableIn, ShareIn, ShareOut
 
 router = APIRouter(tags=["share links"])
@@ -65,6 +67,7 @@ async def create_share_link(
     status_code=204,
     responses=problem_responses(401, 403, 404),
     summary="Turn a share link off: it answers 404 from then on.",
+    openapi_extra=request_example(DISABLE_IN),
 )
 async def admin_disable_share_link(
     body: DisableIn, principal: EditorPrincipal, session: SessionDep

@@ -10,11 +10,13 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from app.auth.deps import EditorPrincipal
 from app.core.db import SessionDep
 from app.core.errors import NotFound, problem_responses
+from app.core.examples import path_example, request_example, response_example
 from app.core.idempotency import RESPONSES as IDEMPOTENT
 from app.core.idempotency import idempotent
 from app.core.parts import SettingsDep
 from app.integrations.parts import StorageDep
 from app.media import service as media_service
+from app.media.examples import ASSET_OUT, DEMO_ASSET, DEMO_UPLOAD, UPLOAD_IN, UPLOAD_TICKET
 from app.media.links import MediaLinksDep
 from app.media.schemas import AssetOut, UploadCreate, UploadTicketOut
 from app.media.service import PublicAssets
@@ -27,8 +29,13 @@ router = APIRouter(prefix="/admin", tags=["media"])
     name="admin_create_upload",
     status_code=status.HTTP_201_CREATED,
     response_model=UploadTicketOut,
-    responses={**problem_responses(401, 403, 422), **IDEMPOTENT},
+    responses={
+        **problem_responses(401, 403, 422),
+        **IDEMPOTENT,
+        **response_example(201, UPLOAD_TICKET),
+    },
     summary="Sign an upload: PUT (or POST the form) the file to the returned URL.",
+    openapi_extra=request_example(UPLOAD_IN),
 )
 @idempotent
 async def create_upload(
@@ -60,11 +67,14 @@ async def create_upload(
     "/uploads/{upload_id}/complete",
     name="admin_complete_upload",
     response_model=AssetOut,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses={
+        **problem_responses(401, 403, 404, 409, 422),
+        **response_example(200, ASSET_OUT),
+    },
     summary="Check the uploaded file and make it an asset; processing follows.",
 )
 async def complete_upload(
-    upload_id: uuid.UUID,
+    upload_id: Annotated[uuid.UUID, path_example(DEMO_UPLOAD)],
     principal: EditorPrincipal,
     session: SessionDep,
     storage: StorageDep,
@@ -89,11 +99,17 @@ async def complete_upload(
     "/assets/{asset_id}",
     name="admin_get_asset",
     response_model=AssetOut,
-    responses=problem_responses(401, 403, 404),
+    responses={
+        **problem_responses(401, 403, 404),
+        **response_example(200, ASSET_OUT),
+    },
     summary="Read an asset and its processing state.",
 )
 async def get_asset(
-    asset_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep, links: MediaLinksDep
+    asset_id: Annotated[uuid.UUID, path_example(DEMO_ASSET)],
+    principal: EditorPrincipal,
+    session: SessionDep,
+    links: MediaLinksDep,
 ) -> AssetOut:
     """Answers the asset: type, size, status (processing, ready, failed and why), duration and
     dimensions when known.
@@ -117,7 +133,9 @@ async def get_asset(
     summary="Delete an asset no content uses; its file goes once the deletion commits.",
 )
 async def delete_asset(
-    asset_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep
+    asset_id: Annotated[uuid.UUID, path_example(DEMO_ASSET)],
+    principal: EditorPrincipal,
+    session: SessionDep,
 ) -> Response:
     """Deletes the asset; its stored file is removed after the deletion commits.
 
@@ -153,7 +171,7 @@ async def servable_assets(request: Request) -> tuple[PublicAssets, ...]:
     summary="Open a catalogue picture: redirects to a short-lived download URL.",
 )
 async def asset_file(
-    asset_id: uuid.UUID,
+    asset_id: Annotated[uuid.UUID, path_example(DEMO_ASSET)],
     session: SessionDep,
     links: MediaLinksDep,
     servable: Annotated[tuple[PublicAssets, ...], Depends(servable_assets)],

@@ -19,11 +19,18 @@ from app.auth.deps import (
 )
 from app.core.db import DatabaseDep, SessionDep
 from app.core.errors import BadRequest, Unauthorized, problem_responses
+from app.core.examples import path_example, request_example, response_example
 from app.core.pagination import Page, PageParamsDep
 from app.core.parts import SettingsDep
 from app.integrations.parts import BrokerDep
 from app.notifications import service
 from app.notifications.deeplinks import LinkRules
+from app.notifications.examples import (
+    ANNOUNCEMENT_ID,
+    ANNOUNCEMENT_IN,
+    ANNOUNCEMENT_PREVIEW,
+    ANNOUNCEMENT_SENT,
+)
 from app.notifications.schemas import (
     AnnouncementIn,
     AnnouncementOut,
@@ -492,10 +499,16 @@ async def unfollow(
     response_model=AnnouncementOut,
     status_code=status.HTTP_201_CREATED,
     responses={
-        200: {"model": AnnouncementOut, "description": "A preview"},
+        200: {
+            "model": AnnouncementOut,
+            "description": "A preview",
+            "content": {"application/json": {"example": ANNOUNCEMENT_PREVIEW}},
+        },
         **problem_responses(401, 403, 422),
+        **response_example(201, ANNOUNCEMENT_SENT),
     },
     summary="Announce to every family, or to followers of a theme or series, now or later.",
+    openapi_extra=request_example(ANNOUNCEMENT_IN),
 )
 async def admin_create_announcement(
     body: AnnouncementIn,
@@ -527,11 +540,16 @@ async def admin_create_announcement(
 @router.get(
     "/admin/announcements/{announcement_id}",
     response_model=AnnouncementOut,
-    responses=problem_responses(401, 403, 404),
+    responses={**problem_responses(401, 403, 404), **response_example(200, ANNOUNCEMENT_SENT)},
     summary="Read an announcement and how many it has reached so far.",
 )
 async def admin_get_announcement(
-    announcement_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep
+    announcement_id: Annotated[
+        uuid.UUID,
+        path_example(ANNOUNCEMENT_ID, "The id a created announcement answers (the demo has none)"),
+    ],
+    principal: EditorPrincipal,
+    session: SessionDep,
 ) -> AnnouncementOut:
     """Answers the announcement with its status (scheduled, sending, sent), its audience's
     size and how many inboxes it has reached.
@@ -539,7 +557,8 @@ async def admin_get_announcement(
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
 
-    **Rules:** an unknown id is a 404.
+    **Rules:** an unknown id is a 404 (the demo sends no announcement, so the example's id
+    answers 404 until one is created).
 
     **Retries:** a read; repeating it changes nothing.
     """

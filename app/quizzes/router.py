@@ -13,12 +13,24 @@ from fastapi import APIRouter, Header, Query, Response, status
 from app.auth.deps import EditorPrincipal
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
+from app.core.examples import ANY_VERSION, path_example, request_example, response_example
 from app.core.pagination import PageParamsDep
 from app.core.responses import model_response
 from app.media.links import MediaLinksDep
 from app.profiles.scope import ProfileDep, ScopedTransaction
 from app.progress.clock import ClockDep
 from app.quizzes import analytics, attempts, authoring, reading, results
+from app.quizzes.examples import (
+    ADMIN_QUIZ,
+    ADMIN_QUIZ_PAGE,
+    DEMO_QUIZ,
+    QUIZ_BULK_RESULT,
+    QUIZ_DELETED,
+    QUIZ_IN,
+    QUIZ_PATCH,
+    QUIZ_STATS,
+    REORDER_QUESTIONS,
+)
 from app.quizzes.schemas import (
     AdminQuiz,
     AdminQuizPage,
@@ -260,7 +272,7 @@ async def list_quiz_results(
 @admin_router.get(
     "",
     response_model=AdminQuizPage,
-    responses=problem_responses(400, 401, 403, 422),
+    responses={**problem_responses(400, 401, 403, 422), **response_example(200, ADMIN_QUIZ_PAGE)},
     summary="List quizzes of every status for editing, newest first.",
 )
 async def admin_list_quizzes(
@@ -294,8 +306,9 @@ async def _answered(session: SessionDep, quiz_id: uuid.UUID, response: Response)
     "",
     response_model=AdminQuiz,
     status_code=201,
-    responses={**WRITE_ERRORS, **ETAG},
+    responses={**WRITE_ERRORS, **ETAG, **response_example(201, ADMIN_QUIZ)},
     summary="Create a quiz as a draft.",
+    openapi_extra=request_example(QUIZ_IN),
 )
 async def admin_create_quiz(
     body: QuizIn, principal: EditorPrincipal, session: SessionDep, response: Response
@@ -318,8 +331,9 @@ async def admin_create_quiz(
     "/bulk",
     response_model=BulkResult,
     status_code=201,
-    responses=WRITE_ERRORS,
+    responses={**WRITE_ERRORS, **response_example(201, QUIZ_BULK_RESULT)},
     summary="Create many quizzes at once: all or nothing, with the errors of every item.",
+    openapi_extra=request_example({"items": [QUIZ_IN]}),
 )
 async def admin_bulk_create_quizzes(
     body: QuizBulk, principal: EditorPrincipal, session: SessionDep
@@ -340,11 +354,17 @@ async def admin_bulk_create_quizzes(
 @admin_router.get(
     "/{quiz_id}",
     response_model=AdminQuiz,
-    responses={**problem_responses(401, 403, 404, 422), **ETAG},
+    responses={
+        **problem_responses(401, 403, 404, 422),
+        **response_example(200, ADMIN_QUIZ, headers=ETAG[200]["headers"]),
+    },
     summary="Read one quiz with its answers, and its ETag.",
 )
 async def admin_get_quiz(
-    quiz_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep, response: Response
+    quiz_id: Annotated[uuid.UUID, path_example(DEMO_QUIZ)],
+    principal: EditorPrincipal,
+    session: SessionDep,
+    response: Response,
 ) -> AdminQuiz:
     """Answers the quiz with which choices are right, and its version in the `ETag` header (send it
     as `If-Match` to edit).
@@ -362,17 +382,22 @@ async def admin_get_quiz(
 @admin_router.patch(
     "/{quiz_id}",
     response_model=AdminQuiz,
-    responses={**WRITE_ERRORS, **problem_responses(412, 428), **ETAG},
+    responses={
+        **WRITE_ERRORS,
+        **problem_responses(412, 428),
+        **response_example(200, ADMIN_QUIZ, headers=ETAG[200]["headers"]),
+    },
     summary="Change some fields of a quiz, based on the version read (If-Match).",
+    openapi_extra=request_example(QUIZ_PATCH),
 )
 async def admin_update_quiz(
-    quiz_id: uuid.UUID,
+    quiz_id: Annotated[uuid.UUID, path_example(DEMO_QUIZ)],
     body: QuizPatch,
     principal: EditorPrincipal,
     session: SessionDep,
     response: Response,
     # Required in the document; missing, it is a 428 (app/core/errors.py), not a 422.
-    if_match: Annotated[str, Header(description=IF_MATCH)],
+    if_match: Annotated[str, Header(description=IF_MATCH, openapi_examples=ANY_VERSION)],
 ) -> AdminQuiz:
     """Merges the fields sent into the quiz and answers the result with its new ETag.
 
@@ -392,11 +417,13 @@ async def admin_update_quiz(
 @admin_router.delete(
     "/{quiz_id}",
     response_model=Deleted,
-    responses=WRITE_ERRORS,
+    responses={**WRITE_ERRORS, **response_example(200, QUIZ_DELETED)},
     summary="Delete a quiz; one that explorers took is archived instead.",
 )
 async def admin_delete_quiz(
-    quiz_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep
+    quiz_id: Annotated[uuid.UUID, path_example(DEMO_QUIZ)],
+    principal: EditorPrincipal,
+    session: SessionDep,
 ) -> Deleted:
     """Deletes a quiz nobody took; one with attempts is archived so results are kept.
 
@@ -413,11 +440,17 @@ async def admin_delete_quiz(
 @admin_router.post(
     "/{quiz_id}/publish",
     response_model=AdminQuiz,
-    responses={**WRITE_ERRORS, **ETAG},
+    responses={
+        **WRITE_ERRORS,
+        **response_example(200, ADMIN_QUIZ, headers=ETAG[200]["headers"]),
+    },
     summary="Publish a quiz: explorers see it.",
 )
 async def admin_publish_quiz(
-    quiz_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep, response: Response
+    quiz_id: Annotated[uuid.UUID, path_example(DEMO_QUIZ)],
+    principal: EditorPrincipal,
+    session: SessionDep,
+    response: Response,
 ) -> AdminQuiz:
     """Makes the quiz `published`.
 
@@ -435,11 +468,17 @@ async def admin_publish_quiz(
 @admin_router.post(
     "/{quiz_id}/unpublish",
     response_model=AdminQuiz,
-    responses={**WRITE_ERRORS, **ETAG},
+    responses={
+        **WRITE_ERRORS,
+        **response_example(200, ADMIN_QUIZ, headers=ETAG[200]["headers"]),
+    },
     summary="Take a quiz back to draft: explorers no longer see it.",
 )
 async def admin_unpublish_quiz(
-    quiz_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep, response: Response
+    quiz_id: Annotated[uuid.UUID, path_example(DEMO_QUIZ)],
+    principal: EditorPrincipal,
+    session: SessionDep,
+    response: Response,
 ) -> AdminQuiz:
     """Makes the quiz a draft.
 
@@ -457,11 +496,17 @@ async def admin_unpublish_quiz(
 @admin_router.post(
     "/{quiz_id}/archive",
     response_model=AdminQuiz,
-    responses={**WRITE_ERRORS, **ETAG},
+    responses={
+        **WRITE_ERRORS,
+        **response_example(200, ADMIN_QUIZ, headers=ETAG[200]["headers"]),
+    },
     summary="Archive a quiz: explorers no longer see it; their results stay.",
 )
 async def admin_archive_quiz(
-    quiz_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep, response: Response
+    quiz_id: Annotated[uuid.UUID, path_example(DEMO_QUIZ)],
+    principal: EditorPrincipal,
+    session: SessionDep,
+    response: Response,
 ) -> AdminQuiz:
     """Makes the quiz `archived`.
 
@@ -479,11 +524,15 @@ async def admin_archive_quiz(
 @admin_router.post(
     "/{quiz_id}/questions/reorder",
     response_model=AdminQuiz,
-    responses={**WRITE_ERRORS, **ETAG},
+    responses={
+        **WRITE_ERRORS,
+        **response_example(200, ADMIN_QUIZ, headers=ETAG[200]["headers"]),
+    },
     summary="Put a quiz's questions in a new order.",
+    openapi_extra=request_example(REORDER_QUESTIONS),
 )
 async def admin_reorder_questions(
-    quiz_id: uuid.UUID,
+    quiz_id: Annotated[uuid.UUID, path_example(DEMO_QUIZ)],
     body: ReorderIn,
     principal: EditorPrincipal,
     session: SessionDep,
@@ -505,11 +554,11 @@ async def admin_reorder_questions(
 @admin_router.get(
     "/{quiz_id}/stats",
     response_model=QuizStats,
-    responses=problem_responses(401, 403, 404, 422),
+    responses={**problem_responses(401, 403, 404, 422), **response_example(200, QUIZ_STATS)},
     summary="Read per-question statistics of a quiz.",
 )
 async def admin_quiz_stats(
-    quiz_id: uuid.UUID,
+    quiz_id: Annotated[uuid.UUID, path_example(DEMO_QUIZ)],
     principal: EditorPrincipal,
     session: SessionDep,
     clock: ClockDep,

@@ -11,7 +11,9 @@ from app.auth.deps import EditorPrincipal
 from app.core.contract import ISO_ONLY
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
+from app.core.examples import response_example
 from app.stats import service
+from app.stats.examples import CONTENT_STATS, OVERVIEW
 from app.stats.schemas import ContentSort, ContentStats, Interval, Overview
 
 router = APIRouter(prefix="/admin/stats", tags=["stats"])
@@ -26,7 +28,7 @@ To = Annotated[date | None, Query(description="Last day (UTC), included; default
     "/overview",
     response_model=Overview,
     response_model_by_alias=True,
-    responses=problem_responses(400, 401, 403),
+    responses={**problem_responses(400, 401, 403), **response_example(200, OVERVIEW)},
     summary="Read the overview: sign-ups, active explorers, learning time, starts and quizzes.",
 )
 async def admin_get_stats_overview(
@@ -53,7 +55,7 @@ async def admin_get_stats_overview(
     "/content",
     response_model=ContentStats,
     response_model_by_alias=True,
-    responses=problem_responses(400, 401, 403),
+    responses={**problem_responses(400, 401, 403), **response_example(200, CONTENT_STATS)},
     summary="List the top items by starts, completions or completion rate.",
 )
 async def admin_get_content_stats(
