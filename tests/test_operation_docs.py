@@ -12,6 +12,7 @@ import pytest
 
 from app.api import create_app
 from app.core.config import Settings
+from app.core.error_codes import ERROR_CODES
 from tests.test_route_matrix import ROUTES, Access
 
 ROLES = ("anonymous", "explorer", "parent", "teacher", "editor", "admin")
@@ -63,6 +64,10 @@ def _operations() -> list[tuple[str, dict[str, Any]]]:
 OPERATIONS = _operations()
 
 
+# "409 `theme_not_empty`", "422 `past`"...: a status and the problem codes it answers with.
+STATUS_AND_CODES = re.compile(r"\b[1-5][0-9]{2} ((?:`[a-z_]+`(?:, | or )?)+)")
+
+
 def _humanized(operation_id: str) -> str:
     return operation_id.replace("_", " ").title()
 
@@ -97,3 +102,6 @@ def test_each_operation_is_described_for_a_client_developer(
     assert any(re.search(rf"\b{role}s?\b", who) for role in (*ROLES, "anyone", "task")), route
     for word in NAMED[ROUTES[route]]:
         assert word in who, f"{route} ({ROUTES[route].name}): who may call names no {word!r}"
+    for codes in STATUS_AND_CODES.findall(description):
+        for code in re.findall(r"`([a-z_]+)`", codes):
+            assert code in ERROR_CODES, f"{route}: names the problem code {code!r}, which is none"

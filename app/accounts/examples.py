@@ -56,3 +56,16 @@ ADMIN_ACCOUNT_PAGE: dict[str, Any] = {
     ],
     "next_cursor": None,
 }
+REAUTHENTICATION: dict[str, Any] = {"password": "kente cloth and cocoa farms"}
+ACCOUNT_UPDATE: dict[str, Any] = {
+    "display_name": "Abena",
+    "locale": "en",
+    "timezone": "Africa/Accra",
+}
+PASSWORD_CHANGE: dict[str, Any] = {
+    "current_password": "kente cloth and cocoa farms",
+    "new_password": "adinkra stamps and talking drums",
+}
+CONSENT_IN: dict[str, Any] = {"notice_version": "2026-11-01"}
+PIN_SET: dict[str, Any] = {"pin": "2468"}
+PIN_REMOVE: dict[str, Any] = {"current_pin": "2468"}

@@ -11,10 +11,16 @@ from fastapi.responses import JSONResponse
 
 from app.accounts import service as accounts_service
 from app.accounts.examples import (
+    ACCOUNT_UPDATE,
     ADMIN_ACCOUNT,
     ADMIN_ACCOUNT_PAGE,
     ADMIN_ACCOUNT_UPDATE,
+    CONSENT_IN,
     DEMO_TEACHER,
+    PASSWORD_CHANGE,
+    PIN_REMOVE,
+    PIN_SET,
+    REAUTHENTICATION,
 )
 from app.accounts.models import Role
 from app.accounts.privacy import NOTICE_TEXT, NOTICE_VERSION
@@ -72,6 +78,7 @@ async def me(principal: CurrentPrincipal, session: SessionDep) -> AccountOut:
     response_model=AccountOut,
     responses=problem_responses(401, 422),
     summary="Change the signed-in account's own settings.",
+    openapi_extra=request_example(ACCOUNT_UPDATE),
 )
 async def update_me(
     body: AccountUpdate, principal: CurrentPrincipal, session: SessionDep
@@ -96,6 +103,7 @@ async def update_me(
     response_model=TokenPair,
     responses=problem_responses(401, 422),
     summary="Change the password; every other device is signed out.",
+    openapi_extra=request_example(PASSWORD_CHANGE),
 )
 async def change_password(
     body: PasswordChange,
@@ -111,7 +119,7 @@ async def change_password(
     **Who may call:** a signed-in grown-up (parent, teacher, editor or admin), for their own
     account; an explorer is refused (403), anonymous callers 401.
 
-    **Rules:** the current password must match (403 `wrong_password`); the new one differs from
+    **Rules:** the current password must match (422 `wrong_password`); the new one differs from
     it (422 `same_password`) and meets the length rules; sign-in limits apply.
 
     **Retries:** a retry after success is refused (the current password changed), so it counts
@@ -253,6 +261,7 @@ async def privacy_notice() -> PrivacyNotice:
     response_model=ConsentOut,
     responses=problem_responses(401, 403, 409, 422),
     summary="Accept the current privacy notice.",
+    openapi_extra=request_example(CONSENT_IN),
 )
 async def consent(body: ConsentIn, principal: CurrentPrincipal, session: SessionDep) -> ConsentOut:
     """Records that the parent accepted this version of the privacy notice; explorers can be
@@ -277,6 +286,7 @@ async def consent(body: ConsentIn, principal: CurrentPrincipal, session: Session
     response_class=Response,
     responses=problem_responses(401, 403, 422, 429),
     summary="Set or change the parent PIN that guards kid mode.",
+    openapi_extra=request_example(PIN_SET),
 )
 async def set_pin(
     body: PinSet, principal: CurrentPrincipal, session: SessionDep, rate_limiter: RateLimiterDep
@@ -302,6 +312,7 @@ async def set_pin(
     response_class=Response,
     responses=problem_responses(401, 403, 422, 429),
     summary="Remove the parent PIN.",
+    openapi_extra=request_example(PIN_REMOVE),
 )
 async def remove_pin(
     body: PinRemove, principal: CurrentPrincipal, session: SessionDep, rate_limiter: RateLimiterDep
@@ -358,6 +369,7 @@ async def export(
     response_class=Response,
     responses=problem_responses(401, 403, 422, 429),
     summary="Delete the account, every explorer and everything stored about them.",
+    openapi_extra=request_example(REAUTHENTICATION),
 )
 async def delete_me(
     body: Reauthentication,

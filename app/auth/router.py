@@ -12,6 +12,16 @@ from pydantic import ValidationError
 from app.auth import limits
 from app.auth import service as auth_service
 from app.auth.deps import CurrentPrincipal, TokensDep
+from app.auth.examples import (
+    CODE_IN,
+    EMAIL_IN,
+    GOOGLE_IN,
+    LOGIN_IN,
+    REFRESH_IN,
+    REGISTER_IN,
+    RESET_IN,
+    TOKEN_FORM,
+)
 from app.auth.schemas import (
     Accepted,
     CodeIn,
@@ -25,6 +35,7 @@ from app.auth.schemas import (
 )
 from app.core.db import DatabaseDep, SessionDep
 from app.core.errors import problem_responses
+from app.core.examples import request_example
 from app.core.parts import SettingsDep
 from app.integrations.parts import GoogleTokensDep
 
@@ -40,6 +51,7 @@ SIGN_IN_ERRORS = problem_responses(401, 403, 422, 429)
     response_model=Accepted,
     responses=problem_responses(422, 429),
     summary="Create a parent account; a confirmation code is emailed.",
+    openapi_extra=request_example(REGISTER_IN),
 )
 async def register(
     body: RegisterIn, request: Request, session: SessionDep, settings: SettingsDep
@@ -66,6 +78,7 @@ async def register(
     response_model=TokenPair,
     responses=SIGN_IN_ERRORS,
     summary="Confirm the email with its code and sign in.",
+    openapi_extra=request_example(CODE_IN),
 )
 async def verify_email(
     body: CodeIn,
@@ -81,10 +94,10 @@ async def verify_email(
     **Who may call:** anyone: anonymous callers, explorers and every grown-up (parent, teacher,
     editor, admin) get the same answer; a token, when sent, must be valid (401 otherwise).
 
-    **Rules:** a wrong or expired code is a 400 `invalid_code`; a few wrong codes end the code;
+    **Rules:** a wrong or expired code is a 401 `invalid_code`; a few wrong codes end the code;
     limits apply (429).
 
-    **Retries:** the code is used once: a retry after success is a 400 `invalid_code`.
+    **Retries:** the code is used once: a retry after success is a 401 `invalid_code`.
     """
     await limits.limit(
         request, "code", limits.CODE_CHECK_PER_IP, body.email, limits.CODE_CHECK_PER_ACCOUNT
@@ -99,6 +112,7 @@ async def verify_email(
     response_model=TokenPair,
     responses=SIGN_IN_ERRORS,
     summary="Sign in with an email and password.",
+    openapi_extra=request_example(LOGIN_IN),
 )
 async def login(
     body: LoginIn, request: Request, session: SessionDep, settings: SettingsDep, issuer: TokensDep
@@ -125,6 +139,7 @@ async def login(
     response_model=TokenPair,
     responses=SIGN_IN_ERRORS,
     summary="Sign in with the OAuth2 password flow (Swagger UI's Authorize button).",
+    openapi_extra=request_example(TOKEN_FORM, "application/x-www-form-urlencoded"),
 )
 async def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
@@ -160,6 +175,7 @@ async def token(
     response_model=Accepted,
     responses=problem_responses(422, 429),
     summary="Email a sign-in code.",
+    openapi_extra=request_example(EMAIL_IN),
 )
 async def passwordless_start(
     body: EmailIn, request: Request, session: SessionDep, settings: SettingsDep
@@ -185,6 +201,7 @@ async def passwordless_start(
     response_model=TokenPair,
     responses=SIGN_IN_ERRORS,
     summary="Sign in with an emailed code, creating the account on first use.",
+    openapi_extra=request_example(CODE_IN),
 )
 async def passwordless_verify(
     body: CodeIn,
@@ -200,10 +217,10 @@ async def passwordless_verify(
     **Who may call:** anyone: anonymous callers, explorers and every grown-up (parent, teacher,
     editor, admin) get the same answer; a token, when sent, must be valid (401 otherwise).
 
-    **Rules:** a wrong or expired code is a 400 `invalid_code`; a few wrong codes end the code;
+    **Rules:** a wrong or expired code is a 401 `invalid_code`; a few wrong codes end the code;
     limits apply (429).
 
-    **Retries:** the code is used once: a retry after success is a 400 `invalid_code`.
+    **Retries:** the code is used once: a retry after success is a 401 `invalid_code`.
     """
     await limits.limit(
         request, "code", limits.CODE_CHECK_PER_IP, body.email, limits.CODE_CHECK_PER_ACCOUNT
@@ -221,6 +238,7 @@ async def passwordless_verify(
     response_model=TokenPair,
     responses=problem_responses(401, 403, 409, 422, 429),
     summary="Sign in with a Google ID token.",
+    openapi_extra=request_example(GOOGLE_IN),
 )
 async def google(
     body: GoogleIn,
@@ -254,6 +272,7 @@ async def google(
     response_model=TokenPair,
     responses=problem_responses(401, 403, 422, 429),
     summary="Trade a refresh token for a new pair; the old one stops working.",
+    openapi_extra=request_example(REFRESH_IN),
 )
 async def refresh(
     body: RefreshIn,
@@ -286,6 +305,7 @@ async def refresh(
     response_class=Response,
     responses=problem_responses(422),
     summary="Sign this device out.",
+    openapi_extra=request_example(REFRESH_IN),
 )
 async def logout(body: RefreshIn, session: SessionDep) -> None:
     """Revokes the refresh token sent and its whole family: this device's sign-in ends.
@@ -328,6 +348,7 @@ async def logout_all(principal: CurrentPrincipal, session: SessionDep) -> None:
     response_model=Accepted,
     responses=problem_responses(422, 429),
     summary="Email a password reset code.",
+    openapi_extra=request_example(EMAIL_IN),
 )
 async def forgot_password(
     body: EmailIn, request: Request, session: SessionDep, settings: SettingsDep
@@ -353,6 +374,7 @@ async def forgot_password(
     response_class=Response,
     responses=SIGN_IN_ERRORS,
     summary="Set a new password with the emailed code; every device is signed out.",
+    openapi_extra=request_example(RESET_IN),
 )
 async def reset_password(
     body: PasswordResetIn,
@@ -366,10 +388,10 @@ async def reset_password(
     **Who may call:** anyone: anonymous callers, explorers and every grown-up (parent, teacher,
     editor, admin) get the same answer; a token, when sent, must be valid (401 otherwise).
 
-    **Rules:** a wrong or expired code is a 400 `invalid_code`; the password meets the length
+    **Rules:** a wrong or expired code is a 401 `invalid_code`; the password meets the length
     rules; limits apply (429).
 
-    **Retries:** the code is used once: a retry after success is a 400 `invalid_code`.
+    **Retries:** the code is used once: a retry after success is a 401 `invalid_code`.
     """
     await limits.limit(
         request, "code", limits.CODE_CHECK_PER_IP, body.email, limits.CODE_CHECK_PER_ACCOUNT

@@ -121,14 +121,14 @@ def _sent(patch: BaseModel) -> dict[str, Any]:
     summary="Create a theme of videos, eBooks or DIY projects.",
 )
 async def create_theme(body: ThemeIn, principal: EditorPrincipal, session: SessionDep) -> ThemeOut:
-    """Creates a theme (a row of the app's screens) for one kind of content; it shows in the
-    app at once, and the cached catalogue is refreshed after the commit.
+    """Creates a theme (a row of the app's screens) for one kind of content; it shows in the app at
+    once, and the cached catalogue is refreshed after the commit.
 
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
 
-    **Rules:** the slug is unique among themes (409 `slug_taken`); a cover must be a known
-    asset (422 `unknown_asset`).
+    **Rules:** the slug is unique among themes (409 `slug_taken`); a cover must be a known asset
+    (422, field error `unknown_asset`).
 
     **Retries:** a repeat after success is a 409 `slug_taken`: the slug makes it count once.
     """
@@ -149,15 +149,15 @@ async def update_theme(
     principal: EditorPrincipal,
     session: SessionDep,
 ) -> ThemeOut:
-    """Changes the fields sent; a field left out (or null, except `cover_asset_id`, whose
-    null removes the cover) keeps its value. A new title or description is searchable at
-    once for every item of the theme.
+    """Changes the fields sent; a field left out (or null, except `cover_asset_id`, whose null
+    removes the cover) keeps its value. A new title or description is searchable at once for
+    every item of the theme.
 
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
 
-    **Rules:** the kind never changes; the slug stays unique (409 `slug_taken`); a cover
-    must be a known asset (422 `unknown_asset`).
+    **Rules:** the kind never changes; the slug stays unique (409 `slug_taken`); a cover must be
+    a known asset (422, field error `unknown_asset`).
 
     **Retries:** idempotent: the same fields again change nothing more.
     """
@@ -182,9 +182,9 @@ async def delete_theme(
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
 
-    **Rules:** a theme that still has items (or series) is refused with 409
-    `theme_not_empty`: move or delete them first (the demo's themes all have items, so the
-    example answers this 409).
+    **Rules:** a theme that still has items (or series) is refused with 409 `theme_not_empty`:
+    move or delete them first (the demo's themes all have items, so the example answers this
+    409).
 
     **Retries:** a repeat after success is a 404 and deletes nothing more.
     """
@@ -201,8 +201,8 @@ async def delete_theme(
     summary="Put themes in the app's order.",
 )
 async def reorder_themes(body: ReorderIn, principal: EditorPrincipal, session: SessionDep) -> None:
-    """Gives the listed themes the sort order 0, 1, 2... in the order sent; themes not
-    listed keep theirs.
+    """Gives the listed themes the sort order 0, 1, 2... in the order sent; themes not listed keep
+    theirs.
 
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
@@ -234,14 +234,15 @@ def _series_out(series: Series) -> SeriesSummary:
 async def create_series(
     body: SeriesIn, principal: EditorPrincipal, session: SessionDep
 ) -> SeriesSummary:
-    """Creates a series in a video theme, as a draft; videos join it by naming it with an
-    episode number.
+    """Creates a series in a video theme, as a draft; videos join it by naming it with an episode
+    number.
 
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
 
-    **Rules:** the theme must be a video theme (422 `unknown_theme`); the slug is unique
-    among series (409 `slug_taken`); a cover must be a known asset (422 `unknown_asset`).
+    **Rules:** the theme must be a video theme (422, field error `unknown_theme`); the slug is
+    unique among series (409 `slug_taken`); a cover must be a known asset (422, field error
+    `unknown_asset`).
 
     **Retries:** a repeat after success is a 409 `slug_taken`: the slug makes it count once.
     """
@@ -262,14 +263,14 @@ async def update_series(
     principal: EditorPrincipal,
     session: SessionDep,
 ) -> SeriesSummary:
-    """Changes the fields sent; a field left out (or null, except `cover_asset_id`, whose
-    null removes the cover) keeps its value.
+    """Changes the fields sent; a field left out (or null, except `cover_asset_id`, whose null
+    removes the cover) keeps its value.
 
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
 
-    **Rules:** the slug stays unique (409 `slug_taken`); a cover must be a known asset
-    (422 `unknown_asset`).
+    **Rules:** the slug stays unique (409 `slug_taken`); a cover must be a known asset (422,
+    field error `unknown_asset`).
 
     **Retries:** idempotent: the same fields again change nothing more.
     """
@@ -294,8 +295,8 @@ async def delete_series(
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
 
-    **Rules:** a series that still has episodes is refused with 409 `series_not_empty`
-    (the demo's series has episodes, so the example answers this 409).
+    **Rules:** a series that still has episodes is refused with 409 `series_not_empty` (the
+    demo's series has episodes, so the example answers this 409).
 
     **Retries:** a repeat after success is a 404 and deletes nothing more.
     """
@@ -314,16 +315,16 @@ async def publish_series(
     principal: EditorPrincipal,
     session: SessionDep,
 ) -> SeriesSummary:
-    """Makes the series `published` from now (the database's clock). Its episodes show as
-    each of them is published.
+    """Makes the series `published` from now (the database's clock). Its episodes show as each of
+    them is published.
 
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
 
     **Rules:** an unknown id is a 404.
 
-    **Retries:** idempotent in effect: publishing a published series keeps it published
-    (its publication time becomes now).
+    **Retries:** idempotent in effect: publishing a published series keeps it published (its
+    publication time becomes now).
     """
     return _series_out(await editing.set_series_status(session, series_id, "publish"))
 
@@ -368,8 +369,8 @@ async def admin_list_videos(
     page: PageParamsDep,
     status_: Annotated[Status | None, Query(alias="status")] = None,
 ) -> Page[AdminItem]:
-    """Lists the videos as editors see them: drafts, scheduled, published and archived alike
-    (or only those of `status`), newest first, in cursor pages.
+    """Lists the videos as editors see them: drafts, scheduled, published and archived alike (or
+    only those of `status`), newest first, in cursor pages.
 
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
@@ -393,17 +394,17 @@ async def admin_list_videos(
 async def admin_create_video(
     body: VideoIn, principal: EditorPrincipal, session: SessionDep
 ) -> AdminItem:
-    """Creates a video in `draft`: explorers see it once it is published. Its search entry
-    is written at once and the cached catalogue is refreshed after the commit.
+    """Creates a video in `draft`: explorers see it once it is published. Its search entry is
+    written at once and the cached catalogue is refreshed after the commit.
 
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
 
-    **Rules:** the theme must exist and be a video theme (422 `unknown_theme`,
-    `wrong_kind`); every asset named must exist (422 `unknown_asset`); a video in a series
-    names its episode number (and only then); the series must be in the video's theme and
-    the episode free in it (409 `episode_taken`). `age_min` is
-    at most `age_max`. Assets may still be processing: publishing is what needs them ready.
+    **Rules:** the theme must exist and be a video theme (422, field errors `unknown_theme`,
+    `wrong_kind`); every asset named must exist (422, field error `unknown_asset`); a video in a
+    series names its episode number (and only then); the series must be in the video's theme and
+    the episode free in it (409 `episode_taken`). `age_min` is at most `age_max`. Assets may
+    still be processing: publishing is what needs them ready.
 
     **Retries:** not idempotent: each request creates another video.
     """
@@ -422,15 +423,15 @@ async def admin_create_video(
 async def admin_bulk_create_videos(
     body: VideoBulk, principal: EditorPrincipal, session: SessionDep
 ) -> BulkResult:
-    """Creates 1 to 500 videos as drafts in one transaction and answers their ids in the
-    order sent.
+    """Creates 1 to 500 videos as drafts in one transaction and answers their ids in the order
+    sent.
 
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
 
-    **Rules:** every item is checked as a single create is, before any is written; one
-    problem anywhere creates nothing, and the 422 lists the errors of every item (its
-    `errors[].loc` starts with `items` and the item's index).
+    **Rules:** every item is checked as a single create is, before any is written; one problem
+    anywhere creates nothing, and the 422 lists the errors of every item (its `errors[].loc`
+    starts with `items` and the item's index).
 
     **Retries:** not idempotent: a repeated request creates the items again.
     """
@@ -449,8 +450,8 @@ async def admin_bulk_create_videos(
 async def admin_reorder_videos(
     body: ReorderIn, principal: EditorPrincipal, session: SessionDep
 ) -> None:
-    """Gives the listed videos the sort order 0, 1, 2... in the order sent (the order of
-    rows in the app); videos not listed keep theirs.
+    """Gives the listed videos the sort order 0, 1, 2... in the order sent (the order of rows in
+    the app); videos not listed keep theirs.
 
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
@@ -479,8 +480,8 @@ async def admin_get_video(
     session: SessionDep,
     response: Response,
 ) -> AdminDetail:
-    """Answers the video in any status with `fields`, the whole input an edit starts from,
-    and its version in the `ETag` header (send it as `If-Match` to edit).
+    """Answers the video in any status with `fields`, the whole input an edit starts from, and its
+    version in the `ETag` header (send it as `If-Match` to edit).
 
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
@@ -518,19 +519,19 @@ async def admin_update_video(
     # Required in the document; missing, it is a 428 (app/core/errors.py), not a 422.
     if_match: Annotated[str, Header(description=IF_MATCH, openapi_examples=ANY_VERSION)],
 ) -> AdminDetail:
-    """Merges the fields sent into the video (a list sent, such as captions, pages,
-    materials or steps, replaces the whole list) and answers the result with its new ETag.
+    """Merges the fields sent into the video (a list sent, such as captions, pages, materials or
+    steps, replaces the whole list) and answers the result with its new ETag.
 
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
 
-    **Rules:** `If-Match` is required (428 without it): the ETag read, or `*`; a stale one is
-    a 412 that changes nothing (its `ETag` header is the current version). The merged
-    video is checked as a create is (422); a published or scheduled one must keep every
-    file ready (409 `asset_not_ready`).
+    **Rules:** `If-Match` is required (428 without it): the ETag read, or `*`; a stale one is a
+    412 that changes nothing (its `ETag` header is the current version). The merged video is
+    checked as a create is (422); a published or scheduled one must keep every file ready (409
+    `asset_not_ready`).
 
-    **Retries:** idempotent with the ETag read: a retry after the first succeeded is a 412
-    (the version changed) and writes nothing twice; with `*` it writes the same fields again.
+    **Retries:** idempotent with the ETag read: a retry after the first succeeded is a 412 (the
+    version changed) and writes nothing twice; with `*` it writes the same fields again.
     """
     fields = _sent(patch)
     item = await editing.update(session, Kind.video, item_id, fields, if_match)
@@ -552,9 +553,9 @@ async def admin_delete_video(
     principal: EditorPrincipal,
     session: SessionDep,
 ) -> None:
-    """Deletes the video with its search entry and its own parts (captions, pages,
-    materials, steps); its files stay as assets until deleted themselves.
-    To take it out of the app but keep it, archive or unpublish it instead.
+    """Deletes the video with its search entry and its own parts (captions, pages, materials,
+    steps); its files stay as assets until deleted themselves. To take it out of the app but
+    keep it, archive or unpublish it instead.
 
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
@@ -586,8 +587,8 @@ async def admin_publish_video(
     **Rules:** every file it names must be processed and ready, and a video needs its file:
     otherwise a 409 `asset_not_ready` lists each one.
 
-    **Retries:** idempotent in effect: publishing a published video keeps it published
-    (its publication time becomes now).
+    **Retries:** idempotent in effect: publishing a published video keeps it published (its
+    publication time becomes now).
     """
     return editing.admin_item(
         Kind.video, await editing.set_status(session, Kind.video, item_id, "publish")
@@ -635,8 +636,8 @@ async def admin_archive_video(
     principal: EditorPrincipal,
     session: SessionDep,
 ) -> AdminItem:
-    """Makes the video `archived`: out of the app and search, kept for explorers' history
-    and reports.
+    """Makes the video `archived`: out of the app and search, kept for explorers' history and
+    reports.
 
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
@@ -672,8 +673,8 @@ async def admin_schedule_video(
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
 
-    **Rules:** `publish_at` carries its time zone and is in the future (422 `past`); every
-    file must be ready, as for publishing (409 `asset_not_ready`).
+    **Rules:** `publish_at` carries its time zone and is in the future (422, field error
+    `past`); every file must be ready, as for publishing (409 `asset_not_ready`).
 
     **Retries:** idempotent: the same time again gives the same schedule.
     """
@@ -697,8 +698,8 @@ async def admin_list_ebooks(
     page: PageParamsDep,
     status_: Annotated[Status | None, Query(alias="status")] = None,
 ) -> Page[AdminItem]:
-    """Lists the eBooks as editors see them: drafts, scheduled, published and archived alike
-    (or only those of `status`), newest first, in cursor pages.
+    """Lists the eBooks as editors see them: drafts, scheduled, published and archived alike (or
+    only those of `status`), newest first, in cursor pages.
 
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
@@ -722,17 +723,17 @@ async def admin_list_ebooks(
 async def admin_create_ebook(
     body: EbookIn, principal: EditorPrincipal, session: SessionDep
 ) -> AdminItem:
-    """Creates a eBook in `draft`: explorers see it once it is published. Its search entry
-    is written at once and the cached catalogue is refreshed after the commit.
+    """Creates a eBook in `draft`: explorers see it once it is published. Its search entry is
+    written at once and the cached catalogue is refreshed after the commit.
 
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
 
-    **Rules:** the theme must exist and be an eBook theme (422 `unknown_theme`,
-    `wrong_kind`); every asset named must exist (422 `unknown_asset`); each page's
-    `word_timings` has one `[start_ms, end_ms]` per word of its text, in order, ending
-    within the page's narration. `age_min` is
-    at most `age_max`. Assets may still be processing: publishing is what needs them ready.
+    **Rules:** the theme must exist and be an eBook theme (422, field errors `unknown_theme`,
+    `wrong_kind`); every asset named must exist (422, field error `unknown_asset`); each page's
+    `word_timings` has one `[start_ms, end_ms]` per word of its text, in order, ending within
+    the page's narration. `age_min` is at most `age_max`. Assets may still be processing:
+    publishing is what needs them ready.
 
     **Retries:** not idempotent: each request creates another eBook.
     """
@@ -751,15 +752,15 @@ async def admin_create_ebook(
 async def admin_bulk_create_ebooks(
     body: EbookBulk, principal: EditorPrincipal, session: SessionDep
 ) -> BulkResult:
-    """Creates 1 to 500 eBooks as drafts in one transaction and answers their ids in the
-    order sent.
+    """Creates 1 to 500 eBooks as drafts in one transaction and answers their ids in the order
+    sent.
 
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
 
-    **Rules:** every item is checked as a single create is, before any is written; one
-    problem anywhere creates nothing, and the 422 lists the errors of every item (its
-    `errors[].loc` starts with `items` and the item's index).
+    **Rules:** every item is checked as a single create is, before any is written; one problem
+    anywhere creates nothing, and the 422 lists the errors of every item (its `errors[].loc`
+    starts with `items` and the item's index).
 
     **Retries:** not idempotent: a repeated request creates the items again.
     """
@@ -778,8 +779,8 @@ async def admin_bulk_create_ebooks(
 async def admin_reorder_ebooks(
     body: ReorderIn, principal: EditorPrincipal, session: SessionDep
 ) -> None:
-    """Gives the listed eBooks the sort order 0, 1, 2... in the order sent (the order of
-    rows in the app); eBooks not listed keep theirs.
+    """Gives the listed eBooks the sort order 0, 1, 2... in the order sent (the order of rows in
+    the app); eBooks not listed keep theirs.
 
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
@@ -808,8 +809,8 @@ async def admin_get_ebook(
     session: SessionDep,
     response: Response,
 ) -> AdminDetail:
-    """Answers the eBook in any status with `fields`, the whole input an edit starts from,
-    and its version in the `ETag` header (send it as `If-Match` to edit).
+    """Answers the eBook in any status with `fields`, the whole input an edit starts from, and its
+    version in the `ETag` header (send it as `If-Match` to edit).
 
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
@@ -847,19 +848,19 @@ async def admin_update_ebook(
     # Required in the document; missing, it is a 428 (app/core/errors.py), not a 422.
     if_match: Annotated[str, Header(description=IF_MATCH, openapi_examples=ANY_VERSION)],
 ) -> AdminDetail:
-    """Merges the fields sent into the eBook (a list sent, such as captions, pages,
-    materials or steps, replaces the whole list) and answers the result with its new ETag.
+    """Merges the fields sent into the eBook (a list sent, such as captions, pages, materials or
+    steps, replaces the whole list) and answers the result with its new ETag.
 
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
 
-    **Rules:** `If-Match` is required (428 without it): the ETag read, or `*`; a stale one is
-    a 412 that changes nothing (its `ETag` header is the current version). The merged
-    eBook is checked as a create is (422); a published or scheduled one must keep every
-    file ready (409 `asset_not_ready`).
+    **Rules:** `If-Match` is required (428 without it): the ETag read, or `*`; a stale one is a
+    412 that changes nothing (its `ETag` header is the current version). The merged eBook is
+    checked as a create is (422); a published or scheduled one must keep every file ready (409
+    `asset_not_ready`).
 
-    **Retries:** idempotent with the ETag read: a retry after the first succeeded is a 412
-    (the version changed) and writes nothing twice; with `*` it writes the same fields again.
+    **Retries:** idempotent with the ETag read: a retry after the first succeeded is a 412 (the
+    version changed) and writes nothing twice; with `*` it writes the same fields again.
     """
     fields = _sent(patch)
     item = await editing.update(session, Kind.ebook, item_id, fields, if_match)
@@ -881,9 +882,9 @@ async def admin_delete_ebook(
     principal: EditorPrincipal,
     session: SessionDep,
 ) -> None:
-    """Deletes the eBook with its search entry and its own parts (captions, pages,
-    materials, steps); its files stay as assets until deleted themselves.
-    To take it out of the app but keep it, archive or unpublish it instead.
+    """Deletes the eBook with its search entry and its own parts (captions, pages, materials,
+    steps); its files stay as assets until deleted themselves. To take it out of the app but
+    keep it, archive or unpublish it instead.
 
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
@@ -912,11 +913,11 @@ async def admin_publish_ebook(
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
 
-    **Rules:** every file it names must be processed and ready:
-    otherwise a 409 `asset_not_ready` lists each one.
+    **Rules:** every file it names must be processed and ready: otherwise a 409
+    `asset_not_ready` lists each one.
 
-    **Retries:** idempotent in effect: publishing a published eBook keeps it published
-    (its publication time becomes now).
+    **Retries:** idempotent in effect: publishing a published eBook keeps it published (its
+    publication time becomes now).
     """
     return editing.admin_item(
         Kind.ebook, await editing.set_status(session, Kind.ebook, item_id, "publish")
@@ -964,8 +965,8 @@ async def admin_archive_ebook(
     principal: EditorPrincipal,
     session: SessionDep,
 ) -> AdminItem:
-    """Makes the eBook `archived`: out of the app and search, kept for explorers' history
-    and reports.
+    """Makes the eBook `archived`: out of the app and search, kept for explorers' history and
+    reports.
 
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
@@ -1001,8 +1002,8 @@ async def admin_schedule_ebook(
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
 
-    **Rules:** `publish_at` carries its time zone and is in the future (422 `past`); every
-    file must be ready, as for publishing (409 `asset_not_ready`).
+    **Rules:** `publish_at` carries its time zone and is in the future (422, field error
+    `past`); every file must be ready, as for publishing (409 `asset_not_ready`).
 
     **Retries:** idempotent: the same time again gives the same schedule.
     """
@@ -1051,14 +1052,14 @@ async def admin_list_diys(
 async def admin_create_diy(
     body: DiyIn, principal: EditorPrincipal, session: SessionDep
 ) -> AdminItem:
-    """Creates a DIY project in `draft`: explorers see it once it is published. Its search entry
-    is written at once and the cached catalogue is refreshed after the commit.
+    """Creates a DIY project in `draft`: explorers see it once it is published. Its search entry is
+    written at once and the cached catalogue is refreshed after the commit.
 
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
 
-    **Rules:** the theme must exist and be a DIY theme (422 `unknown_theme`,
-    `wrong_kind`); every asset named must exist (422 `unknown_asset`); `age_min` is
+    **Rules:** the theme must exist and be a DIY theme (422, field errors `unknown_theme`,
+    `wrong_kind`); every asset named must exist (422, field error `unknown_asset`); `age_min` is
     at most `age_max`. Assets may still be processing: publishing is what needs them ready.
 
     **Retries:** not idempotent: each request creates another DIY project.
@@ -1084,9 +1085,9 @@ async def admin_bulk_create_diys(
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
 
-    **Rules:** every item is checked as a single create is, before any is written; one
-    problem anywhere creates nothing, and the 422 lists the errors of every item (its
-    `errors[].loc` starts with `items` and the item's index).
+    **Rules:** every item is checked as a single create is, before any is written; one problem
+    anywhere creates nothing, and the 422 lists the errors of every item (its `errors[].loc`
+    starts with `items` and the item's index).
 
     **Retries:** not idempotent: a repeated request creates the items again.
     """
@@ -1105,8 +1106,8 @@ async def admin_bulk_create_diys(
 async def admin_reorder_diys(
     body: ReorderIn, principal: EditorPrincipal, session: SessionDep
 ) -> None:
-    """Gives the listed DIY projects the sort order 0, 1, 2... in the order sent (the order of
-    rows in the app); DIY projects not listed keep theirs.
+    """Gives the listed DIY projects the sort order 0, 1, 2... in the order sent (the order of rows
+    in the app); DIY projects not listed keep theirs.
 
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
@@ -1174,19 +1175,19 @@ async def admin_update_diy(
     # Required in the document; missing, it is a 428 (app/core/errors.py), not a 422.
     if_match: Annotated[str, Header(description=IF_MATCH, openapi_examples=ANY_VERSION)],
 ) -> AdminDetail:
-    """Merges the fields sent into the DIY project (a list sent, such as captions, pages,
-    materials or steps, replaces the whole list) and answers the result with its new ETag.
+    """Merges the fields sent into the DIY project (a list sent, such as captions, pages, materials
+    or steps, replaces the whole list) and answers the result with its new ETag.
 
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
 
-    **Rules:** `If-Match` is required (428 without it): the ETag read, or `*`; a stale one is
-    a 412 that changes nothing (its `ETag` header is the current version). The merged
-    DIY project is checked as a create is (422); a published or scheduled one must keep every
-    file ready (409 `asset_not_ready`).
+    **Rules:** `If-Match` is required (428 without it): the ETag read, or `*`; a stale one is a
+    412 that changes nothing (its `ETag` header is the current version). The merged DIY project
+    is checked as a create is (422); a published or scheduled one must keep every file ready
+    (409 `asset_not_ready`).
 
-    **Retries:** idempotent with the ETag read: a retry after the first succeeded is a 412
-    (the version changed) and writes nothing twice; with `*` it writes the same fields again.
+    **Retries:** idempotent with the ETag read: a retry after the first succeeded is a 412 (the
+    version changed) and writes nothing twice; with `*` it writes the same fields again.
     """
     fields = _sent(patch)
     item = await editing.update(session, Kind.diy, item_id, fields, if_match)
@@ -1208,9 +1209,9 @@ async def admin_delete_diy(
     principal: EditorPrincipal,
     session: SessionDep,
 ) -> None:
-    """Deletes the DIY project with its search entry and its own parts (captions, pages,
-    materials, steps); its files stay as assets until deleted themselves.
-    To take it out of the app but keep it, archive or unpublish it instead.
+    """Deletes the DIY project with its search entry and its own parts (captions, pages, materials,
+    steps); its files stay as assets until deleted themselves. To take it out of the app but
+    keep it, archive or unpublish it instead.
 
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
@@ -1239,8 +1240,8 @@ async def admin_publish_diy(
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
 
-    **Rules:** every file it names must be processed and ready:
-    otherwise a 409 `asset_not_ready` lists each one.
+    **Rules:** every file it names must be processed and ready: otherwise a 409
+    `asset_not_ready` lists each one.
 
     **Retries:** idempotent in effect: publishing a published DIY project keeps it published
     (its publication time becomes now).
@@ -1291,8 +1292,8 @@ async def admin_archive_diy(
     principal: EditorPrincipal,
     session: SessionDep,
 ) -> AdminItem:
-    """Makes the DIY project `archived`: out of the app and search, kept for explorers' history
-    and reports.
+    """Makes the DIY project `archived`: out of the app and search, kept for explorers' history and
+    reports.
 
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
@@ -1328,8 +1329,8 @@ async def admin_schedule_diy(
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
 
-    **Rules:** `publish_at` carries its time zone and is in the future (422 `past`); every
-    file must be ready, as for publishing (409 `asset_not_ready`).
+    **Rules:** `publish_at` carries its time zone and is in the future (422, field error
+    `past`); every file must be ready, as for publishing (409 `asset_not_ready`).
 
     **Retries:** idempotent: the same time again gives the same schedule.
     """
@@ -1361,17 +1362,17 @@ async def narrate_ebook(
     session: SessionDep,
     tts: Annotated[TextToSpeech, Depends(get_tts)],
 ) -> NarrationOut:
-    """Generates each page's narration from its text with the configured engine
-    (TTS_BACKEND), with word timings from the engine, in a background task (202: the pages
-    listed are being narrated; read the eBook again to see them).
+    """Generates each page's narration from its text with the configured engine (TTS_BACKEND), with
+    word timings from the engine, in a background task (202: the pages listed are being
+    narrated; read the eBook again to see them).
 
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
 
-    **Rules:** pages a person recorded are never replaced. An eBook in a language the
-    engine cannot speak (with the local engine: Twi `tw`, Ga `gaa`, Ewe `ee`) is refused
-    with 422 `tts_language_unsupported`: upload a recording of each page instead. A `voice`
-    must be one of the engine's for the eBook's language (422 `unknown_voice`).
+    **Rules:** pages a person recorded are never replaced. An eBook in a language the engine
+    cannot speak (with the local engine: Twi `tw`, Ga `gaa`, Ewe `ee`) is refused with 422
+    `tts_language_unsupported`: upload a recording of each page instead. A `voice` must be one
+    of the engine's for the eBook's language (422, field error `unknown_voice`).
 
     **Retries:** idempotent: the same request repeated for unchanged pages schedules nothing
     more (the task is keyed by the eBook, voice, pace and pages).

@@ -13,6 +13,15 @@ from app.accounts.models import Role
 from app.auth.deps import CallerDep, CurrentPrincipal, Principal, require_roles
 from app.classrooms import assignments, enrolment, explorer, reports, rooms, teachers
 from app.classrooms.access import Access, teacher_access
+from app.classrooms.examples import (
+    ASSIGNMENT_IN,
+    ASSIGNMENT_PATCH,
+    CLASSROOM_IN,
+    CLASSROOM_PATCH,
+    INVITE_IN,
+    JOIN_IN,
+    REORDER_IN,
+)
 from app.classrooms.schemas import (
     AssignmentIn,
     AssignmentOut,
@@ -34,6 +43,7 @@ from app.classrooms.schemas import (
 )
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
+from app.core.examples import request_example
 from app.core.idempotency import RESPONSES as IDEMPOTENT
 from app.core.idempotency import idempotent
 from app.core.pagination import Page, PageParamsDep
@@ -159,6 +169,7 @@ async def accept_teacher_invite(
     response_model=ClassroomOut,
     responses={**TEACHER, **IDEMPOTENT},
     summary="Create a classroom; the answer holds its join code.",
+    openapi_extra=request_example(CLASSROOM_IN),
 )
 @idempotent
 async def create_classroom(
@@ -169,7 +180,7 @@ async def create_classroom(
     **Who may call:** teachers and admins; any other grown-up or an explorer is refused (403),
     anonymous callers 401.
 
-    **Rules:** a display name must be set on the account first (409 `display_name_required`).
+    **Rules:** a display name must be set on the account first (422 `display_name_required`).
 
     **Retries:** send an `Idempotency-Key`: a retry answers the classroom the first request
     created (the same id and code) instead of creating a second one; without it each request
@@ -224,6 +235,7 @@ async def get_classroom(access: RoomDep, session: SessionDep) -> ClassroomOut:
     response_model=ClassroomOut,
     responses=WRITE,
     summary="Rename a classroom, change its grade, age band or time zone, or switch its code.",
+    openapi_extra=request_example(CLASSROOM_PATCH),
 )
 async def update_classroom(
     body: ClassroomPatch, access: WritableRoomDep, session: SessionDep
@@ -254,7 +266,7 @@ async def delete_classroom(access: RoomDep, session: SessionDep) -> None:
     **Who may call:** that classroom's teachers (owner and co-teachers) and admins; another
     teacher gets 404, other grown-ups and explorers 403, anonymous callers 401.
 
-    **Rules:** only the owner (or an admin) may archive it (403 `owner_only`).
+    **Rules:** only the owner (or an admin) may archive it (409 `owner_only`).
 
     **Retries:** idempotent: archiving it again leaves it archived.
     """
@@ -289,6 +301,7 @@ async def rotate_classroom_code(access: WritableRoomDep, session: SessionDep) ->
     response_model=InviteOut,
     responses=WRITE,
     summary="Invite a co-teacher by email address.",
+    openapi_extra=request_example(INVITE_IN),
 )
 async def create_teacher_invite(
     body: InviteIn, access: WritableRoomDep, principal: TeacherDep, session: SessionDep
@@ -298,7 +311,7 @@ async def create_teacher_invite(
     **Who may call:** that classroom's teachers (owner and co-teachers) and admins; another
     teacher gets 404, other grown-ups and explorers 403, anonymous callers 401.
 
-    **Rules:** only the owner invites (403 `owner_only`); an address already invited or already
+    **Rules:** only the owner invites (409 `owner_only`); an address already invited or already
     teaching is a 409 (`already_invited`, `already_teacher`).
 
     **Retries:** a repeat after success is a 409 `already_invited`: it counts once.
@@ -319,7 +332,7 @@ async def delete_teacher_invite(invite_id: uuid.UUID, access: RoomDep, session: 
     **Who may call:** that classroom's teachers (owner and co-teachers) and admins; another
     teacher gets 404, other grown-ups and explorers 403, anonymous callers 401.
 
-    **Rules:** only the owner withdraws (403 `owner_only`); an unknown invitation is a 404.
+    **Rules:** only the owner withdraws (409 `owner_only`); an unknown invitation is a 404.
 
     **Retries:** a repeat after success is a 404 and deletes nothing more.
     """
@@ -438,6 +451,7 @@ async def delete_classroom_member(
     response_model=AssignmentOut,
     responses={**WRITE, **IDEMPOTENT},
     summary="Assign videos, eBooks, DIY projects and quizzes, due by a day of the class.",
+    openapi_extra=request_example(ASSIGNMENT_IN),
 )
 @idempotent
 async def create_assignment(
@@ -489,6 +503,7 @@ async def list_assignments(
     response_model=list[AssignmentOut],
     responses=WRITE,
     summary="Put every assignment of the classroom in a new order.",
+    openapi_extra=request_example(REORDER_IN),
 )
 async def reorder_assignments(
     body: ReorderIn, access: WritableRoomDep, session: SessionDep, clock: ClockDep
@@ -532,6 +547,7 @@ async def get_assignment(
     response_model=AssignmentOut,
     responses=WRITE,
     summary="Change an assignment's title, instructions, items or due date.",
+    openapi_extra=request_example(ASSIGNMENT_PATCH),
 )
 async def update_assignment(
     assignment_id: uuid.UUID,
@@ -738,6 +754,7 @@ async def list_my_classrooms(
     status_code=status.HTTP_201_CREATED,
     responses={200: {"model": Enrolment}, **problem_responses(401, 403, 404, 409, 422, 429)},
     summary="Enrol this explorer in a classroom with the teacher's code.",
+    openapi_extra=request_example(JOIN_IN),
 )
 async def join_classroom(
     body: JoinIn,

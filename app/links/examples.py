@@ -4,4 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.catalog.examples import DEMO_VIDEO
+
 DISABLE_IN: dict[str, Any] = {"code": "k7Qm2xPa"}
+SHARE_IN: dict[str, Any] = {"kind": "video", "item_id": str(DEMO_VIDEO)}

@@ -17,7 +17,7 @@ from app.core.idempotency import idempotent
 from app.core.parts import CacheDep, RateLimiterDep, SettingsDep
 from app.core.ratelimit import Limit, client_ip
 from app.links import service
-from app.links.examples import DISABLE_IN
+from app.links.examples import DISABLE_IN, SHARE_IN
 from app.links.schemas import DisableIn, ShareIn, ShareOut
 
 router = APIRouter(tags=["share links"])
@@ -35,6 +35,7 @@ public_router = APIRouter(include_in_schema=False)
         **IDEMPOTENT,
     },
     summary="Share a published item: answers its share link.",
+    openapi_extra=request_example(SHARE_IN),
 )
 @idempotent
 async def create_share_link(

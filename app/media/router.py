@@ -182,8 +182,8 @@ async def asset_file(
     **Who may call:** anyone: anonymous callers, explorers and every grown-up (parent, teacher,
     editor, admin) get the same answer; a token, when sent, must be valid (401 otherwise).
 
-    **Rules:** only assets shown publicly (covers of visible content, theme covers) are
-    served, 404 otherwise; editors reach drafts' files through `/admin/assets/{asset_id}`.
+    **Rules:** only assets shown publicly (covers of visible content, theme covers) are served,
+    404 otherwise; editors reach drafts' files through `/admin/assets/{asset_id}`.
 
     **Retries:** a read; repeating it changes nothing.
     """

@@ -42,3 +42,18 @@ ANNOUNCEMENT_SENT: dict[str, Any] = {
     "audience_size": 3,
     "reached": 1,
 }
+DEVICE_IN: dict[str, Any] = {
+    "platform": "android",
+    "token": "dQw4w9WgXcQ:APA91bHun4MxP5egoKMwt2KZFBaFUH-1RYqx",
+    "profile_id": None,
+}
+PUSH_CONSENT_IN: dict[str, Any] = {"granted": True}
+PREFERENCES_IN: dict[str, Any] = {
+    "categories": {
+        "new_content": {"in_app": True, "push": True},
+        "reminder": {"in_app": True, "push": False},
+    },
+    "quiet_hours": {"start": "19:30", "end": "07:00"},
+    "reminders": {"days": [1, 3, 5], "time": "16:00"},
+    "nickname_on_lock_screen": False,
+}

@@ -30,6 +30,9 @@ from app.notifications.examples import (
     ANNOUNCEMENT_IN,
     ANNOUNCEMENT_PREVIEW,
     ANNOUNCEMENT_SENT,
+    DEVICE_IN,
+    PREFERENCES_IN,
+    PUSH_CONSENT_IN,
 )
 from app.notifications.schemas import (
     AnnouncementIn,
@@ -71,12 +74,12 @@ async def list_notifications(
     profile_id: ProfileFilter = None,
     status: Status | None = None,
 ) -> Page[NotificationOut]:
-    """Lists the inbox in cursor pages, newest first: messages due by now (a later one
-    waits for its time), optionally of one `status`.
+    """Lists the inbox in cursor pages, newest first: messages due by now (a later one waits for
+    its time), optionally of one `status`.
 
-    **Who may call:** any signed-in caller: an explorer reads its own inbox; a parent,
-    teacher, editor or admin the family's, or one child's with `profile_id`. Anonymous
-    callers are refused (401).
+    **Who may call:** any signed-in caller: an explorer reads its own inbox; a parent, teacher,
+    editor or admin the family's, or one child's with `profile_id`. Anonymous callers are
+    refused (401).
 
     **Rules:** `profile_id` must be an explorer of the caller's family (404 otherwise; an
     explorer may name only itself); a cursor is only valid as this list returned it.
@@ -99,8 +102,8 @@ async def get_unread_count(
 ) -> UnreadCount:
     """Counts the unread messages due by now: the badge on the bell.
 
-    **Who may call:** any signed-in caller (an explorer its own, a grown-up the family's or
-    one child's with `profile_id`); anonymous callers are refused (401).
+    **Who may call:** any signed-in caller (an explorer its own, a grown-up the family's or one
+    child's with `profile_id`); anonymous callers are refused (401).
 
     **Rules:** `profile_id` must be an explorer of the caller's family (404 otherwise).
 
@@ -121,8 +124,8 @@ async def mark_all_notifications_read(
     """Marks every unread message of the inbox (or of one child's with `profile_id`) read and
     answers how many changed; every open stream of the family hears a `read_all` event.
 
-    **Who may call:** any signed-in caller (an explorer its own inbox, a grown-up the
-    family's); anonymous callers are refused (401).
+    **Who may call:** any signed-in caller (an explorer its own inbox, a grown-up the family's);
+    anonymous callers are refused (401).
 
     **Rules:** `profile_id` must be an explorer of the caller's family (404 otherwise).
 
@@ -144,12 +147,11 @@ MARK_ERRORS = problem_responses(401, 404, 422)
 async def mark_notification_read(
     notification_id: uuid.UUID, caller: CallerDep, session: SessionDep
 ) -> NotificationOut:
-    """Marks the message read (and seen, if it was not) and answers it; the first time, every
-    open stream of the family hears a `read` event, so the other devices update too.
+    """Marks the message read (and seen, if it was not) and answers it; the first time, every open
+    stream of the family hears a `read` event, so the other devices update too.
 
-    **Who may call:** any signed-in caller, on a message of its own inbox: an explorer its
-    own, a parent, teacher, editor or admin any of the family's. Anonymous callers are
-    refused (401).
+    **Who may call:** any signed-in caller, on a message of its own inbox: an explorer its own,
+    a parent, teacher, editor or admin any of the family's. Anonymous callers are refused (401).
 
     **Rules:** a message outside the caller's inbox is a 404.
 
@@ -169,12 +171,11 @@ async def mark_notification_read(
 async def mark_notification_seen(
     notification_id: uuid.UUID, caller: CallerDep, session: SessionDep
 ) -> NotificationOut:
-    """Marks the message seen (the list showed it) and answers it; the first time, every
-    open stream of the family hears a `seen` event.
+    """Marks the message seen (the list showed it) and answers it; the first time, every open
+    stream of the family hears a `seen` event.
 
-    **Who may call:** any signed-in caller, on a message of its own inbox: an explorer its
-    own, a parent, teacher, editor or admin any of the family's. Anonymous callers are
-    refused (401).
+    **Who may call:** any signed-in caller, on a message of its own inbox: an explorer its own,
+    a parent, teacher, editor or admin any of the family's. Anonymous callers are refused (401).
 
     **Rules:** a message outside the caller's inbox is a 404.
 
@@ -194,17 +195,15 @@ async def mark_notification_seen(
 async def archive_notification(
     notification_id: uuid.UUID, caller: CallerDep, session: SessionDep
 ) -> NotificationOut:
-    """Archives the message and answers it; the first time, every open stream of the family
-    hears an `archived` event.
+    """Archives the message and answers it; the first time, every open stream of the family hears
+    an `archived` event.
 
-    **Who may call:** any signed-in caller, on a message of its own inbox: an explorer its
-    own, a parent, teacher, editor or admin any of the family's. Anonymous callers are
-    refused (401).
+    **Who may call:** any signed-in caller, on a message of its own inbox: an explorer its own,
+    a parent, teacher, editor or admin any of the family's. Anonymous callers are refused (401).
 
     **Rules:** a message outside the caller's inbox is a 404.
 
-    **Retries:** idempotent: archiving it again keeps the first time and sends no second
-    event.
+    **Retries:** idempotent: archiving it again keeps the first time and sends no second event.
     """
     return await service.mark(session, caller, notification_id, "archived_at")
 
@@ -216,17 +215,17 @@ async def archive_notification(
     summary="Get a single-use, 60-second ticket for EventSource, which cannot send headers.",
 )
 async def create_stream_ticket(caller: CallerDep, session: SessionDep) -> TicketOut:
-    """Issues a ticket that opens `GET /notifications/stream?ticket=...` once, within 60
-    seconds, as the caller (browsers' EventSource cannot send the Authorization header).
+    """Issues a ticket that opens `GET /notifications/stream?ticket=...` once, within 60 seconds,
+    as the caller (browsers' EventSource cannot send the Authorization header).
 
-    **Who may call:** any signed-in caller, an explorer included; anonymous callers are
-    refused (401).
+    **Who may call:** any signed-in caller, an explorer included; anonymous callers are refused
+    (401).
 
-    **Rules:** the ticket stands for the caller's sign-in: signing out or any revocation
-    before it is used makes it refused (401 `invalid_token`).
+    **Rules:** the ticket stands for the caller's sign-in: signing out or any revocation before
+    it is used makes it refused (401 `invalid_token`).
 
-    **Retries:** not idempotent: each request issues another ticket (an unused one expires
-    by itself).
+    **Retries:** not idempotent: each request issues another ticket (an unused one expires by
+    itself).
     """
     return TicketOut(
         ticket=await service.issue_ticket(session, caller), expires_in=service.TICKET_SECONDS
@@ -289,21 +288,21 @@ async def stream_notifications(
         ),
     ] = None,
 ) -> StreamResponse:
-    """Opens a `text/event-stream` of the caller's inbox: new messages and every change of
-    read, seen or archived state made on any device, with a heartbeat comment while idle.
-    The stream ends after `STREAM_MAX_SECONDS` (reconnect with `Last-Event-ID`), at shutdown
-    and when the sign-in is revoked, each with a final event saying why.
+    """Opens a `text/event-stream` of the caller's inbox: new messages and every change of read,
+    seen or archived state made on any device, with a heartbeat comment while idle. The stream
+    ends after `STREAM_MAX_SECONDS` (reconnect with `Last-Event-ID`), at shutdown and when the
+    sign-in is revoked, each with a final event saying why.
 
-    **Who may call:** any signed-in caller, an explorer included, with the bearer token or
-    a stream ticket (`?ticket=` from `POST /notifications/stream-ticket`); anonymous
-    callers are refused (401).
+    **Who may call:** any signed-in caller, an explorer included, with the bearer token or a
+    stream ticket (`?ticket=` from `POST /notifications/stream-ticket`); anonymous callers are
+    refused (401).
 
-    **Rules:** a ticket is used once, within 60 seconds (401 `invalid_ticket`);
-    `Last-Event-ID` is an event id of this stream in digits (400 `invalid_event_id`), and
-    the events after it are sent first.
+    **Rules:** a ticket is used once, within 60 seconds (401 `invalid_ticket`); `Last-Event-ID`
+    is an event id of this stream in digits (400 `invalid_event_id`), and the events after it
+    are sent first.
 
-    **Retries:** a read: reconnecting with `Last-Event-ID` resumes without losing or
-    repeating an event.
+    **Retries:** a read: reconnecting with `Last-Event-ID` resumes without losing or repeating
+    an event.
     """
     position: int | None = None
     if last_event_id is not None:
@@ -336,18 +335,18 @@ async def stream_notifications(
     response_model=DeviceOut,
     responses=problem_responses(401, 403, 404, 422),
     summary="Register this device's push token.",
+    openapi_extra=request_example(DEVICE_IN),
 )
 async def register_device(body: DeviceIn, caller: CallerDep, session: SessionDep) -> DeviceOut:
     """Registers the push token of this phone or tablet, for the family's messages or, with
     `profile_id`, one explorer's.
 
     **Who may call:** any signed-in caller: an explorer registers for itself only (another
-    `profile_id` is a 404); a parent for the family or one of its explorers. Anonymous
-    callers are refused (401).
+    `profile_id` is a 404); a parent for the family or one of its explorers. Anonymous callers
+    are refused (401).
 
-    **Rules:** a parent must have allowed push notifications first (403
-    `push_consent_required`, `POST /accounts/me/push-consent`); `profile_id` must be an
-    explorer of the family (404).
+    **Rules:** a parent must have allowed push notifications first (403 `push_consent_required`,
+    `POST /accounts/me/push-consent`); `profile_id` must be an explorer of the family (404).
 
     **Retries:** idempotent: the same token again updates the same device (its id is kept).
     """
@@ -364,8 +363,8 @@ async def register_device(body: DeviceIn, caller: CallerDep, session: SessionDep
 async def delete_device(device_id: uuid.UUID, caller: CallerDep, session: SessionDep) -> None:
     """Deletes the device's push token (on sign-out, or when the app's token changes).
 
-    **Who may call:** any signed-in caller on a device of its family: an explorer only its
-    own devices. Anonymous callers are refused (401).
+    **Who may call:** any signed-in caller on a device of its family: an explorer only its own
+    devices. Anonymous callers are refused (401).
 
     **Rules:** another family's (or, for an explorer, another explorer's) device is a 404.
 
@@ -379,12 +378,13 @@ async def delete_device(device_id: uuid.UUID, caller: CallerDep, session: Sessio
     response_model=PushConsentOut,
     responses=problem_responses(401, 403, 422),
     summary="Allow push notifications, or stop them (every device is forgotten).",
+    openapi_extra=request_example(PUSH_CONSENT_IN),
 )
 async def set_push_consent(
     body: PushConsentIn, principal: CurrentPrincipal, session: SessionDep
 ) -> PushConsentOut:
-    """Records the parent's choice: `granted: true` allows devices to register for pushes;
-    `false` withdraws it and forgets every push token of the family at once (answered as
+    """Records the parent's choice: `granted: true` allows devices to register for pushes; `false`
+    withdraws it and forgets every push token of the family at once (answered as
     `devices_removed`).
 
     **Who may call:** a signed-in grown-up (parent, teacher, editor or admin) for their own
@@ -392,8 +392,8 @@ async def set_push_consent(
 
     **Rules:** none beyond the schema.
 
-    **Retries:** idempotent: the same choice again keeps the first `granted_at` (and removes
-    no device the second time).
+    **Retries:** idempotent: the same choice again keeps the first `granted_at` (and removes no
+    device the second time).
     """
     granted_at, removed = await service.set_push_consent(
         session, principal.account_id, body.granted
@@ -411,12 +411,12 @@ async def set_push_consent(
     summary="Read what an explorer is sent, how, and when.",
 )
 async def get_notification_preferences(profile: ProfileDep, session: SessionDep) -> PreferencesOut:
-    """Answers the explorer's notification preferences: per category the channels (inbox,
-    push), quiet hours, reminder days and time, and whether the nickname shows on the lock
-    screen; the defaults until a parent sets them.
+    """Answers the explorer's notification preferences: per category the channels (inbox, push),
+    quiet hours, reminder days and time, and whether the nickname shows on the lock screen; the
+    defaults until a parent sets them.
 
-    **Who may call:** the explorer of that profile and its family's parent; anyone else
-    gets 404 (anonymous callers 401).
+    **Who may call:** the explorer of that profile and its family's parent; anyone else gets 404
+    (anonymous callers 401).
 
     **Rules:** none beyond the profile's scope.
 
@@ -430,15 +430,16 @@ async def get_notification_preferences(profile: ProfileDep, session: SessionDep)
     response_model=PreferencesOut,
     responses=problem_responses(401, 403, 404, 422),
     summary="Set what an explorer is sent, how, and when.",
+    openapi_extra=request_example(PREFERENCES_IN),
 )
 async def update_notification_preferences(
     body: PreferencesIn, profile: ParentProfileDep, session: SessionDep
 ) -> PreferencesOut:
-    """Replaces the explorer's preferences with the body (a category left out gets its
-    default channels) and answers them.
+    """Replaces the explorer's preferences with the body (a category left out gets its default
+    channels) and answers them.
 
-    **Who may call:** that profile's family's parent only; its explorer is refused (403),
-    anyone else gets 404 (anonymous callers 401).
+    **Who may call:** that profile's family's parent only; its explorer is refused (403), anyone
+    else gets 404 (anonymous callers 401).
 
     **Rules:** quiet hours and reminder times are local times of the family's time zone.
 
@@ -456,11 +457,11 @@ async def update_notification_preferences(
 async def follow(
     kind: FollowKind, target_id: uuid.UUID, profile: ProfileDep, session: SessionDep
 ) -> FollowOut:
-    """Makes the explorer a follower of the theme or series: announcements to its followers,
-    and news of what is published in it, reach this explorer.
+    """Makes the explorer a follower of the theme or series: announcements to its followers, and
+    news of what is published in it, reach this explorer.
 
-    **Who may call:** the explorer of that profile and its family's parent; anyone else
-    gets 404 (anonymous callers 401).
+    **Who may call:** the explorer of that profile and its family's parent; anyone else gets 404
+    (anonymous callers 401).
 
     **Rules:** the theme or series must exist (404 otherwise).
 
@@ -481,8 +482,8 @@ async def unfollow(
 ) -> None:
     """Ends the explorer's follow of the theme or series.
 
-    **Who may call:** the explorer of that profile and its family's parent; anyone else
-    gets 404 (anonymous callers 401).
+    **Who may call:** the explorer of that profile and its family's parent; anyone else gets 404
+    (anonymous callers 401).
 
     **Rules:** none beyond the profile's scope.
 
@@ -517,16 +518,16 @@ async def admin_create_announcement(
     settings: SettingsDep,
     response: Response,
 ) -> AnnouncementOut:
-    """Creates an announcement to its audience (every family, or followers of a theme or
-    series) at `send_at` or now, delivered to each inbox and, where allowed, by push; with
-    `preview: true` it only answers who it would reach (200, nothing stored or sent).
+    """Creates an announcement to its audience (every family, or followers of a theme or series) at
+    `send_at` or now, delivered to each inbox and, where allowed, by push; with `preview: true`
+    it only answers who it would reach (200, nothing stored or sent).
 
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
 
-    **Rules:** `link` is a link into the app (`wonderspaced://...` or under APP_LINK_BASE)
-    or an https address on a host of ANNOUNCEMENT_LINK_HOSTS (422); a target must exist
-    (422). Each family's quiet hours and preferences apply to the push.
+    **Rules:** `link` is a link into the app (`wonderspaced://...` or under APP_LINK_BASE) or an
+    https address on a host of ANNOUNCEMENT_LINK_HOSTS (422); a target must exist (422). Each
+    family's quiet hours and preferences apply to the push.
 
     **Retries:** not idempotent: each request (not a preview) is another announcement.
     """
@@ -551,8 +552,8 @@ async def admin_get_announcement(
     principal: EditorPrincipal,
     session: SessionDep,
 ) -> AnnouncementOut:
-    """Answers the announcement with its status (scheduled, sending, sent), its audience's
-    size and how many inboxes it has reached.
+    """Answers the announcement with its status (scheduled, sending, sent), its audience's size and
+    how many inboxes it has reached.
 
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).

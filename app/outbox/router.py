@@ -12,7 +12,9 @@ from pydantic import BaseModel, ConfigDict
 
 from app.core.config import Settings
 from app.core.errors import Forbidden, ServiceUnavailable, Unauthorized, problem_responses
+from app.core.examples import request_example
 from app.integrations.google_tokens import GoogleTokenVerifier, InvalidGoogleToken
+from app.outbox.examples import TASK_CALL
 from app.outbox.worker import OutboxWorker, Outcome, retry_after_seconds
 
 logger = logging.getLogger(__name__)
@@ -82,6 +84,7 @@ async def verify_tasks_caller(
     responses=problem_responses(401, 403, 422, 503),
     dependencies=[Depends(verify_tasks_caller)],
     summary="Run one background task delivered by the task queue.",
+    openapi_extra=request_example(TASK_CALL),
 )
 async def run_task(
     name: str, call: TaskCall, worker: Annotated[OutboxWorker, Depends(_worker)]

@@ -10,6 +10,7 @@ from app.auth.deps import EXPLORER, CallerDep, CurrentPrincipal, TokensDep
 from app.avatars.schemas import AvatarSelection
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
+from app.core.examples import request_example
 from app.core.http_cache import conditional_response
 from app.core.idempotency import RESPONSES as IDEMPOTENT
 from app.core.idempotency import idempotent
@@ -17,6 +18,7 @@ from app.core.pagination import Page
 from app.core.parts import RateLimiterDep, SettingsDep
 from app.data_rights import DataRightsDep
 from app.profiles import service as profiles_service
+from app.profiles.examples import AVATAR_SELECTION, KID_SESSION, PROFILE_IN, PROFILE_UPDATE
 from app.profiles.schemas import KidSession, KidSessionIn, ProfileCreate, ProfileOut, ProfileUpdate
 from app.profiles.scope import ParentProfileDep, ProfileDep
 
@@ -53,6 +55,7 @@ async def list_profiles(principal: CurrentPrincipal, session: SessionDep) -> Pag
     response_model=ProfileOut,
     responses={**problem_responses(401, 403, 409, 422), **IDEMPOTENT},
     summary="Create an explorer; the current privacy notice must be accepted.",
+    openapi_extra=request_example(PROFILE_IN),
 )
 @idempotent
 async def create_profile(
@@ -96,6 +99,7 @@ async def get_profile(profile: ProfileDep) -> ProfileOut:
     response_model=ProfileOut,
     responses=problem_responses(401, 403, 404, 409, 422),
     summary="Change an explorer's nickname, age band, language or preferences.",
+    openapi_extra=request_example(PROFILE_UPDATE),
 )
 async def update_profile(
     body: ProfileUpdate, profile: ParentProfileDep, session: SessionDep
@@ -140,6 +144,7 @@ async def delete_profile(
     response_model=KidSession,
     responses=problem_responses(401, 403, 404, 422, 429),
     summary="Start kid mode: an explorer token for this profile only.",
+    openapi_extra=request_example(KID_SESSION),
 )
 async def start_kid_mode(
     profile: ParentProfileDep,
@@ -192,6 +197,7 @@ async def get_avatar(profile: ProfileDep) -> AvatarSelection:
     response_model=ProfileOut,
     responses=problem_responses(401, 403, 404, 422),
     summary="Choose one part per slot and their colours.",
+    openapi_extra=request_example(AVATAR_SELECTION),
 )
 async def set_avatar(body: AvatarSelection, profile: ProfileDep, session: SessionDep) -> ProfileOut:
     """Replaces the explorer's avatar with the parts and colours sent.

@@ -14,11 +14,13 @@ from pydantic import BaseModel, BeforeValidator
 from app.catalog.schemas import Kind
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
+from app.core.examples import request_example
 from app.core.pagination import PageParamsDep
 from app.core.responses import model_response
 from app.profiles.scope import ParentProfileDep, ProfileDep, ScopedConnection
 from app.progress import service as progress_service
 from app.progress.clock import ClockDep
+from app.progress.examples import DIY_BEAT, EBOOK_BEAT, VIDEO_BEAT
 from app.progress.schemas import (
     Activity,
     DiyBeat,
@@ -62,6 +64,7 @@ hot_router = APIRouter(prefix="/profiles/{profile_id}", tags=["progress"])
     response_model=ProgressOut,
     responses=SCOPED,
     summary="Record a heartbeat of a video: merge what was watched and answer the resume state.",
+    openapi_extra=request_example(VIDEO_BEAT),
 )
 async def video_heartbeat(
     profile_id: uuid.UUID,
@@ -76,7 +79,7 @@ async def video_heartbeat(
     **Who may call:** the explorer of that profile and its family's parent; anyone else gets 404
     (anonymous callers 401).
 
-    **Rules:** the video must be published (404 `not_playable`); learning time is bounded by the
+    **Rules:** the video must be published (409 `not_playable`); learning time is bounded by the
     server's clock, so time cannot be earned faster than it passes.
 
     **Retries:** idempotent: a heartbeat is keyed by its `sent_at`, so a retried one counts
@@ -92,6 +95,7 @@ async def video_heartbeat(
     response_model=ProgressOut,
     responses=SCOPED,
     summary="Record a heartbeat of an eBook: merge the pages read and answer the resume state.",
+    openapi_extra=request_example(EBOOK_BEAT),
 )
 async def ebook_heartbeat(
     profile_id: uuid.UUID,
@@ -106,7 +110,7 @@ async def ebook_heartbeat(
     **Who may call:** the explorer of that profile and its family's parent; anyone else gets 404
     (anonymous callers 401).
 
-    **Rules:** the eBook must be published (404 `not_playable`); pages are within the book;
+    **Rules:** the eBook must be published (409 `not_playable`); pages are within the book;
     learning time is bounded by the server's clock.
 
     **Retries:** idempotent: a heartbeat is keyed by its `sent_at`, so a retried one counts
@@ -122,6 +126,7 @@ async def ebook_heartbeat(
     response_model=ProgressOut,
     responses=SCOPED,
     summary="Record a heartbeat of a DIY project: merge the steps done, answer the resume state.",
+    openapi_extra=request_example(DIY_BEAT),
 )
 async def diy_heartbeat(
     profile_id: uuid.UUID,
@@ -136,7 +141,7 @@ async def diy_heartbeat(
     **Who may call:** the explorer of that profile and its family's parent; anyone else gets 404
     (anonymous callers 401).
 
-    **Rules:** the project must be published (404 `not_playable`); steps are within the project;
+    **Rules:** the project must be published (409 `not_playable`); steps are within the project;
     learning time is bounded by the server's clock.
 
     **Retries:** idempotent: a heartbeat is keyed by its `sent_at`, so a retried one counts

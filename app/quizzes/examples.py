@@ -173,3 +173,8 @@ QUIZ_STATS: dict[str, Any] = {
     ],
 }
 QUIZ_BULK_RESULT: dict[str, Any] = {"ids": ["bcb219cd-4907-4d23-a9ec-8e5682a3fb4a"]}
+# One answer: the choices picked (`order` instead, every item, for an ordering question).
+ANSWER: dict[str, Any] = {
+    "choice_ids": ["4f0d8a3c-2b1e-4c7d-9a6f-8e5b3c2d1a09"],
+    "hint_used": False,
+}

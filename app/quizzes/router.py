@@ -23,6 +23,7 @@ from app.quizzes import analytics, attempts, authoring, reading, results
 from app.quizzes.examples import (
     ADMIN_QUIZ,
     ADMIN_QUIZ_PAGE,
+    ANSWER,
     DEMO_QUIZ,
     QUIZ_BULK_RESULT,
     QUIZ_DELETED,
@@ -171,6 +172,7 @@ async def start_attempt(
     response_model=AnswerOut,
     responses=WRITE_ERRORS,
     summary="Answer one question of an attempt.",
+    openapi_extra=request_example(ANSWER),
 )
 async def answer_question(
     attempt_id: uuid.UUID,
@@ -186,8 +188,8 @@ async def answer_question(
     (anonymous callers 401).
 
     **Rules:** the attempt must be open (409 `attempt_closed`) and the question in it (404
-    `unknown_question`); in `instant` mode a different answer to an answered question
-    is a 409 `already_answered`; in `at_end` mode it replaces the first.
+    `unknown_question`); in `instant` mode a different answer to an answered question is a 409
+    `already_answered`; in `at_end` mode it replaces the first.
 
     **Retries:** idempotent: the same answer again counts once and answers the same.
     """
@@ -213,8 +215,8 @@ async def submit_attempt(
 
     **Rules:** the attempt must be the explorer's (404).
 
-    **Retries:** idempotent: submitting a closed attempt again answers its result as it
-    was closed and changes nothing.
+    **Retries:** idempotent: submitting a closed attempt again answers its result as it was
+    closed and changes nothing.
     """
     return await attempts.submit(session, profile.id, attempt_id, clock())
 
