@@ -105,3 +105,14 @@ def test_each_operation_is_described_for_a_client_developer(
     for codes in STATUS_AND_CODES.findall(description):
         for code in re.findall(r"`([a-z_]+)`", codes):
             assert code in ERROR_CODES, f"{route}: names the problem code {code!r}, which is none"
+
+
+@pytest.mark.parametrize(("route", "operation"), OPERATIONS, ids=[r for r, _ in OPERATIONS])
+def test_each_body_and_answer_has_an_example(route: str, operation: dict[str, Any]) -> None:
+    """What Swagger UI prefills and what a client developer reads first: an example of every
+    request body and of every answer with content, error documents included."""
+    for media_type, media in operation.get("requestBody", {}).get("content", {}).items():
+        assert "example" in media, f"{route}: the {media_type} body has no example"
+    for status, response in operation["responses"].items():
+        for media_type, media in response.get("content", {}).items():
+            assert "example" in media, f"{route}: the {status} {media_type} answer has no example"

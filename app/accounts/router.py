@@ -15,12 +15,18 @@ from app.accounts.examples import (
     ADMIN_ACCOUNT,
     ADMIN_ACCOUNT_PAGE,
     ADMIN_ACCOUNT_UPDATE,
+    CHANGE_PASSWORD_OUT,
     CONSENT_IN,
     DEMO_TEACHER,
+    EXPORT_ACCOUNT_OUT,
+    GET_ME_OUT,
+    GET_PRIVACY_NOTICE_OUT,
+    GIVE_CONSENT_OUT,
     PASSWORD_CHANGE,
     PIN_REMOVE,
     PIN_SET,
     REAUTHENTICATION,
+    UPDATE_ME_OUT,
 )
 from app.accounts.models import Role
 from app.accounts.privacy import NOTICE_TEXT, NOTICE_VERSION
@@ -55,7 +61,10 @@ router = APIRouter(tags=["accounts"])
     "/accounts/me",
     name="get_me",
     response_model=AccountOut,
-    responses=problem_responses(401),
+    responses={
+        **problem_responses(401),
+        **response_example(200, GET_ME_OUT),
+    },
     summary="Read the signed-in account.",
 )
 async def me(principal: CurrentPrincipal, session: SessionDep) -> AccountOut:
@@ -76,7 +85,10 @@ async def me(principal: CurrentPrincipal, session: SessionDep) -> AccountOut:
 @router.patch(
     "/accounts/me",
     response_model=AccountOut,
-    responses=problem_responses(401, 422),
+    responses={
+        **problem_responses(401, 422),
+        **response_example(200, UPDATE_ME_OUT),
+    },
     summary="Change the signed-in account's own settings.",
     openapi_extra=request_example(ACCOUNT_UPDATE),
 )
@@ -101,7 +113,10 @@ async def update_me(
 @router.post(
     "/accounts/me/password",
     response_model=TokenPair,
-    responses=problem_responses(401, 422),
+    responses={
+        **problem_responses(401, 422),
+        **response_example(200, CHANGE_PASSWORD_OUT),
+    },
     summary="Change the password; every other device is signed out.",
     openapi_extra=request_example(PASSWORD_CHANGE),
 )
@@ -240,6 +255,7 @@ async def update_account(
     name="get_privacy_notice",
     response_model=PrivacyNotice,
     summary="Read the current privacy notice.",
+    responses={**response_example(200, GET_PRIVACY_NOTICE_OUT)},
 )
 async def privacy_notice() -> PrivacyNotice:
     """Answers the privacy notice a parent accepts before creating explorers: its version, text and
@@ -259,7 +275,10 @@ async def privacy_notice() -> PrivacyNotice:
     "/accounts/me/consent",
     name="give_consent",
     response_model=ConsentOut,
-    responses=problem_responses(401, 403, 409, 422),
+    responses={
+        **problem_responses(401, 403, 409, 422),
+        **response_example(200, GIVE_CONSENT_OUT),
+    },
     summary="Accept the current privacy notice.",
     openapi_extra=request_example(CONSENT_IN),
 )
@@ -333,7 +352,10 @@ async def remove_pin(
 @router.get(
     "/accounts/me/export",
     name="export_account",
-    responses={200: {"content": {"application/json": {}}}, **problem_responses(401, 403)},
+    responses={
+        200: {"content": {"application/json": {"example": EXPORT_ACCOUNT_OUT}}},
+        **problem_responses(401, 403),
+    },
     summary="Export everything stored about this account and its explorers as one JSON document.",
 )
 async def export(

@@ -15,12 +15,21 @@ from app.auth.deps import CurrentPrincipal, TokensDep
 from app.auth.examples import (
     CODE_IN,
     EMAIL_IN,
+    FORGOT_PASSWORD_OUT,
     GOOGLE_IN,
+    LOGIN_GOOGLE_OUT,
     LOGIN_IN,
+    LOGIN_OUT,
+    OAUTH2_TOKEN_OUT,
+    PASSWORDLESS_START_OUT,
+    PASSWORDLESS_VERIFY_OUT,
     REFRESH_IN,
+    REFRESH_TOKENS_OUT,
     REGISTER_IN,
+    REGISTER_OUT,
     RESET_IN,
     TOKEN_FORM,
+    VERIFY_EMAIL_OUT,
 )
 from app.auth.schemas import (
     Accepted,
@@ -35,7 +44,7 @@ from app.auth.schemas import (
 )
 from app.core.db import DatabaseDep, SessionDep
 from app.core.errors import problem_responses
-from app.core.examples import request_example
+from app.core.examples import request_example, response_example
 from app.core.parts import SettingsDep
 from app.integrations.parts import GoogleTokensDep
 
@@ -49,7 +58,10 @@ SIGN_IN_ERRORS = problem_responses(401, 403, 422, 429)
     "/register",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=Accepted,
-    responses=problem_responses(422, 429),
+    responses={
+        **problem_responses(422, 429),
+        **response_example(202, REGISTER_OUT),
+    },
     summary="Create a parent account; a confirmation code is emailed.",
     openapi_extra=request_example(REGISTER_IN),
 )
@@ -76,7 +88,10 @@ async def register(
 @router.post(
     "/email/verify",
     response_model=TokenPair,
-    responses=SIGN_IN_ERRORS,
+    responses={
+        **SIGN_IN_ERRORS,
+        **response_example(200, VERIFY_EMAIL_OUT),
+    },
     summary="Confirm the email with its code and sign in.",
     openapi_extra=request_example(CODE_IN),
 )
@@ -110,7 +125,10 @@ async def verify_email(
 @router.post(
     "/login",
     response_model=TokenPair,
-    responses=SIGN_IN_ERRORS,
+    responses={
+        **SIGN_IN_ERRORS,
+        **response_example(200, LOGIN_OUT),
+    },
     summary="Sign in with an email and password.",
     openapi_extra=request_example(LOGIN_IN),
 )
@@ -137,7 +155,10 @@ async def login(
     "/token",
     name="oauth2_token",
     response_model=TokenPair,
-    responses=SIGN_IN_ERRORS,
+    responses={
+        **SIGN_IN_ERRORS,
+        **response_example(200, OAUTH2_TOKEN_OUT),
+    },
     summary="Sign in with the OAuth2 password flow (Swagger UI's Authorize button).",
     openapi_extra=request_example(TOKEN_FORM, "application/x-www-form-urlencoded"),
 )
@@ -173,7 +194,10 @@ async def token(
     "/passwordless/start",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=Accepted,
-    responses=problem_responses(422, 429),
+    responses={
+        **problem_responses(422, 429),
+        **response_example(202, PASSWORDLESS_START_OUT),
+    },
     summary="Email a sign-in code.",
     openapi_extra=request_example(EMAIL_IN),
 )
@@ -199,7 +223,10 @@ async def passwordless_start(
 @router.post(
     "/passwordless/verify",
     response_model=TokenPair,
-    responses=SIGN_IN_ERRORS,
+    responses={
+        **SIGN_IN_ERRORS,
+        **response_example(200, PASSWORDLESS_VERIFY_OUT),
+    },
     summary="Sign in with an emailed code, creating the account on first use.",
     openapi_extra=request_example(CODE_IN),
 )
@@ -236,7 +263,10 @@ async def passwordless_verify(
     "/google",
     name="login_google",
     response_model=TokenPair,
-    responses=problem_responses(401, 403, 409, 422, 429),
+    responses={
+        **problem_responses(401, 403, 409, 422, 429),
+        **response_example(200, LOGIN_GOOGLE_OUT),
+    },
     summary="Sign in with a Google ID token.",
     openapi_extra=request_example(GOOGLE_IN),
 )
@@ -270,7 +300,10 @@ async def google(
     "/refresh",
     name="refresh_tokens",
     response_model=TokenPair,
-    responses=problem_responses(401, 403, 422, 429),
+    responses={
+        **problem_responses(401, 403, 422, 429),
+        **response_example(200, REFRESH_TOKENS_OUT),
+    },
     summary="Trade a refresh token for a new pair; the old one stops working.",
     openapi_extra=request_example(REFRESH_IN),
 )
@@ -346,7 +379,10 @@ async def logout_all(principal: CurrentPrincipal, session: SessionDep) -> None:
     "/password/forgot",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=Accepted,
-    responses=problem_responses(422, 429),
+    responses={
+        **problem_responses(422, 429),
+        **response_example(202, FORGOT_PASSWORD_OUT),
+    },
     summary="Email a password reset code.",
     openapi_extra=request_example(EMAIL_IN),
 )

@@ -9,7 +9,14 @@ from fastapi import APIRouter, Response, status
 
 from app.auth.deps import EditorPrincipal
 from app.avatars import service as avatars_service
-from app.avatars.examples import PART_IN, PART_OUT, PART_UPDATE, STAR_BADGE, SUNNY_SKY
+from app.avatars.examples import (
+    LIST_AVATAR_PARTS_OUT,
+    PART_IN,
+    PART_OUT,
+    PART_UPDATE,
+    STAR_BADGE,
+    SUNNY_SKY,
+)
 from app.avatars.schemas import AvatarCatalogue, AvatarPartIn, AvatarPartOut, AvatarPartUpdate
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
@@ -23,6 +30,7 @@ router = APIRouter(tags=["avatars"])
     name="list_avatar_parts",
     response_model=AvatarCatalogue,
     summary="List every avatar part, grouped by slot in drawing order.",
+    responses={**response_example(200, LIST_AVATAR_PARTS_OUT)},
 )
 async def parts(session: SessionDep) -> AvatarCatalogue:
     """Answers the parts an avatar is made of (bodies, eyes, hair, clothes...), per slot in drawing

@@ -14,13 +14,38 @@ from app.auth.deps import CallerDep, CurrentPrincipal, Principal, require_roles
 from app.classrooms import assignments, enrolment, explorer, reports, rooms, teachers
 from app.classrooms.access import Access, teacher_access
 from app.classrooms.examples import (
+    ACCEPT_TEACHER_INVITE_OUT,
     ASSIGNMENT_IN,
     ASSIGNMENT_PATCH,
     CLASSROOM_IN,
     CLASSROOM_PATCH,
+    CLOSE_ASSIGNMENT_OUT,
+    CREATE_ASSIGNMENT_OUT,
+    CREATE_CLASSROOM_OUT,
+    CREATE_TEACHER_INVITE_OUT,
+    GET_ASSIGNMENT_OUT,
+    GET_ASSIGNMENT_REPORT_CSV_CSV,
+    GET_ASSIGNMENT_REPORT_OUT,
+    GET_CLASSROOM_BY_CODE_OUT,
+    GET_CLASSROOM_OUT,
+    GET_CLASSROOM_REPORT_CSV_CSV,
+    GET_CLASSROOM_REPORT_OUT,
+    GET_MEMBER_AVATAR_SVG_SVG,
     INVITE_IN,
+    JOIN_CLASSROOM_OUT,
     JOIN_IN,
+    LIST_ASSIGNMENTS_OUT,
+    LIST_CLASSROOM_MEMBERS_OUT,
+    LIST_CLASSROOMS_OUT,
+    LIST_MY_ASSIGNMENTS_OUT,
+    LIST_MY_CLASSROOMS_OUT,
+    LIST_MY_INVITES_OUT,
+    REOPEN_ASSIGNMENT_OUT,
+    REORDER_ASSIGNMENTS_OUT,
     REORDER_IN,
+    ROTATE_CLASSROOM_CODE_OUT,
+    UPDATE_ASSIGNMENT_OUT,
+    UPDATE_CLASSROOM_OUT,
 )
 from app.classrooms.schemas import (
     AssignmentIn,
@@ -43,7 +68,7 @@ from app.classrooms.schemas import (
 )
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
-from app.core.examples import request_example
+from app.core.examples import request_example, response_example
 from app.core.idempotency import RESPONSES as IDEMPOTENT
 from app.core.idempotency import idempotent
 from app.core.pagination import Page, PageParamsDep
@@ -59,9 +84,13 @@ TeacherDep = Annotated[Principal, Depends(require_roles(Role.teacher, Role.admin
 TEACHER = problem_responses(401, 403, 422)
 ROOM = problem_responses(401, 403, 404, 422)
 WRITE = problem_responses(401, 403, 404, 409, 422)
-CSV: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"text/csv": {}}, "description": "UTF-8, a header row"}
-}
+
+
+def csv_answer(example: str) -> dict[int | str, dict[str, Any]]:
+    """The 200 of a CSV report, with its example."""
+    return {
+        200: {"content": {"text/csv": {"example": example}}, "description": "UTF-8, a header row"}
+    }
 
 
 async def _room(classroom_id: uuid.UUID, principal: TeacherDep, session: SessionDep) -> Access:
@@ -92,7 +121,10 @@ def _csv(text: str, name: str) -> Response:
 @router.get(
     "/lookup",
     response_model=ClassroomCard,
-    responses=problem_responses(401, 403, 404, 422, 429),
+    responses={
+        **problem_responses(401, 403, 404, 422, 429),
+        **response_example(200, GET_CLASSROOM_BY_CODE_OUT),
+    },
     summary="Find the classroom a join code belongs to, before joining.",
 )
 async def get_classroom_by_code(
@@ -119,7 +151,11 @@ async def get_classroom_by_code(
 @router.get(
     "/invites",
     response_model=Page[InviteOut],
-    responses={**TEACHER, **problem_responses(400)},
+    responses={
+        **TEACHER,
+        **problem_responses(400),
+        **response_example(200, LIST_MY_INVITES_OUT),
+    },
     summary="List invitations to co-teach sent to the signed-in teacher, oldest first.",
 )
 async def list_my_invites(
@@ -140,7 +176,10 @@ async def list_my_invites(
 @router.post(
     "/invites/{invite_id}/accept",
     response_model=ClassroomOut,
-    responses=ROOM,
+    responses={
+        **ROOM,
+        **response_example(200, ACCEPT_TEACHER_INVITE_OUT),
+    },
     summary="Accept an invitation to co-teach.",
 )
 async def accept_teacher_invite(
@@ -167,7 +206,11 @@ async def accept_teacher_invite(
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=ClassroomOut,
-    responses={**TEACHER, **IDEMPOTENT},
+    responses={
+        **TEACHER,
+        **IDEMPOTENT,
+        **response_example(201, CREATE_CLASSROOM_OUT),
+    },
     summary="Create a classroom; the answer holds its join code.",
     openapi_extra=request_example(CLASSROOM_IN),
 )
@@ -192,7 +235,11 @@ async def create_classroom(
 @router.get(
     "",
     response_model=Page[ClassroomOut],
-    responses={**TEACHER, **problem_responses(400)},
+    responses={
+        **TEACHER,
+        **problem_responses(400),
+        **response_example(200, LIST_CLASSROOMS_OUT),
+    },
     summary="List the classrooms the teacher owns or co-teaches, newest first.",
 )
 async def list_classrooms(
@@ -214,7 +261,10 @@ async def list_classrooms(
 
 
 @router.get(
-    "/{classroom_id}", response_model=ClassroomOut, responses=ROOM, summary="Read one classroom."
+    "/{classroom_id}",
+    response_model=ClassroomOut,
+    responses={**ROOM, **response_example(200, GET_CLASSROOM_OUT)},
+    summary="Read one classroom.",
 )
 async def get_classroom(access: RoomDep, session: SessionDep) -> ClassroomOut:
     """Answers the classroom: name, grade, age band, time zone, join code and whether it is on, its
@@ -233,7 +283,10 @@ async def get_classroom(access: RoomDep, session: SessionDep) -> ClassroomOut:
 @router.patch(
     "/{classroom_id}",
     response_model=ClassroomOut,
-    responses=WRITE,
+    responses={
+        **WRITE,
+        **response_example(200, UPDATE_CLASSROOM_OUT),
+    },
     summary="Rename a classroom, change its grade, age band or time zone, or switch its code.",
     openapi_extra=request_example(CLASSROOM_PATCH),
 )
@@ -276,7 +329,10 @@ async def delete_classroom(access: RoomDep, session: SessionDep) -> None:
 @router.post(
     "/{classroom_id}/code",
     response_model=ClassroomOut,
-    responses=WRITE,
+    responses={
+        **WRITE,
+        **response_example(200, ROTATE_CLASSROOM_CODE_OUT),
+    },
     summary="Make a new join code; the old one stops working.",
 )
 async def rotate_classroom_code(access: WritableRoomDep, session: SessionDep) -> ClassroomOut:
@@ -299,7 +355,10 @@ async def rotate_classroom_code(access: WritableRoomDep, session: SessionDep) ->
     "/{classroom_id}/invites",
     status_code=status.HTTP_201_CREATED,
     response_model=InviteOut,
-    responses=WRITE,
+    responses={
+        **WRITE,
+        **response_example(201, CREATE_TEACHER_INVITE_OUT),
+    },
     summary="Invite a co-teacher by email address.",
     openapi_extra=request_example(INVITE_IN),
 )
@@ -368,7 +427,11 @@ async def delete_classroom_teacher(
 @router.get(
     "/{classroom_id}/members",
     response_model=Page[MemberOut],
-    responses={**ROOM, **problem_responses(400)},
+    responses={
+        **ROOM,
+        **problem_responses(400),
+        **response_example(200, LIST_CLASSROOM_MEMBERS_OUT),
+    },
     summary="List the explorers enrolled, first to join first.",
 )
 async def list_classroom_members(
@@ -391,7 +454,7 @@ async def list_classroom_members(
     "/{classroom_id}/members/{profile_id}/avatar.svg",
     response_class=Response,
     responses={
-        200: {"content": {"image/svg+xml": {}}},
+        200: {"content": {"image/svg+xml": {"example": GET_MEMBER_AVATAR_SVG_SVG}}},
         304: {"description": "Not modified"},
         **ROOM,
     },
@@ -449,7 +512,11 @@ async def delete_classroom_member(
     "/{classroom_id}/assignments",
     status_code=status.HTTP_201_CREATED,
     response_model=AssignmentOut,
-    responses={**WRITE, **IDEMPOTENT},
+    responses={
+        **WRITE,
+        **IDEMPOTENT,
+        **response_example(201, CREATE_ASSIGNMENT_OUT),
+    },
     summary="Assign videos, eBooks, DIY projects and quizzes, due by a day of the class.",
     openapi_extra=request_example(ASSIGNMENT_IN),
 )
@@ -480,7 +547,11 @@ async def create_assignment(
 @router.get(
     "/{classroom_id}/assignments",
     response_model=Page[AssignmentOut],
-    responses={**ROOM, **problem_responses(400)},
+    responses={
+        **ROOM,
+        **problem_responses(400),
+        **response_example(200, LIST_ASSIGNMENTS_OUT),
+    },
     summary="List the classroom's assignments in the teacher's order.",
 )
 async def list_assignments(
@@ -501,7 +572,10 @@ async def list_assignments(
 @router.post(
     "/{classroom_id}/assignments/reorder",
     response_model=list[AssignmentOut],
-    responses=WRITE,
+    responses={
+        **WRITE,
+        **response_example(200, REORDER_ASSIGNMENTS_OUT),
+    },
     summary="Put every assignment of the classroom in a new order.",
     openapi_extra=request_example(REORDER_IN),
 )
@@ -524,7 +598,10 @@ async def reorder_assignments(
 @router.get(
     "/{classroom_id}/assignments/{assignment_id}",
     response_model=AssignmentOut,
-    responses=ROOM,
+    responses={
+        **ROOM,
+        **response_example(200, GET_ASSIGNMENT_OUT),
+    },
     summary="Read one assignment.",
 )
 async def get_assignment(
@@ -545,7 +622,10 @@ async def get_assignment(
 @router.patch(
     "/{classroom_id}/assignments/{assignment_id}",
     response_model=AssignmentOut,
-    responses=WRITE,
+    responses={
+        **WRITE,
+        **response_example(200, UPDATE_ASSIGNMENT_OUT),
+    },
     summary="Change an assignment's title, instructions, items or due date.",
     openapi_extra=request_example(ASSIGNMENT_PATCH),
 )
@@ -572,7 +652,10 @@ async def update_assignment(
 @router.post(
     "/{classroom_id}/assignments/{assignment_id}/close",
     response_model=AssignmentOut,
-    responses=WRITE,
+    responses={
+        **WRITE,
+        **response_example(200, CLOSE_ASSIGNMENT_OUT),
+    },
     summary="Close an assignment: explorers can no longer hand it in.",
 )
 async def close_assignment(
@@ -593,7 +676,10 @@ async def close_assignment(
 @router.post(
     "/{classroom_id}/assignments/{assignment_id}/reopen",
     response_model=AssignmentOut,
-    responses=WRITE,
+    responses={
+        **WRITE,
+        **response_example(200, REOPEN_ASSIGNMENT_OUT),
+    },
     summary="Reopen a closed assignment.",
 )
 async def reopen_assignment(
@@ -639,7 +725,10 @@ async def delete_assignment(
 @router.get(
     "/{classroom_id}/assignments/{assignment_id}/report",
     response_model=AssignmentReport,
-    responses=ROOM,
+    responses={
+        **ROOM,
+        **response_example(200, GET_ASSIGNMENT_REPORT_OUT),
+    },
     summary="Report an assignment per explorer and item: status, late or not, quiz scores.",
 )
 async def get_assignment_report(
@@ -661,7 +750,10 @@ async def get_assignment_report(
 @router.get(
     "/{classroom_id}/assignments/{assignment_id}/report.csv",
     response_class=Response,
-    responses={**CSV, **ROOM},
+    responses={
+        **csv_answer(GET_ASSIGNMENT_REPORT_CSV_CSV),
+        **ROOM,
+    },
     summary="Download an assignment's report as CSV.",
 )
 async def get_assignment_report_csv(
@@ -683,7 +775,10 @@ async def get_assignment_report_csv(
 @router.get(
     "/{classroom_id}/report",
     response_model=ClassroomReport,
-    responses=ROOM,
+    responses={
+        **ROOM,
+        **response_example(200, GET_CLASSROOM_REPORT_OUT),
+    },
     summary="Summarise every assignment of the classroom, per assignment and per explorer.",
 )
 async def get_classroom_report(
@@ -705,7 +800,10 @@ async def get_classroom_report(
 @router.get(
     "/{classroom_id}/report.csv",
     response_class=Response,
-    responses={**CSV, **ROOM},
+    responses={
+        **csv_answer(GET_CLASSROOM_REPORT_CSV_CSV),
+        **ROOM,
+    },
     summary="Download the classroom's report as CSV.",
 )
 async def get_classroom_report_csv(
@@ -730,7 +828,10 @@ async def get_classroom_report_csv(
 @profile_router.get(
     "/classrooms",
     response_model=Page[Enrolment],
-    responses=problem_responses(400, 401, 403, 404),
+    responses={
+        **problem_responses(400, 401, 403, 404),
+        **response_example(200, LIST_MY_CLASSROOMS_OUT),
+    },
     summary="List the classrooms this explorer is in, by when they joined.",
 )
 async def list_my_classrooms(
@@ -752,7 +853,14 @@ async def list_my_classrooms(
     "/classrooms",
     response_model=Enrolment,
     status_code=status.HTTP_201_CREATED,
-    responses={200: {"model": Enrolment}, **problem_responses(401, 403, 404, 409, 422, 429)},
+    responses={
+        200: {
+            "model": Enrolment,
+            "content": {"application/json": {"example": JOIN_CLASSROOM_OUT}},
+        },
+        **problem_responses(401, 403, 404, 409, 422, 429),
+        **response_example(201, JOIN_CLASSROOM_OUT),
+    },
     summary="Enrol this explorer in a classroom with the teacher's code.",
     openapi_extra=request_example(JOIN_IN),
 )
@@ -817,7 +925,10 @@ async def leave_classroom(
 @profile_router.get(
     "/assignments",
     response_model=Page[MyAssignment],
-    responses=problem_responses(401, 403, 404, 400),
+    responses={
+        **problem_responses(401, 403, 404, 400),
+        **response_example(200, LIST_MY_ASSIGNMENTS_OUT),
+    },
     summary="List the explorer's assignments: open ones first, by due date.",
 )
 async def list_my_assignments(

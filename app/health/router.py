@@ -17,8 +17,10 @@ from pydantic import BaseModel
 
 from app.core.db import DatabaseDep
 from app.core.errors import RETRY_AFTER_SECONDS, ServiceUnavailable, problem_responses
+from app.core.examples import response_example
 from app.core.parts import CacheDep, SettingsDep
 from app.health import queries
+from app.health.examples import HEALTH_LIVE_OUT, HEALTH_READY_OUT
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +35,11 @@ class Health(BaseModel):
 
 
 @router.get(
-    "/live", name="health_live", response_model=Health, summary="Report that the process is up."
+    "/live",
+    name="health_live",
+    response_model=Health,
+    summary="Report that the process is up.",
+    responses={**response_example(200, HEALTH_LIVE_OUT)},
 )
 async def live() -> Health:
     """Answers 200 while the process serves: the liveness probe.
@@ -52,7 +58,7 @@ async def live() -> Health:
     name="health_ready",
     response_model=Health,
     summary="Report whether the instance can serve: the database answers, Redis when configured.",
-    responses=problem_responses(503),
+    responses={**problem_responses(503), **response_example(200, HEALTH_READY_OUT)},
 )
 async def ready(db: DatabaseDep, cache: CacheDep, settings: SettingsDep) -> Health:
     """Answers 200 when the database answers (503 if not); Redis, when configured, is reported: the

@@ -34,6 +34,12 @@ from app.core.http_cache import PublicAnswersDep
 from app.core.pagination import PageParamsDep
 from app.core.parts import SettingsDep
 from app.library import service as library_service
+from app.library.examples import (
+    GET_LIBRARY_OUT,
+    GET_MY_EXPLORER_OUT,
+    LIST_LIBRARY_SECTION_OUT,
+    LIST_SAVED_OUT,
+)
 from app.library.schemas import (
     DiyOut,
     EbookOut,
@@ -63,7 +69,10 @@ SCOPED = problem_responses(401, 403, 404, 422)
     "/library",
     name="get_library",
     response_model=Library,
-    responses=SCOPED,
+    responses={
+        **SCOPED,
+        **response_example(200, GET_LIBRARY_OUT),
+    },
     summary='Read "My adventures": continue, completed, saved, recommended and stats.',
 )
 async def get_library(
@@ -103,7 +112,11 @@ async def get_library(
     "/saved",
     name="list_saved",
     response_model=LibraryPage,
-    responses={**SCOPED, **problem_responses(400)},
+    responses={
+        **SCOPED,
+        **problem_responses(400),
+        **response_example(200, LIST_SAVED_OUT),
+    },
     summary="List saved items as cards with their progress, last saved first.",
 )
 async def list_saved(
@@ -127,7 +140,11 @@ async def list_saved(
     "/library/{section}",
     name="list_library_section",
     response_model=LibraryPage,
-    responses={**SCOPED, **problem_responses(400)},
+    responses={
+        **SCOPED,
+        **problem_responses(400),
+        **response_example(200, LIST_LIBRARY_SECTION_OUT),
+    },
     summary="Page through one section of the library.",
 )
 async def list_library_section(
@@ -154,7 +171,10 @@ ExplorerQuery = Annotated[uuid.UUID, Query(description="The explorer")]
     "/tabs/my-explorer",
     name="get_my_explorer",
     response_model=MyExplorer,
-    responses=SCOPED,
+    responses={
+        **SCOPED,
+        **response_example(200, GET_MY_EXPLORER_OUT),
+    },
     summary="Read the explorer's tab: avatar, nickname, streak, continue row, recent completions.",
 )
 async def get_my_explorer(

@@ -11,13 +11,13 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from app.auth.deps import CurrentPrincipal, EditorPrincipal
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
-from app.core.examples import request_example
+from app.core.examples import request_example, response_example
 from app.core.idempotency import RESPONSES as IDEMPOTENT
 from app.core.idempotency import idempotent
 from app.core.parts import CacheDep, RateLimiterDep, SettingsDep
 from app.core.ratelimit import Limit, client_ip
 from app.links import service
-from app.links.examples import DISABLE_IN, SHARE_IN
+from app.links.examples import CREATE_SHARE_LINK_OUT, DISABLE_IN, SHARE_IN
 from app.links.schemas import DisableIn, ShareIn, ShareOut
 
 router = APIRouter(tags=["share links"])
@@ -30,9 +30,14 @@ public_router = APIRouter(include_in_schema=False)
     response_model=ShareOut,
     status_code=201,
     responses={
-        200: {"model": ShareOut, "description": "This item's existing link"},
+        200: {
+            "model": ShareOut,
+            "description": "This item's existing link",
+            "content": {"application/json": {"example": CREATE_SHARE_LINK_OUT}},
+        },
         **problem_responses(401, 403, 404, 409),
         **IDEMPOTENT,
+        **response_example(201, CREATE_SHARE_LINK_OUT),
     },
     summary="Share a published item: answers its share link.",
     openapi_extra=request_example(SHARE_IN),

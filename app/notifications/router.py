@@ -30,9 +30,22 @@ from app.notifications.examples import (
     ANNOUNCEMENT_IN,
     ANNOUNCEMENT_PREVIEW,
     ANNOUNCEMENT_SENT,
+    ARCHIVE_NOTIFICATION_OUT,
+    CREATE_STREAM_TICKET_OUT,
     DEVICE_IN,
+    FOLLOW_OUT,
+    GET_NOTIFICATION_PREFERENCES_OUT,
+    GET_UNREAD_COUNT_OUT,
+    LIST_NOTIFICATIONS_OUT,
+    MARK_ALL_NOTIFICATIONS_READ_OUT,
+    MARK_NOTIFICATION_READ_OUT,
+    MARK_NOTIFICATION_SEEN_OUT,
     PREFERENCES_IN,
     PUSH_CONSENT_IN,
+    REGISTER_DEVICE_OUT,
+    SET_PUSH_CONSENT_OUT,
+    STREAM_NOTIFICATIONS_EVENT_STREAM,
+    UPDATE_NOTIFICATION_PREFERENCES_OUT,
 )
 from app.notifications.schemas import (
     AnnouncementIn,
@@ -64,7 +77,10 @@ ProfileFilter = Annotated[
 @router.get(
     "/notifications",
     response_model=Page[NotificationOut],
-    responses=problem_responses(400, 401, 404, 422),
+    responses={
+        **problem_responses(400, 401, 404, 422),
+        **response_example(200, LIST_NOTIFICATIONS_OUT),
+    },
     summary="List the caller's notifications, newest first.",
 )
 async def list_notifications(
@@ -94,7 +110,10 @@ async def list_notifications(
 @router.get(
     "/notifications/unread-count",
     response_model=UnreadCount,
-    responses=problem_responses(401, 404),
+    responses={
+        **problem_responses(401, 404),
+        **response_example(200, GET_UNREAD_COUNT_OUT),
+    },
     summary="Count the caller's unread notifications.",
 )
 async def get_unread_count(
@@ -115,7 +134,10 @@ async def get_unread_count(
 @router.post(
     "/notifications/read-all",
     response_model=ReadAllOut,
-    responses=problem_responses(401, 404),
+    responses={
+        **problem_responses(401, 404),
+        **response_example(200, MARK_ALL_NOTIFICATIONS_READ_OUT),
+    },
     summary="Mark every unread notification read.",
 )
 async def mark_all_notifications_read(
@@ -141,7 +163,10 @@ MARK_ERRORS = problem_responses(401, 404, 422)
     "/notifications/{notification_id}/read",
     name="mark_notification_read",
     response_model=NotificationOut,
-    responses=MARK_ERRORS,
+    responses={
+        **MARK_ERRORS,
+        **response_example(200, MARK_NOTIFICATION_READ_OUT),
+    },
     summary="Mark a notification as read (and seen).",
 )
 async def mark_notification_read(
@@ -165,7 +190,10 @@ async def mark_notification_read(
     "/notifications/{notification_id}/seen",
     name="mark_notification_seen",
     response_model=NotificationOut,
-    responses=MARK_ERRORS,
+    responses={
+        **MARK_ERRORS,
+        **response_example(200, MARK_NOTIFICATION_SEEN_OUT),
+    },
     summary="Mark a notification as seen (shown, not yet opened).",
 )
 async def mark_notification_seen(
@@ -189,7 +217,10 @@ async def mark_notification_seen(
     "/notifications/{notification_id}/archive",
     name="archive_notification",
     response_model=NotificationOut,
-    responses=MARK_ERRORS,
+    responses={
+        **MARK_ERRORS,
+        **response_example(200, ARCHIVE_NOTIFICATION_OUT),
+    },
     summary="Archive a notification: it leaves the inbox's default list.",
 )
 async def archive_notification(
@@ -211,7 +242,10 @@ async def archive_notification(
 @router.post(
     "/notifications/stream-ticket",
     response_model=TicketOut,
-    responses=problem_responses(401),
+    responses={
+        **problem_responses(401),
+        **response_example(200, CREATE_STREAM_TICKET_OUT),
+    },
     summary="Get a single-use, 60-second ticket for EventSource, which cannot send headers.",
 )
 async def create_stream_ticket(caller: CallerDep, session: SessionDep) -> TicketOut:
@@ -266,7 +300,10 @@ def _digits(schema: dict[str, Any]) -> None:
     "/notifications/stream",
     response_class=StreamResponse,
     responses={
-        200: {"content": {"text/event-stream": {}}, "description": "Server-sent events"},
+        200: {
+            "content": {"text/event-stream": {"example": STREAM_NOTIFICATIONS_EVENT_STREAM}},
+            "description": "Server-sent events",
+        },
         **problem_responses(400, 401),
     },
     summary="Follow new notifications and read-state changes live (server-sent events).",
@@ -333,7 +370,10 @@ async def stream_notifications(
 @router.post(
     "/devices",
     response_model=DeviceOut,
-    responses=problem_responses(401, 403, 404, 422),
+    responses={
+        **problem_responses(401, 403, 404, 422),
+        **response_example(200, REGISTER_DEVICE_OUT),
+    },
     summary="Register this device's push token.",
     openapi_extra=request_example(DEVICE_IN),
 )
@@ -376,7 +416,10 @@ async def delete_device(device_id: uuid.UUID, caller: CallerDep, session: Sessio
 @router.post(
     "/accounts/me/push-consent",
     response_model=PushConsentOut,
-    responses=problem_responses(401, 403, 422),
+    responses={
+        **problem_responses(401, 403, 422),
+        **response_example(200, SET_PUSH_CONSENT_OUT),
+    },
     summary="Allow push notifications, or stop them (every device is forgotten).",
     openapi_extra=request_example(PUSH_CONSENT_IN),
 )
@@ -407,7 +450,10 @@ async def set_push_consent(
 @router.get(
     "/profiles/{profile_id}/notification-preferences",
     response_model=PreferencesOut,
-    responses=problem_responses(401, 404),
+    responses={
+        **problem_responses(401, 404),
+        **response_example(200, GET_NOTIFICATION_PREFERENCES_OUT),
+    },
     summary="Read what an explorer is sent, how, and when.",
 )
 async def get_notification_preferences(profile: ProfileDep, session: SessionDep) -> PreferencesOut:
@@ -428,7 +474,10 @@ async def get_notification_preferences(profile: ProfileDep, session: SessionDep)
 @router.put(
     "/profiles/{profile_id}/notification-preferences",
     response_model=PreferencesOut,
-    responses=problem_responses(401, 403, 404, 422),
+    responses={
+        **problem_responses(401, 403, 404, 422),
+        **response_example(200, UPDATE_NOTIFICATION_PREFERENCES_OUT),
+    },
     summary="Set what an explorer is sent, how, and when.",
     openapi_extra=request_example(PREFERENCES_IN),
 )
@@ -451,7 +500,10 @@ async def update_notification_preferences(
 @router.put(
     "/profiles/{profile_id}/follows/{kind}/{target_id}",
     response_model=FollowOut,
-    responses=problem_responses(401, 404, 422),
+    responses={
+        **problem_responses(401, 404, 422),
+        **response_example(200, FOLLOW_OUT),
+    },
     summary="Follow a theme or series: hear when something new is added to it.",
 )
 async def follow(

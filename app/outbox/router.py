@@ -12,9 +12,9 @@ from pydantic import BaseModel, ConfigDict
 
 from app.core.config import Settings
 from app.core.errors import Forbidden, ServiceUnavailable, Unauthorized, problem_responses
-from app.core.examples import request_example
+from app.core.examples import request_example, response_example
 from app.integrations.google_tokens import GoogleTokenVerifier, InvalidGoogleToken
-from app.outbox.examples import TASK_CALL
+from app.outbox.examples import RUN_TASK_OUT, TASK_CALL
 from app.outbox.worker import OutboxWorker, Outcome, retry_after_seconds
 
 logger = logging.getLogger(__name__)
@@ -81,7 +81,10 @@ async def verify_tasks_caller(
     "/{name}",
     name="run_task",
     response_model=TaskResult,
-    responses=problem_responses(401, 403, 422, 503),
+    responses={
+        **problem_responses(401, 403, 422, 503),
+        **response_example(200, RUN_TASK_OUT),
+    },
     dependencies=[Depends(verify_tasks_caller)],
     summary="Run one background task delivered by the task queue.",
     openapi_extra=request_example(TASK_CALL),

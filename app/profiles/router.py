@@ -10,7 +10,7 @@ from app.auth.deps import EXPLORER, CallerDep, CurrentPrincipal, TokensDep
 from app.avatars.schemas import AvatarSelection
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
-from app.core.examples import request_example
+from app.core.examples import request_example, response_example
 from app.core.http_cache import conditional_response
 from app.core.idempotency import RESPONSES as IDEMPOTENT
 from app.core.idempotency import idempotent
@@ -18,7 +18,20 @@ from app.core.pagination import Page
 from app.core.parts import RateLimiterDep, SettingsDep
 from app.data_rights import DataRightsDep
 from app.profiles import service as profiles_service
-from app.profiles.examples import AVATAR_SELECTION, KID_SESSION, PROFILE_IN, PROFILE_UPDATE
+from app.profiles.examples import (
+    AVATAR_SELECTION,
+    CREATE_PROFILE_OUT,
+    GET_AVATAR_OUT,
+    GET_AVATAR_SVG_SVG,
+    GET_PROFILE_OUT,
+    KID_SESSION,
+    LIST_PROFILES_OUT,
+    PROFILE_IN,
+    PROFILE_UPDATE,
+    SET_AVATAR_OUT,
+    START_KID_MODE_OUT,
+    UPDATE_PROFILE_OUT,
+)
 from app.profiles.schemas import KidSession, KidSessionIn, ProfileCreate, ProfileOut, ProfileUpdate
 from app.profiles.scope import ParentProfileDep, ProfileDep
 
@@ -31,7 +44,10 @@ SCOPED = problem_responses(401, 403, 404)
 @router.get(
     "",
     response_model=Page[ProfileOut],
-    responses=problem_responses(401, 403),
+    responses={
+        **problem_responses(401, 403),
+        **response_example(200, LIST_PROFILES_OUT),
+    },
     summary="List the family's explorers, oldest first.",
 )
 async def list_profiles(principal: CurrentPrincipal, session: SessionDep) -> Page[ProfileOut]:
@@ -53,7 +69,11 @@ async def list_profiles(principal: CurrentPrincipal, session: SessionDep) -> Pag
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=ProfileOut,
-    responses={**problem_responses(401, 403, 409, 422), **IDEMPOTENT},
+    responses={
+        **problem_responses(401, 403, 409, 422),
+        **IDEMPOTENT,
+        **response_example(201, CREATE_PROFILE_OUT),
+    },
     summary="Create an explorer; the current privacy notice must be accepted.",
     openapi_extra=request_example(PROFILE_IN),
 )
@@ -79,7 +99,10 @@ async def create_profile(
 
 
 @router.get(
-    "/{profile_id}", response_model=ProfileOut, responses=SCOPED, summary="Read one explorer."
+    "/{profile_id}",
+    response_model=ProfileOut,
+    responses={**SCOPED, **response_example(200, GET_PROFILE_OUT)},
+    summary="Read one explorer.",
 )
 async def get_profile(profile: ProfileDep) -> ProfileOut:
     """Answers the explorer: nickname, age band, language, avatar and preferences.
@@ -97,7 +120,10 @@ async def get_profile(profile: ProfileDep) -> ProfileOut:
 @router.patch(
     "/{profile_id}",
     response_model=ProfileOut,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses={
+        **problem_responses(401, 403, 404, 409, 422),
+        **response_example(200, UPDATE_PROFILE_OUT),
+    },
     summary="Change an explorer's nickname, age band, language or preferences.",
     openapi_extra=request_example(PROFILE_UPDATE),
 )
@@ -142,7 +168,10 @@ async def delete_profile(
 @router.post(
     "/{profile_id}/session",
     response_model=KidSession,
-    responses=problem_responses(401, 403, 404, 422, 429),
+    responses={
+        **problem_responses(401, 403, 404, 422, 429),
+        **response_example(200, START_KID_MODE_OUT),
+    },
     summary="Start kid mode: an explorer token for this profile only.",
     openapi_extra=request_example(KID_SESSION),
 )
@@ -176,7 +205,10 @@ async def start_kid_mode(
 @router.get(
     "/{profile_id}/avatar",
     response_model=AvatarSelection,
-    responses=SCOPED,
+    responses={
+        **SCOPED,
+        **response_example(200, GET_AVATAR_OUT),
+    },
     summary="Read an explorer's avatar: the part in each slot and its colours.",
 )
 async def get_avatar(profile: ProfileDep) -> AvatarSelection:
@@ -195,7 +227,10 @@ async def get_avatar(profile: ProfileDep) -> AvatarSelection:
 @router.put(
     "/{profile_id}/avatar",
     response_model=ProfileOut,
-    responses=problem_responses(401, 403, 404, 422),
+    responses={
+        **problem_responses(401, 403, 404, 422),
+        **response_example(200, SET_AVATAR_OUT),
+    },
     summary="Choose one part per slot and their colours.",
     openapi_extra=request_example(AVATAR_SELECTION),
 )
@@ -217,7 +252,7 @@ async def set_avatar(body: AvatarSelection, profile: ProfileDep, session: Sessio
     name="get_avatar_svg",
     response_class=Response,
     responses={
-        200: {"content": {"image/svg+xml": {}}},
+        200: {"content": {"image/svg+xml": {"example": GET_AVATAR_SVG_SVG}}},
         304: {"description": "Not modified"},
         **SCOPED,
     },

@@ -14,13 +14,26 @@ from pydantic import BaseModel, BeforeValidator
 from app.catalog.schemas import Kind
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
-from app.core.examples import request_example
+from app.core.examples import request_example, response_example
 from app.core.pagination import PageParamsDep
 from app.core.responses import model_response
 from app.profiles.scope import ParentProfileDep, ProfileDep, ScopedConnection
 from app.progress import service as progress_service
 from app.progress.clock import ClockDep
-from app.progress.examples import DIY_BEAT, EBOOK_BEAT, VIDEO_BEAT
+from app.progress.examples import (
+    DIY_BEAT,
+    EBOOK_BEAT,
+    GET_ACTIVITY_OUT,
+    GET_DIY_PROGRESS_OUT,
+    GET_EBOOK_PROGRESS_OUT,
+    GET_VIDEO_PROGRESS_OUT,
+    LIST_PROGRESS_OUT,
+    PUT_DIY_PROGRESS_OUT,
+    PUT_EBOOK_PROGRESS_OUT,
+    PUT_VIDEO_PROGRESS_OUT,
+    SAVE_ITEM_OUT,
+    VIDEO_BEAT,
+)
 from app.progress.schemas import (
     Activity,
     DiyBeat,
@@ -62,7 +75,10 @@ hot_router = APIRouter(prefix="/profiles/{profile_id}", tags=["progress"])
     "/progress/video/{item_id}",
     name="put_video_progress",
     response_model=ProgressOut,
-    responses=SCOPED,
+    responses={
+        **SCOPED,
+        **response_example(200, PUT_VIDEO_PROGRESS_OUT),
+    },
     summary="Record a heartbeat of a video: merge what was watched and answer the resume state.",
     openapi_extra=request_example(VIDEO_BEAT),
 )
@@ -93,7 +109,10 @@ async def video_heartbeat(
     "/progress/ebook/{item_id}",
     name="put_ebook_progress",
     response_model=ProgressOut,
-    responses=SCOPED,
+    responses={
+        **SCOPED,
+        **response_example(200, PUT_EBOOK_PROGRESS_OUT),
+    },
     summary="Record a heartbeat of an eBook: merge the pages read and answer the resume state.",
     openapi_extra=request_example(EBOOK_BEAT),
 )
@@ -124,7 +143,10 @@ async def ebook_heartbeat(
     "/progress/diy/{item_id}",
     name="put_diy_progress",
     response_model=ProgressOut,
-    responses=SCOPED,
+    responses={
+        **SCOPED,
+        **response_example(200, PUT_DIY_PROGRESS_OUT),
+    },
     summary="Record a heartbeat of a DIY project: merge the steps done, answer the resume state.",
     openapi_extra=request_example(DIY_BEAT),
 )
@@ -164,7 +186,10 @@ RESUME = "The resume state of one item (404 `not_started` before any heartbeat)"
     "/progress/video/{item_id}",
     name="get_video_progress",
     response_model=ProgressOut,
-    responses=SCOPED,
+    responses={
+        **SCOPED,
+        **response_example(200, GET_VIDEO_PROGRESS_OUT),
+    },
     summary="Read the resume state of one video.",
 )
 async def get_video_progress(
@@ -186,7 +211,10 @@ async def get_video_progress(
     "/progress/ebook/{item_id}",
     name="get_ebook_progress",
     response_model=ProgressOut,
-    responses=SCOPED,
+    responses={
+        **SCOPED,
+        **response_example(200, GET_EBOOK_PROGRESS_OUT),
+    },
     summary="Read the resume state of one eBook.",
 )
 async def get_ebook_progress(
@@ -208,7 +236,10 @@ async def get_ebook_progress(
     "/progress/diy/{item_id}",
     name="get_diy_progress",
     response_model=ProgressOut,
-    responses=SCOPED,
+    responses={
+        **SCOPED,
+        **response_example(200, GET_DIY_PROGRESS_OUT),
+    },
     summary="Read the resume state of one DIY project.",
 )
 async def get_diy_progress(
@@ -235,7 +266,11 @@ async def progress_of_unknown_kind(profile_id: uuid.UUID, kind: Kind, item_id: u
 @router.get(
     "/progress",
     response_model=ProgressPage,
-    responses={**SCOPED, **problem_responses(400)},
+    responses={
+        **SCOPED,
+        **problem_responses(400),
+        **response_example(200, LIST_PROGRESS_OUT),
+    },
     summary="List the explorer's resume states, newest activity first.",
 )
 async def list_progress(
@@ -263,7 +298,10 @@ async def list_progress(
     "/saved/{kind}/{item_id}",
     name="save_item",
     response_model=SavedOut,
-    responses=SCOPED,
+    responses={
+        **SCOPED,
+        **response_example(200, SAVE_ITEM_OUT),
+    },
     summary="Save an item to the explorer's library.",
 )
 async def save(
@@ -306,7 +344,10 @@ async def unsave(kind: Kind, item_id: uuid.UUID, profile: ProfileDep, session: S
     "/activity",
     name="get_activity",
     response_model=Activity,
-    responses=SCOPED,
+    responses={
+        **SCOPED,
+        **response_example(200, GET_ACTIVITY_OUT),
+    },
     summary="Read an explorer's activity per day: minutes by kind, items started and completed.",
 )
 async def activity(

@@ -178,3 +178,267 @@ ANSWER: dict[str, Any] = {
     "choice_ids": ["4f0d8a3c-2b1e-4c7d-9a6f-8e5b3c2d1a09"],
     "hint_used": False,
 }
+
+# Answers, as the demo gives them.
+ANSWER_QUESTION_OUT: dict[str, Any] = {
+    "question_id": "c9840128-e374-5973-aee8-0e99c1981f57",
+    "choice_ids": ["4f0d8a3c-2b1e-4c7d-9a6f-8e5b3c2d1a09"],
+    "order": None,
+    "hint_used": False,
+    "correct": True,
+    "explanation": "Anansi gathered all the wisdom of the world in the pot.",
+    "feedback": [],
+    "correct_choice_ids": ["4f0d8a3c-2b1e-4c7d-9a6f-8e5b3c2d1a09"],
+}
+LIST_QUIZZES_OUT: dict[str, Any] = {
+    "items": [
+        {
+            "id": "15185cac-cace-53b6-a448-fa5f2b3369fc",
+            "content_kind": "video",
+            "content_id": "27c039f2-f7df-50ea-837f-c96447e1f2cd",
+            "title": "Adinkra symbols: first look",
+            "difficulty": "easy",
+            "pass_mark": 60,
+            "feedback_mode": "instant",
+            "time_suggestion_seconds": None,
+            "question_count": 3,
+            "questions": [
+                {
+                    "id": "4496fcff-24c8-562f-af93-8605696e6bbf",
+                    "type": "picture_choice",
+                    "prompt": "Which symbol is Sankofa?",
+                    "image_url": None,
+                    "narration_url": "http://localhost:8080/media/audio/2026/12/36575716843b4fc5b93bb393240bde86.m4a?exp=1796694074&sig=3f9c0a5e7b21",
+                    "hint": "It looks like a heart that curls back.",
+                    "points": 1,
+                    "choices": [
+                        {
+                            "id": "afd09f9b-0d14-4f6a-b991-fae008e2ce61",
+                            "text": "Sankofa",
+                            "image_url": "http://localhost:8080/media/image/2026/12/09a4171501c24aa79b820de3648b34d5.png?exp=1796694074&sig=3f9c0a5e7b21",
+                        },
+                        {
+                            "id": "2c581dce-0d45-4439-9bad-8404fe857730",
+                            "text": "Adinkrahene",
+                            "image_url": "http://localhost:8080/media/image/2026/12/8b045c1a355b4f03b0352c82538b1745.png?exp=1796694074&sig=3f9c0a5e7b21",
+                        },
+                    ],
+                },
+                {
+                    "id": "032b4b75-4364-5a0f-93a1-b13683f0e2f3",
+                    "type": "true_false",
+                    "prompt": "Adinkra symbols are printed on cloth with carved stamps.",
+                    "image_url": None,
+                    "narration_url": "http://localhost:8080/media/audio/2026/12/f53b2e5cc79e432bbe2069639656d5c1.m4a?exp=1796694074&sig=3f9c0a5e7b21",
+                    "hint": None,
+                    "points": 1,
+                    "choices": [
+                        {
+                            "id": "0e621086-e84a-41b3-bd73-cbe41cdf294a",
+                            "text": "True",
+                            "image_url": None,
+                        },
+                        {
+                            "id": "a8167edb-2e59-4c5a-84b6-733fd8061740",
+                            "text": "False",
+                            "image_url": None,
+                        },
+                    ],
+                },
+            ],
+        },
+        {
+            "id": "219b5d1a-4bbb-5f8a-b6e0-5663a450a00d",
+            "content_kind": "video",
+            "content_id": "27c039f2-f7df-50ea-837f-c96447e1f2cd",
+            "title": "Adinkra symbols: master level",
+            "difficulty": "hard",
+            "pass_mark": 75,
+            "feedback_mode": "at_end",
+            "time_suggestion_seconds": 300,
+            "question_count": 2,
+            "questions": [
+                {
+                    "id": "9e57bcce-040b-5cce-ba75-28a4e53035ee",
+                    "type": "multiple_choice",
+                    "prompt": "Which of these are adinkra symbols? Pick all that are.",
+                    "image_url": None,
+                    "narration_url": None,
+                    "hint": "Three of them are.",
+                    "points": 2,
+                    "choices": [
+                        {
+                            "id": "795ed027-d512-44f4-8f79-6641709a0d14",
+                            "text": "Adinkrahene",
+                            "image_url": None,
+                        },
+                        {
+                            "id": "0e231185-13b4-4f9f-9bdf-7758c5baefa8",
+                            "text": "Dwennimmen",
+                            "image_url": None,
+                        },
+                    ],
+                },
+                {
+                    "id": "4416adac-51ea-5b6f-8115-c1a43b91ec5f",
+                    "type": "ordering",
+                    "prompt": "Put the symbols in the order the video shows them.",
+                    "image_url": None,
+                    "narration_url": None,
+                    "hint": None,
+                    "points": 1,
+                    "choices": [
+                        {
+                            "id": "46e8be80-280b-40d3-ab7b-383b6df53d2f",
+                            "text": "Adinkrahene",
+                            "image_url": None,
+                        },
+                        {
+                            "id": "9f0ee2ee-5aef-4380-95c1-b8561a8ae3db",
+                            "text": "Dwennimmen",
+                            "image_url": None,
+                        },
+                    ],
+                },
+            ],
+        },
+    ],
+    "next_cursor": None,
+}
+GET_QUIZ_OUT: dict[str, Any] = {
+    "id": "15185cac-cace-53b6-a448-fa5f2b3369fc",
+    "content_kind": "video",
+    "content_id": "27c039f2-f7df-50ea-837f-c96447e1f2cd",
+    "title": "Adinkra symbols: first look",
+    "difficulty": "easy",
+    "pass_mark": 60,
+    "feedback_mode": "instant",
+    "time_suggestion_seconds": None,
+    "question_count": 3,
+    "questions": [
+        {
+            "id": "4496fcff-24c8-562f-af93-8605696e6bbf",
+            "type": "picture_choice",
+            "prompt": "Which symbol is Sankofa?",
+            "image_url": None,
+            "narration_url": "http://localhost:8080/media/audio/2026/12/36575716843b4fc5b93bb393240bde86.m4a?exp=1796694074&sig=3f9c0a5e7b21",
+            "hint": "It looks like a heart that curls back.",
+            "points": 1,
+            "choices": [
+                {
+                    "id": "afd09f9b-0d14-4f6a-b991-fae008e2ce61",
+                    "text": "Sankofa",
+                    "image_url": "http://localhost:8080/media/image/2026/12/09a4171501c24aa79b820de3648b34d5.png?exp=1796694074&sig=3f9c0a5e7b21",
+                },
+                {
+                    "id": "2c581dce-0d45-4439-9bad-8404fe857730",
+                    "text": "Adinkrahene",
+                    "image_url": "http://localhost:8080/media/image/2026/12/8b045c1a355b4f03b0352c82538b1745.png?exp=1796694074&sig=3f9c0a5e7b21",
+                },
+            ],
+        },
+        {
+            "id": "032b4b75-4364-5a0f-93a1-b13683f0e2f3",
+            "type": "true_false",
+            "prompt": "Adinkra symbols are printed on cloth with carved stamps.",
+            "image_url": None,
+            "narration_url": "http://localhost:8080/media/audio/2026/12/f53b2e5cc79e432bbe2069639656d5c1.m4a?exp=1796694074&sig=3f9c0a5e7b21",
+            "hint": None,
+            "points": 1,
+            "choices": [
+                {"id": "0e621086-e84a-41b3-bd73-cbe41cdf294a", "text": "True", "image_url": None},
+                {"id": "a8167edb-2e59-4c5a-84b6-733fd8061740", "text": "False", "image_url": None},
+            ],
+        },
+    ],
+}
+START_ATTEMPT_OUT: dict[str, Any] = {
+    "id": "e99a45f7-7795-42a1-81b8-d87e9f0c5046",
+    "quiz_id": "15185cac-cace-53b6-a448-fa5f2b3369fc",
+    "status": "open",
+    "feedback_mode": "instant",
+    "started_at": "2026-12-08T01:08:54.826323Z",
+    "expires_at": "2026-12-09T01:08:54.826323Z",
+    "questions": [
+        {
+            "id": "4496fcff-24c8-562f-af93-8605696e6bbf",
+            "type": "picture_choice",
+            "prompt": "Which symbol is Sankofa?",
+            "image_url": None,
+            "narration_url": "http://localhost:8080/media/audio/2026/12/36575716843b4fc5b93bb393240bde86.m4a?exp=1796694074&sig=3f9c0a5e7b21",
+            "hint": "It looks like a heart that curls back.",
+            "points": 1,
+            "choices": [
+                {
+                    "id": "afd09f9b-0d14-4f6a-b991-fae008e2ce61",
+                    "text": "Sankofa",
+                    "image_url": "http://localhost:8080/media/image/2026/12/09a4171501c24aa79b820de3648b34d5.png?exp=1796694074&sig=3f9c0a5e7b21",
+                },
+                {
+                    "id": "2c581dce-0d45-4439-9bad-8404fe857730",
+                    "text": "Adinkrahene",
+                    "image_url": "http://localhost:8080/media/image/2026/12/8b045c1a355b4f03b0352c82538b1745.png?exp=1796694074&sig=3f9c0a5e7b21",
+                },
+            ],
+        },
+        {
+            "id": "032b4b75-4364-5a0f-93a1-b13683f0e2f3",
+            "type": "true_false",
+            "prompt": "Adinkra symbols are printed on cloth with carved stamps.",
+            "image_url": None,
+            "narration_url": "http://localhost:8080/media/audio/2026/12/f53b2e5cc79e432bbe2069639656d5c1.m4a?exp=1796694074&sig=3f9c0a5e7b21",
+            "hint": None,
+            "points": 1,
+            "choices": [
+                {"id": "0e621086-e84a-41b3-bd73-cbe41cdf294a", "text": "True", "image_url": None},
+                {"id": "a8167edb-2e59-4c5a-84b6-733fd8061740", "text": "False", "image_url": None},
+            ],
+        },
+    ],
+    "answers": [],
+}
+SUBMIT_ATTEMPT_OUT: dict[str, Any] = {
+    "attempt_id": "e99a45f7-7795-42a1-81b8-d87e9f0c5046",
+    "quiz_id": "15185cac-cace-53b6-a448-fa5f2b3369fc",
+    "status": "submitted",
+    "closed_at": "2026-12-08T01:08:57.071848Z",
+    "score": 0.0,
+    "max_score": 3,
+    "percent": 0,
+    "pass_mark": 60,
+    "passed": False,
+    "stars": 1,
+    "questions": [
+        {
+            "question_id": "4496fcff-24c8-562f-af93-8605696e6bbf",
+            "prompt": "Which symbol is Sankofa?",
+            "type": "picture_choice",
+            "answered": False,
+            "choice_ids": None,
+            "order": None,
+            "correct": False,
+            "hint_used": False,
+            "points": 1,
+            "points_awarded": 0.0,
+            "explanation": "Sankofa curls back on itself: go back and fetch what you "
+            "forgot, and learn from the past.",
+            "correct_choice_ids": ["afd09f9b-0d14-4f6a-b991-fae008e2ce61"],
+        },
+        {
+            "question_id": "032b4b75-4364-5a0f-93a1-b13683f0e2f3",
+            "prompt": "Adinkra symbols are printed on cloth with carved stamps.",
+            "type": "true_false",
+            "answered": False,
+            "choice_ids": None,
+            "order": None,
+            "correct": False,
+            "hint_used": False,
+            "points": 1,
+            "points_awarded": 0.0,
+            "explanation": "Printers carve the symbols into calabash stamps.",
+            "correct_choice_ids": ["0e621086-e84a-41b3-bd73-cbe41cdf294a"],
+        },
+    ],
+}
+GET_NEXT_QUIZ_OUT: dict[str, Any] = {"quiz": None, "difficulty": None, "reason": "none"}
+LIST_QUIZ_RESULTS_OUT: dict[str, Any] = {"items": [], "next_cursor": None}

@@ -24,13 +24,20 @@ from app.quizzes.examples import (
     ADMIN_QUIZ,
     ADMIN_QUIZ_PAGE,
     ANSWER,
+    ANSWER_QUESTION_OUT,
     DEMO_QUIZ,
+    GET_NEXT_QUIZ_OUT,
+    GET_QUIZ_OUT,
+    LIST_QUIZ_RESULTS_OUT,
+    LIST_QUIZZES_OUT,
     QUIZ_BULK_RESULT,
     QUIZ_DELETED,
     QUIZ_IN,
     QUIZ_PATCH,
     QUIZ_STATS,
     REORDER_QUESTIONS,
+    START_ATTEMPT_OUT,
+    SUBMIT_ATTEMPT_OUT,
 )
 from app.quizzes.schemas import (
     AdminQuiz,
@@ -89,7 +96,10 @@ ETAG: dict[int | str, dict[str, Any]] = {
 @router.get(
     "/quizzes",
     response_model=QuizPage,
-    responses=problem_responses(400, 422),
+    responses={
+        **problem_responses(400, 422),
+        **response_example(200, LIST_QUIZZES_OUT),
+    },
     summary="List published quizzes, questions and choices included, never which one is right.",
 )
 async def list_quizzes(
@@ -117,7 +127,10 @@ async def list_quizzes(
 @router.get(
     "/quizzes/{quiz_id}",
     response_model=QuizOut,
-    responses=problem_responses(404, 422),
+    responses={
+        **problem_responses(404, 422),
+        **response_example(200, GET_QUIZ_OUT),
+    },
     summary="Read one published quiz to play, never which choice is right.",
 )
 async def get_quiz(quiz_id: uuid.UUID, links: MediaLinksDep, session: SessionDep) -> QuizOut:
@@ -140,7 +153,15 @@ async def get_quiz(quiz_id: uuid.UUID, links: MediaLinksDep, session: SessionDep
     "/quizzes/{quiz_id}/attempts",
     response_model=AttemptOut,
     status_code=status.HTTP_201_CREATED,
-    responses={**SCOPED, 200: {"model": AttemptOut, "description": "The open attempt, resumed"}},
+    responses={
+        **SCOPED,
+        200: {
+            "model": AttemptOut,
+            "description": "The open attempt, resumed",
+            "content": {"application/json": {"example": START_ATTEMPT_OUT}},
+        },
+        **response_example(201, START_ATTEMPT_OUT),
+    },
     summary="Start an attempt at a quiz, or resume the one open.",
 )
 async def start_attempt(
@@ -170,7 +191,10 @@ async def start_attempt(
 @hot_router.put(
     "/attempts/{attempt_id}/answers/{question_id}",
     response_model=AnswerOut,
-    responses=WRITE_ERRORS,
+    responses={
+        **WRITE_ERRORS,
+        **response_example(200, ANSWER_QUESTION_OUT),
+    },
     summary="Answer one question of an attempt.",
     openapi_extra=request_example(ANSWER),
 )
@@ -202,7 +226,10 @@ async def answer_question(
 @profile_router.post(
     "/attempts/{attempt_id}/submit",
     response_model=AttemptResult,
-    responses=SCOPED,
+    responses={
+        **SCOPED,
+        **response_example(200, SUBMIT_ATTEMPT_OUT),
+    },
     summary="Finish an attempt: the score, each question's result, passed or not, and stars.",
 )
 async def submit_attempt(
@@ -224,7 +251,10 @@ async def submit_attempt(
 @profile_router.get(
     "/quizzes/next",
     response_model=NextQuiz,
-    responses=SCOPED,
+    responses={
+        **SCOPED,
+        **response_example(200, GET_NEXT_QUIZ_OUT),
+    },
     summary="Find the quiz to take next on this content, at the level that fits.",
 )
 async def get_next_quiz(
@@ -249,7 +279,11 @@ async def get_next_quiz(
 @profile_router.get(
     "/quiz-results",
     response_model=QuizResultPage,
-    responses={**SCOPED, **problem_responses(400)},
+    responses={
+        **SCOPED,
+        **problem_responses(400),
+        **response_example(200, LIST_QUIZ_RESULTS_OUT),
+    },
     summary="List the explorer's results per quiz: best score, attempts, mastered.",
 )
 async def list_quiz_results(
