@@ -42,7 +42,7 @@ ADMIN_ACCOUNT_PAGE: dict[str, Any] = {
         },
         {
             "id": "657fffa6-dc9f-4955-8c6f-c1320822af8a",
-            "email": "examples-admin@example.com",
+            "email": "admin@wonderspaced.app",
             "role": "admin",
             "display_name": None,
             "locale": "en",
@@ -73,7 +73,7 @@ PIN_REMOVE: dict[str, Any] = {"current_pin": "2468"}
 # Answers, as the demo gives them.
 GET_ME_OUT: dict[str, Any] = {
     "id": "d3e834d5-6eb3-4624-86b8-d3c45bdd3e6c",
-    "email": "parent-m@example.com",
+    "email": "parent@example.com",
     "role": "parent",
     "display_name": None,
     "locale": "en",
@@ -85,7 +85,7 @@ GET_ME_OUT: dict[str, Any] = {
 }
 UPDATE_ME_OUT: dict[str, Any] = {
     "id": "d3e834d5-6eb3-4624-86b8-d3c45bdd3e6c",
-    "email": "parent-m@example.com",
+    "email": "parent@example.com",
     "role": "parent",
     "display_name": "Abena",
     "locale": "en",
@@ -119,7 +119,7 @@ EXPORT_ACCOUNT_OUT: dict[str, Any] = {
     "exported_at": "2026-12-08T01:09:00.268302+00:00",
     "account": {
         "id": "d3e834d5-6eb3-4624-86b8-d3c45bdd3e6c",
-        "email": "parent-m@example.com",
+        "email": "parent@example.com",
         "role": "parent",
         "display_name": None,
         "locale": "en",
@@ -136,8 +136,8 @@ EXPORT_ACCOUNT_OUT: dict[str, Any] = {
             {
                 "profile_id": "15c5d648-a361-4aee-88ab-d725f3ddec0a",
                 "classroom_id": "58eafe41-90b1-4f44-8362-086a72251103",
-                "classroom_name": "P3",
-                "teacher_display_name": "T",
+                "classroom_name": "Class 2 Explorers",
+                "teacher_display_name": "Mr Mensah",
                 "joined_at": "2026-12-08T01:08:55.122526+00:00",
                 "archived": False,
             }

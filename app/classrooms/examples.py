@@ -34,10 +34,10 @@ JOIN_IN: dict[str, Any] = {"code": "K7QM2XPA"}
 # Answers, as the demo gives them.
 GET_CLASSROOM_BY_CODE_OUT: dict[str, Any] = {
     "id": "58eafe41-90b1-4f44-8362-086a72251103",
-    "name": "P3",
-    "grade": "P3",
+    "name": "Class 2 Explorers",
+    "grade": "Primary 2",
     "age_band": None,
-    "teacher_display_name": "T",
+    "teacher_display_name": "Mr Mensah",
 }
 LIST_MY_INVITES_OUT: dict[str, Any] = {
     "items": [
@@ -45,7 +45,7 @@ LIST_MY_INVITES_OUT: dict[str, Any] = {
             "id": "7292d37d-8972-41ba-aaaf-9ab5541df0c0",
             "classroom_id": "00f96047-90a6-4092-ba86-ce5a40a83081",
             "classroom_name": "P4",
-            "email": "teacher-m@example.com",
+            "email": "teacher@example.com",
             "created_at": "2026-12-08T01:08:45.151423Z",
         }
     ],
@@ -61,17 +61,17 @@ ACCEPT_TEACHER_INVITE_OUT: dict[str, Any] = {
     "code_enabled": True,
     "archived": False,
     "archived_at": None,
-    "teacher_display_name": "T",
+    "teacher_display_name": "Mr Mensah",
     "my_role": "co_teacher",
     "teachers": [
         {
             "account_id": "c0f8a031-dc5c-47c4-b492-c7de911a05db",
-            "display_name": "T",
+            "display_name": "Mr Mensah",
             "role": "owner",
         },
         {
             "account_id": "5a6692af-9478-4ad6-98e1-f4a7c123f409",
-            "display_name": "T",
+            "display_name": "Mr Mensah",
             "role": "co_teacher",
         },
     ],
@@ -89,10 +89,14 @@ CREATE_CLASSROOM_OUT: dict[str, Any] = {
     "code_enabled": True,
     "archived": False,
     "archived_at": None,
-    "teacher_display_name": "T",
+    "teacher_display_name": "Mr Mensah",
     "my_role": "owner",
     "teachers": [
-        {"account_id": "5a6692af-9478-4ad6-98e1-f4a7c123f409", "display_name": "T", "role": "owner"}
+        {
+            "account_id": "5a6692af-9478-4ad6-98e1-f4a7c123f409",
+            "display_name": "Mr Mensah",
+            "role": "owner",
+        }
     ],
     "pending_invites": [],
     "member_count": 0,
@@ -102,20 +106,20 @@ LIST_CLASSROOMS_OUT: dict[str, Any] = {
     "items": [
         {
             "id": "58eafe41-90b1-4f44-8362-086a72251103",
-            "name": "P3",
-            "grade": "P3",
+            "name": "Class 2 Explorers",
+            "grade": "Primary 2",
             "age_band": None,
             "time_zone": "Africa/Accra",
             "join_code": "XUA5PXC2",
             "code_enabled": True,
             "archived": False,
             "archived_at": None,
-            "teacher_display_name": "T",
+            "teacher_display_name": "Mr Mensah",
             "my_role": "owner",
             "teachers": [
                 {
                     "account_id": "5a6692af-9478-4ad6-98e1-f4a7c123f409",
-                    "display_name": "T",
+                    "display_name": "Mr Mensah",
                     "role": "owner",
                 }
             ],
@@ -128,26 +132,7 @@ LIST_CLASSROOMS_OUT: dict[str, Any] = {
 }
 GET_CLASSROOM_OUT: dict[str, Any] = {
     "id": "58eafe41-90b1-4f44-8362-086a72251103",
-    "name": "P3",
-    "grade": "P3",
-    "age_band": None,
-    "time_zone": "Africa/Accra",
-    "join_code": "XUA5PXC2",
-    "code_enabled": True,
-    "archived": False,
-    "archived_at": None,
-    "teacher_display_name": "T",
-    "my_role": "owner",
-    "teachers": [
-        {"account_id": "5a6692af-9478-4ad6-98e1-f4a7c123f409", "display_name": "T", "role": "owner"}
-    ],
-    "pending_invites": [],
-    "member_count": 1,
-    "created_at": "2026-12-08T01:08:45.151423Z",
-}
-UPDATE_CLASSROOM_OUT: dict[str, Any] = {
-    "id": "58eafe41-90b1-4f44-8362-086a72251103",
-    "name": "P3",
+    "name": "Class 2 Explorers",
     "grade": "Primary 2",
     "age_band": None,
     "time_zone": "Africa/Accra",
@@ -155,10 +140,37 @@ UPDATE_CLASSROOM_OUT: dict[str, Any] = {
     "code_enabled": True,
     "archived": False,
     "archived_at": None,
-    "teacher_display_name": "T",
+    "teacher_display_name": "Mr Mensah",
     "my_role": "owner",
     "teachers": [
-        {"account_id": "5a6692af-9478-4ad6-98e1-f4a7c123f409", "display_name": "T", "role": "owner"}
+        {
+            "account_id": "5a6692af-9478-4ad6-98e1-f4a7c123f409",
+            "display_name": "Mr Mensah",
+            "role": "owner",
+        }
+    ],
+    "pending_invites": [],
+    "member_count": 1,
+    "created_at": "2026-12-08T01:08:45.151423Z",
+}
+UPDATE_CLASSROOM_OUT: dict[str, Any] = {
+    "id": "58eafe41-90b1-4f44-8362-086a72251103",
+    "name": "Class 2 Explorers",
+    "grade": "Primary 2",
+    "age_band": None,
+    "time_zone": "Africa/Accra",
+    "join_code": "XUA5PXC2",
+    "code_enabled": True,
+    "archived": False,
+    "archived_at": None,
+    "teacher_display_name": "Mr Mensah",
+    "my_role": "owner",
+    "teachers": [
+        {
+            "account_id": "5a6692af-9478-4ad6-98e1-f4a7c123f409",
+            "display_name": "Mr Mensah",
+            "role": "owner",
+        }
     ],
     "pending_invites": [],
     "member_count": 1,
@@ -166,18 +178,22 @@ UPDATE_CLASSROOM_OUT: dict[str, Any] = {
 }
 ROTATE_CLASSROOM_CODE_OUT: dict[str, Any] = {
     "id": "58eafe41-90b1-4f44-8362-086a72251103",
-    "name": "P3",
-    "grade": "P3",
+    "name": "Class 2 Explorers",
+    "grade": "Primary 2",
     "age_band": None,
     "time_zone": "Africa/Accra",
     "join_code": "XEVX9C5K",
     "code_enabled": True,
     "archived": False,
     "archived_at": None,
-    "teacher_display_name": "T",
+    "teacher_display_name": "Mr Mensah",
     "my_role": "owner",
     "teachers": [
-        {"account_id": "5a6692af-9478-4ad6-98e1-f4a7c123f409", "display_name": "T", "role": "owner"}
+        {
+            "account_id": "5a6692af-9478-4ad6-98e1-f4a7c123f409",
+            "display_name": "Mr Mensah",
+            "role": "owner",
+        }
     ],
     "pending_invites": [],
     "member_count": 1,
@@ -186,7 +202,7 @@ ROTATE_CLASSROOM_CODE_OUT: dict[str, Any] = {
 CREATE_TEACHER_INVITE_OUT: dict[str, Any] = {
     "id": "8d9b957d-915c-4dfa-ab30-8b2a58bee676",
     "classroom_id": "58eafe41-90b1-4f44-8362-086a72251103",
-    "classroom_name": "P3",
+    "classroom_name": "Class 2 Explorers",
     "email": "co-teacher@example.com",
     "created_at": "2026-12-08T01:08:45.151423Z",
 }
@@ -242,13 +258,13 @@ LIST_ASSIGNMENTS_OUT: dict[str, Any] = {
         {
             "id": "5c602f5c-eff9-4bc6-a8d3-eb3f5db3ef80",
             "classroom_id": "58eafe41-90b1-4f44-8362-086a72251103",
-            "title": "Week 1",
+            "title": "Kente week",
             "note": "",
             "start_date": None,
-            "due_date": "2999-01-01",
+            "due_date": "2030-01-10",
             "time_zone": "Africa/Accra",
             "starts_at": None,
-            "due_at": "2999-01-02T00:00:00Z",
+            "due_at": "2030-01-11T00:00:00Z",
             "state": "open",
             "position": 0,
             "closed_at": None,
@@ -268,13 +284,13 @@ REORDER_ASSIGNMENTS_OUT: list[Any] = [
     {
         "id": "5c602f5c-eff9-4bc6-a8d3-eb3f5db3ef80",
         "classroom_id": "58eafe41-90b1-4f44-8362-086a72251103",
-        "title": "Week 1",
+        "title": "Kente week",
         "note": "",
         "start_date": None,
-        "due_date": "2999-01-01",
+        "due_date": "2030-01-10",
         "time_zone": "Africa/Accra",
         "starts_at": None,
-        "due_at": "2999-01-02T00:00:00Z",
+        "due_at": "2030-01-11T00:00:00Z",
         "state": "open",
         "position": 0,
         "closed_at": None,
@@ -291,13 +307,13 @@ REORDER_ASSIGNMENTS_OUT: list[Any] = [
 GET_ASSIGNMENT_OUT: dict[str, Any] = {
     "id": "5c602f5c-eff9-4bc6-a8d3-eb3f5db3ef80",
     "classroom_id": "58eafe41-90b1-4f44-8362-086a72251103",
-    "title": "Week 1",
+    "title": "Kente week",
     "note": "",
     "start_date": None,
-    "due_date": "2999-01-01",
+    "due_date": "2030-01-10",
     "time_zone": "Africa/Accra",
     "starts_at": None,
-    "due_at": "2999-01-02T00:00:00Z",
+    "due_at": "2030-01-11T00:00:00Z",
     "state": "open",
     "position": 0,
     "closed_at": None,
@@ -313,7 +329,7 @@ GET_ASSIGNMENT_OUT: dict[str, Any] = {
 UPDATE_ASSIGNMENT_OUT: dict[str, Any] = {
     "id": "5c602f5c-eff9-4bc6-a8d3-eb3f5db3ef80",
     "classroom_id": "58eafe41-90b1-4f44-8362-086a72251103",
-    "title": "Week 1",
+    "title": "Kente week",
     "note": "",
     "start_date": None,
     "due_date": "2030-01-17",
@@ -335,13 +351,13 @@ UPDATE_ASSIGNMENT_OUT: dict[str, Any] = {
 CLOSE_ASSIGNMENT_OUT: dict[str, Any] = {
     "id": "5c602f5c-eff9-4bc6-a8d3-eb3f5db3ef80",
     "classroom_id": "58eafe41-90b1-4f44-8362-086a72251103",
-    "title": "Week 1",
+    "title": "Kente week",
     "note": "",
     "start_date": None,
-    "due_date": "2999-01-01",
+    "due_date": "2030-01-10",
     "time_zone": "Africa/Accra",
     "starts_at": None,
-    "due_at": "2999-01-02T00:00:00Z",
+    "due_at": "2030-01-11T00:00:00Z",
     "state": "closed",
     "position": 0,
     "closed_at": "2026-12-08T01:09:02.603536Z",
@@ -357,13 +373,13 @@ CLOSE_ASSIGNMENT_OUT: dict[str, Any] = {
 REOPEN_ASSIGNMENT_OUT: dict[str, Any] = {
     "id": "5c602f5c-eff9-4bc6-a8d3-eb3f5db3ef80",
     "classroom_id": "58eafe41-90b1-4f44-8362-086a72251103",
-    "title": "Week 1",
+    "title": "Kente week",
     "note": "",
     "start_date": None,
-    "due_date": "2999-01-01",
+    "due_date": "2030-01-10",
     "time_zone": "Africa/Accra",
     "starts_at": None,
-    "due_at": "2999-01-02T00:00:00Z",
+    "due_at": "2030-01-11T00:00:00Z",
     "state": "open",
     "position": 0,
     "closed_at": None,
@@ -380,13 +396,13 @@ GET_ASSIGNMENT_REPORT_OUT: dict[str, Any] = {
     "assignment": {
         "id": "5c602f5c-eff9-4bc6-a8d3-eb3f5db3ef80",
         "classroom_id": "58eafe41-90b1-4f44-8362-086a72251103",
-        "title": "Week 1",
+        "title": "Kente week",
         "note": "",
         "start_date": None,
-        "due_date": "2999-01-01",
+        "due_date": "2030-01-10",
         "time_zone": "Africa/Accra",
         "starts_at": None,
-        "due_at": "2999-01-02T00:00:00Z",
+        "due_at": "2030-01-11T00:00:00Z",
         "state": "open",
         "position": 0,
         "closed_at": None,
@@ -430,12 +446,12 @@ GET_ASSIGNMENT_REPORT_CSV_CSV = (
 )
 GET_CLASSROOM_REPORT_OUT: dict[str, Any] = {
     "classroom_id": "58eafe41-90b1-4f44-8362-086a72251103",
-    "name": "P3",
+    "name": "Class 2 Explorers",
     "assignments": [
         {
             "assignment_id": "5c602f5c-eff9-4bc6-a8d3-eb3f5db3ef80",
-            "title": "Week 1",
-            "due_date": "2999-01-01",
+            "title": "Kente week",
+            "due_date": "2030-01-10",
             "state": "open",
             "counts": {
                 "not_started": 1,
@@ -475,10 +491,10 @@ LIST_MY_CLASSROOMS_OUT: dict[str, Any] = {
         {
             "classroom": {
                 "id": "58eafe41-90b1-4f44-8362-086a72251103",
-                "name": "P3",
-                "grade": "P3",
+                "name": "Class 2 Explorers",
+                "grade": "Primary 2",
                 "age_band": None,
-                "teacher_display_name": "T",
+                "teacher_display_name": "Mr Mensah",
             },
             "profile_id": "15c5d648-a361-4aee-88ab-d725f3ddec0a",
             "joined_at": "2026-12-08T01:08:55.122526Z",
@@ -489,10 +505,10 @@ LIST_MY_CLASSROOMS_OUT: dict[str, Any] = {
 JOIN_CLASSROOM_OUT: dict[str, Any] = {
     "classroom": {
         "id": "58eafe41-90b1-4f44-8362-086a72251103",
-        "name": "P3",
-        "grade": "P3",
+        "name": "Class 2 Explorers",
+        "grade": "Primary 2",
         "age_band": None,
-        "teacher_display_name": "T",
+        "teacher_display_name": "Mr Mensah",
     },
     "profile_id": "15c5d648-a361-4aee-88ab-d725f3ddec0a",
     "joined_at": "2026-12-08T01:08:55.122526Z",
@@ -503,16 +519,16 @@ LIST_MY_ASSIGNMENTS_OUT: dict[str, Any] = {
             "id": "5c602f5c-eff9-4bc6-a8d3-eb3f5db3ef80",
             "classroom": {
                 "id": "58eafe41-90b1-4f44-8362-086a72251103",
-                "name": "P3",
-                "grade": "P3",
+                "name": "Class 2 Explorers",
+                "grade": "Primary 2",
                 "age_band": None,
-                "teacher_display_name": "T",
+                "teacher_display_name": "Mr Mensah",
             },
-            "title": "Week 1",
+            "title": "Kente week",
             "note": "",
             "start_date": None,
-            "due_date": "2999-01-01",
-            "due_at": "2999-01-02T00:00:00Z",
+            "due_date": "2030-01-10",
+            "due_at": "2030-01-11T00:00:00Z",
             "time_zone": "Africa/Accra",
             "state": "open",
             "items": [
