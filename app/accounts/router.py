@@ -68,9 +68,8 @@ router = APIRouter(tags=["accounts"])
     summary="Read the signed-in account.",
 )
 async def me(principal: CurrentPrincipal, session: SessionDep) -> AccountOut:
-    """Answers the signed-in grown-up's account: email, role, display name, time zone, whether the
-    email is confirmed, the privacy notice accepted, push consent and whether a parent PIN is
-    set.
+    """Answers the signed-in grown-up's account: email, role, display name, language, time zone,
+    whether the email is confirmed, and how it signs in (a password, Google).
 
     **Who may call:** a signed-in grown-up (parent, teacher, editor or admin), for their own
     account; an explorer is refused (403), anonymous callers 401.
@@ -317,7 +316,7 @@ async def set_pin(
     account; an explorer is refused (403), anonymous callers 401.
 
     **Rules:** changing an existing PIN needs the current one (403 `wrong_pin`); the PIN is 4 to
-    8 digits.
+    6 digits.
 
     **Retries:** idempotent: the same PIN again leaves it set.
     """

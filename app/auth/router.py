@@ -74,9 +74,9 @@ async def register(
     **Who may call:** anyone: anonymous callers, explorers and every grown-up (parent, teacher,
     editor, admin) get the same answer; a token, when sent, must be valid (401 otherwise).
 
-    **Rules:** an address already registered gets the same answer (and an email saying so), so
-    the answer never tells who has an account; the password meets the length rules; per-address
-    and per-IP limits apply (429).
+    **Rules:** an address already registered gets the same answer, so the answer never tells who
+    has an account; the password meets the length rules; per-address and per-IP limits apply
+    (429).
 
     **Retries:** a retry answers the same and emails again; it never creates a second account.
     """
@@ -109,8 +109,8 @@ async def verify_email(
     **Who may call:** anyone: anonymous callers, explorers and every grown-up (parent, teacher,
     editor, admin) get the same answer; a token, when sent, must be valid (401 otherwise).
 
-    **Rules:** a wrong or expired code is a 401 `invalid_code`; a few wrong codes end the code;
-    limits apply (429).
+    **Rules:** a wrong or expired code is a 401 `invalid_code`; wrong codes are limited; limits
+    apply (429).
 
     **Retries:** the code is used once: a retry after success is a 401 `invalid_code`.
     """
@@ -213,7 +213,7 @@ async def passwordless_start(
     **Rules:** the answer is the same whether or not the address has an account; per-address and
     per-IP limits apply (429).
 
-    **Retries:** a retry emails a new code; the earlier one stops working.
+    **Retries:** a retry emails another code; each code works once.
     """
     await limits.limit(request, "send", limits.SEND_PER_IP, body.email, limits.SEND_PER_ACCOUNT)
     await auth_service.passwordless_start(session, settings, body.email)
@@ -244,8 +244,8 @@ async def passwordless_verify(
     **Who may call:** anyone: anonymous callers, explorers and every grown-up (parent, teacher,
     editor, admin) get the same answer; a token, when sent, must be valid (401 otherwise).
 
-    **Rules:** a wrong or expired code is a 401 `invalid_code`; a few wrong codes end the code;
-    limits apply (429).
+    **Rules:** a wrong or expired code is a 401 `invalid_code`; wrong codes are limited; limits
+    apply (429).
 
     **Retries:** the code is used once: a retry after success is a 401 `invalid_code`.
     """
@@ -284,9 +284,9 @@ async def google(
     **Who may call:** anyone: anonymous callers, explorers and every grown-up (parent, teacher,
     editor, admin) get the same answer; a token, when sent, must be valid (401 otherwise).
 
-    **Rules:** an invalid token is a 401 `invalid_google_token`; a Google email that is not
-    verified 403 `google_email_unverified`; an account linked to another Google user 409
-    `google_mismatch`.
+    **Rules:** Google sign-in must be configured (403 `google_disabled`); an invalid token is a
+    401 `invalid_google_token`; a Google email that is not verified 403
+    `google_email_unverified`; an account linked to another Google user 409 `google_mismatch`.
 
     **Retries:** not idempotent: each success is another sign-in.
     """
@@ -397,7 +397,7 @@ async def forgot_password(
     **Rules:** the answer is the same whether or not the address has an account; limits apply
     (429).
 
-    **Retries:** a retry emails a new code; the earlier one stops working.
+    **Retries:** a retry emails another code; each code works once.
     """
     await limits.limit(request, "send", limits.SEND_PER_IP, body.email, limits.SEND_PER_ACCOUNT)
     await auth_service.forgot_password(session, settings, body.email)

@@ -690,7 +690,8 @@ async def reopen_assignment(
     **Who may call:** that classroom's teachers (owner and co-teachers) and admins; another
     teacher gets 404, other grown-ups and explorers 403, anonymous callers 401.
 
-    **Rules:** the due date must not have passed (422 `due_date_past`).
+    **Rules:** an archived classroom cannot change (409 `classroom_archived`); an assignment of
+    another classroom is a 404.
 
     **Retries:** idempotent: reopening it again leaves it open.
     """

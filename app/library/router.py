@@ -190,7 +190,8 @@ async def get_my_explorer(
     **Who may call:** the explorer of that profile and its family's parent; anyone else gets 404
     (anonymous callers 401).
 
-    **Rules:** `profile_id` is required and must be the caller's own explorer (404 otherwise).
+    **Rules:** `profile_id` is required and must be the caller's own explorer or, for a parent,
+    one of the family's (404 otherwise).
 
     **Retries:** a read; repeating it changes nothing.
     """

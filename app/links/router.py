@@ -84,7 +84,8 @@ async def admin_disable_share_link(
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
 
-    **Rules:** an unknown code is a 404 `link_not_found`.
+    **Rules:** an unknown code is a 404 `link_not_found` (the demo shares no link, so the
+    example answers this 404 until an item is shared).
 
     **Retries:** idempotent: disabling it again leaves it disabled.
     """

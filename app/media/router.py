@@ -142,7 +142,8 @@ async def delete_asset(
     **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
     explorer, parent or teacher).
 
-    **Rules:** an asset that content still uses is refused (409).
+    **Rules:** an asset that content still uses is refused (409 `asset_in_use`): detach it first
+    (every demo file is used, so the example answers this 409).
 
     **Retries:** a repeat after success is a 404 and deletes nothing more.
     """

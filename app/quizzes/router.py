@@ -269,7 +269,7 @@ async def get_next_quiz(
     **Who may call:** the explorer of that profile and its family's parent; anyone else gets 404
     (anonymous callers 401).
 
-    **Rules:** an item with no quiz is a 404.
+    **Rules:** an item with no published quiz answers 200 with no suggestion.
 
     **Retries:** a read; repeating it changes nothing.
     """
