@@ -95,11 +95,12 @@ async def video_heartbeat(
     **Who may call:** the explorer of that profile and its family's parent; anyone else gets 404
     (anonymous callers 401).
 
-    **Rules:** the video must be published (409 `not_playable`); learning time is bounded by the
-    server's clock, so time cannot be earned faster than it passes.
+    **Rules:** the video must be published (409 `not_playable`); `sent_at` may not be in the
+    future (422 `sent_at_in_future`); learning time is bounded by the server's clock, so time
+    cannot be earned faster than it passes.
 
     **Retries:** idempotent: a heartbeat is keyed by its `sent_at`, so a retried one counts
-    once.
+    once; an older one never moves the resume point back.
     """
     state = await progress_service.record(conn, profile_id, Kind.video, item_id, beat, clock())
     return model_response(state)
@@ -133,7 +134,7 @@ async def ebook_heartbeat(
     learning time is bounded by the server's clock.
 
     **Retries:** idempotent: a heartbeat is keyed by its `sent_at`, so a retried one counts
-    once.
+    once; an older one never moves the resume point back.
     """
     state = await progress_service.record(conn, profile_id, Kind.ebook, item_id, beat, clock())
     return model_response(state)
@@ -167,7 +168,7 @@ async def diy_heartbeat(
     learning time is bounded by the server's clock.
 
     **Retries:** idempotent: a heartbeat is keyed by its `sent_at`, so a retried one counts
-    once.
+    once; an older one never moves the resume point back.
     """
     state = await progress_service.record(conn, profile_id, Kind.diy, item_id, beat, clock())
     return model_response(state)
