@@ -131,7 +131,8 @@ async def ebook_heartbeat(
     (anonymous callers 401).
 
     **Rules:** the eBook must be published (409 `not_playable`); pages are within the book;
-    learning time is bounded by the server's clock.
+    `sent_at` may not be in the future (422 `sent_at_in_future`); learning time is bounded by
+    the server's clock.
 
     **Retries:** idempotent: a heartbeat is keyed by its `sent_at`, so a retried one counts
     once; an older one never moves the resume point back.
@@ -165,7 +166,8 @@ async def diy_heartbeat(
     (anonymous callers 401).
 
     **Rules:** the project must be published (409 `not_playable`); steps are within the project;
-    learning time is bounded by the server's clock.
+    `sent_at` may not be in the future (422 `sent_at_in_future`); learning time is bounded by
+    the server's clock.
 
     **Retries:** idempotent: a heartbeat is keyed by its `sent_at`, so a retried one counts
     once; an older one never moves the resume point back.
