@@ -60,7 +60,19 @@ def test_every_error_is_a_typed_problem_document(document: dict[str, Any]) -> No
         for status, response in op["responses"].items():
             if status.isdigit() and int(status) >= 400:
                 content = response.get("content", {})
-                if content != {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}:
+                # The Problem schema, and an example of this status with a code of the table.
+                example = content.get(PROBLEM_JSON, {}).get("example", {})
+                if (
+                    content
+                    != {
+                        PROBLEM_JSON: {
+                            "schema": {"$ref": "#/components/schemas/Problem"},
+                            "example": example,
+                        }
+                    }
+                    or example.get("status") != int(status)
+                    or example.get("code") not in ERROR_CODES
+                ):
                     wrong.append(f"{method} {path} {status}: {sorted(content)}")
     assert wrong == []
     schemas = document["components"]["schemas"]

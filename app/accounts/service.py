@@ -55,8 +55,10 @@ async def create_account(
     verified: bool = True,
     google_sub: str | None = None,
     password_hash: str | None = None,
+    account_id: uuid.UUID | None = None,
 ) -> Account:
-    """A new account; `password_hash` when the caller has hashed the password already."""
+    """A new account; `password_hash` when the caller has hashed the password already;
+    `account_id` a chosen id (the demo's stable ids), else a new one."""
     if password:
         password_hash = await hash_password(password)
     account = Account(
@@ -66,6 +68,8 @@ async def create_account(
         email_verified_at=datetime.now(UTC) if verified else None,
         google_sub=google_sub,
     )
+    if account_id is not None:
+        account.id = account_id
     session.add(account)
     await session.flush()
     return account

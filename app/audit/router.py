@@ -9,21 +9,23 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from app.audit import service
+from app.audit.examples import AUDIT_PAGE
 from app.audit.schemas import Action, AuditEventOut, AuditFilters
 from app.auth.deps import AdminPrincipal
 from app.core.contract import ISO_ONLY
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
+from app.core.examples import response_example
 from app.core.pagination import Page, PageParamsDep
 
-router = APIRouter(prefix="/admin", tags=["admin", "audit"])
+router = APIRouter(prefix="/admin", tags=["audit"])
 
 
 @router.get(
     "/audit",
     response_model=Page[AuditEventOut],
-    responses=problem_responses(401, 403),
-    summary="Staff writes, newest first (cursor pages)",
+    responses={**problem_responses(401, 403), **response_example(200, AUDIT_PAGE)},
+    summary="List staff writes, newest first.",
 )
 async def admin_list_audit_events(
     principal: AdminPrincipal,
@@ -38,5 +40,15 @@ async def admin_list_audit_events(
     ] = None,
     to: Annotated[datetime | None, Query(description="Before"), ISO_ONLY] = None,
 ) -> Page[AuditEventOut]:
+    """Lists the audit log in cursor pages: every write an editor or admin made (who, when, which
+    route and row, what changed), newest first.
+
+    **Who may call:** admins only; anyone else is refused (401 anonymous, 403 an explorer,
+    parent, teacher or editor).
+
+    **Rules:** `limit` is 1 to 100; a cursor is only valid as this list returned it.
+
+    **Retries:** a read; repeating it changes nothing.
+    """
     filters = AuditFilters(actor, target_type, target_id, action, from_, to)
     return await service.list_events(session, filters, page)

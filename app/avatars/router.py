@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
 from fastapi import APIRouter, Response, status
 
 from app.auth.deps import EditorPrincipal
 from app.avatars import service as avatars_service
+from app.avatars.examples import (
+    LIST_AVATAR_PARTS_OUT,
+    PART_IN,
+    PART_OUT,
+    PART_UPDATE,
+    STAR_BADGE,
+    SUNNY_SKY,
+)
 from app.avatars.schemas import AvatarCatalogue, AvatarPartIn, AvatarPartOut, AvatarPartUpdate
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
+from app.core.examples import path_example, request_example, response_example
 
 router = APIRouter(tags=["avatars"])
 
@@ -19,9 +29,20 @@ router = APIRouter(tags=["avatars"])
     "/avatars/parts",
     name="list_avatar_parts",
     response_model=AvatarCatalogue,
-    summary="Every avatar part, grouped by slot in drawing order",
+    summary="List every avatar part, grouped by slot in drawing order.",
+    responses={**response_example(200, LIST_AVATAR_PARTS_OUT)},
 )
 async def parts(session: SessionDep) -> AvatarCatalogue:
+    """Answers the parts an avatar is made of (bodies, eyes, hair, clothes...), per slot in drawing
+    order, with their colours.
+
+    **Who may call:** anyone: anonymous callers, explorers and every grown-up (parent, teacher,
+    editor, admin) get the same answer; a token, when sent, must be valid (401 otherwise).
+
+    **Rules:** none.
+
+    **Retries:** a read; repeating it changes nothing.
+    """
     return await avatars_service.catalogue(session)
 
 
@@ -30,12 +51,22 @@ async def parts(session: SessionDep) -> AvatarCatalogue:
     name="admin_create_avatar_part",
     status_code=status.HTTP_201_CREATED,
     response_model=AvatarPartOut,
-    responses=problem_responses(401, 403, 409, 422),
-    tags=["admin"],
+    responses={**problem_responses(401, 403, 409, 422), **response_example(201, PART_OUT)},
+    summary="Add an avatar part.",
+    openapi_extra=request_example(PART_IN),
 )
 async def create_part(
     body: AvatarPartIn, principal: EditorPrincipal, session: SessionDep
 ) -> AvatarPartOut:
+    """Adds a part to a slot of the avatar builder; it shows in the builder at once.
+
+    **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
+    explorer, parent or teacher).
+
+    **Rules:** the name is unique in its slot (409 `name_taken`).
+
+    **Retries:** a repeat after success is a 409 `name_taken`: the name makes it count once.
+    """
     return AvatarPartOut.of(await avatars_service.create_part(session, body))
 
 
@@ -43,12 +74,25 @@ async def create_part(
     "/admin/avatar-parts/{part_id}",
     name="admin_update_avatar_part",
     response_model=AvatarPartOut,
-    responses=problem_responses(401, 403, 404, 409, 422),
-    tags=["admin"],
+    responses={**problem_responses(401, 403, 404, 409, 422), **response_example(200, PART_OUT)},
+    summary="Change an avatar part.",
+    openapi_extra=request_example(PART_UPDATE),
 )
 async def update_part(
-    part_id: uuid.UUID, body: AvatarPartUpdate, principal: EditorPrincipal, session: SessionDep
+    part_id: Annotated[uuid.UUID, path_example(SUNNY_SKY)],
+    body: AvatarPartUpdate,
+    principal: EditorPrincipal,
+    session: SessionDep,
 ) -> AvatarPartOut:
+    """Changes the fields sent of the part; the others keep their value.
+
+    **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
+    explorer, parent or teacher).
+
+    **Rules:** the name stays unique in its slot (409 `name_taken`).
+
+    **Retries:** idempotent: the same fields again change nothing more.
+    """
     return AvatarPartOut.of(await avatars_service.update_part(session, part_id, body))
 
 
@@ -58,7 +102,20 @@ async def update_part(
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
     responses=problem_responses(401, 403, 404, 409),
-    tags=["admin"],
+    summary="Delete an avatar part no explorer uses.",
 )
-async def delete_part(part_id: uuid.UUID, principal: EditorPrincipal, session: SessionDep) -> None:
+async def delete_part(
+    part_id: Annotated[uuid.UUID, path_example(STAR_BADGE)],
+    principal: EditorPrincipal,
+    session: SessionDep,
+) -> None:
+    """Deletes the part from the builder.
+
+    **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
+    explorer, parent or teacher).
+
+    **Rules:** a part an explorer's avatar uses is refused with 409 `part_in_use`.
+
+    **Retries:** a repeat after success is a 404 and deletes nothing more.
+    """
     await avatars_service.delete_part(session, part_id)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
-
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.avatars.models import AvatarPart
 from app.avatars.svg import check_fragment
+from app.core.examples import demo_id
 from app.core.schema import table_of
 
 SKIN = ["#5c3a21", "#8d5524", "#a86b3c", "#c68642", "#e0ac69", "#f1c27d", "#ffdbac"]
@@ -154,7 +153,7 @@ async def seed_avatar_parts(session: AsyncSession) -> None:
         await session.execute(
             insert(table)
             .values(
-                id=uuid.uuid4(),
+                id=demo_id("avatar part", f"{slot}:{name}"),
                 slot=slot,
                 name=name,
                 svg=check_fragment(svg),

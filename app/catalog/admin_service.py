@@ -93,9 +93,14 @@ async def _check_cover(session: AsyncSession, body: BaseModel) -> None:
         )
 
 
-async def create_theme(session: AsyncSession, body: ThemeIn) -> Theme:
+async def create_theme(
+    session: AsyncSession, body: ThemeIn, *, theme_id: uuid.UUID | None = None
+) -> Theme:
+    """A new theme; `theme_id` gives it a chosen id (the demo's stable ids), else a new one."""
     await _check_cover(session, body)
     theme = Theme(**body.model_dump(mode="python"))
+    if theme_id is not None:
+        theme.id = theme_id
     theme.kind = body.kind.value
     session.add(theme)
     saved: Theme = await _saved(
@@ -175,7 +180,9 @@ async def reorder(session: AsyncSession, table: sa.Table, ids: list[uuid.UUID]) 
 # --- series -----------------------------------------------------------------------------
 
 
-async def create_series(session: AsyncSession, body: SeriesIn) -> Series:
+async def create_series(
+    session: AsyncSession, body: SeriesIn, *, series_id: uuid.UUID | None = None
+) -> Series:
     theme = await session.get(Theme, body.theme_id)
     if theme is None or theme.kind != Kind.video.value:
         raise invalid_field(
@@ -186,6 +193,8 @@ async def create_series(session: AsyncSession, body: SeriesIn) -> Series:
         )
     await _check_cover(session, body)
     series = Series(**body.model_dump())
+    if series_id is not None:
+        series.id = series_id
     session.add(series)
     saved: Series = await _saved(
         session, series, "uq_series_slug", f"The slug '{body.slug}' is taken."
@@ -417,11 +426,17 @@ async def reindex(session: AsyncSession, kind: Kind, ids: list[uuid.UUID]) -> No
     await queries.reindex(session, kind, ids)
 
 
-async def create(session: AsyncSession, kind: Kind, body: BaseModel) -> Any:
+async def create(
+    session: AsyncSession, kind: Kind, body: BaseModel, *, item_id: uuid.UUID | None = None
+) -> Any:
+    """A new item of `kind` as a draft; `item_id` gives it a chosen id (the demo's stable
+    ids), else a new one."""
     errors = await check(session, kind, body, [])
     if errors:
         raise UnprocessableEntity(errors[0].msg, errors=errors)
     item = MODELS[kind](**_columns(kind, body))
+    if item_id is not None:
+        item.id = item_id
     await _follow_media(session, kind, item, None)
     session.add(item)
     await flush_unique(session, "uq_video_series_id", EPISODE_TAKEN, "episode_taken")

@@ -402,6 +402,18 @@ EbookPatch = partial(EbookIn, "EbookPatch")
 DiyPatch = partial(DiyIn, "DiyPatch")
 
 
+class VideoBulk(_In):
+    items: list[VideoIn] = Field(min_length=1, max_length=500)
+
+
+class EbookBulk(_In):
+    items: list[EbookIn] = Field(min_length=1, max_length=500)
+
+
+class DiyBulk(_In):
+    items: list[DiyIn] = Field(min_length=1, max_length=500)
+
+
 class ReorderIn(_In):
     ids: list[uuid.UUID] = Field(min_length=1, max_length=500)
 

@@ -3,7 +3,9 @@ the way an editor makes content: every file is uploaded on a signed ticket, chec
 processed (videos get their duration, size and thumbnail from processing), then the items
 are created with those assets, English eBooks are read aloud by the text-to-speech engine
 (the narration task's own service), and everything is published, which refuses media that is
-not ready. The files themselves are generated on first start and kept under DATA_DIR/demo."""
+not ready. The files themselves are generated on first start and kept under DATA_DIR/demo.
+Every theme, series and item has a stable id (`demo_id`, app/core/examples.py), the same on
+every install, which the examples of the API document name."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.catalog import admin_service
 from app.catalog.models import Theme
 from app.catalog.schemas import DiyIn, EbookIn, Kind, SeriesIn, ThemeIn, VideoIn
+from app.core.examples import demo_id
 from app.core.schema import table_of
 from app.media import service as media_service
 from app.media.demo import content
@@ -41,7 +44,12 @@ class _Editor:
         self.media = media
 
     async def upload(
-        self, purpose: Purpose, content_type: str, filename: str, data: bytes
+        self,
+        purpose: Purpose,
+        content_type: str,
+        filename: str,
+        data: bytes,
+        stable_name: str | None = None,
     ) -> uuid.UUID:
         asset = await media_service.upload_file(
             self.session,
@@ -52,17 +60,22 @@ class _Editor:
             filename,
             data,
             max_image_pixels=self.runtime.settings.media_max_image_pixels,
+            stable_name=stable_name,
         )
         if asset.status != "ready":
             raise RuntimeError(f"demo file {filename} failed processing: {asset.failure_reason}")
         return asset.id
 
-    async def picture(self, scene: str, title: str = "") -> uuid.UUID:
+    async def picture(
+        self, scene: str, title: str = "", stable_name: str | None = None
+    ) -> uuid.UUID:
         data = await self.media.picture(scene, title)
-        return await self.upload(Purpose.image, "image/png", f"{scene}.png", data)
+        return await self.upload(Purpose.image, "image/png", f"{scene}.png", data, stable_name)
 
-    async def publish(self, kind: Kind, body: Any) -> uuid.UUID:
-        item = await admin_service.create(self.session, kind, body)
+    async def publish(self, kind: Kind, name: str, body: Any) -> uuid.UUID:
+        item = await admin_service.create(
+            self.session, kind, body, item_id=demo_id(kind.value, name)
+        )
         await admin_service.set_status(self.session, kind, item.id, "publish")
         return uuid.UUID(str(item.id))
 
@@ -85,9 +98,12 @@ async def seed_catalogue(session: AsyncSession, runtime: Runtime) -> list[str] |
                     "colour": theme.colour,
                     "sort_order": order,
                     "description": theme.description,
-                    "cover_asset_id": await editor.picture(theme.cover),
+                    "cover_asset_id": await editor.picture(
+                        theme.cover, stable_name=f"theme cover:{theme.slug}"
+                    ),
                 }
             ),
+            theme_id=demo_id("theme", theme.slug),
         )
         theme_ids[theme.slug] = made.id
     await _videos(editor, theme_ids)
@@ -108,6 +124,7 @@ async def _videos(editor: _Editor, theme_ids: dict[str, uuid.UUID]) -> None:
             description=description,
             cover_asset_id=await editor.picture("anansi-web"),
         ),
+        series_id=demo_id("series", slug),
     )
     await admin_service.set_series_status(editor.session, series.id, "publish")
     for video in content.VIDEOS:
@@ -117,6 +134,7 @@ async def _videos(editor: _Editor, theme_ids: dict[str, uuid.UUID]) -> None:
         captions = await editor.upload(Purpose.captions, "text/vtt", f"{name}.en.vtt", files.vtt)
         await editor.publish(
             Kind.video,
+            video.title,
             VideoIn.model_validate(
                 {
                     "theme_id": theme_ids[video.theme],
@@ -178,6 +196,7 @@ async def _ebooks(editor: _Editor, theme_ids: dict[str, uuid.UUID]) -> None:
                     "pages": pages,
                 }
             ),
+            item_id=demo_id("ebook", book.title),
         )
         if not book.stand_in_voice:
             # What `POST /admin/ebooks/{id}/narration` schedules, run now.
@@ -196,6 +215,7 @@ async def _diys(editor: _Editor, theme_ids: dict[str, uuid.UUID]) -> None:
     for diy in content.DIYS:
         await editor.publish(
             Kind.diy,
+            diy.title,
             DiyIn.model_validate(
                 {
                     "theme_id": theme_ids[diy.theme],

@@ -301,10 +301,39 @@ def _rename_schemas(document: dict[str, Any]) -> dict[str, Any]:
     return renamed
 
 
+def _problem_example(status: int) -> dict[str, Any] | None:
+    """A problem document of `status` as the server writes it: the status's generic code
+    (the first of the table answered with it; 422: `validation_error`, with a field error)."""
+    code = "validation_error" if status == 422 else None
+    code = code or next((name for name, c in ERROR_CODES.items() if c.status == status), None)
+    if code is None:
+        return None
+    example: dict[str, Any] = {
+        "type": f"urn:wonderspaced:problem:{code}",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": ERROR_CODES[code].meaning,
+        "code": code,
+    }
+    if status == 422:
+        example["errors"] = [
+            {
+                "loc": ["body", "title"],
+                "msg": "String should have at least 1 character",
+                "type": "string_too_short",
+            }
+        ]
+    return example
+
+
 def _problem_response(status: int, existing: dict[str, Any] | None) -> dict[str, Any]:
+    media: dict[str, Any] = {"schema": PROBLEM_REF}
+    example = _problem_example(status)
+    if example is not None:
+        media["example"] = example
     response: dict[str, Any] = {
         "description": (existing or {}).get("description") or HTTPStatus(status).phrase,
-        "content": {PROBLEM_JSON: {"schema": PROBLEM_REF}},
+        "content": {PROBLEM_JSON: media},
     }
     headers = dict((existing or {}).get("headers", {}))
     if status in (429, 503):

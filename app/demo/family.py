@@ -31,6 +31,7 @@ from app.classrooms.access import Access
 from app.classrooms.models import Classroom
 from app.classrooms.schemas import AssignmentIn, ClassroomIn, TeacherRole
 from app.core.db import session_driver
+from app.core.examples import demo_id
 from app.demo import queries
 from app.profiles import service as profiles_service
 from app.profiles.schemas import ProfileCreate
@@ -141,7 +142,9 @@ async def seed_demo_family(session: AsyncSession, runtime: Runtime) -> list[str]
 async def _account(
     session: AsyncSession, email: str, password: str, role: Role, name: str
 ) -> Account:
-    account = await accounts_service.create_account(session, email, password, role)
+    account = await accounts_service.create_account(
+        session, email, password, role, account_id=demo_id("account", email)
+    )
     account.display_name = name
     await accounts_service.record_consent(session, account.id, NOTICE_VERSION)
     await session.flush()

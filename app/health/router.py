@@ -17,8 +17,10 @@ from pydantic import BaseModel
 
 from app.core.db import DatabaseDep
 from app.core.errors import RETRY_AFTER_SECONDS, ServiceUnavailable, problem_responses
+from app.core.examples import response_example
 from app.core.parts import CacheDep, SettingsDep
 from app.health import queries
+from app.health.examples import HEALTH_LIVE_OUT, HEALTH_READY_OUT
 
 logger = logging.getLogger(__name__)
 
@@ -32,8 +34,22 @@ class Health(BaseModel):
     checks: dict[str, Literal["ok", "unavailable"]] = {}
 
 
-@router.get("/live", name="health_live", response_model=Health, summary="The process is up")
+@router.get(
+    "/live",
+    name="health_live",
+    response_model=Health,
+    summary="Report that the process is up.",
+    responses={**response_example(200, HEALTH_LIVE_OUT)},
+)
 async def live() -> Health:
+    """Answers 200 while the process serves: the liveness probe.
+
+    **Who may call:** anyone, anonymous included: a probe for the load balancer and Cloud Run.
+
+    **Rules:** none; no database is asked.
+
+    **Retries:** a read; repeating it changes nothing.
+    """
     return Health()
 
 
@@ -41,10 +57,20 @@ async def live() -> Health:
     "/ready",
     name="health_ready",
     response_model=Health,
-    summary="The database answers (503 if not); Redis, when configured, is reported",
-    responses=problem_responses(503),
+    summary="Report whether the instance can serve: the database answers, Redis when configured.",
+    responses={**problem_responses(503), **response_example(200, HEALTH_READY_OUT)},
 )
 async def ready(db: DatabaseDep, cache: CacheDep, settings: SettingsDep) -> Health:
+    """Answers 200 when the database answers (503 if not); Redis, when configured, is reported: the
+    readiness probe.
+
+    **Who may call:** anyone, anonymous included: a probe for the load balancer and Cloud Run.
+
+    **Rules:** none.
+
+    **Retries:** a read; repeating it changes nothing.
+    """
+
     async def database() -> None:
         async with db.engine.connect() as conn:
             await queries.ping(conn)

@@ -16,6 +16,15 @@ from fastapi import APIRouter, Query, Request, Response
 from app.auth.deps import CallerDep, OptionalCaller
 from app.catalog import service as catalog_service
 from app.catalog.deps import PublicReadDep
+from app.catalog.examples import (
+    DEMO_DIY,
+    DEMO_EBOOK,
+    DEMO_VIDEO,
+    DIY_OUT,
+    EBOOK_OUT,
+    SCREEN,
+    VIDEO_OUT,
+)
 from app.catalog.params import CATALOG_TAG
 from app.catalog.router import PUBLIC
 from app.catalog.schemas import Kind, Screen
@@ -23,10 +32,17 @@ from app.classrooms import service as classrooms_service
 from app.core.clock import ClockDep
 from app.core.db import SessionDep, WorkDep
 from app.core.errors import NotFound, Unauthorized, problem_responses
+from app.core.examples import path_example, response_example
 from app.core.http_cache import PublicAnswersDep
 from app.core.pagination import PageParamsDep
 from app.core.parts import SettingsDep
 from app.library import service as library_service
+from app.library.examples import (
+    GET_LIBRARY_OUT,
+    GET_MY_EXPLORER_OUT,
+    LIST_LIBRARY_SECTION_OUT,
+    LIST_SAVED_OUT,
+)
 from app.library.schemas import (
     DiyOut,
     EbookOut,
@@ -57,8 +73,11 @@ SCOPED = problem_responses(401, 403, 404, 422)
     "/library",
     name="get_library",
     response_model=Library,
-    responses=SCOPED,
-    summary='"My adventures": continue, completed, saved, recommended and stats',
+    responses={
+        **SCOPED,
+        **response_example(200, GET_LIBRARY_OUT),
+    },
+    summary='Read "My adventures": continue, completed, saved, recommended and stats.',
 )
 async def get_library(
     profile_id: uuid.UUID,
@@ -68,6 +87,16 @@ async def get_library(
     settings: SettingsDep,
     clock: ClockDep,
 ) -> Response:
+    """Answers the explorer's library screen in one round trip: items to continue, completed,
+    saved, recommended, and learning stats.
+
+    **Who may call:** the explorer of that profile and its family's parent; anyone else gets 404
+    (anonymous callers 401).
+
+    **Rules:** none beyond the profile's scope.
+
+    **Retries:** a read; repeating it changes nothing.
+    """
     who = await library_service.explorer(conn, profile_id)
     if who is None:  # deleted since the scope check
         raise NotFound("No such explorer.")
@@ -87,12 +116,25 @@ async def get_library(
     "/saved",
     name="list_saved",
     response_model=LibraryPage,
-    responses={**SCOPED, **problem_responses(400)},
-    summary="Saved items as cards with their progress, last saved first",
+    responses={
+        **SCOPED,
+        **problem_responses(400),
+        **response_example(200, LIST_SAVED_OUT),
+    },
+    summary="List saved items as cards with their progress, last saved first.",
 )
 async def list_saved(
     profile: ProfileDep, conn: ScopedConnection, page: PageParamsDep
 ) -> LibraryPage:
+    """Lists the explorer's saved items with their progress, in cursor pages.
+
+    **Who may call:** the explorer of that profile and its family's parent; anyone else gets 404
+    (anonymous callers 401).
+
+    **Rules:** `limit` is 1 to 100; a cursor is only valid as this list returned it.
+
+    **Retries:** a read; repeating it changes nothing.
+    """
     return await library_service.section(
         conn, Explorer.of(profile), Section.saved, page.limit, page.cursor
     )
@@ -102,12 +144,25 @@ async def list_saved(
     "/library/{section}",
     name="list_library_section",
     response_model=LibraryPage,
-    responses={**SCOPED, **problem_responses(400)},
-    summary="One section of the library as a paged list",
+    responses={
+        **SCOPED,
+        **problem_responses(400),
+        **response_example(200, LIST_LIBRARY_SECTION_OUT),
+    },
+    summary="Page through one section of the library.",
 )
 async def list_library_section(
     section: Section, profile: ProfileDep, conn: ScopedConnection, page: PageParamsDep
 ) -> LibraryPage:
+    """Lists one section of "My adventures" (continue, completed, saved...) in cursor pages.
+
+    **Who may call:** the explorer of that profile and its family's parent; anyone else gets 404
+    (anonymous callers 401).
+
+    **Rules:** `limit` is 1 to 100; a cursor is only valid as this list returned it.
+
+    **Retries:** a read; repeating it changes nothing.
+    """
     return await library_service.section(
         conn, Explorer.of(profile), section, page.limit, page.cursor
     )
@@ -120,8 +175,11 @@ ExplorerQuery = Annotated[uuid.UUID, Query(description="The explorer")]
     "/tabs/my-explorer",
     name="get_my_explorer",
     response_model=MyExplorer,
-    responses=SCOPED,
-    summary="The explorer's tab: avatar, nickname, streak, continue row, recent completions",
+    responses={
+        **SCOPED,
+        **response_example(200, GET_MY_EXPLORER_OUT),
+    },
+    summary="Read the explorer's tab: avatar, nickname, streak, continue row, recent completions.",
 )
 async def get_my_explorer(
     profile_id: ExplorerQuery,
@@ -131,6 +189,17 @@ async def get_my_explorer(
     settings: SettingsDep,
     clock: ClockDep,
 ) -> MyExplorer:
+    """Answers the "My explorer" tab of the explorer named in `profile_id` in one round trip.
+
+    **Who may call:** the explorer of that profile and its family's parent; anyone else gets 404
+    (anonymous callers 401).
+
+    **Rules:** `profile_id` is required and must be the caller's own explorer or, for a parent,
+    one of the family's (404 otherwise); an explorer whose limits lock play (bedtime, or today's
+    allowance used up) gets 403 `limit_reached` with `Retry-After` until play is allowed again.
+
+    **Retries:** a read; repeating it changes nothing.
+    """
     profile = await profiles_service.get_for(session, caller, profile_id)
     await limits_service.check_play(session, caller, profile.id, clock())
     return await library_service.my_explorer(await work.connection(), settings, profile, clock())
@@ -140,11 +209,13 @@ async def get_my_explorer(
     "/tabs/{tab}",
     name="get_tab",
     response_model=ExplorerScreen,
-    responses={**PUBLIC, **problem_responses(403, 404, 422)},
-    summary="One app screen in one round trip: featured items and rows",
+    responses={**PUBLIC, **problem_responses(403, 404, 422), **response_example(200, SCREEN)},
+    summary="Read one app screen in one round trip: featured items and rows.",
 )
 async def get_tab(
-    tab: Literal["explore", "videos", "ebooks", "adventure-show"],
+    tab: Annotated[
+        Literal["explore", "videos", "ebooks", "adventure-show"], path_example("explore")
+    ],
     request: Request,
     read: PublicReadDep,
     clock: ClockDep,
@@ -153,6 +224,17 @@ async def get_tab(
         Query(description="An explorer's profile: the screen for their age band"),
     ] = None,
 ) -> Response:
+    """Answers a tab of the app (home, videos, ebooks, diys...): featured items and rows of cards.
+    Cached: an ETag and Cache-Control; `If-None-Match` gives 304.
+
+    **Who may call:** anyone: anonymous callers, explorers and every grown-up (parent, teacher,
+    editor, admin) get the same answer; a token, when sent, must be valid (401 otherwise).
+
+    **Rules:** an unknown tab is a 404; an explorer whose limits lock play (bedtime, or today's
+    allowance used up) gets 403 `limit_reached` with `Retry-After` until play is allowed again.
+
+    **Retries:** a read; repeating it changes nothing.
+    """
     caller, work, answers = read.caller, read.work, read.answers
     band_name = None
     due_soon = None
@@ -189,11 +271,11 @@ async def get_tab(
     "/videos/{item_id}",
     name="get_video",
     response_model=VideoOut,
-    responses={**PUBLIC, **problem_responses(403, 404, 422)},
-    summary="One published video with its media links and quizzes",
+    responses={**PUBLIC, **problem_responses(403, 404, 422), **response_example(200, VIDEO_OUT)},
+    summary="Read one published video with its media links and quizzes.",
 )
 async def get_video(
-    item_id: uuid.UUID,
+    item_id: Annotated[uuid.UUID, path_example(DEMO_VIDEO)],
     request: Request,
     caller: OptionalCaller,
     session: SessionDep,
@@ -201,6 +283,17 @@ async def get_video(
     answers: PublicAnswersDep,
     clock: ClockDep,
 ) -> Response:
+    """Answers the video's page: its details, a short-lived link to the file, captions and quizzes.
+
+    **Who may call:** anyone: anonymous callers, explorers and every grown-up (parent, teacher,
+    editor, admin) get the same answer; a token, when sent, must be valid (401 otherwise).
+
+    **Rules:** a video that is not published is a 404; an explorer whose limits lock play (bedtime,
+    or today's allowance used up) gets 403 `limit_reached` with `Retry-After` until play is allowed
+    again.
+
+    **Retries:** a read; repeating it changes nothing.
+    """
     if caller is not None and caller.profile_id is not None:
         await limits_service.check_play(session, caller, caller.profile_id, clock())
 
@@ -216,11 +309,11 @@ async def get_video(
     "/ebooks/{item_id}",
     name="get_ebook",
     response_model=EbookOut,
-    responses={**PUBLIC, **problem_responses(403, 404, 422)},
-    summary="One published eBook with its pages, narration, word timings and quizzes",
+    responses={**PUBLIC, **problem_responses(403, 404, 422), **response_example(200, EBOOK_OUT)},
+    summary="Read one published eBook with its pages, narration, word timings and quizzes.",
 )
 async def get_ebook(
-    item_id: uuid.UUID,
+    item_id: Annotated[uuid.UUID, path_example(DEMO_EBOOK)],
     request: Request,
     caller: OptionalCaller,
     session: SessionDep,
@@ -228,6 +321,18 @@ async def get_ebook(
     answers: PublicAnswersDep,
     clock: ClockDep,
 ) -> Response:
+    """Answers the eBook's pages with pictures, narration links and word timings for read-aloud
+    highlighting, and its quizzes.
+
+    **Who may call:** anyone: anonymous callers, explorers and every grown-up (parent, teacher,
+    editor, admin) get the same answer; a token, when sent, must be valid (401 otherwise).
+
+    **Rules:** an eBook that is not published is a 404; an explorer whose limits lock play (bedtime,
+    or today's allowance used up) gets 403 `limit_reached` with `Retry-After` until play is allowed
+    again.
+
+    **Retries:** a read; repeating it changes nothing.
+    """
     if caller is not None and caller.profile_id is not None:
         await limits_service.check_play(session, caller, caller.profile_id, clock())
 
@@ -243,11 +348,11 @@ async def get_ebook(
     "/diys/{item_id}",
     name="get_diy",
     response_model=DiyOut,
-    responses={**PUBLIC, **problem_responses(403, 404, 422)},
-    summary="One published DIY project with its materials, steps and quizzes",
+    responses={**PUBLIC, **problem_responses(403, 404, 422), **response_example(200, DIY_OUT)},
+    summary="Read one published DIY project with its materials, steps and quizzes.",
 )
 async def get_diy(
-    item_id: uuid.UUID,
+    item_id: Annotated[uuid.UUID, path_example(DEMO_DIY)],
     request: Request,
     caller: OptionalCaller,
     session: SessionDep,
@@ -255,6 +360,18 @@ async def get_diy(
     answers: PublicAnswersDep,
     clock: ClockDep,
 ) -> Response:
+    """Answers the DIY project's materials (with what needs a grown-up), steps with pictures or
+    videos, and quizzes.
+
+    **Who may call:** anyone: anonymous callers, explorers and every grown-up (parent, teacher,
+    editor, admin) get the same answer; a token, when sent, must be valid (401 otherwise).
+
+    **Rules:** a project that is not published is a 404; an explorer whose limits lock play
+    (bedtime, or today's allowance used up) gets 403 `limit_reached` with `Retry-After` until play
+    is allowed again.
+
+    **Retries:** a read; repeating it changes nothing.
+    """
     if caller is not None and caller.profile_id is not None:
         await limits_service.check_play(session, caller, caller.profile_id, clock())
 

@@ -11,15 +11,17 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from app.auth.deps import CurrentPrincipal, EditorPrincipal
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
+from app.core.examples import request_example, response_example
 from app.core.idempotency import RESPONSES as IDEMPOTENT
 from app.core.idempotency import idempotent
 from app.core.parts import CacheDep, RateLimiterDep, SettingsDep
 from app.core.ratelimit import Limit, client_ip
 from app.links import service
+from app.links.examples import CREATE_SHARE_LINK_OUT, DISABLE_IN, SHARE_IN
 from app.links.schemas import DisableIn, ShareIn, ShareOut
 
 router = APIRouter(tags=["share links"])
-admin_router = APIRouter(prefix="/admin", tags=["admin", "share links"])
+admin_router = APIRouter(prefix="/admin", tags=["share links"])
 public_router = APIRouter(include_in_schema=False)
 
 
@@ -28,11 +30,17 @@ public_router = APIRouter(include_in_schema=False)
     response_model=ShareOut,
     status_code=201,
     responses={
-        200: {"model": ShareOut, "description": "This item's existing link"},
+        200: {
+            "model": ShareOut,
+            "description": "This item's existing link",
+            "content": {"application/json": {"example": CREATE_SHARE_LINK_OUT}},
+        },
         **problem_responses(401, 403, 404, 409),
         **IDEMPOTENT,
+        **response_example(201, CREATE_SHARE_LINK_OUT),
     },
-    summary="The share link of a published item (the same item gives the same link)",
+    summary="Share a published item: answers its share link.",
+    openapi_extra=request_example(SHARE_IN),
 )
 @idempotent
 async def create_share_link(
@@ -42,9 +50,18 @@ async def create_share_link(
     settings: SettingsDep,
     response: Response,
 ) -> ShareOut:
-    """An item has one link: sharing it again answers that link (200), so a retry never
-    makes a second one. With an `Idempotency-Key`, a retry answers exactly what the first
-    request answered (201 when it made the link)."""
+    """Answers the share link (`/r/{code}`) of a published item; an item has one link, shared again
+    it answers that link (200), so a retry never makes a second one.
+
+    **Who may call:** a signed-in grown-up (parent, teacher, editor or admin), for their own
+    account; an explorer is refused (403), anonymous callers 401.
+
+    **Rules:** the item must be published (404 `item_not_found`); a link an editor disabled is
+    refused (409 `share_link_disabled`).
+
+    **Retries:** idempotent: the same item gives the same link; with an `Idempotency-Key` a
+    retry answers exactly what the first request answered (201 when it made the link).
+    """
     shared = await service.share(session, body.kind, body.item_id)
     if not shared.created:
         response.status_code = 200
@@ -55,11 +72,23 @@ async def create_share_link(
     "/share-links/disable",
     status_code=204,
     responses=problem_responses(401, 403, 404),
-    summary="Turns a share link off: it answers 404 from then on",
+    summary="Turn a share link off: it answers 404 from then on.",
+    openapi_extra=request_example(DISABLE_IN),
 )
 async def admin_disable_share_link(
     body: DisableIn, principal: EditorPrincipal, session: SessionDep
 ) -> None:
+    """Disables a share link by its code; opening it answers 404 and the item can no longer be
+    shared by it.
+
+    **Who may call:** editors and admins; anyone else is refused (401 anonymous, 403 an
+    explorer, parent or teacher).
+
+    **Rules:** an unknown code is a 404 `link_not_found` (the demo shares no link, so the
+    example answers this 404 until an item is shared).
+
+    **Retries:** idempotent: disabling it again leaves it disabled.
+    """
     await service.disable(session, body.code)
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import Conflict, NotFound, UnprocessableEntity, invalid_field
+from app.core.examples import demo_id
 from app.data_rights import STORAGE_DELETE_TASK
 from app.integrations.storage import Storage
 from app.integrations.storage.local import LocalStorage
@@ -53,8 +54,11 @@ async def create_upload(
     account_id: uuid.UUID | None,
     body: UploadCreate,
     minutes: int,
+    *,
+    upload_id: uuid.UUID | None = None,
 ) -> tuple[Upload, dict[str, object]]:
-    """Checks the declared file against the purpose's rules, then signs an upload URL."""
+    """Checks the declared file against the purpose's rules, then signs an upload URL.
+    `upload_id` gives the upload a chosen id (the demo's stable ids), else a new one."""
     rule = RULES[body.purpose]
     extension = rule.types.get(body.content_type)
     if extension is None:
@@ -77,6 +81,8 @@ async def create_upload(
         created_by=account_id,
         expires_at=expires_at,
     )
+    if upload_id is not None:
+        upload.id = upload_id
     session.add(upload)
     await session.flush()
     ticket = await storage.upload_ticket(
@@ -92,7 +98,11 @@ async def create_upload(
 
 
 async def complete_upload(
-    session: AsyncSession, storage: Storage, upload_id: uuid.UUID
+    session: AsyncSession,
+    storage: Storage,
+    upload_id: uuid.UUID,
+    *,
+    asset_id: uuid.UUID | None = None,
 ) -> MediaAsset:
     """Checks the uploaded object (size, type, first bytes), makes it an asset and schedules
     its processing. Completing twice returns the same asset."""
@@ -128,6 +138,8 @@ async def complete_upload(
         size_bytes=upload.size_bytes,
         filename=upload.filename,
     )
+    if asset_id is not None:
+        asset.id = asset_id
     session.add(asset)
     await session.flush()
     upload.status = "completed"
@@ -175,16 +187,30 @@ async def upload_file(
     data: bytes,
     *,
     max_image_pixels: int,
+    stable_name: str | None = None,
 ) -> MediaAsset:
     """An editor's whole path for one file, run by the server: sign an upload, send the
     file, complete it, and process it now rather than when its task runs (the task, which
-    follows the commit, then finds it processed)."""
+    follows the commit, then finds it processed). With `stable_name` (the demo's), the
+    upload and the asset have the stable ids of that name (app/core/examples.py)."""
     body = UploadCreate(
         filename=filename, content_type=content_type, size_bytes=len(data), purpose=purpose
     )
-    upload, ticket = await create_upload(session, storage, account_id, body, 15)
+    upload, ticket = await create_upload(
+        session,
+        storage,
+        account_id,
+        body,
+        15,
+        upload_id=demo_id("upload", stable_name) if stable_name else None,
+    )
     await deliver(storage, ticket, data)
-    asset = await complete_upload(session, storage, upload.id)
+    asset = await complete_upload(
+        session,
+        storage,
+        upload.id,
+        asset_id=demo_id("asset", stable_name) if stable_name else None,
+    )
     await process(session, storage, asset.id, max_image_pixels)
     await session.refresh(asset)
     return asset

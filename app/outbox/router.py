@@ -12,7 +12,9 @@ from pydantic import BaseModel, ConfigDict
 
 from app.core.config import Settings
 from app.core.errors import Forbidden, ServiceUnavailable, Unauthorized, problem_responses
+from app.core.examples import request_example, response_example
 from app.integrations.google_tokens import GoogleTokenVerifier, InvalidGoogleToken
+from app.outbox.examples import RUN_TASK_OUT, TASK_CALL
 from app.outbox.worker import OutboxWorker, Outcome, retry_after_seconds
 
 logger = logging.getLogger(__name__)
@@ -79,16 +81,32 @@ async def verify_tasks_caller(
     "/{name}",
     name="run_task",
     response_model=TaskResult,
-    responses=problem_responses(401, 403, 422, 503),
+    responses={
+        **problem_responses(401, 403, 422, 503),
+        **response_example(200, RUN_TASK_OUT),
+    },
     dependencies=[Depends(verify_tasks_caller)],
+    summary="Run one background task delivered by the task queue.",
+    openapi_extra=request_example(TASK_CALL),
 )
 async def run_task(
     name: str, call: TaskCall, worker: Annotated[OutboxWorker, Depends(_worker)]
 ) -> TaskResult:
-    """200 whenever nothing is left to try: done, skipped (already delivered, or being
-    delivered), or dead (a failure no retry cures, or the last attempt); Cloud Tasks then
-    drops the task. 503 for a failure worth retrying, which Cloud Tasks does with its
-    queue's backoff."""
+    """Runs the handler of the named task with its payload. 200 whenever nothing is left to try:
+    done, skipped (already delivered, or being delivered), or dead (a failure no retry cures, or
+    the last attempt); the queue then drops the task. 503 for a failure worth retrying, which
+    the queue retries with its backoff.
+
+    **Who may call:** the task queue only, with a Google-signed OIDC token of the configured
+    service account; no token of ours is accepted (anonymous, explorer, parent, teacher, editor
+    and admin are all refused).
+
+    **Rules:** the task name must be registered (404); the OIDC token's audience and service
+    account must match the settings (401/403).
+
+    **Retries:** idempotent: handlers are keyed by the task's dedup key, so a redelivered task
+    runs once.
+    """
     delivery = await worker.deliver(call.id, expected_name=name, release_on_failure=False)
     if delivery.outcome is Outcome.retry:
         raise ServiceUnavailable(

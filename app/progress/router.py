@@ -14,12 +14,27 @@ from pydantic import BaseModel, BeforeValidator
 from app.catalog.schemas import Kind
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
+from app.core.examples import request_example, response_example
 from app.core.pagination import PageParamsDep
 from app.core.responses import model_response
 from app.limits.deps import PlayConnection
 from app.profiles.scope import ParentProfileDep, ProfileDep
 from app.progress import service as progress_service
 from app.progress.clock import ClockDep
+from app.progress.examples import (
+    DIY_BEAT,
+    EBOOK_BEAT,
+    GET_ACTIVITY_OUT,
+    GET_DIY_PROGRESS_OUT,
+    GET_EBOOK_PROGRESS_OUT,
+    GET_VIDEO_PROGRESS_OUT,
+    LIST_PROGRESS_OUT,
+    PUT_DIY_PROGRESS_OUT,
+    PUT_EBOOK_PROGRESS_OUT,
+    PUT_VIDEO_PROGRESS_OUT,
+    SAVE_ITEM_OUT,
+    VIDEO_BEAT,
+)
 from app.progress.schemas import (
     Activity,
     DiyBeat,
@@ -56,21 +71,17 @@ class SavedOut(BaseModel):
 # transaction the request commits, and the answer's bytes straight from its serializer.
 hot_router = APIRouter(prefix="/profiles/{profile_id}", tags=["progress"])
 
-HEARTBEAT = (
-    "Merges what was done into the resume state and answers it. Retrying the same heartbeat "
-    "(the same `sent_at`) counts once; an older one never moves the resume point back. "
-    "An explorer whose limits lock play (bedtime, or today's allowance used up) gets 403 "
-    "`limit_reached` with Retry-After; what was recorded before the lock is kept."
-)
-
 
 @hot_router.put(
     "/progress/video/{item_id}",
     name="put_video_progress",
     response_model=ProgressOut,
-    responses=SCOPED,
-    summary="Heartbeat of a video: merge what was watched, answer the resume state",
-    description=HEARTBEAT,
+    responses={
+        **SCOPED,
+        **response_example(200, PUT_VIDEO_PROGRESS_OUT),
+    },
+    summary="Record a heartbeat of a video: merge what was watched and answer the resume state.",
+    openapi_extra=request_example(VIDEO_BEAT),
 )
 async def video_heartbeat(
     profile_id: uuid.UUID,
@@ -79,6 +90,20 @@ async def video_heartbeat(
     conn: PlayConnection,
     clock: ClockDep,
 ) -> Response:
+    """Merges what was watched since the last heartbeat into the explorer's progress on the video
+    and answers the resume state (position, completed).
+
+    **Who may call:** the explorer of that profile and its family's parent; anyone else gets 404
+    (anonymous callers 401).
+
+    **Rules:** the video must be published (409 `not_playable`); `sent_at` may not be in the
+    future (422 `sent_at_in_future`); learning time is bounded by the server's clock, so time
+    cannot be earned faster than it passes; an explorer whose limits lock play (bedtime, or today's
+    allowance used up) gets 403 `limit_reached` with `Retry-After` until play is allowed again.
+
+    **Retries:** idempotent: a heartbeat is keyed by its `sent_at`, so a retried one counts
+    once; an older one never moves the resume point back.
+    """
     state = await progress_service.record(conn, profile_id, Kind.video, item_id, beat, clock())
     return model_response(state)
 
@@ -87,9 +112,12 @@ async def video_heartbeat(
     "/progress/ebook/{item_id}",
     name="put_ebook_progress",
     response_model=ProgressOut,
-    responses=SCOPED,
-    summary="Heartbeat of an eBook: merge the pages read, answer the resume state",
-    description=HEARTBEAT,
+    responses={
+        **SCOPED,
+        **response_example(200, PUT_EBOOK_PROGRESS_OUT),
+    },
+    summary="Record a heartbeat of an eBook: merge the pages read and answer the resume state.",
+    openapi_extra=request_example(EBOOK_BEAT),
 )
 async def ebook_heartbeat(
     profile_id: uuid.UUID,
@@ -98,6 +126,20 @@ async def ebook_heartbeat(
     conn: PlayConnection,
     clock: ClockDep,
 ) -> Response:
+    """Merges the pages read since the last heartbeat into the explorer's progress on the eBook and
+    answers the resume state.
+
+    **Who may call:** the explorer of that profile and its family's parent; anyone else gets 404
+    (anonymous callers 401).
+
+    **Rules:** the eBook must be published (409 `not_playable`); pages are within the book;
+    `sent_at` may not be in the future (422 `sent_at_in_future`); learning time is bounded by
+    the server's clock; an explorer whose limits lock play (bedtime, or today's allowance used up)
+    gets 403 `limit_reached` with `Retry-After` until play is allowed again.
+
+    **Retries:** idempotent: a heartbeat is keyed by its `sent_at`, so a retried one counts
+    once; an older one never moves the resume point back.
+    """
     state = await progress_service.record(conn, profile_id, Kind.ebook, item_id, beat, clock())
     return model_response(state)
 
@@ -106,9 +148,12 @@ async def ebook_heartbeat(
     "/progress/diy/{item_id}",
     name="put_diy_progress",
     response_model=ProgressOut,
-    responses=SCOPED,
-    summary="Heartbeat of a DIY: merge the steps done, answer the resume state",
-    description=HEARTBEAT,
+    responses={
+        **SCOPED,
+        **response_example(200, PUT_DIY_PROGRESS_OUT),
+    },
+    summary="Record a heartbeat of a DIY project: merge the steps done, answer the resume state.",
+    openapi_extra=request_example(DIY_BEAT),
 )
 async def diy_heartbeat(
     profile_id: uuid.UUID,
@@ -117,6 +162,20 @@ async def diy_heartbeat(
     conn: PlayConnection,
     clock: ClockDep,
 ) -> Response:
+    """Merges the steps done since the last heartbeat into the explorer's progress on the project
+    and answers the resume state.
+
+    **Who may call:** the explorer of that profile and its family's parent; anyone else gets 404
+    (anonymous callers 401).
+
+    **Rules:** the project must be published (409 `not_playable`); steps are within the project;
+    `sent_at` may not be in the future (422 `sent_at_in_future`); learning time is bounded by
+    the server's clock; an explorer whose limits lock play (bedtime, or today's allowance used up)
+    gets 403 `limit_reached` with `Retry-After` until play is allowed again.
+
+    **Retries:** idempotent: a heartbeat is keyed by its `sent_at`, so a retried one counts
+    once; an older one never moves the resume point back.
+    """
     state = await progress_service.record(conn, profile_id, Kind.diy, item_id, beat, clock())
     return model_response(state)
 
@@ -134,12 +193,24 @@ RESUME = "The resume state of one item (404 `not_started` before any heartbeat)"
     "/progress/video/{item_id}",
     name="get_video_progress",
     response_model=ProgressOut,
-    responses=SCOPED,
-    summary=RESUME,
+    responses={
+        **SCOPED,
+        **response_example(200, GET_VIDEO_PROGRESS_OUT),
+    },
+    summary="Read the resume state of one video.",
 )
 async def get_video_progress(
     item_id: uuid.UUID, profile: ProfileDep, session: SessionDep
 ) -> ProgressOut:
+    """Answers where the explorer is in the video and whether it is completed.
+
+    **Who may call:** the explorer of that profile and its family's parent; anyone else gets 404
+    (anonymous callers 401).
+
+    **Rules:** before any heartbeat it is a 404 `not_started`.
+
+    **Retries:** a read; repeating it changes nothing.
+    """
     return await progress_service.get(session, profile.id, Kind.video, item_id)
 
 
@@ -147,12 +218,24 @@ async def get_video_progress(
     "/progress/ebook/{item_id}",
     name="get_ebook_progress",
     response_model=ProgressOut,
-    responses=SCOPED,
-    summary=RESUME,
+    responses={
+        **SCOPED,
+        **response_example(200, GET_EBOOK_PROGRESS_OUT),
+    },
+    summary="Read the resume state of one eBook.",
 )
 async def get_ebook_progress(
     item_id: uuid.UUID, profile: ProfileDep, session: SessionDep
 ) -> ProgressOut:
+    """Answers the pages the explorer read and whether the book is completed.
+
+    **Who may call:** the explorer of that profile and its family's parent; anyone else gets 404
+    (anonymous callers 401).
+
+    **Rules:** before any heartbeat it is a 404 `not_started`.
+
+    **Retries:** a read; repeating it changes nothing.
+    """
     return await progress_service.get(session, profile.id, Kind.ebook, item_id)
 
 
@@ -160,12 +243,24 @@ async def get_ebook_progress(
     "/progress/diy/{item_id}",
     name="get_diy_progress",
     response_model=ProgressOut,
-    responses=SCOPED,
-    summary=RESUME,
+    responses={
+        **SCOPED,
+        **response_example(200, GET_DIY_PROGRESS_OUT),
+    },
+    summary="Read the resume state of one DIY project.",
 )
 async def get_diy_progress(
     item_id: uuid.UUID, profile: ProfileDep, session: SessionDep
 ) -> ProgressOut:
+    """Answers the steps the explorer did and whether the project is completed.
+
+    **Who may call:** the explorer of that profile and its family's parent; anyone else gets 404
+    (anonymous callers 401).
+
+    **Rules:** before any heartbeat it is a 404 `not_started`.
+
+    **Retries:** a read; repeating it changes nothing.
+    """
     return await progress_service.get(session, profile.id, Kind.diy, item_id)
 
 
@@ -178,8 +273,12 @@ async def progress_of_unknown_kind(profile_id: uuid.UUID, kind: Kind, item_id: u
 @router.get(
     "/progress",
     response_model=ProgressPage,
-    responses={**SCOPED, **problem_responses(400)},
-    summary="Resume states, newest activity first",
+    responses={
+        **SCOPED,
+        **problem_responses(400),
+        **response_example(200, LIST_PROGRESS_OUT),
+    },
+    summary="List the explorer's resume states, newest activity first.",
 )
 async def list_progress(
     profile: ProfileDep,
@@ -188,6 +287,15 @@ async def list_progress(
     kind: Kind | None = None,
     status: ProgressStatus | None = None,
 ) -> ProgressPage:
+    """Lists the explorer's progress on every item started, in cursor pages.
+
+    **Who may call:** the explorer of that profile and its family's parent; anyone else gets 404
+    (anonymous callers 401).
+
+    **Rules:** `limit` is 1 to 100; a cursor is only valid as this list returned it.
+
+    **Retries:** a read; repeating it changes nothing.
+    """
     return await progress_service.list_progress(
         session, profile.id, kind, status, page.limit, page.cursor
     )
@@ -197,12 +305,24 @@ async def list_progress(
     "/saved/{kind}/{item_id}",
     name="save_item",
     response_model=SavedOut,
-    responses=SCOPED,
-    summary="Save an item (again: no change)",
+    responses={
+        **SCOPED,
+        **response_example(200, SAVE_ITEM_OUT),
+    },
+    summary="Save an item to the explorer's library.",
 )
 async def save(
     kind: Kind, item_id: uuid.UUID, profile: ProfileDep, session: SessionDep, clock: ClockDep
 ) -> SavedOut:
+    """Saves the published item for later.
+
+    **Who may call:** the explorer of that profile and its family's parent; anyone else gets 404
+    (anonymous callers 401).
+
+    **Rules:** the item must exist (404).
+
+    **Retries:** idempotent: saving it again changes nothing.
+    """
     return SavedOut(**await progress_service.save(session, profile.id, kind, item_id, clock()))
 
 
@@ -212,9 +332,18 @@ async def save(
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
     responses=SCOPED,
-    summary="Let a saved item go (also when it was not saved)",
+    summary="Remove an item from the explorer's saved items.",
 )
 async def unsave(kind: Kind, item_id: uuid.UUID, profile: ProfileDep, session: SessionDep) -> None:
+    """Lets a saved item go.
+
+    **Who may call:** the explorer of that profile and its family's parent; anyone else gets 404
+    (anonymous callers 401).
+
+    **Rules:** none beyond the profile's scope.
+
+    **Retries:** idempotent: removing what was not saved is a 204 too.
+    """
     await progress_service.unsave(session, profile.id, kind, item_id)
 
 
@@ -222,8 +351,11 @@ async def unsave(kind: Kind, item_id: uuid.UUID, profile: ProfileDep, session: S
     "/activity",
     name="get_activity",
     response_model=Activity,
-    responses=SCOPED,
-    summary="Parents: per day, minutes by kind and the items started and completed",
+    responses={
+        **SCOPED,
+        **response_example(200, GET_ACTIVITY_OUT),
+    },
+    summary="Read an explorer's activity per day: minutes by kind, items started and completed.",
 )
 async def activity(
     profile: ParentProfileDep,
@@ -234,6 +366,16 @@ async def activity(
     ] = None,
     to: Annotated[IsoDate | None, Query(description="Last day, included")] = None,
 ) -> Activity:
+    """Answers, per day of a date range in the family's time zone, the minutes spent by kind and
+    the items started and completed.
+
+    **Who may call:** that profile's family's parent only; its explorer is refused (403), anyone
+    else gets 404 (anonymous callers 401).
+
+    **Rules:** the range is bounded (422 beyond it).
+
+    **Retries:** a read; repeating it changes nothing.
+    """
     return await progress_service.activity(
         session, profile.id, profile.account_id, from_, to, clock()
     )

@@ -188,7 +188,10 @@ async def _require_ready(session: AsyncSession, quiz_id: uuid.UUID) -> None:
 
 
 async def _write_questions(
-    session: AsyncSession, quiz_id: uuid.UUID, questions: list[QuestionIn]
+    session: AsyncSession,
+    quiz_id: uuid.UUID,
+    questions: list[QuestionIn],
+    new_ids: list[uuid.UUID] | None = None,
 ) -> None:
     """Makes the quiz's questions exactly `questions`: those sent with an id of this quiz
     are updated in place (their answers and statistics stay), the rest are new; questions and
@@ -216,6 +219,8 @@ async def _write_questions(
         row = existing.get(q.id) if q.id in kept_questions else None
         if row is None:
             row = QuizQuestion(quiz_id=quiz_id, position=position, **data)
+            if new_ids is not None:
+                row.id = new_ids[position]
             session.add(row)
         else:
             for field, value in data.items():
@@ -241,8 +246,15 @@ def _content_columns(kind: ContentKind, content_id: uuid.UUID) -> dict[str, Any]
 
 
 async def create(
-    session: AsyncSession, body: QuizIn, prefix: list[str | int] | None = None
+    session: AsyncSession,
+    body: QuizIn,
+    prefix: list[str | int] | None = None,
+    *,
+    quiz_id: uuid.UUID | None = None,
+    question_ids: list[uuid.UUID] | None = None,
 ) -> uuid.UUID:
+    """A new quiz as a draft; `quiz_id` and `question_ids` (one per question) give it chosen
+    ids (the demo's stable ids), else new ones."""
     errors = await check(session, body, ["body", *(prefix or [])])
     if errors:
         raise invalid(errors)
@@ -256,9 +268,11 @@ async def create(
         shuffle_choices=body.shuffle_choices,
         time_suggestion_seconds=body.time_suggestion_seconds,
     )
+    if quiz_id is not None:
+        quiz.id = quiz_id
     session.add(quiz)
     await session.flush()
-    await _write_questions(session, quiz.id, body.questions)
+    await _write_questions(session, quiz.id, body.questions, question_ids)
     _changed(session)
     return quiz.id
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.examples import demo_id
 from app.core.schema import table_of
 from app.media import narration
 from app.media import service as media_service
@@ -369,6 +370,15 @@ async def seed_quizzes(session: AsyncSession, runtime: Runtime) -> list[str] | N
         body = QuizIn.model_validate(
             {"content_kind": kind, "content_id": content[(kind, title)], **quiz}
         )
-        quiz_id = await quizzes_service.create(session, body)
+        title = quiz["title"]
+        quiz_id = await quizzes_service.create(
+            session,
+            body,
+            quiz_id=demo_id("quiz", title),
+            question_ids=[
+                demo_id("question", f"{title}:{number}")
+                for number in range(1, len(body.questions) + 1)
+            ],
+        )
         await quizzes_service.set_status(session, quiz_id, "publish")
     return None
