@@ -548,3 +548,8 @@ LIST_MY_ASSIGNMENTS_OUT: dict[str, Any] = {
     ],
     "next_cursor": None,
 }
+
+# A teacher's help-needed alerts for one classroom.
+ALERTS_IN: dict[str, Any] = {"help_needed": False}
+GET_CLASSROOM_ALERTS_OUT: dict[str, Any] = {"help_needed": True}
+PUT_CLASSROOM_ALERTS_OUT: dict[str, Any] = {"help_needed": False}

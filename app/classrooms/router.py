@@ -15,6 +15,7 @@ from app.classrooms import alerts, assignments, enrolment, explorer, reports, ro
 from app.classrooms.access import Access, teacher_access
 from app.classrooms.examples import (
     ACCEPT_TEACHER_INVITE_OUT,
+    ALERTS_IN,
     ASSIGNMENT_IN,
     ASSIGNMENT_PATCH,
     CLASSROOM_IN,
@@ -26,6 +27,7 @@ from app.classrooms.examples import (
     GET_ASSIGNMENT_OUT,
     GET_ASSIGNMENT_REPORT_CSV_CSV,
     GET_ASSIGNMENT_REPORT_OUT,
+    GET_CLASSROOM_ALERTS_OUT,
     GET_CLASSROOM_BY_CODE_OUT,
     GET_CLASSROOM_OUT,
     GET_CLASSROOM_REPORT_CSV_CSV,
@@ -40,6 +42,7 @@ from app.classrooms.examples import (
     LIST_MY_ASSIGNMENTS_OUT,
     LIST_MY_CLASSROOMS_OUT,
     LIST_MY_INVITES_OUT,
+    PUT_CLASSROOM_ALERTS_OUT,
     REOPEN_ASSIGNMENT_OUT,
     REORDER_ASSIGNMENTS_OUT,
     REORDER_IN,
@@ -286,12 +289,20 @@ async def get_classroom(access: RoomDep, session: SessionDep) -> ClassroomOut:
     "/{classroom_id}/alerts",
     name="get_classroom_alerts",
     response_model=AlertsOut,
-    responses=ROOM,
-    summary="Teachers: whether I hear when an explorer of this classroom may need help",
+    responses={**ROOM, **response_example(200, GET_CLASSROOM_ALERTS_OUT)},
+    summary="Read whether I am told when an explorer of this classroom may need help.",
 )
 async def get_alerts(access: RoomDep, principal: TeacherDep, session: SessionDep) -> AlertsOut:
-    """The caller's own choice for this classroom (on unless turned off). A teacher of the
-    classroom or an admin; another teacher 404, any other grown-up 403."""
+    """Answers the caller's own choice for this classroom: `help_needed` is true (the default)
+    unless they turned the alerts off here.
+
+    **Who may call:** that classroom's teachers (owner and co-teachers) and admins; another
+    teacher gets 404, other grown-ups and explorers 403, anonymous callers 401.
+
+    **Rules:** none beyond the classroom's scope; an archived classroom is read as any other.
+
+    **Retries:** a read; repeating it changes nothing.
+    """
     on = await alerts.alerts_on(session, access.room.id, principal.account_id)
     return AlertsOut(help_needed=on)
 
@@ -300,15 +311,28 @@ async def get_alerts(access: RoomDep, principal: TeacherDep, session: SessionDep
     "/{classroom_id}/alerts",
     name="put_classroom_alerts",
     response_model=AlertsOut,
-    responses=ROOM,
-    summary="Teachers: turn help-needed alerts for this classroom off or on (for me only)",
+    responses={**ROOM, **response_example(200, PUT_CLASSROOM_ALERTS_OUT)},
+    summary="Turn my help-needed alerts for this classroom off or back on.",
+    openapi_extra=request_example(ALERTS_IN),
 )
 async def put_alerts(
     body: AlertsIn, access: RoomDep, principal: TeacherDep, session: SessionDep
 ) -> AlertsOut:
-    """One notification per explorer and assignment when an explorer's standing on an
-    assigned quiz becomes `help_needed`; this turns them off (or back on) for the caller in
-    this classroom only. A teacher of the classroom or an admin. Idempotent."""
+    """Turns off (or back on) the alerts the caller gets when an enrolled explorer's standing
+    on an assigned quiz becomes `help_needed` (one notification per explorer and assignment,
+    in the inbox, on the stream and pushed), for the caller in this classroom only: the other
+    teachers' choices and other classrooms are untouched. Answers the choice now in force.
+
+    **Who may call:** that classroom's teachers (owner and co-teachers) and admins; another
+    teacher gets 404, other grown-ups and explorers 403, anonymous callers 401. Alerts go to
+    the classroom's teachers only, so an admin who does not teach it stores a choice that
+    changes nothing they receive.
+
+    **Rules:** `help_needed` must be a JSON boolean and no other field is accepted (422
+    `validation_error`); the choice may be set in an archived classroom too.
+
+    **Retries:** idempotent: the same body again leaves the same choice.
+    """
     on = await alerts.set_alerts(session, access.room.id, principal.account_id, body.help_needed)
     return AlertsOut(help_needed=on)
 
