@@ -25,6 +25,7 @@ from app.audit import service as audit_service
 from app.audit.context import AuditContextMiddleware
 from app.auth.middleware import AuthenticationMiddleware
 from app.bootstrap import build_runtime
+from app.catalog.schemas import ContentKind, PublicationStatus, Sort
 from app.core import contract, docs, hashing, telemetry
 from app.core.config import Settings, get_settings
 from app.core.db import UnitOfWorkMiddleware
@@ -41,6 +42,7 @@ from app.core.public_cache import PublicCacheMiddleware
 from app.core.ratelimit import Limit, RateLimitMiddleware
 from app.jobs.periodic import Ticker
 from app.modules import API_PREFIX, mounts
+from app.notifications.schemas import STREAM_EVENTS
 from app.runtime import Runtime
 from app.seed import seed
 
@@ -216,6 +218,8 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
         token_url=TOKEN_URL,
         rate_limited_prefix=API_PREFIX,
         database_prefixes=(API_PREFIX, "/internal/"),
+        shared_enums=(ContentKind, PublicationStatus, Sort),
+        extra_models=STREAM_EVENTS,
     )
     # Routes are matched in order, and every level of included routers is walked per
     # request: each router is mounted on the app itself, one level deep, the hot ones first.

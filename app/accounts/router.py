@@ -13,6 +13,7 @@ from app.accounts import service as accounts_service
 from app.accounts.models import Role
 from app.accounts.privacy import NOTICE_TEXT, NOTICE_VERSION
 from app.accounts.schemas import (
+    AccountExport,
     AccountOut,
     AccountUpdate,
     AdminAccountOut,
@@ -186,7 +187,8 @@ async def remove_pin(
 @router.get(
     "/accounts/me/export",
     name="export_account",
-    responses={200: {"content": {"application/json": {}}}, **problem_responses(401, 403)},
+    response_model=AccountExport,
+    responses=problem_responses(401, 403),
     tags=["privacy"],
     summary="Everything stored about this account and its explorers, as one JSON document",
 )

@@ -36,17 +36,25 @@ Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
 INT_MAX = 2**31 - 1
 
 
-class Kind(StrEnum):
+class ContentKind(StrEnum):
+    """The kinds of catalogue item: one schema wherever a kind is named."""
+
     video = "video"
     ebook = "ebook"
     diy = "diy"
 
 
-class Status(StrEnum):
+class PublicationStatus(StrEnum):
+    """Where an item or a quiz is in its life: one schema for every published thing."""
+
     draft = "draft"
     scheduled = "scheduled"
     published = "published"
     archived = "archived"
+
+
+Kind = ContentKind
+Status = PublicationStatus
 
 
 class VideoCategory(StrEnum):

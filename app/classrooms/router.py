@@ -34,6 +34,7 @@ from app.classrooms.schemas import (
 )
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
+from app.core.http_cache import SVG_RESPONSE, SvgTypeDep
 from app.core.idempotency import RESPONSES as IDEMPOTENT
 from app.core.idempotency import idempotent
 from app.core.pagination import Page, PageParamsDep
@@ -50,7 +51,10 @@ TEACHER = problem_responses(401, 403, 422)
 ROOM = problem_responses(401, 403, 404, 422)
 WRITE = problem_responses(401, 403, 404, 409, 422)
 CSV: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"text/csv": {}}, "description": "UTF-8, a header row"}
+    200: {
+        "content": {"text/csv": {"schema": {"type": "string"}}},
+        "description": "UTF-8, a header row",
+    }
 }
 
 
@@ -250,7 +254,7 @@ async def list_classroom_members(
     "/{classroom_id}/members/{profile_id}/avatar.svg",
     response_class=Response,
     responses={
-        200: {"content": {"image/svg+xml": {}}},
+        200: SVG_RESPONSE,
         304: {"description": "Not modified"},
         **ROOM,
     },
@@ -259,6 +263,7 @@ async def get_member_avatar_svg(
     profile_id: uuid.UUID,
     access: RoomDep,
     session: SessionDep,
+    media_type: SvgTypeDep,
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     svg = await enrolment.member_avatar(session, access, profile_id)
@@ -266,7 +271,7 @@ async def get_member_avatar_svg(
     headers = {"ETag": etag, "Cache-Control": "private, max-age=300"}
     if if_none_match and etag in [tag.strip() for tag in if_none_match.split(",")]:
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
-    return Response(svg, media_type="image/svg+xml", headers=headers)
+    return Response(svg, media_type=media_type, headers=headers)
 
 
 @router.delete(

@@ -25,6 +25,7 @@ from app.integrations.parts import BrokerDep
 from app.notifications import service
 from app.notifications.deeplinks import LinkRules
 from app.notifications.schemas import (
+    STREAM_RESPONSE,
     AnnouncementIn,
     AnnouncementOut,
     DeviceIn,
@@ -157,7 +158,7 @@ def _digits(schema: dict[str, Any]) -> None:
     "/notifications/stream",
     response_class=StreamResponse,
     responses={
-        200: {"content": {"text/event-stream": {}}, "description": "Server-sent events"},
+        200: STREAM_RESPONSE,
         **problem_responses(400, 401),
     },
     summary="Live notifications and read-state changes (server-sent events)",

@@ -3,9 +3,17 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, time
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    RootModel,
+    StrictBool,
+    StringConstraints,
+    model_validator,
+)
 
 from app.core.contract import ISO_ONLY
 from app.notifications.models import Category
@@ -221,3 +229,140 @@ class AnnouncementOut(BaseModel):
     status: str = Field(description="preview, scheduled, sending or sent")
     audience_size: int = Field(description="How many inboxes it reaches (now)")
     reached: int = Field(description="How many notifications were delivered so far")
+
+
+# --- the live stream's events (GET /notifications/stream) --------------------------------------
+# Each server-sent event has an `event` name and a `data` line, the JSON of its payload below;
+# `id` (when present) is the position to send back as Last-Event-ID on reconnecting. They are
+# in the document (components `StreamEvent` and each `*Event`) so a stream handler can be
+# written from it alone.
+
+
+class NoData(BaseModel):
+    """An event that carries nothing (`{}`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ResetData(BaseModel):
+    reason: Literal["unknown", "expired"] = Field(
+        description="expired: the client was away longer than events are kept; unknown: the "
+        "Last-Event-ID is not one of this stream's. Reload the inbox, then follow on."
+    )
+
+
+class NotificationState(BaseModel):
+    """A notification's read state after it changed on any device of the family."""
+
+    id: uuid.UUID
+    seen_at: datetime | None
+    read_at: datetime | None
+    archived_at: datetime | None
+
+
+class ReadAllData(BaseModel):
+    ids: list[uuid.UUID] = Field(description="The notifications now read")
+    read_at: datetime
+
+
+class ReconnectData(BaseModel):
+    reason: Literal["shutdown"]
+
+
+class _Event(BaseModel):
+    id: str | None = Field(
+        default=None,
+        pattern=r"^[0-9]+$",
+        description="The SSE `id:` line: send it back as Last-Event-ID to resume after it",
+    )
+
+
+class ReadyEvent(_Event):
+    """First event of every stream (after a `reset`, if any): the stream is live."""
+
+    event: Literal["ready"]
+    data: NoData
+
+
+class ResetEvent(_Event):
+    event: Literal["reset"]
+    data: ResetData
+
+
+class NotificationEvent(_Event):
+    """A new notification for the family (or the explorer of an explorer token)."""
+
+    event: Literal["notification"]
+    data: NotificationOut
+
+
+class SeenEvent(_Event):
+    event: Literal["seen"]
+    data: NotificationState
+
+
+class ReadEvent(_Event):
+    event: Literal["read"]
+    data: NotificationState
+
+
+class ArchivedEvent(_Event):
+    event: Literal["archived"]
+    data: NotificationState
+
+
+class ReadAllEvent(_Event):
+    """Every unread notification of one recipient was marked read at once."""
+
+    event: Literal["read_all"]
+    data: ReadAllData
+
+
+class SignedOutEvent(_Event):
+    """The sign-in behind the stream was ended (signed out everywhere, a profile deleted):
+    the stream closes; do not reconnect with the same token."""
+
+    event: Literal["signed_out"]
+    data: NoData
+
+
+class ReconnectEvent(_Event):
+    """The server is shutting down: reconnect (after `retry`) with Last-Event-ID."""
+
+    event: Literal["reconnect"]
+    data: ReconnectData
+
+
+class StreamEvent(
+    RootModel[
+        Annotated[
+            ReadyEvent
+            | ResetEvent
+            | NotificationEvent
+            | SeenEvent
+            | ReadEvent
+            | ArchivedEvent
+            | ReadAllEvent
+            | SignedOutEvent
+            | ReconnectEvent,
+            Field(discriminator="event"),
+        ]
+    ]
+):
+    """One event of the live stream, by its `event` name. Comment lines (heartbeats) carry
+    no event."""
+
+
+STREAM_EVENTS: tuple[type[BaseModel], ...] = (StreamEvent,)
+STREAM_RESPONSE: dict[str, Any] = {
+    "description": "Server-sent events (text/event-stream): each event is one of "
+    "`StreamEvent` (its `event:` name, and its `data:` line as JSON)",
+    "content": {
+        "text/event-stream": {
+            "schema": {
+                "type": "string",
+                "description": "An event stream; see the StreamEvent schema for its events",
+            }
+        }
+    },
+}

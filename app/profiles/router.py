@@ -10,7 +10,7 @@ from app.auth.deps import EXPLORER, CallerDep, CurrentPrincipal, TokensDep
 from app.avatars.schemas import AvatarSelection
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
-from app.core.http_cache import conditional_response
+from app.core.http_cache import SVG_RESPONSE, SvgTypeDep, conditional_response
 from app.core.idempotency import RESPONSES as IDEMPOTENT
 from app.core.idempotency import idempotent
 from app.core.pagination import Page
@@ -121,7 +121,7 @@ async def set_avatar(body: AvatarSelection, profile: ProfileDep, session: Sessio
     name="get_avatar_svg",
     response_class=Response,
     responses={
-        200: {"content": {"image/svg+xml": {}}},
+        200: SVG_RESPONSE,
         304: {"description": "Not modified"},
         **SCOPED,
     },
@@ -130,9 +130,10 @@ async def set_avatar(body: AvatarSelection, profile: ProfileDep, session: Sessio
 async def avatar_svg(
     profile: ProfileDep,
     session: SessionDep,
+    media_type: SvgTypeDep,
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     svg = await profiles_service.avatar_svg(session, profile)
     return conditional_response(
-        svg, if_none_match, media_type="image/svg+xml", cache_control="private, max-age=300"
+        svg, if_none_match, media_type=media_type, cache_control="private, max-age=300"
     )

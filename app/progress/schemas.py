@@ -9,6 +9,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StrictBool
 
+from app.accounts.schemas import TimeZone
 from app.catalog.schemas import Kind
 
 MAX_MS = 24 * 3600 * 1000  # no video is a day long: a bound, not a rule
@@ -107,7 +108,7 @@ class ActivityDay(BaseModel):
 
 
 class Activity(BaseModel):
-    time_zone: str
+    timezone: TimeZone
     from_: date = Field(alias="from")
     to: date
     days: list[ActivityDay]

@@ -23,6 +23,10 @@ from pydantic import (
     model_validator,
 )
 
+from app.catalog.schemas import ContentKind as ContentKind
+from app.catalog.schemas import Difficulty as Difficulty
+from app.catalog.schemas import PublicationStatus
+
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160)]
 Prompt = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 ChoiceText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
@@ -32,23 +36,7 @@ MAX_QUESTIONS = 50
 MAX_CHOICES = 10
 
 
-class ContentKind(StrEnum):
-    video = "video"
-    ebook = "ebook"
-    diy = "diy"
-
-
-class Difficulty(StrEnum):
-    easy = "easy"
-    medium = "medium"
-    hard = "hard"
-
-
-class QuizStatus(StrEnum):
-    draft = "draft"
-    scheduled = "scheduled"
-    published = "published"
-    archived = "archived"
+QuizStatus = PublicationStatus
 
 
 class FeedbackMode(StrEnum):
