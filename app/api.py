@@ -217,7 +217,7 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
         [(mount.router, mount.prefix) for mount in mounts()],
         token_url=TOKEN_URL,
         rate_limited_prefix=API_PREFIX,
-        database_prefixes=(API_PREFIX, "/internal/"),
+        database_prefixes=(API_PREFIX, "/internal/", "/r/"),
         shared_enums=(ContentKind, PublicationStatus, Sort),
         extra_models=STREAM_EVENTS,
     )
