@@ -224,7 +224,10 @@ class SearchHit(Card):
 class SearchResults(BaseModel):
     items: list[SearchHit]
     # The list shape every list has; search answers its best matches, up to `limit`.
-    next_cursor: str | None = Field(default=None, description="Always null: no further page")
+    next_cursor: None = Field(
+        default=None,
+        description="Always null: search answers its best `limit` matches, ranked, one page",
+    )
 
 
 class Row(BaseModel):

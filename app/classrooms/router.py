@@ -325,14 +325,15 @@ async def list_assignments(
 
 @router.post(
     "/{classroom_id}/assignments/reorder",
-    response_model=list[AssignmentOut],
+    response_model=Page[AssignmentOut],
     responses=WRITE,
     summary="Put every assignment of the classroom in a new order",
 )
 async def reorder_assignments(
     body: ReorderIn, access: WritableRoomDep, session: SessionDep, clock: ClockDep
-) -> list[AssignmentOut]:
-    return await assignments.reorder(session, access, body.ids, clock())
+) -> Page[AssignmentOut]:
+    # Every assignment, in the new order: one page (`next_cursor` null).
+    return Page[AssignmentOut](items=await assignments.reorder(session, access, body.ids, clock()))
 
 
 @router.get(

@@ -13,7 +13,7 @@ from app.core.errors import problem_responses
 from app.core.http_cache import SVG_RESPONSE, SvgTypeDep, conditional_response
 from app.core.idempotency import RESPONSES as IDEMPOTENT
 from app.core.idempotency import idempotent
-from app.core.pagination import Page
+from app.core.pagination import Page, PageParamsDep
 from app.core.parts import RateLimiterDep, SettingsDep
 from app.data_rights import DataRightsDep
 from app.profiles import service as profiles_service
@@ -26,12 +26,13 @@ router = APIRouter(prefix="/profiles", tags=["profiles"])
 SCOPED = problem_responses(401, 403, 404)
 
 
-@router.get("", response_model=Page[ProfileOut], responses=problem_responses(401, 403))
-async def list_profiles(principal: CurrentPrincipal, session: SessionDep) -> Page[ProfileOut]:
-    """The family's explorers, oldest first, in the envelope of every list. A family has at
-    most a handful, so they come on one page (`next_cursor` is always null)."""
-    profiles = await profiles_service.list_for(session, principal.account_id)
-    return Page[ProfileOut](items=[ProfileOut.of(p) for p in profiles])
+@router.get("", response_model=Page[ProfileOut], responses=problem_responses(400, 401, 403, 422))
+async def list_profiles(
+    principal: CurrentPrincipal, session: SessionDep, page: PageParamsDep
+) -> Page[ProfileOut]:
+    """The family's explorers, oldest first, a page at a time like every list (a family has
+    at most a handful: with the default `limit` they come on one page)."""
+    return await profiles_service.page_for(session, principal.account_id, page.limit, page.cursor)
 
 
 @router.post(

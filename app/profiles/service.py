@@ -16,6 +16,7 @@ from app.avatars.schemas import AvatarSelection
 from app.core.config import Settings
 from app.core.db import flush_unique
 from app.core.errors import Conflict, Forbidden, NotFound
+from app.core.pagination import Page, build_page, decode_cursor, parse_datetime
 from app.core.ratelimit import RateLimiter
 from app.data_rights import DataRights, Scope
 from app.profiles import queries
@@ -27,6 +28,16 @@ NICKNAME_TAKEN = "Another explorer in this family has that nickname."
 
 async def list_for(session: AsyncSession, account_id: uuid.UUID) -> Sequence[Profile]:
     return await queries.of_account(session, account_id)
+
+
+async def page_for(
+    session: AsyncSession, account_id: uuid.UUID, limit: int, cursor: str | None
+) -> Page[ProfileOut]:
+    """A page of the family's explorers, oldest first (a family has a handful: one page,
+    unless `limit` asks for fewer)."""
+    after = decode_cursor(cursor, parse_datetime, uuid.UUID) if cursor else None
+    rows = await queries.page_of_account(session, account_id, after, limit + 1)
+    return build_page(rows, limit, lambda p: (p.created_at, p.id), ProfileOut.of)
 
 
 async def get_for(session: AsyncSession, caller: Caller, profile_id: uuid.UUID) -> Profile:

@@ -478,7 +478,8 @@ async def test_teachers_edit_reorder_close_and_delete_assignments(
         json={"ids": [b["id"], a["id"]]},
         headers=room.teacher.headers,
     )
-    assert [x["title"] for x in reordered.json()] == ["B", "A2"]
+    assert [x["title"] for x in reordered.json()["items"]] == ["B", "A2"]
+    assert reordered.json()["next_cursor"] is None
     listed = await client.get(room.url("/assignments"), headers=room.teacher.headers)
     assert [x["title"] for x in listed.json()["items"]] == ["B", "A2"]
     incomplete = await client.post(
