@@ -368,6 +368,7 @@ def contract(
             _no_nul(schema)
     renamed = _rename_schemas(document)
     _share(renamed, shared or {})
+    _input_defaults(renamed)
     _links(renamed)
     return renamed
 
@@ -459,6 +460,42 @@ def _optional_bodies(document: dict[str, Any]) -> None:
                         **{k: v for k, v in schema.items() if k in _PLACE_KEYWORDS},
                     }
                     media["schema"].pop("default", None)
+
+
+def _refs(node: Any) -> Iterator[str]:
+    for schema in _walk(node):
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and ref.startswith(_SCHEMA_REF):
+            yield ref.removeprefix(_SCHEMA_REF)
+
+
+def _input_defaults(document: dict[str, Any]) -> None:
+    """A field a request may leave out says so by not being required; its `default` is
+    stated in words. As a keyword, generators read a default as "always there" (TypeScript
+    types from openapi-typescript's defaults make such a field required), which holds for
+    an answer but not for a request: a schema a request body uses states its defaults in
+    its description only."""
+    schemas = document["components"]["schemas"]
+    inputs: set[str] = set()
+    todo = [
+        name
+        for operations in document["paths"].values()
+        for operation in operations.values()
+        for name in _refs(operation.get("requestBody", {}))
+    ]
+    while todo:
+        name = todo.pop()
+        if name not in inputs and name in schemas:
+            inputs.add(name)
+            todo.extend(_refs(schemas[name]))
+    for name in inputs:
+        for field in schemas[name].get("properties", {}).values():
+            if "default" in field:
+                default = json.dumps(field.pop("default"))
+                said = f"Default: `{default}`."
+                field["description"] = (
+                    f"{field['description']} {said}" if field.get("description") else said
+                )
 
 
 def _add_models(document: dict[str, Any], models: list[type[BaseModel]]) -> None:
