@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response, status
 from fastapi.responses import FileResponse
+from starlette.exceptions import HTTPException
 
 from app.core.errors import (
     AppError,
@@ -120,6 +121,9 @@ async def download(
     sig: Annotated[str, Query()],
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
+    if key.startswith("upload/"):
+        # The upload URL (no stored object has this prefix): only PUT is served there.
+        raise HTTPException(status.HTTP_405_METHOD_NOT_ALLOWED)
     storage = _local(storage_part)
     reason = storage.check("GET", key, exp, sig)
     if reason:
