@@ -42,7 +42,7 @@ from app.core.public_cache import PublicCacheMiddleware
 from app.core.ratelimit import Limit, RateLimitMiddleware
 from app.jobs.periodic import Ticker
 from app.modules import API_PREFIX, mounts
-from app.notifications.schemas import STREAM_EVENTS
+from app.notifications.schemas import STREAM_EVENTS, STREAM_FRAMES
 from app.runtime import Runtime
 from app.seed import seed
 
@@ -220,6 +220,7 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
         database_prefixes=(API_PREFIX, "/internal/", "/r/"),
         shared_enums=(ContentKind, PublicationStatus, Sort),
         extra_models=STREAM_EVENTS,
+        extra_schemas=STREAM_FRAMES,
     )
     # Routes are matched in order, and every level of included routers is walked per
     # request: each router is mounted on the app itself, one level deep, the hot ones first.

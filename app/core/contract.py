@@ -155,11 +155,12 @@ def install(
     database_prefixes: tuple[str, ...],
     shared_enums: Iterable[type[Enum]] = (),
     extra_models: Iterable[type[BaseModel]] = (),
+    extra_schemas: dict[str, dict[str, Any]] | None = None,
 ) -> None:
     """Binds the rules above to `app`; call it before the routers are included.
     `shared_enums` are the concepts that are one schema wherever they appear (a parameter
     inlines its enum: it becomes a reference); `extra_models` are schemas a client needs
-    that no JSON body carries (the stream's events)."""
+    that no JSON body carries (the stream's events), `extra_schemas` the same as schemas."""
     shared = {enum.__name__: _enum_schema(enum) for enum in shared_enums}
     extra = list(extra_models)
     mounts = list(mounts)
@@ -180,6 +181,7 @@ def install(
             )
             _secure(document, callers, token_url)
             _add_models(document, extra)
+            document["components"]["schemas"].update(extra_schemas or {})
             app.openapi_schema = contract(
                 document, rate_limited_prefix, database_prefixes, shared=shared
             )

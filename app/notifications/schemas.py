@@ -354,15 +354,51 @@ class StreamEvent(
 
 
 STREAM_EVENTS: tuple[type[BaseModel], ...] = (StreamEvent,)
-STREAM_RESPONSE: dict[str, Any] = {
-    "description": "Server-sent events (text/event-stream): each event is one of "
-    "`StreamEvent` (its `event:` name, and its `data:` line as JSON)",
-    "content": {
-        "text/event-stream": {
-            "schema": {
+
+
+def _frame(event: type[_Event]) -> dict[str, Any]:
+    """One event as it is sent: its name, its `data` line (the JSON of its payload schema),
+    the `id` to resume after it, the reconnection delay when one is set."""
+    name = event.model_fields["event"].annotation.__args__[0]  # type: ignore[union-attr]
+    payload = event.model_fields["data"].annotation.__name__  # type: ignore[union-attr]
+    return {
+        "type": "object",
+        "required": ["event", "data"],
+        "properties": {
+            "event": {"const": name},
+            "data": {
                 "type": "string",
-                "description": "An event stream; see the StreamEvent schema for its events",
-            }
-        }
-    },
+                "contentMediaType": "application/json",
+                "contentSchema": {"$ref": f"#/components/schemas/{payload}"},
+            },
+            "id": {"type": "string", "pattern": "^[0-9]+$"},
+            "retry": {"type": "integer", "minimum": 0},
+        },
+    }
+
+
+_EVENT_TYPES: tuple[type[_Event], ...] = (
+    ReadyEvent,
+    ResetEvent,
+    NotificationEvent,
+    SeenEvent,
+    ReadEvent,
+    ArchivedEvent,
+    ReadAllEvent,
+    SignedOutEvent,
+    ReconnectEvent,
+)
+# Named schemas of the document: each event as sent (`ReadyFrame`...), and `StreamFrame`.
+STREAM_FRAMES: dict[str, dict[str, Any]] = {
+    e.__name__.removesuffix("Event") + "Frame": _frame(e) for e in _EVENT_TYPES
+}
+STREAM_FRAMES["StreamFrame"] = {
+    "description": "One server-sent event as sent: `StreamEvent` is the same with `data` parsed",
+    "oneOf": [{"$ref": f"#/components/schemas/{name}"} for name in STREAM_FRAMES],
+}
+STREAM_RESPONSE: dict[str, Any] = {
+    "description": "Server-sent events. The schema is one event as sent (before OpenAPI 3.2 "
+    "a stream's `schema` describes each event): its `event` name and its `data` line, the "
+    "JSON of that event's payload; `StreamEvent` is the same with `data` parsed",
+    "content": {"text/event-stream": {"schema": {"$ref": "#/components/schemas/StreamFrame"}}},
 }

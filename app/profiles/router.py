@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response, status
+from fastapi import APIRouter, Header, Request, Response, status
 
 from app.auth.deps import EXPLORER, CallerDep, CurrentPrincipal, TokensDep
 from app.avatars.schemas import AvatarSelection
 from app.core.db import SessionDep
-from app.core.errors import problem_responses
+from app.core.errors import invalid_field, problem_responses
 from app.core.http_cache import SVG_RESPONSE, SvgTypeDep, conditional_response
 from app.core.idempotency import RESPONSES as IDEMPOTENT
 from app.core.idempotency import idempotent
@@ -93,8 +93,12 @@ async def start_kid_mode(
     rate_limiter: RateLimiterDep,
     settings: SettingsDep,
     tokens: TokensDep,
+    request: Request,
     body: KidSessionIn | None = None,
 ) -> KidSession:
+    if body is None and (await request.body()).strip() == b"null":
+        # The body is optional (left out), never `null`: the document says an object.
+        raise invalid_field(["body"], "Send no body, or an object.")
     pin = body.pin if body else None
     await profiles_service.start_kid_mode(session, rate_limiter, caller, pin)
     ttl = settings.explorer_token_hours * 3600
