@@ -11,6 +11,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StrictBool,
+    StrictInt,
     StringConstraints,
     create_model,
     model_validator,
@@ -255,7 +256,7 @@ class ThemeIn(_In):
     title: Title
     description: str = Field(default="", max_length=2000)
     colour: Colour = "#ffb300"
-    sort_order: int = Field(default=0, ge=0, le=INT_MAX)
+    sort_order: StrictInt = Field(default=0, ge=0, le=INT_MAX)
     cover_asset_id: uuid.UUID | None = None
 
 
@@ -264,7 +265,7 @@ class ThemeUpdate(_In):
     title: Title | None = None
     description: str | None = Field(default=None, max_length=2000)
     colour: Colour | None = None
-    sort_order: int | None = Field(default=None, ge=0, le=INT_MAX)
+    sort_order: StrictInt | None = Field(default=None, ge=0, le=INT_MAX)
     cover_asset_id: uuid.UUID | None = None
 
 
@@ -306,10 +307,10 @@ class CaptionIn(_In):
 
 class VideoIn(_ContentIn):
     series_id: uuid.UUID | None = None
-    season: int | None = Field(default=None, ge=1, le=INT_MAX)
-    episode: int | None = Field(default=None, ge=1, le=INT_MAX)
+    season: StrictInt | None = Field(default=None, ge=1, le=INT_MAX)
+    episode: StrictInt | None = Field(default=None, ge=1, le=INT_MAX)
     category: VideoCategory = VideoCategory.stories
-    duration_ms: int | None = Field(
+    duration_ms: StrictInt | None = Field(
         default=None,
         ge=0,
         le=INT_MAX,
@@ -355,7 +356,7 @@ class PageIn(_In):
 
 class EbookIn(_ContentIn):
     author: str = Field(default="", max_length=120)
-    reading_level: int = Field(default=1, ge=1, le=10)
+    reading_level: StrictInt = Field(default=1, ge=1, le=10)
     cover_asset_id: uuid.UUID | None = None
     pages: list[PageIn] = Field(default_factory=list, max_length=200)
 
@@ -374,7 +375,7 @@ class StepIn(_In):
 
 class DiyIn(_ContentIn):
     difficulty: Difficulty = Difficulty.easy
-    minutes: int = Field(default=20, ge=1, le=600)
+    minutes: StrictInt = Field(default=20, ge=1, le=600)
     cover_asset_id: uuid.UUID | None = None
     materials: list[MaterialIn] = Field(default_factory=list, max_length=50)
     steps: list[StepIn] = Field(default_factory=list, max_length=50)

@@ -429,6 +429,9 @@ def _share(document: dict[str, Any], shared: dict[str, dict[str, Any]]) -> None:
         if name is not None:
             kept = {k: node[k] for k in _PLACE_KEYWORDS if k in node}
             own = {k: v for k, v in node.items() if k not in _PLACE_KEYWORDS and k != "title"}
+            branches = [b for b in own.pop("anyOf", []) if b.get("type") != "null"]
+            if len(branches) == 1:  # marked on an optional parameter: its value's schema
+                own.update(branches[0])
             schemas.setdefault(name, {"title": name, **own, **(marked or {})})
             node.clear()
             node.update({"$ref": _SCHEMA_REF + name, **kept})
