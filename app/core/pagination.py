@@ -28,9 +28,10 @@ R = TypeVar("R")
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
-# What a cursor looks like (base64url, as encode_cursor writes it): stated in the document,
-# one `Cursor` schema; anything the server did not issue is a 400 `invalid_cursor`.
-CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"
+# What a cursor looks like (base64url, as encode_cursor writes it; empty is the first page):
+# stated in the document, one `Cursor` schema; anything the server did not issue is a 400
+# `invalid_cursor`.
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]*$"
 CURSOR_SCHEMA = shared_schema(
     "Cursor",
     pattern=CURSOR_PATTERN,
