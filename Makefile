@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test faults lint typecheck migrations-check check bench bench-quick bench-compare format clean
+.PHONY: run test faults lint typecheck migrations-check check clients bench bench-quick bench-compare format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ migrations-check: $(VENV)/.installed-dev  ## models and migrations agree
 	$(BIN)/alembic check
 
 check: lint typecheck migrations-check
+
+# Not committed (.gitignore): regenerate after pulling. The TypeScript part needs node and npm.
+CLIENTS ?= clients
+clients: $(VENV)/.installed-dev  ## a Python client and TypeScript types from the document, into ./clients
+	$(BIN)/python -m tests.contract.run_clients --into $(CLIENTS)
 
 bench: $(VENV)/.installed-dev  ## load benchmark against the floor app (see bench/README.md)
 	$(BIN)/python -m bench

@@ -25,6 +25,7 @@ from app.audit import service as audit_service
 from app.audit.context import AuditContextMiddleware
 from app.auth.middleware import AuthenticationMiddleware
 from app.bootstrap import build_runtime
+from app.catalog.schemas import ContentKind, PublicationStatus, Sort
 from app.core import contract, docs, hashing, telemetry
 from app.core.config import Settings, get_settings
 from app.core.db import UnitOfWorkMiddleware
@@ -41,6 +42,7 @@ from app.core.public_cache import PublicCacheMiddleware
 from app.core.ratelimit import Limit, RateLimitMiddleware
 from app.jobs.periodic import Ticker
 from app.modules import API_PREFIX, mounts
+from app.notifications.schemas import STREAM_EVENTS, STREAM_FRAMES
 from app.runtime import Runtime
 from app.seed import seed
 
@@ -215,7 +217,10 @@ def create_app(runtime: Runtime | None = None, settings: Settings | None = None)
         [(mount.router, mount.prefix) for mount in mounts()],
         token_url=TOKEN_URL,
         rate_limited_prefix=API_PREFIX,
-        database_prefixes=(API_PREFIX, "/internal/"),
+        database_prefixes=(API_PREFIX, "/internal/", "/r/"),
+        shared_enums=(ContentKind, PublicationStatus, Sort),
+        extra_models=STREAM_EVENTS,
+        extra_schemas=STREAM_FRAMES,
     )
     # Routes are matched in order: each module's routes are declared on the app itself, the
     # hot ones first.

@@ -63,6 +63,9 @@ ROUTES: dict[str, Access] = {
     "GET /api/v1/assets/{asset_id}": A.public,
     "GET /api/v1/privacy-notice": A.public,
     "GET /api/v1/avatars/parts": A.public,
+    # A shared link, and the upload URL of a ticket (its signature is the only key).
+    "GET /r/{code}": A.public,
+    "PUT /media/upload/{key}": A.public,
     # Signing in: anyone may try.
     "POST /api/v1/auth/register": A.public,
     "POST /api/v1/auth/email/verify": A.public,
@@ -246,7 +249,7 @@ ROUTES: dict[str, Access] = {
 
 # Routes kept out of the document on purpose, checked by hand with the same rules.
 HIDDEN: dict[str, Access] = {
-    # The app-link files (`/r/{code}` is held by tests/links).
+    # The app-link files.
     "GET /.well-known/assetlinks.json": A.public,
     "GET /.well-known/apple-app-site-association": A.public,
 }
@@ -261,6 +264,10 @@ PASSED = frozenset({400, 409, 412, 413, 415, 422, 428})
 PROFILE_SCOPED = (A.profile, A.parent_profile)
 # Refusals that come after authorization, from the route's own rules (with an empty body).
 PASSED_BY_ROUTE: dict[str, set[tuple[int, str]]] = {
+    # No token is asked for: the link nobody made, the signature nobody gave (tests/links,
+    # tests/media follow real ones).
+    "GET /r/{code}": {(404, "link_not_found")},
+    "PUT /media/upload/{key}": {(403, "invalid_signature")},
     "DELETE /api/v1/accounts/me": {(403, "reauthentication_required")},
     # No progress on that item yet: the profile was found, the record was not.
     "GET /api/v1/profiles/{profile_id}/progress/video/{item_id}": {(404, "not_started")},
@@ -365,6 +372,8 @@ def _fill(
             "kind": "video",
             "section": "continue",
             "name": "send_email",
+            "code": "zzzzzzzz",  # a share link nobody made
+            "key": "image/2026/12/none.png",
         }
         if name in fixed:
             return fixed[name]
@@ -380,6 +389,11 @@ QUERY_VALUES = {
     # The next quiz on content with none: 200, no suggestion.
     "content_kind": "video",
     "content_id": "00000000-0000-4000-8000-000000000000",
+    # An upload URL's signed query, signed by no one.
+    "exp": "4102444800",
+    "ct": "image/png",
+    "len": "1",
+    "sig": "0" * 64,
 }
 
 

@@ -31,6 +31,7 @@ from app.accounts.examples import (
 from app.accounts.models import Role
 from app.accounts.privacy import NOTICE_TEXT, NOTICE_VERSION
 from app.accounts.schemas import (
+    AccountExport,
     AccountOut,
     AccountUpdate,
     AdminAccountOut,
@@ -351,6 +352,7 @@ async def remove_pin(
 @router.get(
     "/accounts/me/export",
     name="export_account",
+    response_model=AccountExport,
     responses={
         200: {"content": {"application/json": {"example": EXPORT_ACCOUNT_OUT}}},
         **problem_responses(401, 403),

@@ -8,6 +8,7 @@ from zoneinfo import available_timezones
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from app.accounts.models import Account, Role
+from app.core.contract import shared_schema
 from app.core.passwords import GivenPassword, NewPassword
 
 _TIMEZONES = frozenset(available_timezones())
@@ -21,9 +22,23 @@ def _known_timezone(value: str) -> str:
 
 DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
 Locale = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$", examples=["en", "en-GH", "tw"])]
+# An IANA name (`Africa/Accra`, `UTC`), checked against this server's zone database; one
+# schema wherever a time zone is named (a pattern, not a 600-value enum: generators turn an
+# enum's values into identifiers, and `GMT+0`, `GMT-0` and `GMT0` are one identifier).
+TIMEZONE_PATTERN = r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+){0,2}$"
 TimeZone = Annotated[
     str,
-    Field(max_length=64, json_schema_extra={"enum": sorted(_TIMEZONES)}),
+    Field(
+        min_length=1,
+        max_length=64,
+        pattern=TIMEZONE_PATTERN,
+        json_schema_extra=shared_schema(
+            "Timezone",
+            description="An IANA time zone name (the tz database), e.g. Africa/Accra",
+            examples=["Africa/Accra", "Europe/London", "UTC"],
+            format="timezone",
+        ),
+    ),
     AfterValidator(_known_timezone),
 ]
 
@@ -126,3 +141,13 @@ class Reauthentication(BaseModel):
 
     password: GivenPassword | None = None
     code: Annotated[str | None, Field(pattern=r"^\d{6}$")] = None
+
+
+class AccountExport(BaseModel):
+    """A family's data: `exported_at`, then one section per part of the service (`account`,
+    `consents`, `profiles`, `progress`, `quizzes`, `notifications`, `classrooms`...), each
+    the JSON of what that part stores about this account and its explorers."""
+
+    model_config = ConfigDict(extra="allow")
+
+    exported_at: datetime

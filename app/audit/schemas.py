@@ -3,11 +3,21 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, Field
 
-Action = Literal["create", "update", "delete"]
+
+class AuditAction(StrEnum):
+    """What a staff write did to a row."""
+
+    create = "create"
+    update = "update"
+    delete = "delete"
+
+
+Action = AuditAction
 
 
 class AuditEventOut(BaseModel):

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
 from app.avatars.models import AvatarPart, Slot
 
@@ -53,7 +53,7 @@ class AvatarPartIn(BaseModel):
     svg: str = Field(min_length=1, max_length=20_000, description="SVG fragment, 200x200 box")
     colours: list[Colour] = Field(default_factory=list, max_length=24)
     default_colour: Colour | None = None
-    sort_order: int = Field(default=0, ge=0, le=10_000)
+    sort_order: StrictInt = Field(default=0, ge=0, le=10_000)
 
 
 class AvatarPartUpdate(BaseModel):
@@ -65,4 +65,4 @@ class AvatarPartUpdate(BaseModel):
     svg: str | None = Field(default=None, min_length=1, max_length=20_000)
     colours: list[Colour] | None = Field(default=None, max_length=24)
     default_colour: Colour | None = None
-    sort_order: int | None = Field(default=None, ge=0, le=10_000)
+    sort_order: StrictInt | None = Field(default=None, ge=0, le=10_000)

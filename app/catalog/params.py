@@ -11,7 +11,7 @@ from typing import Annotated, ClassVar
 from pydantic import Field, StringConstraints
 
 from app.catalog.schemas import Kind, Sort
-from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, Cursor
 from app.core.query import QueryModel
 
 CATALOG_TAG = "catalog"
@@ -23,7 +23,7 @@ class ListQuery(QueryModel):
     refused: ClassVar[Mapping[str, str]] = {"series": "Only videos belong to a series."}
 
     limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page")
-    cursor: str | None = Field(default=None, max_length=512)
+    cursor: Cursor | None = None
     theme: str | None = Field(default=None, max_length=80, description="Theme slug")
     age: int | None = Field(default=None, ge=0, le=18, description="Fits this age")
     language: str | None = Field(default=None, pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")
@@ -48,10 +48,10 @@ class SearchQuery(QueryModel):
 class ThemesQuery(QueryModel):
     kind: Kind | None = None
     limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page")
-    cursor: str | None = Field(default=None, max_length=512)
+    cursor: Cursor | None = None
 
 
 class SeriesListQuery(QueryModel):
     theme: str | None = Field(default=None, max_length=80, description="Theme slug")
     limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page")
-    cursor: str | None = Field(default=None, max_length=512)
+    cursor: Cursor | None = None

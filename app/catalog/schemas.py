@@ -11,6 +11,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StrictBool,
+    StrictInt,
     StringConstraints,
     create_model,
     model_validator,
@@ -36,17 +37,25 @@ Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
 INT_MAX = 2**31 - 1
 
 
-class Kind(StrEnum):
+class ContentKind(StrEnum):
+    """The kinds of catalogue item: one schema wherever a kind is named."""
+
     video = "video"
     ebook = "ebook"
     diy = "diy"
 
 
-class Status(StrEnum):
+class PublicationStatus(StrEnum):
+    """Where an item or a quiz is in its life: one schema for every published thing."""
+
     draft = "draft"
     scheduled = "scheduled"
     published = "published"
     archived = "archived"
+
+
+Kind = ContentKind
+Status = PublicationStatus
 
 
 class VideoCategory(StrEnum):
@@ -216,7 +225,10 @@ class SearchHit(Card):
 class SearchResults(BaseModel):
     items: list[SearchHit]
     # The list shape every list has; search answers its best matches, up to `limit`.
-    next_cursor: str | None = Field(default=None, description="Always null: no further page")
+    next_cursor: None = Field(
+        default=None,
+        description="Always null: search answers its best `limit` matches, ranked, one page",
+    )
 
 
 class Row(BaseModel):
@@ -244,7 +256,7 @@ class ThemeIn(_In):
     title: Title
     description: str = Field(default="", max_length=2000)
     colour: Colour = "#ffb300"
-    sort_order: int = Field(default=0, ge=0, le=INT_MAX)
+    sort_order: StrictInt = Field(default=0, ge=0, le=INT_MAX)
     cover_asset_id: uuid.UUID | None = None
 
 
@@ -253,7 +265,7 @@ class ThemeUpdate(_In):
     title: Title | None = None
     description: str | None = Field(default=None, max_length=2000)
     colour: Colour | None = None
-    sort_order: int | None = Field(default=None, ge=0, le=INT_MAX)
+    sort_order: StrictInt | None = Field(default=None, ge=0, le=INT_MAX)
     cover_asset_id: uuid.UUID | None = None
 
 
@@ -295,10 +307,10 @@ class CaptionIn(_In):
 
 class VideoIn(_ContentIn):
     series_id: uuid.UUID | None = None
-    season: int | None = Field(default=None, ge=1, le=INT_MAX)
-    episode: int | None = Field(default=None, ge=1, le=INT_MAX)
+    season: StrictInt | None = Field(default=None, ge=1, le=INT_MAX)
+    episode: StrictInt | None = Field(default=None, ge=1, le=INT_MAX)
     category: VideoCategory = VideoCategory.stories
-    duration_ms: int | None = Field(
+    duration_ms: StrictInt | None = Field(
         default=None,
         ge=0,
         le=INT_MAX,
@@ -344,7 +356,7 @@ class PageIn(_In):
 
 class EbookIn(_ContentIn):
     author: str = Field(default="", max_length=120)
-    reading_level: int = Field(default=1, ge=1, le=10)
+    reading_level: StrictInt = Field(default=1, ge=1, le=10)
     cover_asset_id: uuid.UUID | None = None
     pages: list[PageIn] = Field(default_factory=list, max_length=200)
 
@@ -363,7 +375,7 @@ class StepIn(_In):
 
 class DiyIn(_ContentIn):
     difficulty: Difficulty = Difficulty.easy
-    minutes: int = Field(default=20, ge=1, le=600)
+    minutes: StrictInt = Field(default=20, ge=1, le=600)
     cover_asset_id: uuid.UUID | None = None
     materials: list[MaterialIn] = Field(default_factory=list, max_length=50)
     steps: list[StepIn] = Field(default_factory=list, max_length=50)

@@ -67,7 +67,7 @@ def _assignment_out(
         note=a.note,
         start_date=a.start_date,
         due_date=a.due_date,
-        time_zone=zone,
+        timezone=zone,
         starts_at=start_of(a.start_date, zone) if a.start_date else None,
         due_at=due_at(a.due_date, zone),
         state=state(a, zone, now),

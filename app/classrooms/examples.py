@@ -12,7 +12,7 @@ KENTE_VIDEO = demo_id("video", "Kente Colours: Weaving a Story")
 CLASSROOM_IN: dict[str, Any] = {
     "name": "Class 2 Explorers",
     "age_band": "6-8",
-    "time_zone": "Africa/Accra",
+    "timezone": "Africa/Accra",
 }
 CLASSROOM_PATCH: dict[str, Any] = {"grade": "Primary 2"}
 INVITE_IN: dict[str, Any] = {"email": "co-teacher@example.com"}
@@ -56,7 +56,7 @@ ACCEPT_TEACHER_INVITE_OUT: dict[str, Any] = {
     "name": "P4",
     "grade": "P4",
     "age_band": None,
-    "time_zone": "Africa/Accra",
+    "timezone": "Africa/Accra",
     "join_code": "9N7NTRNE",
     "code_enabled": True,
     "archived": False,
@@ -84,7 +84,7 @@ CREATE_CLASSROOM_OUT: dict[str, Any] = {
     "name": "Class 2 Explorers",
     "grade": None,
     "age_band": "6-8",
-    "time_zone": "Africa/Accra",
+    "timezone": "Africa/Accra",
     "join_code": "VPWC42A5",
     "code_enabled": True,
     "archived": False,
@@ -109,7 +109,7 @@ LIST_CLASSROOMS_OUT: dict[str, Any] = {
             "name": "Class 2 Explorers",
             "grade": "Primary 2",
             "age_band": None,
-            "time_zone": "Africa/Accra",
+            "timezone": "Africa/Accra",
             "join_code": "XUA5PXC2",
             "code_enabled": True,
             "archived": False,
@@ -135,7 +135,7 @@ GET_CLASSROOM_OUT: dict[str, Any] = {
     "name": "Class 2 Explorers",
     "grade": "Primary 2",
     "age_band": None,
-    "time_zone": "Africa/Accra",
+    "timezone": "Africa/Accra",
     "join_code": "XUA5PXC2",
     "code_enabled": True,
     "archived": False,
@@ -158,7 +158,7 @@ UPDATE_CLASSROOM_OUT: dict[str, Any] = {
     "name": "Class 2 Explorers",
     "grade": "Primary 2",
     "age_band": None,
-    "time_zone": "Africa/Accra",
+    "timezone": "Africa/Accra",
     "join_code": "XUA5PXC2",
     "code_enabled": True,
     "archived": False,
@@ -181,7 +181,7 @@ ROTATE_CLASSROOM_CODE_OUT: dict[str, Any] = {
     "name": "Class 2 Explorers",
     "grade": "Primary 2",
     "age_band": None,
-    "time_zone": "Africa/Accra",
+    "timezone": "Africa/Accra",
     "join_code": "XEVX9C5K",
     "code_enabled": True,
     "archived": False,
@@ -233,7 +233,7 @@ CREATE_ASSIGNMENT_OUT: dict[str, Any] = {
     "note": "Watch the kente video, then weave your own paper kente.",
     "start_date": None,
     "due_date": "2030-01-10",
-    "time_zone": "Africa/Accra",
+    "timezone": "Africa/Accra",
     "starts_at": None,
     "due_at": "2030-01-11T00:00:00Z",
     "state": "open",
@@ -262,7 +262,7 @@ LIST_ASSIGNMENTS_OUT: dict[str, Any] = {
             "note": "",
             "start_date": None,
             "due_date": "2030-01-10",
-            "time_zone": "Africa/Accra",
+            "timezone": "Africa/Accra",
             "starts_at": None,
             "due_at": "2030-01-11T00:00:00Z",
             "state": "open",
@@ -280,7 +280,7 @@ LIST_ASSIGNMENTS_OUT: dict[str, Any] = {
     ],
     "next_cursor": None,
 }
-REORDER_ASSIGNMENTS_OUT: list[Any] = [
+_REORDERED: list[Any] = [
     {
         "id": "5c602f5c-eff9-4bc6-a8d3-eb3f5db3ef80",
         "classroom_id": "58eafe41-90b1-4f44-8362-086a72251103",
@@ -288,7 +288,7 @@ REORDER_ASSIGNMENTS_OUT: list[Any] = [
         "note": "",
         "start_date": None,
         "due_date": "2030-01-10",
-        "time_zone": "Africa/Accra",
+        "timezone": "Africa/Accra",
         "starts_at": None,
         "due_at": "2030-01-11T00:00:00Z",
         "state": "open",
@@ -311,7 +311,7 @@ GET_ASSIGNMENT_OUT: dict[str, Any] = {
     "note": "",
     "start_date": None,
     "due_date": "2030-01-10",
-    "time_zone": "Africa/Accra",
+    "timezone": "Africa/Accra",
     "starts_at": None,
     "due_at": "2030-01-11T00:00:00Z",
     "state": "open",
@@ -333,7 +333,7 @@ UPDATE_ASSIGNMENT_OUT: dict[str, Any] = {
     "note": "",
     "start_date": None,
     "due_date": "2030-01-17",
-    "time_zone": "Africa/Accra",
+    "timezone": "Africa/Accra",
     "starts_at": None,
     "due_at": "2030-01-18T00:00:00Z",
     "state": "open",
@@ -355,7 +355,7 @@ CLOSE_ASSIGNMENT_OUT: dict[str, Any] = {
     "note": "",
     "start_date": None,
     "due_date": "2030-01-10",
-    "time_zone": "Africa/Accra",
+    "timezone": "Africa/Accra",
     "starts_at": None,
     "due_at": "2030-01-11T00:00:00Z",
     "state": "closed",
@@ -377,7 +377,7 @@ REOPEN_ASSIGNMENT_OUT: dict[str, Any] = {
     "note": "",
     "start_date": None,
     "due_date": "2030-01-10",
-    "time_zone": "Africa/Accra",
+    "timezone": "Africa/Accra",
     "starts_at": None,
     "due_at": "2030-01-11T00:00:00Z",
     "state": "open",
@@ -400,7 +400,7 @@ GET_ASSIGNMENT_REPORT_OUT: dict[str, Any] = {
         "note": "",
         "start_date": None,
         "due_date": "2030-01-10",
-        "time_zone": "Africa/Accra",
+        "timezone": "Africa/Accra",
         "starts_at": None,
         "due_at": "2030-01-11T00:00:00Z",
         "state": "open",
@@ -529,7 +529,7 @@ LIST_MY_ASSIGNMENTS_OUT: dict[str, Any] = {
             "start_date": None,
             "due_date": "2030-01-10",
             "due_at": "2030-01-11T00:00:00Z",
-            "time_zone": "Africa/Accra",
+            "timezone": "Africa/Accra",
             "state": "open",
             "items": [
                 {
@@ -553,3 +553,4 @@ LIST_MY_ASSIGNMENTS_OUT: dict[str, Any] = {
 ALERTS_IN: dict[str, Any] = {"help_needed": False}
 GET_CLASSROOM_ALERTS_OUT: dict[str, Any] = {"help_needed": True}
 PUT_CLASSROOM_ALERTS_OUT: dict[str, Any] = {"help_needed": False}
+REORDER_ASSIGNMENTS_OUT: dict[str, Any] = {"items": _REORDERED, "next_cursor": None}

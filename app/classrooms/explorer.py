@@ -65,7 +65,7 @@ async def _mine(
                 start_date=r.start_date,
                 due_date=r.due_date,
                 due_at=due,
-                time_zone=r.time_zone,
+                timezone=r.time_zone,
                 state=state(r, r.time_zone, now),
                 items=entries,
                 done=all(e.status is ItemStatus.completed for e in entries),
@@ -95,7 +95,7 @@ async def due_soon(
     rows = await queries.for_profile(session, profile.id, now, None, 50, due_by=horizon)
     soon = []
     for mine in await _mine(session, profile, rows, now):
-        if mine.done or mine.due_date > local_today(mine.time_zone, now) + timedelta(days=days):
+        if mine.done or mine.due_date > local_today(mine.timezone, now) + timedelta(days=days):
             continue
         soon.append(
             DueSoon(

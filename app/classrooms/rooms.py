@@ -83,7 +83,7 @@ async def classroom_out(session: AsyncSession, access: Access) -> ClassroomOut:
         name=room.name,
         grade=room.grade,
         age_band=room.age_band,
-        time_zone=room.time_zone,
+        timezone=room.time_zone,
         join_code=room.join_code,
         code_enabled=room.code_enabled,
         archived=room.archived_at is not None,
@@ -114,7 +114,7 @@ async def create(session: AsyncSession, principal: Principal, body: ClassroomIn)
         name=body.name,
         grade=body.grade,
         age_band=body.age_band.value if body.age_band else None,
-        time_zone=body.time_zone or account.timezone,
+        time_zone=body.timezone or account.timezone,
         join_code="",
     )
     session.add(room)
@@ -143,9 +143,13 @@ async def list_taught(
 async def update(session: AsyncSession, access: Access, body: ClassroomPatch) -> ClassroomOut:
     room = access.room
     changes = body.model_dump(exclude_unset=True)
-    for field in ("name", "time_zone", "code_enabled"):
+    for field, column in (
+        ("name", "name"),
+        ("timezone", "time_zone"),
+        ("code_enabled", "code_enabled"),
+    ):
         if changes.get(field) is not None:
-            setattr(room, field, changes[field])
+            setattr(room, column, changes[field])
     if "grade" in changes:
         room.grade = body.grade
     if "age_band" in changes:

@@ -74,6 +74,7 @@ from app.classrooms.schemas import (
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.examples import request_example, response_example
+from app.core.http_cache import SvgTypeDep, svg_answer
 from app.core.idempotency import RESPONSES as IDEMPOTENT
 from app.core.idempotency import idempotent
 from app.core.pagination import Page, PageParamsDep
@@ -92,9 +93,12 @@ WRITE = problem_responses(401, 403, 404, 409, 422)
 
 
 def csv_answer(example: str) -> dict[int | str, dict[str, Any]]:
-    """The 200 of a CSV report, with its example."""
+    """The 200 of a CSV report: a string, with its example."""
     return {
-        200: {"content": {"text/csv": {"example": example}}, "description": "UTF-8, a header row"}
+        200: {
+            "content": {"text/csv": {"schema": {"type": "string"}, "example": example}},
+            "description": "UTF-8, a header row",
+        }
     }
 
 
@@ -511,7 +515,7 @@ async def list_classroom_members(
     "/{classroom_id}/members/{profile_id}/avatar.svg",
     response_class=Response,
     responses={
-        200: {"content": {"image/svg+xml": {"example": GET_MEMBER_AVATAR_SVG_SVG}}},
+        200: svg_answer(GET_MEMBER_AVATAR_SVG_SVG),
         304: {"description": "Not modified"},
         **ROOM,
     },
@@ -521,6 +525,7 @@ async def get_member_avatar_svg(
     profile_id: uuid.UUID,
     access: RoomDep,
     session: SessionDep,
+    media_type: SvgTypeDep,
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     """Answers the avatar of an explorer of this classroom, drawn server-side as SVG.
@@ -537,7 +542,7 @@ async def get_member_avatar_svg(
     headers = {"ETag": etag, "Cache-Control": "private, max-age=300"}
     if if_none_match and etag in [tag.strip() for tag in if_none_match.split(",")]:
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
-    return Response(svg, media_type="image/svg+xml", headers=headers)
+    return Response(svg, media_type=media_type, headers=headers)
 
 
 @router.delete(
@@ -628,7 +633,7 @@ async def list_assignments(
 
 @router.post(
     "/{classroom_id}/assignments/reorder",
-    response_model=list[AssignmentOut],
+    response_model=Page[AssignmentOut],
     responses={
         **WRITE,
         **response_example(200, REORDER_ASSIGNMENTS_OUT),
@@ -638,8 +643,9 @@ async def list_assignments(
 )
 async def reorder_assignments(
     body: ReorderIn, access: WritableRoomDep, session: SessionDep, clock: ClockDep
-) -> list[AssignmentOut]:
-    """Sets the order of the classroom's assignments to the list sent.
+) -> Page[AssignmentOut]:
+    """Sets the order of the classroom's assignments to the list sent, and answers every
+    assignment in the new order as one page (`next_cursor` null).
 
     **Who may call:** that classroom's teachers (owner and co-teachers) and admins; another
     teacher gets 404, other grown-ups and explorers 403, anonymous callers 401.
@@ -649,7 +655,7 @@ async def reorder_assignments(
 
     **Retries:** idempotent: the same list again gives the same order.
     """
-    return await assignments.reorder(session, access, body.ids, clock())
+    return Page[AssignmentOut](items=await assignments.reorder(session, access, body.ids, clock()))
 
 
 @router.get(

@@ -46,7 +46,7 @@ class ClassroomIn(_In):
     name: Name
     grade: Grade | None = None
     age_band: AgeBand | None = None
-    time_zone: TimeZone | None = Field(
+    timezone: TimeZone | None = Field(
         default=None, description="Due dates are days of this calendar (default: yours)"
     )
 
@@ -61,7 +61,7 @@ class ClassroomPatch(_In):
     name: Name | None = None
     grade: Grade | None = None
     age_band: AgeBand | None = None
-    time_zone: TimeZone | None = None
+    timezone: TimeZone | None = None
     code_enabled: StrictBool | None = Field(
         default=None, description="false: the join code stops working (until switched on)"
     )
@@ -91,7 +91,7 @@ class ClassroomOut(BaseModel):
     name: str
     grade: str | None
     age_band: AgeBand | None
-    time_zone: str
+    timezone: TimeZone
     join_code: str
     code_enabled: bool
     archived: bool
@@ -193,7 +193,7 @@ class AssignmentOut(BaseModel):
     note: str
     start_date: date | None
     due_date: date
-    time_zone: str
+    timezone: TimeZone
     starts_at: datetime | None = Field(description="The start of start_date, UTC")
     due_at: datetime = Field(description="The end of due_date (exclusive), UTC")
     state: AssignmentState
@@ -239,7 +239,7 @@ class MyAssignment(BaseModel):
     start_date: date | None
     due_date: date
     due_at: datetime
-    time_zone: str
+    timezone: TimeZone
     state: AssignmentState
     items: list[ItemProgress]
     done: bool

@@ -23,13 +23,15 @@ import json
 import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from enum import Enum
 from http import HTTPStatus
 from typing import Any, TypeVar
 
 from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
-from pydantic import BeforeValidator
+from pydantic import BaseModel, BeforeValidator
+from pydantic.json_schema import models_json_schema
 from starlette.routing import compile_path
 
 from app.core.error_codes import ERROR_CODES
@@ -194,8 +196,16 @@ def install(
     token_url: str,
     rate_limited_prefix: str,
     database_prefixes: tuple[str, ...],
+    shared_enums: Iterable[type[Enum]] = (),
+    extra_models: Iterable[type[BaseModel]] = (),
+    extra_schemas: dict[str, dict[str, Any]] | None = None,
 ) -> None:
-    """Binds the rules above to `app`; call it before the routers are included."""
+    """Binds the rules above to `app`; call it before the routers are included.
+    `shared_enums` are the concepts that are one schema wherever they appear (a parameter
+    inlines its enum: it becomes a reference); `extra_models` are schemas a client needs
+    that no JSON body carries (the stream's events), `extra_schemas` the same as schemas."""
+    shared = {enum.__name__: _enum_schema(enum) for enum in shared_enums}
+    extra = list(extra_models)
     mounts = list(mounts)
     for router, _ in mounts:
         uuid_paths(router)
@@ -213,14 +223,19 @@ def install(
                 servers=app.servers,
             )
             _secure(document, callers, token_url)
-            app.openapi_schema = contract(document, rate_limited_prefix, database_prefixes)
+            _add_models(document, extra)
+            document["components"]["schemas"].update(extra_schemas or {})
+            app.openapi_schema = contract(
+                document, rate_limited_prefix, database_prefixes, shared=shared
+            )
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _secure(document: dict[str, Any], callers: dict[tuple[str, str], bool], token_url: str) -> None:
-    """Each route that reads its caller declares the bearer token (optional: `{}` too), and
+    """Each route that needs its caller declares the bearer token (a public read declares
+    none, and its 401 for a bad one), and
     the scheme is the OAuth2 password flow Swagger UI's Authorize signs in with. A route's
     own security dependencies (a stream ticket) are alternatives to the token: with them an
     optional token is not optional any more, one of them is needed."""
@@ -238,7 +253,10 @@ def _secure(document: dict[str, Any], callers: dict[tuple[str, str], bool], toke
                 if needed or others:
                     operation["security"] = [*bearer, *others]
                 else:
-                    operation["security"] = [{}, *bearer]
+                    # A public read: no security requirement, so a generated client calls it
+                    # without signing in; a token sent anyway is still checked (a bad one is
+                    # a 401, declared here).
+                    operation.setdefault("responses", {}).setdefault("401", {})
 
 
 def _walk(node: Any) -> Iterator[dict[str, Any]]:
@@ -383,6 +401,14 @@ def _problem_schemas() -> dict[str, Any]:
         "enum": sorted(ERROR_CODES),
         "description": "What went wrong, for code to switch on (README: Error codes)",
     }
+    # Absent when there is nothing in it, never `null` and never empty.
+    problem["properties"]["errors"] = {
+        "title": "Errors",
+        "type": "array",
+        "items": {"$ref": _SCHEMA_REF + "FieldError"},
+        "minItems": 1,
+        "description": "Each field refused, and why (422 only)",
+    }
     return {"Problem": problem, "FieldError": FieldError.model_json_schema()}
 
 
@@ -390,8 +416,11 @@ def contract(
     document: dict[str, Any],
     rate_limited_prefix: str,
     database_prefixes: tuple[str, ...],
+    *,
+    shared: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The document FastAPI generated, with the rules of this module applied."""
+    _optional_bodies(document)
     components = document.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
     for name in ("HTTPValidationError", "ValidationError"):
@@ -411,4 +440,195 @@ def contract(
     for name, schema in schemas.items():
         if name not in ("Problem", "FieldError"):
             _no_nul(schema)
-    return _rename_schemas(document)
+    renamed = _rename_schemas(document)
+    _share(renamed, shared or {})
+    _input_defaults(renamed)
+    _links(renamed)
+    return renamed
+
+
+# --- one schema per concept ------------------------------------------------------------------
+
+SHARED = "x-shared"
+# Keywords about the place a schema is used, kept beside the reference.
+_PLACE_KEYWORDS = ("description", "default", "examples", "deprecated", "readOnly", "writeOnly")
+
+
+def shared_schema(name: str, **keywords: Any) -> Callable[[dict[str, Any]], None]:
+    """`json_schema_extra` of a type that is one named schema wherever it is used (pydantic
+    inlines an Annotated type): the document references `#/components/schemas/<name>`, whose
+    schema has `keywords` too (its description and examples)."""
+
+    def mark(schema: dict[str, Any]) -> None:
+        schema[SHARED] = {"name": name, **keywords}
+
+    return mark
+
+
+def _enum_schema(enum: type[Enum]) -> dict[str, Any]:
+    return {"title": enum.__name__, "type": "string", "enum": [m.value for m in enum]}
+
+
+def _share(document: dict[str, Any], shared: dict[str, dict[str, Any]]) -> None:
+    """Every inline enum with the values of a shared enum, and every schema marked by
+    `shared_schema`, becomes a reference to its one component. Two components with the
+    same values under two names are an error: one concept, one schema."""
+    schemas = document["components"]["schemas"]
+    by_values: dict[frozenset[Any], str] = {}
+    for name, schema in shared.items():
+        if name in schemas and schemas[name].get("enum") != schema["enum"]:
+            raise RuntimeError(f"schema {name!r} exists with other values")
+        schemas[name] = schema
+        by_values[frozenset(schema["enum"])] = name
+    for name, schema in schemas.items():
+        if "enum" in schema and schema.get("type") == "string" and name not in shared:
+            values = frozenset(schema["enum"])
+            if values in by_values:
+                raise RuntimeError(f"{name!r} repeats the enum {by_values[values]!r}")
+            by_values[values] = name
+
+    def visit(node: Any, top: bool) -> None:
+        if isinstance(node, list):
+            for value in node:
+                visit(value, False)
+            return
+        if not isinstance(node, dict):
+            return
+        marked = dict(node.pop(SHARED, None) or {}) or None
+        name = marked.pop("name") if marked else None
+        if name is None and not top and "enum" in node and "$ref" not in node:
+            name = by_values.get(frozenset(node["enum"]))
+        if name is not None:
+            kept = {k: node[k] for k in _PLACE_KEYWORDS if k in node}
+            own = {k: v for k, v in node.items() if k not in _PLACE_KEYWORDS and k != "title"}
+            branches = [b for b in own.pop("anyOf", []) if b.get("type") != "null"]
+            if len(branches) == 1:  # marked on an optional parameter: its value's schema
+                own.update(branches[0])
+            schemas.setdefault(name, {"title": name, **own, **(marked or {})})
+            node.clear()
+            node.update({"$ref": _SCHEMA_REF + name, **kept})
+            return
+        for value in node.values():
+            visit(value, False)
+
+    visit(document["paths"], False)
+    for schema in list(schemas.values()):
+        visit(schema, True)
+    document["components"]["schemas"] = dict(sorted(schemas.items()))
+
+
+# --- bodies, links, extra models -------------------------------------------------------------
+
+
+def _optional_bodies(document: dict[str, Any]) -> None:
+    """An optional body is left out, not sent as `null`: its schema is the object alone, so
+    a generated client's signature makes it truly optional."""
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            body = operation.get("requestBody")
+            if not body or body.get("required"):
+                continue
+            for media in body.get("content", {}).values():
+                schema = media.get("schema", {})
+                branches = [b for b in schema.get("anyOf", []) if b.get("type") != "null"]
+                if "anyOf" in schema and len(branches) == 1:
+                    media["schema"] = {
+                        **branches[0],
+                        **{k: v for k, v in schema.items() if k in _PLACE_KEYWORDS},
+                    }
+                    media["schema"].pop("default", None)
+
+
+def _refs(node: Any) -> Iterator[str]:
+    for schema in _walk(node):
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and ref.startswith(_SCHEMA_REF):
+            yield ref.removeprefix(_SCHEMA_REF)
+
+
+def _input_defaults(document: dict[str, Any]) -> None:
+    """A field a request may leave out says so by not being required; its `default` is
+    stated in words. As a keyword, generators read a default as "always there" (TypeScript
+    types from openapi-typescript's defaults make such a field required), which holds for
+    an answer but not for a request: a schema a request body uses states its defaults in
+    its description only."""
+    schemas = document["components"]["schemas"]
+    inputs: set[str] = set()
+    todo = [
+        name
+        for operations in document["paths"].values()
+        for operation in operations.values()
+        for name in _refs(operation.get("requestBody", {}))
+    ]
+    while todo:
+        name = todo.pop()
+        if name not in inputs and name in schemas:
+            inputs.add(name)
+            todo.extend(_refs(schemas[name]))
+    for name in inputs:
+        for field in schemas[name].get("properties", {}).values():
+            if "default" in field:
+                default = json.dumps(field.pop("default"))
+                said = f"Default: `{default}`."
+                field["description"] = (
+                    f"{field['description']} {said}" if field.get("description") else said
+                )
+
+
+def _add_models(document: dict[str, Any], models: list[type[BaseModel]]) -> None:
+    if not models:
+        return
+    _, top = models_json_schema(
+        [(model, "serialization") for model in models], ref_template=_SCHEMA_REF + "{model}"
+    )
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    for name, schema in top.get("$defs", {}).items():
+        schemas.setdefault(name, schema)
+
+
+_READ_METHODS = {"get": "Read", "put": "Replace", "patch": "Update", "delete": "Delete"}
+
+
+def _links(document: dict[str, Any]) -> None:
+    """Each create links its answer's `id` to the read, update and delete of what it made
+    (`/things` -> `/things/{thing_id}`), so a client, and stateful testing, follows real ids;
+    the path parameters of the create are passed on as they were sent."""
+    paths = document["paths"]
+    schemas = document["components"]["schemas"]
+    for path, operations in paths.items():
+        create = operations.get("post")
+        if create is None:
+            continue
+        success = next((s for s in ("201", "200") if s in create["responses"]), None)
+        if success is None:
+            continue
+        schema = create["responses"][success].get("content", {}).get("application/json", {})
+        ref = schema.get("schema", {}).get("$ref", "")
+        body = schemas.get(ref.removeprefix(_SCHEMA_REF), {})
+        if "id" not in body.get("properties", {}):
+            continue
+        links: dict[str, Any] = {}
+        for child, child_ops in paths.items():
+            found = re.fullmatch(re.escape(path) + r"/\{(\w+)\}", child)
+            if found is None:
+                continue
+            for method, op in child_ops.items():
+                if method not in _READ_METHODS:
+                    continue
+                parameters = {
+                    p["name"]: f"$request.path.{p['name']}"
+                    for p in op.get("parameters", [])
+                    if p.get("in") == "path" and p["name"] != found.group(1)
+                }
+                parameters[found.group(1)] = "$response.body#/id"
+                links[f"{_READ_METHODS[method]}{_camel(op['operationId'])}"] = {
+                    "operationId": op["operationId"],
+                    "parameters": parameters,
+                    "description": f"`{method.upper()} {child}` of what was created",
+                }
+        if links:
+            create["responses"][success]["links"] = links
+
+
+def _camel(name: str) -> str:
+    return "".join(part.title() for part in name.split("_"))

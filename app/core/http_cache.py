@@ -201,3 +201,39 @@ async def get_public_answers(request: Request) -> PublicAnswers:
 
 
 PublicAnswersDep = Annotated[PublicAnswers, Depends(get_public_answers)]
+
+
+# --- an SVG, for browsers and for generated clients ---------------------------------------------
+
+SVG = "image/svg+xml"
+OCTET_STREAM = "application/octet-stream"
+# The 200 of a route answering an SVG: `image/svg+xml`, or the same bytes as
+# `application/octet-stream` to a client that asks for that (Accept) — the type generated
+# clients read as a file.
+SVG_RESPONSE: dict[str, Any] = {
+    "description": "The SVG document (UTF-8)",
+    "content": {
+        SVG: {"schema": {"type": "string"}},
+        OCTET_STREAM: {"schema": {"type": "string", "format": "binary"}},
+    },
+}
+
+
+def svg_answer(example: str) -> dict[str, Any]:
+    """SVG_RESPONSE with an example of the SVG document."""
+    return {
+        **SVG_RESPONSE,
+        "content": {
+            **SVG_RESPONSE["content"],
+            SVG: {"schema": {"type": "string"}, "example": example},
+        },
+    }
+
+
+def _svg_type(request: Request) -> str:
+    accept = request.headers.get("accept", "")
+    wanted = [part.split(";")[0].strip().lower() for part in accept.split(",")]
+    return OCTET_STREAM if OCTET_STREAM in wanted and SVG not in wanted else SVG
+
+
+SvgTypeDep = Annotated[str, Depends(_svg_type)]

@@ -18,8 +18,9 @@ from uuid import UUID
 
 import sqlalchemy as sa
 from fastapi import Depends, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from app.core.contract import shared_schema
 from app.core.errors import BadRequest
 
 T = TypeVar("T")
@@ -27,6 +28,16 @@ R = TypeVar("R")
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+# What a cursor looks like (base64url, as encode_cursor writes it; empty is the first page):
+# stated in the document, one `Cursor` schema; anything the server did not issue is a 400
+# `invalid_cursor`.
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]*$"
+CURSOR_SCHEMA = shared_schema(
+    "Cursor",
+    pattern=CURSOR_PATTERN,
+    description="Opaque: the `next_cursor` of the page before, sent back as it is",
+)
+Cursor = Annotated[str, Field(max_length=512, json_schema_extra=CURSOR_SCHEMA)]
 
 
 class Page(BaseModel, Generic[T]):
@@ -43,7 +54,12 @@ class PageParams:
 async def _page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page")] = DEFAULT_LIMIT,
     cursor: Annotated[
-        str | None, Query(max_length=512, description="`next_cursor` of the previous page")
+        str | None,
+        Query(
+            max_length=512,
+            description="`next_cursor` of the previous page",
+            json_schema_extra=CURSOR_SCHEMA,
+        ),
     ] = None,
 ) -> PageParams:
     return PageParams(limit=limit, cursor=cursor)

@@ -14,13 +14,13 @@ LIMITS_OUT: dict[str, Any] = {
     "daily_minutes": 45,
     "weekday_minutes": None,
     "bedtime": {"start": "19:30:00", "end": "06:30:00"},
-    "time_zone": "Africa/Accra",
+    "timezone": "Africa/Accra",
 }
 GET_LIMITS_OUT = LIMITS_OUT
 PUT_LIMITS_OUT = LIMITS_OUT
 GET_LIMITS_TODAY_OUT: dict[str, Any] = {
     "date": "2026-12-07",
-    "time_zone": "Africa/Accra",
+    "timezone": "Africa/Accra",
     "state": "wind_down",
     "reason": "allowance",
     "minutes_used": 41.5,
@@ -32,7 +32,7 @@ GET_LIMITS_TODAY_OUT: dict[str, Any] = {
 # The same day once a parent granted 15 minutes: play is open again until they are used.
 EXTEND_LIMITS_OUT: dict[str, Any] = {
     "date": "2026-12-07",
-    "time_zone": "Africa/Accra",
+    "timezone": "Africa/Accra",
     "state": "ok",
     "reason": None,
     "minutes_used": 45.0,

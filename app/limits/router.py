@@ -36,7 +36,7 @@ SCOPED = problem_responses(401, 403, 404, 422)
 )
 async def get_limits(profile: ParentProfileDep, session: SessionDep) -> LimitsOut:
     """Answers the limits set for this explorer: one daily allowance or one per weekday, and a
-    bedtime window, with the family's time zone they are read in (`time_zone`); every field
+    bedtime window, with the family's time zone they are read in (`timezone`); every field
     null when none are set.
 
     **Who may call:** that profile's family's parent only; its explorer is refused (403

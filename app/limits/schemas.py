@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.accounts.schemas import TimeZone
 from app.limits.rules import Reason, State
 
 Minutes = Annotated[int, Field(ge=0, le=1440)]
@@ -101,7 +102,7 @@ class LimitsOut(BaseModel):
                     "daily_minutes": 45,
                     "weekday_minutes": None,
                     "bedtime": {"start": "19:30:00", "end": "06:30:00"},
-                    "time_zone": "Africa/Accra",
+                    "timezone": "Africa/Accra",
                 }
             ]
         }
@@ -110,7 +111,7 @@ class LimitsOut(BaseModel):
     daily_minutes: int | None
     weekday_minutes: WeekdayMinutes | None
     bedtime: Bedtime | None
-    time_zone: str = Field(description="The family's time zone the times are read in")
+    timezone: TimeZone
 
 
 class TodayOut(BaseModel):
@@ -119,7 +120,7 @@ class TodayOut(BaseModel):
             "examples": [
                 {
                     "date": "2026-12-07",
-                    "time_zone": "Africa/Accra",
+                    "timezone": "Africa/Accra",
                     "state": "wind_down",
                     "reason": "allowance",
                     "minutes_used": 41.5,
@@ -133,7 +134,7 @@ class TodayOut(BaseModel):
     )
 
     date: date
-    time_zone: str
+    timezone: TimeZone
     state: State = Field(
         description="`ok`; `wind_down` in the last 5 minutes before a lock; `locked`"
     )

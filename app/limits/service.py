@@ -111,7 +111,7 @@ async def resting(conn: asyncpg.Connection[Any], profile_id: uuid.UUID, now: dat
 
 def _out(row: Any, zone: str) -> LimitsOut:
     if row is None:
-        return LimitsOut(daily_minutes=None, weekday_minutes=None, bedtime=None, time_zone=zone)
+        return LimitsOut(daily_minutes=None, weekday_minutes=None, bedtime=None, timezone=zone)
     bedtime = (
         Bedtime(start=row.bedtime_start, end=row.bedtime_end)
         if row.bedtime_start is not None and row.bedtime_end is not None
@@ -119,7 +119,7 @@ def _out(row: Any, zone: str) -> LimitsOut:
     )
     weekday = WeekdayMinutes.of(list(row.weekday_minutes)) if row.weekday_minutes else None
     return LimitsOut(
-        daily_minutes=row.daily_minutes, weekday_minutes=weekday, bedtime=bedtime, time_zone=zone
+        daily_minutes=row.daily_minutes, weekday_minutes=weekday, bedtime=bedtime, timezone=zone
     )
 
 
@@ -155,7 +155,7 @@ def today_out(day: Today | None, zone: ZoneInfo, used_ms: int, now: datetime) ->
     if day is None:
         return TodayOut(
             date=now.astimezone(zone).date(),
-            time_zone=zone.key,
+            timezone=zone.key,
             state=State.ok,
             reason=None,
             minutes_used=round(used_ms / 60_000, 1),
@@ -166,7 +166,7 @@ def today_out(day: Today | None, zone: ZoneInfo, used_ms: int, now: datetime) ->
         )
     return TodayOut(
         date=day.day,
-        time_zone=zone.key,
+        timezone=zone.key,
         state=day.state,
         reason=day.reason,
         minutes_used=round(day.used_ms / 60_000, 1),
@@ -240,7 +240,7 @@ async def export_limits(session: AsyncSession, account_id: uuid.UUID) -> dict[st
         "limits": [
             {
                 "profile_id": str(row.profile_id),
-                **_out(row, "").model_dump(mode="json", exclude={"time_zone"}),
+                **_out(row, "").model_dump(mode="json", exclude={"timezone"}),
                 "updated_at": row.updated_at.isoformat(),
             }
             for row in limits

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi import APIRouter, Depends, Header, Path, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from app.auth.deps import CurrentPrincipal, EditorPrincipal
@@ -18,11 +18,11 @@ from app.core.parts import CacheDep, RateLimiterDep, SettingsDep
 from app.core.ratelimit import Limit, client_ip
 from app.links import service
 from app.links.examples import CREATE_SHARE_LINK_OUT, DISABLE_IN, SHARE_IN
-from app.links.schemas import DisableIn, ShareIn, ShareOut
+from app.links.schemas import CODE_PATTERN, DisableIn, ShareIn, ShareOut
 
 router = APIRouter(tags=["share links"])
 admin_router = APIRouter(prefix="/admin", tags=["share links"])
-public_router = APIRouter(include_in_schema=False)
+public_router = APIRouter(tags=["share links"])
 
 
 @router.post(
@@ -101,15 +101,43 @@ async def address_budget(
     await rate_limiter.hit("api", client_ip(request), budget)
 
 
-# Not in the API document: browsers and link-preview crawlers follow these, not the apps.
-@public_router.get("/r/{code}", dependencies=[Depends(address_budget)])
+FOLLOW_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "To a link-preview crawler (by User-Agent): a page with its preview tags",
+        "content": {"text/html": {"schema": {"type": "string"}}},
+    },
+    302: {
+        "description": "To everyone else: on to the item in the app (an app link)",
+        "headers": {"Location": {"schema": {"type": "string", "format": "uri"}}},
+    },
+    **problem_responses(404, 410, 429),
+}
+
+
+# Followed by browsers and link-preview crawlers, not called by the apps; in the document so
+# that what a shared link does is stated (the app-link files below are not: they are the
+# operating systems' formats).
+@public_router.get(
+    "/r/{code}",
+    dependencies=[Depends(address_budget)],
+    include_in_schema=True,
+    name="follow_share_link",
+    summary="Follow a share link: on to the app, or a preview page for crawlers",
+    response_class=Response,
+    responses=FOLLOW_RESPONSES,
+)
 async def follow(
-    code: str,
+    # Stated, not enforced by the route: a code of another shape is no link (404).
+    code: Annotated[str, Path(json_schema_extra={"pattern": CODE_PATTERN})],
     session: SessionDep,
     settings: SettingsDep,
     cache: CacheDep,
     user_agent: Annotated[str | None, Header()] = None,
 ) -> Response:
+    """Anyone (no token): a browser is sent on (302) to the item in the app, a link-preview
+    crawler gets a page with the item's preview. 404 for a code that is no link or was
+    disabled, 410 once the item is no longer published. Each click is counted (nothing
+    about who clicked); not cached."""
     opened = await service.open_link(session, code)
     if service.is_crawler(user_agent):
         return HTMLResponse(
@@ -125,14 +153,14 @@ async def follow(
     )
 
 
-@public_router.get("/.well-known/assetlinks.json")
+@public_router.get("/.well-known/assetlinks.json", include_in_schema=False)
 async def assetlinks(settings: SettingsDep) -> JSONResponse:
     return JSONResponse(
         service.assetlinks(settings), headers={"Cache-Control": "public, max-age=3600"}
     )
 
 
-@public_router.get("/.well-known/apple-app-site-association")
+@public_router.get("/.well-known/apple-app-site-association", include_in_schema=False)
 async def apple_app_site_association(settings: SettingsDep) -> JSONResponse:
     return JSONResponse(
         service.apple_app_site_association(settings),

@@ -19,11 +19,8 @@ from app.core.config import Settings
 from app.core.db import session_driver
 from app.core.errors import AppError, Conflict, NotFound
 from app.links import clicks, queries
+from app.links.schemas import _ALPHABET, CODE_LENGTH, CODE_PATTERN
 
-# No 0/o, 1/l/i: codes are read aloud and typed from screenshots.
-_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
-CODE_LENGTH = 8
-CODE_PATTERN = f"^[{_ALPHABET}]{{{CODE_LENGTH}}}$"
 _ATTEMPTS = 5
 
 # Link-preview fetchers (chat apps, social networks, search engines): they get the preview

@@ -5,18 +5,27 @@ element can scrub."""
 from __future__ import annotations
 
 import tempfile
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi import APIRouter, Header, Path, Query, Request, Response, status
 from fastapi.responses import FileResponse
+from starlette.exceptions import HTTPException
 
-from app.core.errors import AppError, BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge
-from app.core.http_cache import not_modified
+from app.core.errors import (
+    AppError,
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NotFound,
+    PayloadTooLarge,
+    problem_responses,
+)
+from app.core.http_cache import OCTET_STREAM, not_modified
 from app.integrations.parts import StorageDep
 from app.integrations.storage import Storage
 from app.integrations.storage.local import LocalStorage
 
-router = APIRouter(prefix="/media", tags=["media"], include_in_schema=False)
+router = APIRouter(prefix="/media", tags=["media"])
 
 
 class UnsupportedType(AppError):
@@ -35,22 +44,50 @@ def _refuse(reason: str) -> Forbidden:
     return Forbidden("This link is not valid.", code="invalid_signature")
 
 
-@router.put("/upload/{key:path}")
+# The upload URL of an upload ticket (POST /admin/uploads) when the files are stored by the
+# app itself (STORAGE_BACKEND=local); with S3 or GCS the ticket's URL is theirs. Its query is
+# signed: every parameter is the ticket's, sent as it is. The body is the file's bytes.
+UPLOAD_BODY: dict[str, Any] = {
+    "required": True,
+    "description": "The file's bytes, sent with the ticket's Content-Type (or as "
+    "application/octet-stream: the object keeps the ticket's type)",
+    "content": {OCTET_STREAM: {"schema": {"type": "string", "format": "binary"}}},
+}
+
+
+@router.put(
+    "/upload/{key:path}",
+    name="upload_file",
+    summary="Send the file of an upload ticket (local storage only)",
+    response_class=Response,
+    responses={
+        200: {"description": "Stored; complete the upload (POST /admin/uploads/{id}/complete)"},
+        **problem_responses(400, 403, 404, 409, 413, 415, 422),
+    },
+    openapi_extra={"requestBody": UPLOAD_BODY},
+)
 async def upload(
-    key: str,
+    key: Annotated[str, Path(json_schema_extra={"pattern": r"^[A-Za-z0-9][A-Za-z0-9._/-]*$"})],
     request: Request,
     storage_part: StorageDep,
-    exp: Annotated[int, Query()],
-    ct: Annotated[str, Query()],
-    len_: Annotated[int, Query(alias="len")],
-    sig: Annotated[str, Query()],
-    content_type: Annotated[str | None, Header()] = None,
+    exp: Annotated[int, Query(ge=0, le=2**62, description="Expiry, seconds since 1970")],
+    ct: Annotated[str, Query(max_length=100, pattern=r"^[a-z]+/[a-z0-9.+-]+$")],
+    len_: Annotated[int, Query(alias="len", ge=1, le=2**40)],
+    sig: Annotated[str, Query(pattern=r"^[0-9a-f]{64}$")],
 ) -> Response:
+    """The `url` of an upload ticket (`POST /admin/uploads`) when files are stored by the
+    app itself; with S3 or GCS the ticket points to them instead. Whoever holds the ticket
+    may call it (editors, through the admin pages), until `exp`: the query is signed, so
+    every parameter is sent as the ticket gave it. Exactly `len` bytes; an object is never
+    overwritten (409 `already_uploaded`), so a retry after a success is refused, not
+    stored twice."""
+    content_type = request.headers.get("content-type")
     storage = _local(storage_part)
     reason = storage.check("PUT", key, exp, sig, ct, len_)
     if reason:
         raise _refuse(reason)
-    if (content_type or "").split(";")[0].strip() != ct:
+    sent = (content_type or "").split(";")[0].strip()
+    if sent not in (ct, OCTET_STREAM):
         raise UnsupportedType(f"This upload must be sent as {ct}.")
     if storage.upload_path(key).exists() or storage.object_path(key).exists():
         raise Conflict(
@@ -75,7 +112,8 @@ async def upload(
     return Response(status_code=status.HTTP_200_OK)
 
 
-@router.api_route("/{key:path}", methods=["GET", "HEAD"])
+# Downloads are the URLs the API's answers hand out, followed by players and image views.
+@router.api_route("/{key:path}", methods=["GET", "HEAD"], include_in_schema=False)
 async def download(
     key: str,
     storage_part: StorageDep,
@@ -83,6 +121,9 @@ async def download(
     sig: Annotated[str, Query()],
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
+    if key.startswith("upload/"):
+        # The upload URL (no stored object has this prefix): only PUT is served there.
+        raise HTTPException(status.HTTP_405_METHOD_NOT_ALLOWED)
     storage = _local(storage_part)
     reason = storage.check("GET", key, exp, sig)
     if reason:

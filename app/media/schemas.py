@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, StrictInt, StringConstraints
 
 from app.media.models import MediaAsset
 from app.media.policy import RULES, Purpose
@@ -23,7 +23,7 @@ class UploadCreate(BaseModel):
         + "; ".join(f"{purpose.value}: {', '.join(rule.types)}" for purpose, rule in RULES.items()),
         json_schema_extra={"enum": list(CONTENT_TYPES)},
     )
-    size_bytes: int = Field(gt=0, le=2**40)
+    size_bytes: StrictInt = Field(gt=0, le=2**40)
     purpose: Purpose
 
 

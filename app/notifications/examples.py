@@ -122,10 +122,12 @@ CREATE_STREAM_TICKET_OUT: dict[str, Any] = {
     "ticket": "92oA2LgOjESM0BWgCCScYKyarIm2YwdShPQC9grw7Dg",
     "expires_in": 60,
 }
-STREAM_NOTIFICATIONS_EVENT_STREAM = (
-    'id: 42\nevent: notification\ndata: {"id": "7d1e0c9a-4b2f-4a6e-8c3d-5f9b1a2e6c48", "tit'
-    'le": "New: Anansi Borrows a Drum"}\n\n'
-)
+# One event as the stream sends it (the document's `StreamFrame`).
+STREAM_NOTIFICATIONS_EVENT_STREAM: dict[str, Any] = {
+    "id": "42",
+    "event": "notification",
+    "data": '{"id": "7d1e0c9a-4b2f-4a6e-8c3d-5f9b1a2e6c48", "title": "New: Anansi Borrows a Drum"}',
+}
 REGISTER_DEVICE_OUT: dict[str, Any] = {
     "id": "31e5f195-7450-48ae-97e7-44afbc21c3b4",
     "platform": "android",

@@ -48,6 +48,7 @@ from app.notifications.examples import (
     UPDATE_NOTIFICATION_PREFERENCES_OUT,
 )
 from app.notifications.schemas import (
+    STREAM_RESPONSE,
     AnnouncementIn,
     AnnouncementOut,
     DeviceIn,
@@ -301,8 +302,13 @@ def _digits(schema: dict[str, Any]) -> None:
     response_class=StreamResponse,
     responses={
         200: {
-            "content": {"text/event-stream": {"example": STREAM_NOTIFICATIONS_EVENT_STREAM}},
-            "description": "Server-sent events",
+            **STREAM_RESPONSE,
+            "content": {
+                "text/event-stream": {
+                    **STREAM_RESPONSE["content"]["text/event-stream"],
+                    "example": STREAM_NOTIFICATIONS_EVENT_STREAM,
+                }
+            },
         },
         **problem_responses(400, 401),
     },

@@ -3,11 +3,20 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, time
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    RootModel,
+    StrictBool,
+    StringConstraints,
+    model_validator,
+)
 
 from app.core.contract import ISO_ONLY
+from app.limits.schemas import TodayOut
 from app.notifications.models import Category
 
 
@@ -228,3 +237,210 @@ class AnnouncementOut(BaseModel):
     status: str = Field(description="preview, scheduled, sending or sent")
     audience_size: int = Field(description="How many inboxes it reaches (now)")
     reached: int = Field(description="How many notifications were delivered so far")
+
+
+# --- the live stream's events (GET /notifications/stream) --------------------------------------
+# Each server-sent event has an `event` name and a `data` line, the JSON of its payload below;
+# `id` (when present) is the position to send back as Last-Event-ID on reconnecting. They are
+# in the document (components `StreamEvent` and each `*Event`) so a stream handler can be
+# written from it alone.
+
+
+class NoData(BaseModel):
+    """An event that carries nothing (`{}`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ResetData(BaseModel):
+    reason: Literal["unknown", "expired"] = Field(
+        description="expired: the client was away longer than events are kept; unknown: the "
+        "Last-Event-ID is not one of this stream's. Reload the inbox, then follow on."
+    )
+
+
+class NotificationState(BaseModel):
+    """A notification's read state after it changed on any device of the family."""
+
+    id: uuid.UUID
+    seen_at: datetime | None
+    read_at: datetime | None
+    archived_at: datetime | None
+
+
+class ReadAllData(BaseModel):
+    ids: list[uuid.UUID] = Field(description="The notifications now read")
+    read_at: datetime
+
+
+class ReconnectData(BaseModel):
+    reason: Literal["shutdown"]
+
+
+class _Event(BaseModel):
+    id: str | None = Field(
+        default=None,
+        pattern=r"^[0-9]+$",
+        description="The SSE `id:` line: send it back as Last-Event-ID to resume after it",
+    )
+
+
+class ReadyEvent(_Event):
+    """First event of every stream (after a `reset`, if any): the stream is live."""
+
+    event: Literal["ready"]
+    data: NoData
+
+
+class ResetEvent(_Event):
+    event: Literal["reset"]
+    data: ResetData
+
+
+class NotificationEvent(_Event):
+    """A new notification for the family (or the explorer of an explorer token)."""
+
+    event: Literal["notification"]
+    data: NotificationOut
+
+
+class SeenEvent(_Event):
+    event: Literal["seen"]
+    data: NotificationState
+
+
+class ReadEvent(_Event):
+    event: Literal["read"]
+    data: NotificationState
+
+
+class ArchivedEvent(_Event):
+    event: Literal["archived"]
+    data: NotificationState
+
+
+class ReadAllEvent(_Event):
+    """Every unread notification of one recipient was marked read at once."""
+
+    event: Literal["read_all"]
+    data: ReadAllData
+
+
+class SignedOutEvent(_Event):
+    """The sign-in behind the stream was ended (signed out everywhere, a profile deleted):
+    the stream closes; do not reconnect with the same token."""
+
+    event: Literal["signed_out"]
+    data: NoData
+
+
+class LimitPayload(BaseModel):
+    """Which explorer, and where their day stands now (as `GET .../limits/today` answers)."""
+
+    profile_id: uuid.UUID
+    today: TodayOut
+
+
+class LimitWarningEvent(_Event):
+    """Five minutes before an explorer's play locks (allowance or bedtime): wind down."""
+
+    event: Literal["limit_warning"]
+    data: LimitPayload
+
+
+class LimitReachedEvent(_Event):
+    """An explorer's play is locked until `today.until`: show the lock screen."""
+
+    event: Literal["limit_reached"]
+    data: LimitPayload
+
+
+class LimitExtendedEvent(_Event):
+    """A parent granted more time today: leave the lock screen and read `limits/today`."""
+
+    event: Literal["limit_extended"]
+    data: LimitPayload
+
+
+class ReconnectEvent(_Event):
+    """The server is shutting down: reconnect (after `retry`) with Last-Event-ID."""
+
+    event: Literal["reconnect"]
+    data: ReconnectData
+
+
+class StreamEvent(
+    RootModel[
+        Annotated[
+            ReadyEvent
+            | ResetEvent
+            | NotificationEvent
+            | SeenEvent
+            | ReadEvent
+            | ArchivedEvent
+            | ReadAllEvent
+            | SignedOutEvent
+            | ReconnectEvent
+            | LimitWarningEvent
+            | LimitReachedEvent
+            | LimitExtendedEvent,
+            Field(discriminator="event"),
+        ]
+    ]
+):
+    """One event of the live stream, by its `event` name. Comment lines (heartbeats) carry
+    no event."""
+
+
+STREAM_EVENTS: tuple[type[BaseModel], ...] = (StreamEvent,)
+
+
+def _frame(event: type[_Event]) -> dict[str, Any]:
+    """One event as it is sent: its name, its `data` line (the JSON of its payload schema),
+    the `id` to resume after it, the reconnection delay when one is set."""
+    name = event.model_fields["event"].annotation.__args__[0]  # type: ignore[union-attr]
+    payload = event.model_fields["data"].annotation.__name__  # type: ignore[union-attr]
+    return {
+        "type": "object",
+        "required": ["event", "data"],
+        "properties": {
+            "event": {"const": name},
+            "data": {
+                "type": "string",
+                "contentMediaType": "application/json",
+                "contentSchema": {"$ref": f"#/components/schemas/{payload}"},
+            },
+            "id": {"type": "string", "pattern": "^[0-9]+$"},
+            "retry": {"type": "integer", "minimum": 0},
+        },
+    }
+
+
+_EVENT_TYPES: tuple[type[_Event], ...] = (
+    ReadyEvent,
+    ResetEvent,
+    NotificationEvent,
+    SeenEvent,
+    ReadEvent,
+    ArchivedEvent,
+    ReadAllEvent,
+    SignedOutEvent,
+    ReconnectEvent,
+    LimitWarningEvent,
+    LimitReachedEvent,
+    LimitExtendedEvent,
+)
+# Named schemas of the document: each event as sent (`ReadyFrame`...), and `StreamFrame`.
+STREAM_FRAMES: dict[str, dict[str, Any]] = {
+    e.__name__.removesuffix("Event") + "Frame": _frame(e) for e in _EVENT_TYPES
+}
+STREAM_FRAMES["StreamFrame"] = {
+    "description": "One server-sent event as sent: `StreamEvent` is the same with `data` parsed",
+    "oneOf": [{"$ref": f"#/components/schemas/{name}"} for name in STREAM_FRAMES],
+}
+STREAM_RESPONSE: dict[str, Any] = {
+    "description": "Server-sent events. The schema is one event as sent (before OpenAPI 3.2 "
+    "a stream's `schema` describes each event): its `event` name and its `data` line, the "
+    "JSON of that event's payload; `StreamEvent` is the same with `data` parsed",
+    "content": {"text/event-stream": {"schema": {"$ref": "#/components/schemas/StreamFrame"}}},
+}

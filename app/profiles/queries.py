@@ -11,6 +11,7 @@ import asyncpg
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.pagination import keyset
 from app.core.schema import table_of
 from app.profiles.models import Profile
 
@@ -32,6 +33,22 @@ _LOCK_ACCOUNT = sa.text("SELECT 1 FROM account WHERE id = :account_id FOR UPDATE
 async def of_account(session: AsyncSession, account_id: uuid.UUID) -> Sequence[Profile]:
     """A family's explorers, oldest first."""
     return (await session.execute(_OF_ACCOUNT, {"account_id": account_id})).scalars().all()
+
+
+async def page_of_account(
+    session: AsyncSession, account_id: uuid.UUID, after: tuple[Any, Any] | None, limit: int
+) -> Sequence[Profile]:
+    """Up to `limit` of a family's explorers, oldest first, after the keyset `after`
+    (created_at, id)."""
+    statement = (
+        sa.select(Profile)
+        .where(_profiles.account_id == account_id)
+        .order_by(_profiles.created_at, _profiles.id)
+        .limit(limit)
+    )
+    if after is not None:
+        statement = statement.where(keyset([_profiles.created_at, _profiles.id], after))
+    return (await session.execute(statement)).scalars().all()
 
 
 async def count_of_account(session: AsyncSession, account_id: uuid.UUID) -> int:

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response, status
+from fastapi import APIRouter, Header, Request, Response, status
 
 from app.auth.deps import EXPLORER, CallerDep, CurrentPrincipal, TokensDep
 from app.avatars.schemas import AvatarSelection
 from app.core.db import SessionDep
-from app.core.errors import problem_responses
+from app.core.errors import invalid_field, problem_responses
 from app.core.examples import request_example, response_example
-from app.core.http_cache import conditional_response
+from app.core.http_cache import SvgTypeDep, conditional_response, svg_answer
 from app.core.idempotency import RESPONSES as IDEMPOTENT
 from app.core.idempotency import idempotent
-from app.core.pagination import Page
+from app.core.pagination import Page, PageParamsDep
 from app.core.parts import RateLimiterDep, SettingsDep
 from app.data_rights import DataRightsDep
 from app.profiles import service as profiles_service
@@ -45,24 +45,25 @@ SCOPED = problem_responses(401, 403, 404)
     "",
     response_model=Page[ProfileOut],
     responses={
-        **problem_responses(401, 403),
+        **problem_responses(400, 401, 403, 422),
         **response_example(200, LIST_PROFILES_OUT),
     },
     summary="List the family's explorers, oldest first.",
 )
-async def list_profiles(principal: CurrentPrincipal, session: SessionDep) -> Page[ProfileOut]:
-    """The family's explorers, oldest first, in the envelope of every list. A family has at most a
-    handful, so they come on one page (`next_cursor` is always null).
+async def list_profiles(
+    principal: CurrentPrincipal, session: SessionDep, page: PageParamsDep
+) -> Page[ProfileOut]:
+    """The family's explorers, oldest first, a page at a time like every list (a family has at
+    most a handful: with the default `limit` they come on one page).
 
     **Who may call:** a signed-in grown-up (parent, teacher, editor or admin), for their own
     account; an explorer is refused (403), anonymous callers 401.
 
-    **Rules:** none beyond the caller's scope.
+    **Rules:** `limit` and `cursor` as in every list (400 for a cursor that is not one).
 
     **Retries:** a read; repeating it changes nothing.
     """
-    profiles = await profiles_service.list_for(session, principal.account_id)
-    return Page[ProfileOut](items=[ProfileOut.of(p) for p in profiles])
+    return await profiles_service.page_for(session, principal.account_id, page.limit, page.cursor)
 
 
 @router.post(
@@ -182,6 +183,7 @@ async def start_kid_mode(
     rate_limiter: RateLimiterDep,
     settings: SettingsDep,
     tokens: TokensDep,
+    request: Request,
     body: KidSessionIn | None = None,
 ) -> KidSession:
     """Answers an explorer token that can read and write only this profile's things and cannot
@@ -195,6 +197,9 @@ async def start_kid_mode(
 
     **Retries:** not idempotent: each request issues another explorer token.
     """
+    if body is None and (await request.body()).strip() == b"null":
+        # The body is optional (left out), never `null`: the document says an object.
+        raise invalid_field(["body"], "Send no body, or an object.")
     pin = body.pin if body else None
     await profiles_service.start_kid_mode(session, rate_limiter, caller, pin)
     ttl = settings.explorer_token_hours * 3600
@@ -252,7 +257,7 @@ async def set_avatar(body: AvatarSelection, profile: ProfileDep, session: Sessio
     name="get_avatar_svg",
     response_class=Response,
     responses={
-        200: {"content": {"image/svg+xml": {"example": GET_AVATAR_SVG_SVG}}},
+        200: svg_answer(GET_AVATAR_SVG_SVG),
         304: {"description": "Not modified"},
         **SCOPED,
     },
@@ -261,6 +266,7 @@ async def set_avatar(body: AvatarSelection, profile: ProfileDep, session: Sessio
 async def avatar_svg(
     profile: ProfileDep,
     session: SessionDep,
+    media_type: SvgTypeDep,
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     """Answers the composed avatar, drawn server-side as SVG, with an ETag.
@@ -274,5 +280,5 @@ async def avatar_svg(
     """
     svg = await profiles_service.avatar_svg(session, profile)
     return conditional_response(
-        svg, if_none_match, media_type="image/svg+xml", cache_control="private, max-age=300"
+        svg, if_none_match, media_type=media_type, cache_control="private, max-age=300"
     )

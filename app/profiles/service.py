@@ -16,6 +16,7 @@ from app.avatars.schemas import AvatarSelection
 from app.core.config import Settings
 from app.core.db import flush_unique
 from app.core.errors import Conflict, Forbidden, NotFound
+from app.core.pagination import Page, build_page, decode_cursor, parse_datetime
 from app.core.ratelimit import RateLimiter
 from app.data_rights import DataRights, Scope
 from app.profiles import queries
@@ -32,6 +33,16 @@ async def list_for(session: AsyncSession, account_id: uuid.UUID) -> Sequence[Pro
 async def get(session: AsyncSession, profile_id: uuid.UUID) -> Profile | None:
     """A profile by id, for work no caller asked for (a scheduled report)."""
     return await session.get(Profile, profile_id)
+
+
+async def page_for(
+    session: AsyncSession, account_id: uuid.UUID, limit: int, cursor: str | None
+) -> Page[ProfileOut]:
+    """A page of the family's explorers, oldest first (a family has a handful: one page,
+    unless `limit` asks for fewer)."""
+    after = decode_cursor(cursor, parse_datetime, uuid.UUID) if cursor else None
+    rows = await queries.page_of_account(session, account_id, after, limit + 1)
+    return build_page(rows, limit, lambda p: (p.created_at, p.id), ProfileOut.of)
 
 
 async def get_for(session: AsyncSession, caller: Caller, profile_id: uuid.UUID) -> Profile:

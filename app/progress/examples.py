@@ -123,7 +123,7 @@ SAVE_ITEM_OUT: dict[str, Any] = {
     "saved_at": "2026-12-08T01:08:56.952869Z",
 }
 GET_ACTIVITY_OUT: dict[str, Any] = {
-    "time_zone": "Africa/Accra",
+    "timezone": "Africa/Accra",
     "from": "2026-12-02",
     "to": "2026-12-08",
     "days": [

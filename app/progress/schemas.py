@@ -7,8 +7,17 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StrictBool
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+)
 
+from app.accounts.schemas import TimeZone
 from app.catalog.schemas import Kind
 
 MAX_MS = 24 * 3600 * 1000  # no video is a day long: a bound, not a rule
@@ -44,7 +53,7 @@ class VideoBeat(_Beat):
 
 
 class EbookBeat(_Beat):
-    page: int = Field(ge=1, le=10_000, description="The page open now")
+    page: StrictInt = Field(ge=1, le=10_000, description="The page open now")
     pages_read: list[Annotated[int, Field(ge=1, le=10_000)]] = Field(
         default_factory=list, max_length=1000
     )
@@ -107,7 +116,7 @@ class ActivityDay(BaseModel):
 
 
 class Activity(BaseModel):
-    time_zone: str
+    timezone: TimeZone
     from_: date = Field(alias="from")
     to: date
     days: list[ActivityDay]

@@ -398,7 +398,7 @@ async def activity(
         (days[day].started if mark["what"] == "started" else days[day].completed).append(entry)
     quizzes = await quizzes_service.counts_for(conn, profile_id, since, until)
     return Activity(
-        time_zone=zone.key,
+        timezone=zone.key,
         from_=start,
         to=end,
         days=list(days.values()),

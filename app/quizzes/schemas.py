@@ -19,9 +19,14 @@ from pydantic import (
     Field,
     RootModel,
     StrictBool,
+    StrictInt,
     StringConstraints,
     model_validator,
 )
+
+from app.catalog.schemas import ContentKind as ContentKind
+from app.catalog.schemas import Difficulty as Difficulty
+from app.catalog.schemas import PublicationStatus
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160)]
 Prompt = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
@@ -32,23 +37,7 @@ MAX_QUESTIONS = 50
 MAX_CHOICES = 10
 
 
-class ContentKind(StrEnum):
-    video = "video"
-    ebook = "ebook"
-    diy = "diy"
-
-
-class Difficulty(StrEnum):
-    easy = "easy"
-    medium = "medium"
-    hard = "hard"
-
-
-class QuizStatus(StrEnum):
-    draft = "draft"
-    scheduled = "scheduled"
-    published = "published"
-    archived = "archived"
+QuizStatus = PublicationStatus
 
 
 class FeedbackMode(StrEnum):
@@ -95,7 +84,7 @@ class QuestionIn(_In):
     )
     hint: LongText = ""
     explanation: LongText = ""
-    points: int = Field(default=1, ge=1, le=100)
+    points: StrictInt = Field(default=1, ge=1, le=100)
     choices: list[ChoiceIn] = Field(
         min_length=1,
         max_length=MAX_CHOICES,
@@ -108,11 +97,11 @@ class QuizIn(_In):
     content_id: uuid.UUID
     title: Title
     difficulty: Difficulty = Difficulty.easy
-    pass_mark: int = Field(default=70, ge=0, le=100, description="Percent needed to pass")
+    pass_mark: StrictInt = Field(default=70, ge=0, le=100, description="Percent needed to pass")
     feedback_mode: FeedbackMode = FeedbackMode.instant
     shuffle_questions: StrictBool = False
     shuffle_choices: StrictBool = False
-    time_suggestion_seconds: int | None = Field(default=None, ge=1, le=24 * 3600)
+    time_suggestion_seconds: StrictInt | None = Field(default=None, ge=1, le=24 * 3600)
     questions: list[QuestionIn] = Field(min_length=1, max_length=MAX_QUESTIONS)
 
 
@@ -122,11 +111,11 @@ class QuizPatch(_In):
 
     title: Title | None = None
     difficulty: Difficulty | None = None
-    pass_mark: int | None = Field(default=None, ge=0, le=100)
+    pass_mark: StrictInt | None = Field(default=None, ge=0, le=100)
     feedback_mode: FeedbackMode | None = None
     shuffle_questions: StrictBool | None = None
     shuffle_choices: StrictBool | None = None
-    time_suggestion_seconds: int | None = Field(default=None, ge=1, le=24 * 3600)
+    time_suggestion_seconds: StrictInt | None = Field(default=None, ge=1, le=24 * 3600)
     questions: list[QuestionIn] | None = Field(default=None, min_length=1, max_length=MAX_QUESTIONS)
 
 

@@ -16,7 +16,7 @@ GET_WEEKLY_REPORT_OUT: dict[str, Any] = {
     "week": "2026-W49",
     "from": "2026-11-30",
     "to": "2026-12-06",
-    "time_zone": "Africa/Accra",
+    "timezone": "Africa/Accra",
     "minutes": {"video": 14.0, "ebook": 6.5, "diy": 9.0, "total": 29.5},
     "completed": [
         {

@@ -7,6 +7,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.accounts.schemas import TimeZone
+
 _ID = "3f2b8c1e-6a4d-4e7b-9c2a-1d5e8f9a0b7c"
 
 
@@ -71,7 +73,7 @@ class WeeklyReportOut(BaseModel):
                     "week": "2026-W49",
                     "from": "2026-11-30",
                     "to": "2026-12-06",
-                    "time_zone": "Africa/Accra",
+                    "timezone": "Africa/Accra",
                     "minutes": {"video": 42.5, "ebook": 18.0, "diy": 12.0, "total": 72.5},
                     "completed": [
                         {
@@ -110,7 +112,7 @@ class WeeklyReportOut(BaseModel):
     week: str = Field(description="ISO week, e.g. 2026-W49 (Monday to Sunday)")
     from_: date = Field(alias="from", serialization_alias="from")
     to: date
-    time_zone: str
+    timezone: TimeZone
     minutes: WeekMinutes
     completed: list[DoneItem]
     quizzes: list[QuizOfWeek]

@@ -179,7 +179,7 @@ async def weekly(
         week=week,
         from_=monday,
         to=sunday,
-        time_zone=zone.key,
+        timezone=zone.key,
         minutes=minutes,
         completed=completed,
         quizzes=quizzes,

@@ -79,5 +79,9 @@ class ContentStats(BaseModel):
     to: date
     sort: ContentSort
     items: list[ContentFigures]
+    # The list shape every list has; a ranking is its top `limit`, one page.
+    next_cursor: None = Field(
+        default=None, description="Always null: the top `limit` items by `sort`, one page"
+    )
 
     model_config = {"populate_by_name": True}

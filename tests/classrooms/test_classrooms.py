@@ -46,7 +46,7 @@ async def test_a_teacher_creates_a_classroom_with_a_join_code(
     body = response.json()
     assert CODE.match(body["join_code"])
     assert body["name"] == "Primary 3 Blue"
-    assert body["time_zone"] == "Africa/Accra"  # the teacher's own
+    assert body["timezone"] == "Africa/Accra"  # the teacher's own
     assert body["teacher_display_name"] == "Mrs Mensah"
     assert body["my_role"] == "owner"
     assert body["code_enabled"] is True
@@ -62,7 +62,7 @@ async def test_bad_classroom_input_is_a_422_that_stores_nothing(
     for body in (
         {"name": "No grade"},
         {"name": "", "grade": "P3"},
-        {"name": "Zone", "grade": "P3", "time_zone": "Mars/Olympus"},
+        {"name": "Zone", "grade": "P3", "timezone": "Mars/Olympus"},
         {"name": "Extra", "grade": "P3", "email": "x@example.com"},
     ):
         response = await client.post(f"{API}/classrooms", json=body, headers=teacher.headers)
@@ -478,7 +478,8 @@ async def test_teachers_edit_reorder_close_and_delete_assignments(
         json={"ids": [b["id"], a["id"]]},
         headers=room.teacher.headers,
     )
-    assert [x["title"] for x in reordered.json()] == ["B", "A2"]
+    assert [x["title"] for x in reordered.json()["items"]] == ["B", "A2"]
+    assert reordered.json()["next_cursor"] is None
     listed = await client.get(room.url("/assignments"), headers=room.teacher.headers)
     assert [x["title"] for x in listed.json()["items"]] == ["B", "A2"]
     incomplete = await client.post(

@@ -167,7 +167,7 @@ async def test_activity_lists_minutes_and_items_per_day_for_parents_only(
     )
     assert response.status_code == 200
     body = response.json()
-    assert body["time_zone"] == "Africa/Accra"
+    assert body["timezone"] == "Africa/Accra"
     tuesday, wednesday = body["days"]
     assert tuesday["date"] == "2026-06-02"
     assert tuesday["minutes"] == {"video": 3.0, "ebook": 0.0, "diy": 0.0}

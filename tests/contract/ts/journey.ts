@@ -1,7 +1,7 @@
-// The web app's view of the contract: the same journey as tests/contract/client_journey.py,
-// written against the types openapi-typescript generates from /openapi.json. Only
-// type-checked (`tsc --noEmit`): a route, parameter, body field or response field the
-// document no longer has, or has in another shape, fails the check.
+// The web app's view of the contract: the same journey as tests/contract/python_journey.py,
+// written against the types openapi-typescript generates from /openapi.json with its
+// default options. Only type-checked (`tsc --strict --noEmit`): a route, parameter, body
+// field or response field the document no longer has, or has in another shape, fails it.
 import type { components, paths } from "./generated/api";
 
 type Schemas = components["schemas"];
@@ -83,12 +83,19 @@ export async function journey(email: string, password: string, code: string): Pr
     token: parent,
     body: { nickname: "Ama", age_band: "6-8" },
   });
+  // No PIN set: kid mode starts without a body.
   const session = await call("post", "/api/v1/profiles/{profile_id}/session", 200, {
     token: parent,
     path: { profile_id: profile.id },
-    body: {},
   });
   const kid = session.explorer_token;
+
+  const screen = await call("get", "/api/v1/tabs/{tab}", 200, {
+    token: kid,
+    path: { tab: "explore" },
+    query: { profile_id: profile.id },
+  });
+  const rows: Schemas["Row"][] = screen.rows;
 
   const themes = await call("get", "/api/v1/themes", 200, { token: kid });
   const firstTheme: Schemas["ThemeOut"] | undefined = themes.items[0];
@@ -147,5 +154,42 @@ export async function journey(email: string, password: string, code: string): Pr
     token: kid,
     path: { profile_id: profile.id, attempt_id: attempt.id },
   });
-  return result.score + progress.percent + (next === null ? 0 : 1);
+
+  const inbox = await call("get", "/api/v1/notifications", 200, { token: parent });
+  const unread = await call("get", "/api/v1/notifications/unread-count", 200, { token: parent });
+  const exported = await call("get", "/api/v1/accounts/me/export", 200, { token: parent });
+  const when: string = exported.exported_at;
+
+  // An error is a typed problem document: switch on its code.
+  const missing = await fetch(`${base}/api/v1/profiles/00000000-0000-4000-8000-000000000000`, {
+    headers: { Authorization: `Bearer ${parent}` },
+  });
+  const problem = (await missing.json()) as Schemas["Problem"];
+  const notFound = problem.code === "not_found";
+  const fields: Schemas["FieldError"][] = problem.errors ?? [];
+
+  // What the live stream sends: one of these, by its `event` name.
+  const onEvent = (event: Schemas["StreamEvent"]): string => {
+    switch (event.event) {
+      case "notification":
+        return event.data.title;
+      case "read":
+        return event.data.id;
+      default:
+        return event.event;
+    }
+  };
+
+  return (
+    result.score +
+    progress.percent +
+    (next === null ? 0 : 1) +
+    rows.length +
+    inbox.items.length +
+    unread.unread +
+    when.length +
+    fields.length +
+    (notFound ? 1 : 0) +
+    onEvent({ event: "ready", id: "0", data: {} }).length
+  );
 }
