@@ -240,7 +240,8 @@ async def export_limits(session: AsyncSession, account_id: uuid.UUID) -> dict[st
         "limits": [
             {
                 "profile_id": str(row.profile_id),
-                **_out(row, "").model_dump(mode="json", exclude={"timezone"}),
+                # The family's zone is in the account's part of the export, not repeated here.
+                **_out(row, "UTC").model_dump(mode="json", exclude={"timezone"}),
                 "updated_at": row.updated_at.isoformat(),
             }
             for row in limits
