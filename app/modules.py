@@ -49,6 +49,7 @@ from app.auth.router import router as auth_router
 from app.avatars import models as avatars_models
 from app.avatars.router import router as avatars_router
 from app.avatars.seed import seed_avatar_parts
+from app.avatars.service import PartLocks
 from app.catalog import models as catalog_models
 from app.catalog import queries as catalog_queries
 from app.catalog import tasks as catalog_tasks
@@ -87,6 +88,7 @@ from app.media.local_router import router as local_media_router
 from app.media.router import public_router as media_public_router
 from app.media.router import router as media_router
 from app.media.service import AssetReferences, PublicAssets
+from app.notifications import badges as notifications_badges
 from app.notifications import jobs as notifications_jobs
 from app.notifications import models as notifications_models
 from app.notifications import service as notifications_service
@@ -111,6 +113,12 @@ from app.quizzes.router import hot_router as quizzes_hot_router
 from app.quizzes.router import profile_router as quizzes_profile_router
 from app.quizzes.router import router as quizzes_router
 from app.quizzes.seed import seed_quizzes
+from app.rewards import models as rewards_models
+from app.rewards import queries as rewards_queries
+from app.rewards import service as rewards_service
+from app.rewards.router import admin_router as rewards_admin_router
+from app.rewards.router import router as rewards_router
+from app.rewards.seed import seed_badges
 from app.runtime import DemoSeeder, Registries, Runtime
 from app.stats import models as stats_models
 from app.stats import service as stats_service
@@ -163,6 +171,8 @@ class Module:
     jobs: Mapping[str, Job] = field(default_factory=dict)
     # Work each server also runs by itself on a timer (Cloud Scheduler runs the jobs too).
     ticks: tuple[Tick, ...] = ()
+    # Each says which avatar parts are locked for an explorer (or for anyone).
+    part_locks: tuple[PartLocks, ...] = ()
 
 
 MODULES: tuple[Module, ...] = (
@@ -296,6 +306,18 @@ MODULES: tuple[Module, ...] = (
         seeder=lambda session, runtime: seed_avatar_parts(session),
     ),
     Module(
+        name="rewards",
+        routers=(Mount(rewards_router), Mount(rewards_admin_router)),
+        tables=rewards_models.TABLES,
+        exports={"rewards": rewards_service.export_rewards},
+        asset_references=(rewards_queries.badge_assets,),
+        public_assets=(rewards_queries.badge_pictures,),
+        # After the catalogue's and the avatar parts (its badges name them), before the demo
+        # family (which earns some).
+        seeder=seed_badges,
+        part_locks=(rewards_service.locked_parts,),
+    ),
+    Module(
         name="emails",
         tasks=lambda runtime: {
             email_tasks.SEND_EMAIL: Registration(
@@ -322,7 +344,10 @@ MODULES: tuple[Module, ...] = (
     Module(
         name="notifications",
         routers=(Mount(notifications_router),),
-        tasks=lambda runtime: notifications_tasks.handlers(runtime.db, runtime.push),
+        tasks=lambda runtime: {
+            **notifications_tasks.handlers(runtime.db, runtime.push),
+            rewards_service.BADGE_EARNED_TASK: Registration(notifications_badges.badge_earned),
+        },
         tables=notifications_models.TABLES,
         exports={"notifications": notifications_service.export_notifications},
         jobs={"send-reminders": notifications_jobs.send_reminders},
@@ -457,6 +482,10 @@ def jobs(modules: tuple[Module, ...] = MODULES) -> dict[str, Job]:
     return dict(pairs)
 
 
+def part_locks(modules: tuple[Module, ...] = MODULES) -> list[PartLocks]:
+    return [lock for module in modules for lock in module.part_locks]
+
+
 def public_cache_prefixes(modules: tuple[Module, ...] = MODULES) -> tuple[str, ...]:
     """The fixed start of each path the shared HTTP cache may answer (up to its first
     parameter): only those are looked up before routing."""
@@ -480,4 +509,5 @@ def registries(modules: tuple[Module, ...] = MODULES) -> Registries:
         jobs=jobs(modules),
         ticks=tuple(ticks(modules)),
         public_cache_prefixes=public_cache_prefixes(modules),
+        part_locks=tuple(part_locks(modules)),
     )

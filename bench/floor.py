@@ -312,6 +312,16 @@ async def video_heartbeat(
         max(1, math.ceil(total * COMPLETE_SHARE)),
         _union_length(intervals),
         MAX_CREDIT_MS,
+        # The reward counters a completion feeds, and the learning a streak day needs.
+        [
+            "items",
+            "items:kind:video",
+            f"items:theme:{facts['theme_id']}",
+            f"items:item:{item_id}",
+            "read_aloud",
+            *([f"items:series:{facts['series_id']}"] if facts["series_id"] else []),
+        ],
+        5 * 60_000,
     )
     if row is None:
         row = await conn.fetchrow(progress_queries.STATE_SQL, profile_id, "video", item_id)

@@ -6,11 +6,13 @@ import uuid
 
 from fastapi import APIRouter, Response, status
 
-from app.auth.deps import EditorPrincipal
+from app.auth.deps import EditorPrincipal, OptionalCaller
 from app.avatars import service as avatars_service
+from app.avatars.deps import PartLocksDep
 from app.avatars.schemas import AvatarCatalogue, AvatarPartIn, AvatarPartOut, AvatarPartUpdate
 from app.core.db import SessionDep
-from app.core.errors import problem_responses
+from app.core.errors import Unauthorized, problem_responses
+from app.profiles import service as profiles_service
 
 router = APIRouter(tags=["avatars"])
 
@@ -19,10 +21,25 @@ router = APIRouter(tags=["avatars"])
     "/avatars/parts",
     name="list_avatar_parts",
     response_model=AvatarCatalogue,
-    summary="Every avatar part, grouped by slot in drawing order",
+    responses=problem_responses(401, 404),
+    summary="Every avatar part, grouped by slot in drawing order, each marked locked or not",
 )
-async def parts(session: SessionDep) -> AvatarCatalogue:
-    return await avatars_service.catalogue(session)
+async def parts(
+    session: SessionDep,
+    locks: PartLocksDep,
+    caller: OptionalCaller,
+    profile_id: uuid.UUID | None = None,
+) -> AvatarCatalogue:
+    """Anyone may list the parts. A part is `locked` while a badge that unlocks it is not
+    earned: with `profile_id` (the explorer of that profile or its parent, anyone else 404),
+    by that explorer (none while a parent turned their rewards off); without it, by anyone
+    (it needs a badge at all). A read: nothing changes."""
+    if profile_id is not None:
+        if caller is None:
+            raise Unauthorized("Sign in to see an explorer's parts.", code="not_authenticated")
+        await profiles_service.get_for(session, caller, profile_id)
+    locked = await avatars_service.locked_parts(session, locks, profile_id)
+    return await avatars_service.catalogue(session, locked)
 
 
 @router.post(

@@ -23,10 +23,13 @@ class Category(StrEnum):
     account = "account"
     # An editor's message to every family or to the followers of a theme or series.
     announcement = "announcement"
+    # A badge the explorer earned (app/rewards).
+    reward = "reward"
 
 
 CATEGORIES = (
-    "category IN ('new_content', 'reminder', 'progress', 'classroom', 'account', 'announcement')"
+    "category IN ('new_content', 'reminder', 'progress', 'classroom', 'account', "
+    "'announcement', 'reward')"
 )
 
 

@@ -62,6 +62,8 @@ DEFAULT_CHANNELS: dict[Category, Channels] = {
     Category.classroom: Channels(in_app=True, push=True),
     Category.account: Channels(in_app=True, push=True),
     Category.announcement: Channels(in_app=True, push=False),
+    # A badge shows in the app; never a push that calls a child back to play.
+    Category.reward: Channels(in_app=True, push=False),
 }
 # How long a push may wait for an offline device: a reminder is stale after two hours.
 TTL_SECONDS: dict[str, int] = {
@@ -71,6 +73,7 @@ TTL_SECONDS: dict[str, int] = {
     Category.classroom: 24 * 3600,
     Category.account: 24 * 3600,
     Category.announcement: 24 * 3600,
+    Category.reward: 24 * 3600,
 }
 
 

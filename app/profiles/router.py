@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Response, status
 
 from app.auth.deps import EXPLORER, CallerDep, CurrentPrincipal, TokensDep
+from app.avatars.deps import PartLocksDep
 from app.avatars.schemas import AvatarSelection
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
@@ -109,11 +110,16 @@ async def get_avatar(profile: ProfileDep) -> AvatarSelection:
 @router.put(
     "/{profile_id}/avatar",
     response_model=ProfileOut,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(401, 403, 404, 409, 422),
     summary="Choose one part per slot and their colours (the explorer may do this too)",
 )
-async def set_avatar(body: AvatarSelection, profile: ProfileDep, session: SessionDep) -> ProfileOut:
-    return ProfileOut.of(await profiles_service.set_avatar(session, profile, body))
+async def set_avatar(
+    body: AvatarSelection, profile: ProfileDep, session: SessionDep, locks: PartLocksDep
+) -> ProfileOut:
+    """A part a badge unlocks can be chosen once the explorer earned that badge (409
+    `part_locked` before); a part already worn stays. Sending the same choice again changes
+    nothing."""
+    return ProfileOut.of(await profiles_service.set_avatar(session, profile, body, locks))
 
 
 @router.get(

@@ -8,7 +8,7 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, BeforeValidator
 
 from app.catalog.schemas import Kind
@@ -55,9 +55,19 @@ class SavedOut(BaseModel):
 # transaction the request commits, and the answer's bytes straight from its serializer.
 hot_router = APIRouter(prefix="/profiles/{profile_id}", tags=["progress"])
 
+
+def _streak_minutes(request: Request) -> int:
+    # Read from the runtime, not through a dependency: each dependency solved is a
+    # measurable share of a heartbeat.
+    minutes: int = request.app.state.runtime.settings.streak_minutes
+    return minutes
+
+
 HEARTBEAT = (
     "Merges what was done into the resume state and answers it. Retrying the same heartbeat "
-    "(the same `sent_at`) counts once; an older one never moves the resume point back."
+    "(the same `sent_at`) counts once; an older one never moves the resume point back. The "
+    "heartbeat that completes an item or makes the day count towards a streak earns the "
+    "badges that this meets, in the same transaction and once (`GET .../badges`)."
 )
 
 
@@ -75,8 +85,11 @@ async def video_heartbeat(
     beat: VideoBeat,
     conn: ScopedConnection,
     clock: ClockDep,
+    request: Request,
 ) -> Response:
-    state = await progress_service.record(conn, profile_id, Kind.video, item_id, beat, clock())
+    state = await progress_service.record(
+        conn, profile_id, Kind.video, item_id, beat, clock(), _streak_minutes(request)
+    )
     return model_response(state)
 
 
@@ -94,8 +107,11 @@ async def ebook_heartbeat(
     beat: EbookBeat,
     conn: ScopedConnection,
     clock: ClockDep,
+    request: Request,
 ) -> Response:
-    state = await progress_service.record(conn, profile_id, Kind.ebook, item_id, beat, clock())
+    state = await progress_service.record(
+        conn, profile_id, Kind.ebook, item_id, beat, clock(), _streak_minutes(request)
+    )
     return model_response(state)
 
 
@@ -113,8 +129,11 @@ async def diy_heartbeat(
     beat: DiyBeat,
     conn: ScopedConnection,
     clock: ClockDep,
+    request: Request,
 ) -> Response:
-    state = await progress_service.record(conn, profile_id, Kind.diy, item_id, beat, clock())
+    state = await progress_service.record(
+        conn, profile_id, Kind.diy, item_id, beat, clock(), _streak_minutes(request)
+    )
     return model_response(state)
 
 

@@ -1,0 +1,217 @@
+"""badges: editors' badges, the ones explorers earned, the counters that check them, parents'
+reward settings; `reward` notifications
+
+Revision ID: 7c1e4a9b2d60
+Revises: 5b7c9d1e2f30
+Create Date: 2026-12-08 01:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+from app.audit.triggers import attach, detach
+
+revision: str = "7c1e4a9b2d60"
+down_revision: str | None = "5b7c9d1e2f30"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+AUDITED = ("badge", "earned_badge", "reward_setting")
+
+_CATEGORIES_BEFORE = (
+    "category IN ('new_content', 'reminder', 'progress', 'classroom', 'account', 'announcement')"
+)
+_CATEGORIES_AFTER = (
+    "category IN ('new_content', 'reminder', 'progress', 'classroom', 'account', "
+    "'announcement', 'reward')"
+)
+
+# The current streak on `today` from the active days given (duplicates allowed): the rule of
+# app/progress/service.py `streaks` (one missed day per Sunday-to-Saturday week forgiven;
+# today breaks nothing), so a streak badge is earned on the streak "My adventures" shows.
+# tests/rewards/test_streak_function.py holds the two to the same answers.
+_STREAK_FUNCTION = """
+CREATE FUNCTION reward_streak(active date[], today date) RETURNS integer
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+    days date[] := ARRAY(SELECT DISTINCT d FROM unnest(active) d WHERE d <= today ORDER BY d);
+    day date;
+    run_start date := NULL;
+    run_days integer := 0;
+    miss_weeks date[] := '{}';
+    miss_days date[] := '{}';
+    week date;
+    earlier date;
+    i integer;
+BEGIN
+    IF cardinality(days) = 0 THEN
+        RETURN 0;
+    END IF;
+    day := days[1];
+    WHILE day <= today LOOP
+        IF day = ANY(days) THEN
+            IF run_start IS NULL THEN
+                run_start := day;
+            END IF;
+            run_days := run_days + 1;
+        ELSIF day <> today AND run_start IS NOT NULL THEN
+            week := day - ((extract(dow FROM day)::integer) % 7);
+            i := array_position(miss_weeks, week);
+            IF i IS NOT NULL THEN
+                earlier := miss_days[i];
+                run_start := (SELECT min(d) FROM unnest(days) d WHERE d > earlier AND d < day);
+                run_days := (SELECT count(*) FROM unnest(days) d
+                          WHERE run_start IS NOT NULL AND d >= run_start AND d < day);
+                SELECT coalesce(array_agg(w ORDER BY n), '{}'), coalesce(array_agg(m ORDER BY n), '{}')
+                    INTO miss_weeks, miss_days
+                    FROM unnest(miss_weeks, miss_days) WITH ORDINALITY AS x(w, m, n)
+                    WHERE run_start IS NOT NULL AND m > run_start;
+            END IF;
+            IF run_start IS NOT NULL THEN
+                i := array_position(miss_weeks, week);
+                IF i IS NULL THEN
+                    miss_weeks := miss_weeks || week;
+                    miss_days := miss_days || day;
+                ELSE
+                    miss_days[i] := day;
+                END IF;
+            END IF;
+        END IF;
+        day := day + 1;
+    END LOOP;
+    RETURN run_days;
+END
+$$
+"""
+
+
+def _profile_fk(table: str) -> sa.ForeignKeyConstraint:
+    return sa.ForeignKeyConstraint(
+        ["profile_id"],
+        ["profile.id"],
+        name=op.f(f"fk_{table}_profile_id_profile"),
+        ondelete="CASCADE",
+    )
+
+
+def upgrade() -> None:
+    op.create_table(
+        "badge",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("slug", sa.String(length=60), nullable=False),
+        sa.Column("title", sa.String(length=80), nullable=False),
+        sa.Column("description", sa.String(length=300), nullable=False),
+        sa.Column("picture_asset_id", sa.Uuid(), nullable=True),
+        sa.Column("criterion", sa.String(length=20), nullable=False),
+        sa.Column("params", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        sa.Column("tally_key", sa.String(length=80), nullable=False),
+        sa.Column("threshold", sa.Integer(), nullable=False),
+        sa.Column("unlocks", postgresql.ARRAY(sa.Uuid()), server_default="{}", nullable=False),
+        sa.Column("sort_order", sa.Integer(), nullable=False),
+        sa.Column(
+            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        sa.Column(
+            "updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        sa.CheckConstraint(
+            "criterion IN ('items_completed', 'quizzes_passed', 'quizzes_mastered', "
+            "'streak_days', 'diys_finished', 'ebooks_read_aloud')",
+            name=op.f("ck_badge_criterion"),
+        ),
+        sa.CheckConstraint("threshold >= 1", name=op.f("ck_badge_threshold")),
+        sa.ForeignKeyConstraint(
+            ["picture_asset_id"],
+            ["media_asset.id"],
+            name=op.f("fk_badge_picture_asset_id_media_asset"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_badge")),
+        sa.UniqueConstraint("slug", name=op.f("uq_badge_slug")),
+    )
+    op.create_index("ix_badge_tally_key", "badge", ["tally_key", "threshold"])
+    op.create_table(
+        "earned_badge",
+        sa.Column("profile_id", sa.Uuid(), nullable=False),
+        sa.Column("badge_id", sa.Uuid(), nullable=False),
+        sa.Column(
+            "earned_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        sa.ForeignKeyConstraint(
+            ["badge_id"],
+            ["badge.id"],
+            name=op.f("fk_earned_badge_badge_id_badge"),
+            ondelete="CASCADE",
+        ),
+        _profile_fk("earned_badge"),
+        sa.PrimaryKeyConstraint("profile_id", "badge_id", name=op.f("pk_earned_badge")),
+    )
+    op.create_index(
+        "ix_earned_badge_profile_earned",
+        "earned_badge",
+        ["profile_id", sa.text("earned_at DESC")],
+    )
+    op.create_table(
+        "reward_tally",
+        sa.Column("profile_id", sa.Uuid(), nullable=False),
+        sa.Column("key", sa.String(length=80), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.CheckConstraint("count >= 0", name=op.f("ck_reward_tally_count")),
+        _profile_fk("reward_tally"),
+        sa.PrimaryKeyConstraint("profile_id", "key", name=op.f("pk_reward_tally")),
+    )
+    op.create_table(
+        "reward_fact",
+        sa.Column("profile_id", sa.Uuid(), nullable=False),
+        sa.Column("what", sa.String(length=20), nullable=False),
+        sa.Column("subject_id", sa.Uuid(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+        _profile_fk("reward_fact"),
+        sa.PrimaryKeyConstraint("profile_id", "what", "subject_id", name=op.f("pk_reward_fact")),
+    )
+    op.create_table(
+        "reward_day",
+        sa.Column("profile_id", sa.Uuid(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("active_ms", sa.BigInteger(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("became_active", sa.Boolean(), nullable=False),
+        _profile_fk("reward_day"),
+        sa.PrimaryKeyConstraint("profile_id", "day", name=op.f("pk_reward_day")),
+    )
+    op.create_table(
+        "reward_setting",
+        sa.Column("profile_id", sa.Uuid(), nullable=False),
+        sa.Column("enabled", sa.Boolean(), nullable=False),
+        sa.Column("tell_parent", sa.Boolean(), nullable=False),
+        sa.Column(
+            "updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        _profile_fk("reward_setting"),
+        sa.PrimaryKeyConstraint("profile_id", name=op.f("pk_reward_setting")),
+    )
+    op.execute(_STREAK_FUNCTION)
+    op.drop_constraint(op.f("ck_notification_category"), "notification", type_="check")
+    op.create_check_constraint(op.f("ck_notification_category"), "notification", _CATEGORIES_AFTER)
+    for table in AUDITED:
+        op.execute(attach(table))
+
+
+def downgrade() -> None:
+    for table in AUDITED:
+        op.execute(detach(table))
+    op.execute("DELETE FROM notification WHERE category = 'reward'")
+    op.drop_constraint(op.f("ck_notification_category"), "notification", type_="check")
+    op.create_check_constraint(op.f("ck_notification_category"), "notification", _CATEGORIES_BEFORE)
+    op.execute("DROP FUNCTION reward_streak(date[], date)")
+    op.drop_table("reward_setting")
+    op.drop_table("reward_day")
+    op.drop_table("reward_fact")
+    op.drop_table("reward_tally")
+    op.drop_index("ix_earned_badge_profile_earned", table_name="earned_badge")
+    op.drop_table("earned_badge")
+    op.drop_index("ix_badge_tally_key", table_name="badge")
+    op.drop_table("badge")
