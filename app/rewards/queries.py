@@ -141,7 +141,8 @@ r_day AS (
     FROM {saved} s,
         LATERAL (SELECT (least({sent_at}, {now}) AT TIME ZONE a.timezone)::date AS day
             FROM profile pr JOIN account a ON a.id = pr.account_id WHERE pr.id = {profile}) z,
-        LATERAL (SELECT s.last_credit_ms >= {streak_ms} OR s.completed_at = {now} AS active) x
+        LATERAL (SELECT s.last_credit_ms >= {streak_ms}
+            OR s.completed_at IS NOT DISTINCT FROM {now} AS active) x
     WHERE s.last_credit_ms > 0 OR s.completed_at = {now}
     ON CONFLICT (profile_id, day) DO UPDATE SET
         active_ms = d.active_ms + excluded.active_ms,
