@@ -285,7 +285,8 @@ async def test_earning_tells_the_explorer_and_the_parent_who_asked(
         events = (
             await session.execute(
                 sa.text(
-                    "SELECT type, data FROM notification_event WHERE profile_id = CAST(:p AS uuid) ORDER BY seq"
+                    "SELECT type, data FROM notification_event "
+                    "WHERE profile_id = CAST(:p AS uuid) ORDER BY seq"
                 ).bindparams(p=explorer.profile_id)
             )
         ).all()
