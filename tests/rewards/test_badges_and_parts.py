@@ -182,7 +182,7 @@ async def test_badges_are_in_the_export_and_go_with_the_profile(
             left = await session.scalar(
                 sa.text(
                     f"SELECT count(*) FROM {table} WHERE profile_id = CAST(:p AS uuid)"
-                ).bindparams(p=explorer.profile_id)  # noqa: S608
+                ).bindparams(p=explorer.profile_id)
             )
             assert left == 0, table
     # The badge itself is the editors': it stays.

@@ -20,7 +20,8 @@ async def _counts(runtime: Runtime, profile_id: str) -> tuple[int, int, int]:
         row = (
             await session.execute(
                 sa.text(
-                    "SELECT (SELECT count(*) FROM earned_badge WHERE profile_id = CAST(:p AS uuid)),"
+                    "SELECT (SELECT count(*) FROM earned_badge"
+                    "  WHERE profile_id = CAST(:p AS uuid)),"
                     " (SELECT count FROM reward_tally WHERE profile_id = CAST(:p AS uuid)"
                     "  AND key = 'items'),"
                     " (SELECT count(*) FROM outbox_message WHERE name = 'rewards.badge_earned')"

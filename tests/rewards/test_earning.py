@@ -244,6 +244,11 @@ async def test_parents_turn_rewards_off_and_on(
     assert await earned(client, explorer) == ["First"]
     library = (await client.get(explorer.url("/library"), headers=explorer.kid)).json()
     assert library["latest_badge"]["title"] == "First"
+    tab = await client.get(
+        "/api/v1/tabs/my-explorer", params={"profile_id": explorer.profile_id}, headers=explorer.kid
+    )
+    assert tab.status_code == 200, tab.text
+    assert tab.json()["latest_badge"]["title"] == "First"
     await client.put(url, json={"enabled": False}, headers=explorer.parent)
     library = (await client.get(explorer.url("/library"), headers=explorer.kid)).json()
     assert library["latest_badge"] is None
