@@ -88,6 +88,65 @@ $$
 """
 
 
+# What explorers learned before badges existed counts: the facts, counters and active days
+# the requests would have written, from progress, learning time and quiz attempts (the same
+# rules as app/rewards/queries.py; a day is active with STREAK_MINUTES' default of 5).
+_BACKFILL = (
+    """
+    INSERT INTO reward_fact (profile_id, what, subject_id, at)
+    SELECT profile_id, 'items', item_id, completed_at FROM progress
+    WHERE completed_at IS NOT NULL
+    UNION ALL
+    SELECT profile_id, 'read_aloud', item_id, completed_at FROM progress
+    WHERE completed_at IS NOT NULL AND kind = 'ebook' AND read_aloud
+    UNION ALL
+    SELECT profile_id, 'quiz_passed', quiz_id, min(closed_at) FROM quiz_attempt
+    WHERE passed GROUP BY profile_id, quiz_id
+    UNION ALL
+    SELECT profile_id, 'quiz_mastered', quiz_id, min(closed_at) FROM quiz_attempt
+    WHERE passed AND stars = 3 GROUP BY profile_id, quiz_id
+    """,
+    """
+    INSERT INTO reward_tally (profile_id, key, count)
+    SELECT f.profile_id, k.key, count(*)
+    FROM reward_fact f
+    LEFT JOIN progress p ON f.what IN ('items', 'read_aloud') AND p.profile_id = f.profile_id
+        AND p.item_id = f.subject_id
+    LEFT JOIN (
+        SELECT id, 'video' AS kind, theme_id, series_id FROM video
+        UNION ALL SELECT id, 'ebook', theme_id, NULL FROM ebook
+        UNION ALL SELECT id, 'diy', theme_id, NULL FROM diy
+    ) i ON f.what = 'items' AND i.id = f.subject_id
+    LEFT JOIN quiz q ON f.what LIKE 'quiz_%' AND q.id = f.subject_id
+    CROSS JOIN LATERAL (
+        SELECT f.what AS key
+        UNION ALL SELECT 'items:kind:' || p.kind WHERE f.what = 'items'
+        UNION ALL SELECT 'items:item:' || f.subject_id WHERE f.what = 'items'
+        UNION ALL SELECT 'items:theme:' || i.theme_id WHERE i.theme_id IS NOT NULL
+        UNION ALL SELECT 'items:series:' || i.series_id WHERE i.series_id IS NOT NULL
+        UNION ALL SELECT f.what || ':' || q.difficulty WHERE q.difficulty IS NOT NULL
+    ) k
+    GROUP BY f.profile_id, k.key
+    """,
+    """
+    INSERT INTO reward_day (profile_id, day, active_ms, active, became_active)
+    SELECT d.profile_id, d.day, sum(d.ms), sum(d.ms) >= 300000 OR bool_or(d.completed), false
+    FROM (
+        SELECT t.profile_id, (t.bucket AT TIME ZONE a.timezone)::date AS day,
+            t.active_ms AS ms, false AS completed
+        FROM learning_time t JOIN profile pr ON pr.id = t.profile_id
+        JOIN account a ON a.id = pr.account_id
+        UNION ALL
+        SELECT p.profile_id, (p.completed_at AT TIME ZONE a.timezone)::date, 0, true
+        FROM progress p JOIN profile pr ON pr.id = p.profile_id
+        JOIN account a ON a.id = pr.account_id
+        WHERE p.completed_at IS NOT NULL
+    ) d
+    GROUP BY d.profile_id, d.day
+    """,
+)
+
+
 def _profile_fk(table: str) -> sa.ForeignKeyConstraint:
     return sa.ForeignKeyConstraint(
         ["profile_id"],
@@ -194,6 +253,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("profile_id", name=op.f("pk_reward_setting")),
     )
     op.execute(_STREAK_FUNCTION)
+    for statement in _BACKFILL:
+        op.execute(statement)
     op.drop_constraint(op.f("ck_notification_category"), "notification", type_="check")
     op.create_check_constraint(op.f("ck_notification_category"), "notification", _CATEGORIES_AFTER)
     for table in AUDITED:
