@@ -229,6 +229,23 @@ _SLUG_TAKEN = sa.select(_b.id).where(_b.slug == sa.bindparam("slug"), _b.id != s
 _EARNED_COUNT = sa.select(sa.func.count()).where(_earned.badge_id == sa.bindparam("badge_id"))
 
 
+# What a criterion names must exist in the catalogue (any status: a badge may be defined
+# for a series before it is published).
+_EXISTS = {
+    "theme_id": "SELECT EXISTS (SELECT 1 FROM theme WHERE id = $1)",
+    "series_id": "SELECT EXISTS (SELECT 1 FROM series WHERE id = $1)",
+    "item_id": (
+        "SELECT EXISTS (SELECT 1 FROM video WHERE id = $1) "
+        "OR EXISTS (SELECT 1 FROM ebook WHERE id = $1) "
+        "OR EXISTS (SELECT 1 FROM diy WHERE id = $1)"
+    ),
+}
+
+
+async def catalogue_has(conn: asyncpg.Connection[Any], field: str, ident: uuid.UUID) -> bool:
+    return bool(await conn.fetchval(_EXISTS[field], ident))
+
+
 async def all_badges(session: AsyncSession) -> Sequence[Badge]:
     return (await session.execute(_LIST_BADGES)).scalars().all()
 

@@ -165,6 +165,20 @@ async def get_badge(session: AsyncSession, badge_id: uuid.UUID) -> BadgeOut:
     return badge_out(await _get(session, badge_id))
 
 
+async def _check_criterion(session: AsyncSession, criterion: Criterion | None) -> None:
+    if not isinstance(criterion, ItemsCompleted):
+        return
+    conn = await queries.connection(session)
+    for field in ("theme_id", "series_id", "item_id"):
+        ident = getattr(criterion, field)
+        if ident is not None and not await queries.catalogue_has(conn, field, ident):
+            raise invalid_field(
+                ["body", "criterion", field],
+                "Not in the catalogue.",
+                detail=f"No such {field.removesuffix('_id')} in the catalogue.",
+            )
+
+
 async def _check_refs(
     session: AsyncSession, picture: uuid.UUID | None, unlocks: Sequence[uuid.UUID]
 ) -> None:
@@ -192,6 +206,7 @@ async def create_badge(
     """`ident`: a stable id (the demo's badges); a new one otherwise."""
     if await queries.slug_taken(session, body.slug, None):
         raise Conflict(f"A badge with slug '{body.slug}' exists already.", code="name_taken")
+    await _check_criterion(session, body.criterion)
     await _check_refs(session, body.picture_asset_id, body.unlocks)
     badge = Badge(
         id=ident or uuid.uuid4(),
@@ -221,6 +236,7 @@ async def update_badge(session: AsyncSession, badge_id: uuid.UUID, body: BadgePa
     for required in ("title", "criterion", "unlocks", "sort_order"):
         if required in changes and changes[required] is None:
             raise invalid_field(["body", required], "may not be null")
+    await _check_criterion(session, body.criterion)
     await _check_refs(
         session,
         body.picture_asset_id if "picture_asset_id" in changes else None,

@@ -60,6 +60,17 @@ async def test_editors_define_badges_from_the_fixed_criteria(
         )
         assert refused.status_code == 422, refused.text
         assert refused.json()["errors"][0]["loc"][: len(where)] == where
+    unknown_theme = await client.post(
+        ADMIN,
+        json={
+            "slug": "bad",
+            "title": "Bad",
+            "criterion": {"kind": "items_completed", "count": 1, "theme_id": picture},
+        },
+        headers=editor,
+    )
+    assert unknown_theme.status_code == 422
+    assert unknown_theme.json()["errors"][0]["loc"] == ["body", "criterion", "theme_id"]
     unknown_part = await client.post(
         ADMIN,
         json={
