@@ -14,7 +14,7 @@ is missed:
    (tests/test_layout.py: no statement outside queries.py).
 2. A `Module(...)` entry in MODULES below, named like the folder: its routers (hot ones with
    `order=FIRST`), tables, task handlers, export sections and file collectors, asset
-   references, seeder, jobs and ticks (tests/test_modules.py).
+   references, seeder, jobs, ticks and avatar part locks (tests/test_modules.py).
 3. Its layer in `.importlinter` (`make lint`: modules import only downwards).
 4. One Alembic revision for its tables, each table given the audit trigger
    (`app.audit.triggers.attach`) or listed in `NOT_AUDITED` (`alembic check` in CI;

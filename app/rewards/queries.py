@@ -395,10 +395,27 @@ _EXPORT_SETTINGS = sa.text(
 )
 
 
+_EXPORT_TALLIES = sa.text(
+    "SELECT profile_id, key, count FROM reward_tally "
+    "WHERE profile_id = ANY(CAST(:ids AS uuid[])) ORDER BY profile_id, key"
+)
+_EXPORT_DAYS = sa.text(
+    "SELECT profile_id, day, active_ms, active FROM reward_day "
+    "WHERE profile_id = ANY(CAST(:ids AS uuid[])) ORDER BY profile_id, day"
+)
+_EXPORTS = {
+    "badges": _EXPORT_EARNED,
+    "settings": _EXPORT_SETTINGS,
+    "counters": _EXPORT_TALLIES,
+    "days": _EXPORT_DAYS,
+}
+
+
 async def export_rows(
     session: AsyncSession, profile_ids: Sequence[uuid.UUID]
-) -> tuple[Sequence[sa.RowMapping], Sequence[sa.RowMapping]]:
+) -> dict[str, Sequence[sa.RowMapping]]:
     ids = list(profile_ids)
-    earned = (await session.execute(_EXPORT_EARNED, {"ids": ids})).mappings().all()
-    settings = (await session.execute(_EXPORT_SETTINGS, {"ids": ids})).mappings().all()
-    return earned, settings
+    return {
+        name: (await session.execute(statement, {"ids": ids})).mappings().all()
+        for name, statement in _EXPORTS.items()
+    }

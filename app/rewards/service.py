@@ -385,7 +385,7 @@ async def announcement(
 async def export_rewards(session: AsyncSession, account_id: uuid.UUID) -> dict[str, Any]:
     """A family's badges and reward settings, JSON-ready."""
     profile_ids = [p.id for p in await profiles_service.list_for(session, account_id)]
-    earned, settings = await queries.export_rows(session, profile_ids)
+    rows = await queries.export_rows(session, profile_ids)
     return {
         "badges": [
             {
@@ -394,7 +394,7 @@ async def export_rewards(session: AsyncSession, account_id: uuid.UUID) -> dict[s
                 "title": r["title"],
                 "earned_at": r["earned_at"].isoformat(),
             }
-            for r in earned
+            for r in rows["badges"]
         ],
         "settings": [
             {
@@ -402,6 +402,20 @@ async def export_rewards(session: AsyncSession, account_id: uuid.UUID) -> dict[s
                 "enabled": r["enabled"],
                 "tell_parent": r["tell_parent"],
             }
-            for r in settings
+            for r in rows["settings"]
+        ],
+        # What the badges are counted from: counters, and the days that count for streaks.
+        "counters": [
+            {"profile_id": str(r["profile_id"]), "key": r["key"], "count": r["count"]}
+            for r in rows["counters"]
+        ],
+        "days": [
+            {
+                "profile_id": str(r["profile_id"]),
+                "day": r["day"].isoformat(),
+                "seconds": int(r["active_ms"]) // 1000,
+                "counts_for_streak": r["active"],
+            }
+            for r in rows["days"]
         ],
     }

@@ -180,6 +180,8 @@ async def test_badges_are_in_the_export_and_go_with_the_profile(
     assert rewards["settings"] == [
         {"profile_id": explorer.profile_id, "enabled": True, "tell_parent": True}
     ]
+    assert {"profile_id": explorer.profile_id, "key": "items", "count": 1} in rewards["counters"]
+    assert [d["counts_for_streak"] for d in rewards["days"]] == [True]
     gone = await client.delete(f"/api/v1/profiles/{explorer.profile_id}", headers=explorer.parent)
     assert gone.status_code == 204
     async with runtime.db.session() as session:
