@@ -210,7 +210,7 @@ timed AS (
         streak_ms="$16::bigint",
     )
 }
-SELECT * FROM saved
+SELECT saved.*, ARRAY(SELECT id FROM r_told) AS told FROM saved
 """
 
 # Through the session, so that it opens the request's transaction (BEGIN, then this).
@@ -222,7 +222,7 @@ STATE_SQL = (
 
 async def heartbeat(conn: asyncpg.Connection[Any], *params: Any) -> asyncpg.Record | None:
     """Hot (the heartbeat): the new state, or None when the heartbeat changed nothing (a
-    duplicate)."""
+    duplicate). `told`: the outbox ids of the badges it earned (usually none)."""
     return await conn.fetchrow(HEARTBEAT_SQL, *params)
 
 

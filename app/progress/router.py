@@ -87,9 +87,11 @@ async def video_heartbeat(
     clock: ClockDep,
     request: Request,
 ) -> Response:
-    state = await progress_service.record(
+    state, told = await progress_service.record_and_tell(
         conn, profile_id, Kind.video, item_id, beat, clock(), _streak_minutes(request)
     )
+    if told:  # badges earned, committed with the heartbeat's one statement
+        await request.app.state.runtime.tasks.submit(told)
     return model_response(state)
 
 
@@ -109,9 +111,11 @@ async def ebook_heartbeat(
     clock: ClockDep,
     request: Request,
 ) -> Response:
-    state = await progress_service.record(
+    state, told = await progress_service.record_and_tell(
         conn, profile_id, Kind.ebook, item_id, beat, clock(), _streak_minutes(request)
     )
+    if told:  # badges earned, committed with the heartbeat's one statement
+        await request.app.state.runtime.tasks.submit(told)
     return model_response(state)
 
 
@@ -131,9 +135,11 @@ async def diy_heartbeat(
     clock: ClockDep,
     request: Request,
 ) -> Response:
-    state = await progress_service.record(
+    state, told = await progress_service.record_and_tell(
         conn, profile_id, Kind.diy, item_id, beat, clock(), _streak_minutes(request)
     )
+    if told:  # badges earned, committed with the heartbeat's one statement
+        await request.app.state.runtime.tasks.submit(told)
     return model_response(state)
 
 

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.db import session_driver
 from app.core.errors import Conflict, NotFound
 from app.media.links import MediaLinks
 from app.quizzes import queries, reading, scoring
@@ -273,7 +272,7 @@ async def _close(session: AsyncSession, attempt: Row, now: datetime, reason: str
     )
     # In the same transaction: a quiz first passed or first mastered earns its badges once.
     await rewards_service.quiz_scored(
-        await session_driver(session),
+        session,
         attempt["profile_id"],
         quiz["id"],
         quiz["difficulty"],

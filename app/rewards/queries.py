@@ -37,6 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.db import session_driver
 from app.core.pagination import keyset
 from app.core.schema import table_of
+from app.integrations.tasks import TaskRef
 from app.outbox import queries as outbox_queries
 from app.rewards.models import Badge, EarnedBadge, RewardSetting, RewardTally
 
@@ -93,6 +94,7 @@ r_told AS (
             "FROM r_earned e"
         )
     }
+    RETURNING id, name
 )"""
 
 
@@ -117,7 +119,7 @@ AWARD_SQL = (
         ),
         streak=False,
     ).lstrip()
-    + "\nSELECT badge_id FROM r_earned"
+    + "\nSELECT id, name FROM r_told"
 )
 
 
@@ -178,10 +180,11 @@ async def award(
     now: datetime,
     facts: Sequence[str],
     keys: Sequence[str],
-) -> list[uuid.UUID]:
-    """The badges these facts earned (usually none). `conn` in the request's transaction."""
+) -> list[TaskRef]:
+    """The announcements of the badges these facts earned (usually none), to hand to the
+    task backend once committed. `conn` in the request's transaction."""
     rows = await conn.fetch(AWARD_SQL, profile_id, subject_id, now, list(facts), list(keys))
-    return [row["badge_id"] for row in rows]
+    return [TaskRef(id=row["id"], name=row["name"]) for row in rows]
 
 
 # The streak as of now in the family's calendar ($2: now), from the days the heartbeats

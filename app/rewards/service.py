@@ -27,6 +27,7 @@ from app.catalog.schemas import Kind
 from app.core.errors import Conflict, NotFound, invalid_field
 from app.core.pagination import Page, build_page, cursor_values
 from app.media import service as media_service
+from app.outbox import service as outbox_service
 from app.profiles import service as profiles_service
 from app.rewards import queries
 from app.rewards.models import Badge
@@ -109,7 +110,7 @@ def completion_keys(
 
 
 async def quiz_scored(
-    conn: asyncpg.Connection[Any],
+    session: AsyncSession,
     profile_id: uuid.UUID,
     quiz_id: uuid.UUID,
     difficulty: str,
@@ -117,14 +118,17 @@ async def quiz_scored(
     passed: bool,
     stars: int,
     now: datetime,
-) -> list[uuid.UUID]:
+) -> None:
     """Counts a quiz first passed or first mastered and awards what that earns, in the
-    transaction that scored the attempt (`conn`: the request's). Returns the badges earned."""
+    transaction that scored the attempt (the session's); the announcements go to the task
+    backend once it commits."""
     facts = (["quiz_passed"] if passed else []) + (["quiz_mastered"] if stars >= 3 else [])
     if not facts:
-        return []
+        return
     keys = [key for fact in facts for key in (fact, f"{fact}:{difficulty}")]
-    return await queries.award(conn, profile_id, quiz_id, now, facts, keys)
+    conn = await queries.connection(session)
+    told = await queries.award(conn, profile_id, quiz_id, now, facts, keys)
+    outbox_service.dispatch_after_commit(session, told)
 
 
 # --- badges (editors) ----------------------------------------------------------------------

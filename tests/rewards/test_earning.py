@@ -310,3 +310,44 @@ async def test_earning_tells_the_explorer_and_the_parent_who_asked(
     await runtime.worker.run_due()
     parents = [n for n in await _inbox(client, explorer.parent) if n["profile_id"] is None]
     assert [n["title"] for n in parents] == ["Ama earned a badge: Maker"]
+
+
+class _Recorder:
+    """The task backend, recording what is handed to it (and delivering nothing)."""
+
+    def __init__(self, backend: Any) -> None:
+        self.backend = backend
+        self.submitted: list[Any] = []
+
+    async def submit(self, tasks: list[Any]) -> None:
+        self.submitted.extend(tasks)
+
+    async def stop(self) -> None:
+        await self.backend.stop()
+
+
+async def test_announcements_go_to_the_task_backend_as_soon_as_committed(
+    client: httpx.AsyncClient,
+    runtime: Runtime,
+    catalogue: Catalogue,
+    explorer: Explorer,
+    clock: Clock,
+    editor: dict[str, str],
+) -> None:
+    await define(client, editor, "first", {"kind": "items_completed", "count": 1})
+    await define(client, editor, "quiz", {"kind": "quizzes_passed", "count": 1})
+    recorder = _Recorder(runtime.tasks)
+    runtime.tasks = recorder  # type: ignore[assignment]
+    await finish_diy(client, explorer, catalogue.diy, clock)
+    quiz = await create_quiz(client, editor, quiz_body(catalogue.video))
+    await take(client, explorer, quiz, right_answers(quiz))
+    async with runtime.db.session() as session:
+        stored = (
+            await session.execute(
+                sa.text("SELECT id FROM outbox_message WHERE name = 'rewards.badge_earned'")
+            )
+        ).scalars()
+        ids = set(stored)
+    handed = [t for t in recorder.submitted if t.name == "rewards.badge_earned"]
+    assert len(ids) == 2
+    assert {t.id for t in handed} == ids
