@@ -47,6 +47,7 @@ from app.progress import service as progress_service
 from app.progress.service import COMPLETE_SHARE, END_TOLERANCE_MS, FUTURE_SKEW, MAX_CREDIT_MS
 from app.quizzes import queries as quiz_queries
 from app.quizzes.service import ATTEMPT_TTL
+from app.rewards import queries as rewards_queries
 
 settings = Settings()
 tokens = TokenIssuer.from_settings(settings)
@@ -409,6 +410,7 @@ async def library(
     # As the app: nothing can be due outside a classroom (the bench's explorers are in none).
     if await conn.fetchval(classrooms_queries._IN_CLASSROOM_SQL, profile_id):
         raise NotImplementedError("the bench's explorers are in no classroom")
+    badge = await conn.fetchrow(rewards_queries._LATEST_SQL, profile_id)
     return json_response(
         {
             "continue": continue_,
@@ -424,6 +426,17 @@ async def library(
                 "quizzes_passed": quizzes["passed"],
             },
             "due_soon": [],
+            "latest_badge": None
+            if badge is None
+            else {
+                "id": badge["id"],
+                "title": badge["title"],
+                "description": badge["description"],
+                "picture_url": f"/api/v1/assets/{badge['picture_asset_id']}"
+                if badge["picture_asset_id"]
+                else None,
+                "earned_at": badge["earned_at"],
+            },
         }
     )
 
