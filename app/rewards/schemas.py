@@ -7,7 +7,14 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StringConstraints,
+    model_validator,
+)
 
 from app.catalog.schemas import Kind
 
@@ -250,9 +257,9 @@ class RewardSettings(BaseModel):
         json_schema_extra={"examples": [{"enabled": True, "tell_parent": True}]},
     )
 
-    enabled: bool = Field(
+    enabled: StrictBool = Field(
         description="Badges earned and shown, and avatar parts locked until earned"
     )
-    tell_parent: bool = Field(
+    tell_parent: StrictBool = Field(
         default=False, description="The parent's inbox hears of each badge too"
     )

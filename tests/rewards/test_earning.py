@@ -351,3 +351,13 @@ async def test_announcements_go_to_the_task_backend_as_soon_as_committed(
     handed = [t for t in recorder.submitted if t.name == "rewards.badge_earned"]
     assert len(ids) == 2
     assert {t.id for t in handed} == ids
+
+
+async def test_reward_settings_take_booleans_only(
+    client: httpx.AsyncClient, explorer: Explorer
+) -> None:
+    for body in ({"enabled": 0}, {"enabled": True, "tell_parent": "yes"}, {}):
+        refused = await client.put(explorer.url("/rewards"), json=body, headers=explorer.parent)
+        assert refused.status_code == 422, body
+    kept = await client.get(explorer.url("/rewards"), headers=explorer.parent)
+    assert kept.json() == {"enabled": True, "tell_parent": False}
