@@ -13,7 +13,6 @@ from pydantic import (
     Field,
     StrictBool,
     StringConstraints,
-    model_validator,
 )
 
 from app.catalog.schemas import Kind
@@ -33,25 +32,42 @@ class Difficulty(StrEnum):
 Count = Annotated[int, Field(ge=1, le=MAX_COUNT, description="How many it takes")]
 
 
+class OfKind(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    item_kind: Kind
+
+
+class OfTheme(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    theme_id: uuid.UUID
+
+
+class OfSeries(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    series_id: uuid.UUID
+
+
+class OfItem(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    item_id: uuid.UUID
+
+
 class ItemsCompleted(BaseModel):
-    """Items finished (a video watched, an eBook read, a DIY made), all of them or only those
-    of one kind, one theme, one series or one item."""
+    """Items finished (a video watched, an eBook read, a DIY made): all of them, or (`of`)
+    only those of one kind, one theme, one series or one item."""
 
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["items_completed"]
     count: Count
-    item_kind: Kind | None = None
-    theme_id: uuid.UUID | None = None
-    series_id: uuid.UUID | None = None
-    item_id: uuid.UUID | None = None
-
-    @model_validator(mode="after")
-    def _one_filter(self) -> ItemsCompleted:
-        chosen = [self.item_kind, self.theme_id, self.series_id, self.item_id]
-        if sum(value is not None for value in chosen) > 1:
-            raise ValueError("Choose at most one of item_kind, theme_id, series_id and item_id.")
-        return self
+    of: OfKind | OfTheme | OfSeries | OfItem | None = Field(
+        default=None,
+        description="Which items count: one of `item_kind`, `theme_id`, `series_id`, `item_id`",
+    )
 
 
 class QuizzesPassed(BaseModel):
@@ -119,7 +135,7 @@ _EXAMPLE_IN: dict[str, Any] = {
     "title": "Folktale fan",
     "description": "You read three folktales of Ghana!",
     "picture_asset_id": None,
-    "criterion": {"kind": "items_completed", "count": 3, "item_kind": "ebook"},
+    "criterion": {"kind": "items_completed", "count": 3, "of": {"item_kind": "ebook"}},
     "unlocks": [],
     "sort_order": 10,
 }
@@ -147,7 +163,7 @@ class BadgePatch(BaseModel):
         extra="forbid",
         json_schema_extra={
             "examples": [
-                {"criterion": {"kind": "items_completed", "count": 4, "item_kind": "ebook"}}
+                {"criterion": {"kind": "items_completed", "count": 4, "of": {"item_kind": "ebook"}}}
             ]
         },
     )

@@ -144,18 +144,19 @@ async def seed_badges(session: AsyncSession, runtime: Runtime) -> list[str] | No
         if await session.get(Badge, ident) is not None:
             continue
         criterion = dict(demo.criterion)
+        # The demo names what counts by slug or title; the badge holds its id.
         if "series" in criterion:
             if criterion["series"] not in series:
                 continue  # no demo catalogue
-            criterion["series_id"] = str(series[criterion.pop("series")])
+            criterion["of"] = {"series_id": str(series[criterion.pop("series")])}
         if "theme" in criterion:
             if criterion["theme"] not in themes:
                 continue
-            criterion["theme_id"] = str(themes[criterion.pop("theme")].id)
+            criterion["of"] = {"theme_id": str(themes[criterion.pop("theme")].id)}
         if "item" in criterion:
             if criterion["item"] not in diys:
                 continue
-            criterion["item_id"] = str(diys[criterion.pop("item")])
+            criterion["of"] = {"item_id": str(diys[criterion.pop("item")])}
         if any(part not in parts for part in demo.unlocks):
             continue
         theme = themes.get(demo.picture_theme)

@@ -44,6 +44,10 @@ from app.rewards.schemas import (
     ItemsCompleted,
     LatestBadge,
     NextOut,
+    OfItem,
+    OfKind,
+    OfSeries,
+    OfTheme,
     ProfileBadges,
     QuizzesMastered,
     QuizzesPassed,
@@ -70,14 +74,15 @@ def tally_of(criterion: Criterion) -> tuple[str, int]:
     """(counter key, threshold) of a criterion. Keys are `<fact>` or `<fact>:<detail>`; the
     fact names what a request established (queries.award_ctes)."""
     if isinstance(criterion, ItemsCompleted):
-        if criterion.item_kind is not None:
-            return f"items:kind:{criterion.item_kind.value}", criterion.count
-        if criterion.theme_id is not None:
-            return f"items:theme:{criterion.theme_id}", criterion.count
-        if criterion.series_id is not None:
-            return f"items:series:{criterion.series_id}", criterion.count
-        if criterion.item_id is not None:
-            return f"items:item:{criterion.item_id}", criterion.count
+        of = criterion.of
+        if isinstance(of, OfKind):
+            return f"items:kind:{of.item_kind.value}", criterion.count
+        if isinstance(of, OfTheme):
+            return f"items:theme:{of.theme_id}", criterion.count
+        if isinstance(of, OfSeries):
+            return f"items:series:{of.series_id}", criterion.count
+        if isinstance(of, OfItem):
+            return f"items:item:{of.item_id}", criterion.count
         return "items", criterion.count
     if isinstance(criterion, DiysFinished):
         return f"items:kind:{Kind.diy.value}", criterion.count
@@ -170,14 +175,14 @@ async def get_badge(session: AsyncSession, badge_id: uuid.UUID) -> BadgeOut:
 
 
 async def _check_criterion(session: AsyncSession, criterion: Criterion | None) -> None:
-    if not isinstance(criterion, ItemsCompleted):
+    if not isinstance(criterion, ItemsCompleted) or criterion.of is None:
         return
     conn = await queries.connection(session)
     for field in ("theme_id", "series_id", "item_id"):
-        ident = getattr(criterion, field)
+        ident = getattr(criterion.of, field, None)
         if ident is not None and not await queries.catalogue_has(conn, field, ident):
             raise invalid_field(
-                ["body", "criterion", field],
+                ["body", "criterion", "of", field],
                 "Not in the catalogue.",
                 detail=f"No such {field.removesuffix('_id')} in the catalogue.",
             )

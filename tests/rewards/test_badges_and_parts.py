@@ -22,7 +22,7 @@ async def test_editors_define_badges_from_the_fixed_criteria(
         client,
         editor,
         "folktale-fan",
-        {"kind": "items_completed", "count": 3, "theme_id": catalogue.themes["folktales"]},
+        {"kind": "items_completed", "count": 3, "of": {"theme_id": catalogue.themes["folktales"]}},
         description="Three folktales!",
         picture_asset_id=picture,
         sort_order=5,
@@ -46,10 +46,9 @@ async def test_editors_define_badges_from_the_fixed_criteria(
             {
                 "kind": "items_completed",
                 "count": 1,
-                "item_kind": "video",
-                "theme_id": catalogue.themes["stories"],
+                "of": {"item_kind": "video", "theme_id": catalogue.themes["stories"]},
             },
-            ["body", "criterion", "items_completed"],
+            ["body", "criterion", "items_completed", "of"],
         ),
         ({"kind": "streak_days", "days": 1}, ["body", "criterion", "streak_days", "days"]),
         ({"kind": "quizzes_passed", "count": 0}, ["body", "criterion", "quizzes_passed", "count"]),
@@ -65,12 +64,12 @@ async def test_editors_define_badges_from_the_fixed_criteria(
         json={
             "slug": "bad",
             "title": "Bad",
-            "criterion": {"kind": "items_completed", "count": 1, "theme_id": picture},
+            "criterion": {"kind": "items_completed", "count": 1, "of": {"theme_id": picture}},
         },
         headers=editor,
     )
     assert unknown_theme.status_code == 422
-    assert unknown_theme.json()["errors"][0]["loc"] == ["body", "criterion", "theme_id"]
+    assert unknown_theme.json()["errors"][0]["loc"] == ["body", "criterion", "of", "theme_id"]
     unknown_part = await client.post(
         ADMIN,
         json={

@@ -73,13 +73,17 @@ async def test_each_filter_counts_only_its_items(
 ) -> None:
     series = (await client.get("/api/v1/series")).json()["items"][0]["id"]
     for slug, criterion in (
-        ("an-ebook", {"kind": "items_completed", "count": 1, "item_kind": "ebook"}),
+        ("an-ebook", {"kind": "items_completed", "count": 1, "of": {"item_kind": "ebook"}}),
         (
             "two-stories",
-            {"kind": "items_completed", "count": 2, "theme_id": catalogue.themes["stories"]},
+            {
+                "kind": "items_completed",
+                "count": 2,
+                "of": {"theme_id": catalogue.themes["stories"]},
+            },
         ),
-        ("drummer", {"kind": "items_completed", "count": 1, "series_id": series}),
-        ("paper-drum", {"kind": "items_completed", "count": 1, "item_id": catalogue.diy}),
+        ("drummer", {"kind": "items_completed", "count": 1, "of": {"series_id": series}}),
+        ("paper-drum", {"kind": "items_completed", "count": 1, "of": {"item_id": catalogue.diy}}),
         ("maker", {"kind": "diys_finished", "count": 1}),
         ("listener", {"kind": "ebooks_read_aloud", "count": 1}),
     ):
