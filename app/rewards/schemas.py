@@ -156,7 +156,8 @@ class BadgeIn(BaseModel):
 
 
 class BadgePatch(BaseModel):
-    """Only what is sent changes. A new criterion applies to what comes next: explorers who
+    """Only what is sent changes; null leaves a field as it is, except `picture_asset_id`
+    (null removes the picture). A new criterion applies to what comes next: explorers who
     earned the badge keep it."""
 
     model_config = ConfigDict(

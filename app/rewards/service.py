@@ -237,14 +237,12 @@ async def create_badge(
 
 
 async def update_badge(session: AsyncSession, badge_id: uuid.UUID, body: BadgePatch) -> BadgeOut:
-    """Changes what is sent. A new criterion applies from now on: badges already earned are
-    kept, and an explorer whose counter is already past the new threshold earns it with
-    their next step that counts."""
+    """Changes what is sent (null leaves a field as it is, but for the picture, which it
+    removes). A new criterion applies from now on: badges already earned are kept, and an
+    explorer whose counter is already past the new threshold earns it with their next step
+    that counts."""
     badge = await _get(session, badge_id)
     changes = body.model_dump(exclude_unset=True)
-    for required in ("title", "criterion", "unlocks", "sort_order"):
-        if required in changes and changes[required] is None:
-            raise invalid_field(["body", required], "may not be null")
     await _check_criterion(session, body.criterion)
     await _check_refs(
         session,

@@ -96,6 +96,11 @@ async def test_editors_define_badges_from_the_fixed_criteria(
         "folktale-fan",
     ]
     assert rest["next_cursor"] is None
+    unchanged = await client.patch(
+        f"{ADMIN}/{made['id']}", json={"title": None, "sort_order": None}, headers=editor
+    )
+    assert unchanged.status_code == 200, unchanged.text
+    assert (unchanged.json()["title"], unchanged.json()["sort_order"]) == ("Folktale Fan", 5)
     deleted = await client.delete(f"{ADMIN}/{made['id']}", headers=editor)
     assert deleted.status_code == 204
     assert (await client.get(f"{ADMIN}/{made['id']}", headers=editor)).status_code == 404
