@@ -14,7 +14,7 @@ is missed:
    (tests/test_layout.py: no statement outside queries.py).
 2. A `Module(...)` entry in MODULES below, named like the folder: its routers (hot ones with
    `order=FIRST`), tables, task handlers, export sections and file collectors, asset
-   references, seeder, jobs and ticks (tests/test_modules.py).
+   references, seeder, jobs, ticks and avatar part locks (tests/test_modules.py).
 3. Its layer in `.importlinter` (`make lint`: modules import only downwards).
 4. One Alembic revision for its tables, each table given the audit trigger
    (`app.audit.triggers.attach`) or listed in `NOT_AUDITED` (`alembic check` in CI;
@@ -49,6 +49,7 @@ from app.auth.router import router as auth_router
 from app.avatars import models as avatars_models
 from app.avatars.router import router as avatars_router
 from app.avatars.seed import seed_avatar_parts
+from app.avatars.service import PartLocks
 from app.catalog import models as catalog_models
 from app.catalog import queries as catalog_queries
 from app.catalog import tasks as catalog_tasks
@@ -91,6 +92,7 @@ from app.media.local_router import router as local_media_router
 from app.media.router import public_router as media_public_router
 from app.media.router import router as media_router
 from app.media.service import AssetReferences, PublicAssets
+from app.notifications import badges as notifications_badges
 from app.notifications import jobs as notifications_jobs
 from app.notifications import models as notifications_models
 from app.notifications import service as notifications_service
@@ -120,6 +122,12 @@ from app.reports import models as reports_models
 from app.reports import service as reports_service
 from app.reports import weekly as reports_weekly
 from app.reports.router import router as reports_router
+from app.rewards import models as rewards_models
+from app.rewards import queries as rewards_queries
+from app.rewards import service as rewards_service
+from app.rewards.router import admin_router as rewards_admin_router
+from app.rewards.router import router as rewards_router
+from app.rewards.seed import seed_badges
 from app.runtime import DemoSeeder, Registries, Runtime
 from app.stats import models as stats_models
 from app.stats import service as stats_service
@@ -172,6 +180,8 @@ class Module:
     jobs: Mapping[str, Job] = field(default_factory=dict)
     # Work each server also runs by itself on a timer (Cloud Scheduler runs the jobs too).
     ticks: tuple[Tick, ...] = ()
+    # Each says which avatar parts are locked for an explorer (or for anyone).
+    part_locks: tuple[PartLocks, ...] = ()
 
 
 MODULES: tuple[Module, ...] = (
@@ -311,6 +321,18 @@ MODULES: tuple[Module, ...] = (
         seeder=lambda session, runtime: seed_avatar_parts(session),
     ),
     Module(
+        name="rewards",
+        routers=(Mount(rewards_router), Mount(rewards_admin_router)),
+        tables=rewards_models.TABLES,
+        exports={"rewards": rewards_service.export_rewards},
+        asset_references=(rewards_queries.badge_assets,),
+        public_assets=(rewards_queries.badge_pictures,),
+        # After the catalogue's and the avatar parts (its badges name them), before the demo
+        # family (which earns some).
+        seeder=seed_badges,
+        part_locks=(rewards_service.locked_parts,),
+    ),
+    Module(
         name="emails",
         tasks=lambda runtime: {
             email_tasks.SEND_EMAIL: Registration(
@@ -337,7 +359,10 @@ MODULES: tuple[Module, ...] = (
     Module(
         name="notifications",
         routers=(Mount(notifications_router),),
-        tasks=lambda runtime: notifications_tasks.handlers(runtime.db, runtime.push),
+        tasks=lambda runtime: {
+            **notifications_tasks.handlers(runtime.db, runtime.push),
+            rewards_service.BADGE_EARNED_TASK: Registration(notifications_badges.badge_earned),
+        },
         tables=notifications_models.TABLES,
         exports={"notifications": notifications_service.export_notifications},
         jobs={"send-reminders": notifications_jobs.send_reminders},
@@ -502,6 +527,10 @@ def jobs(modules: tuple[Module, ...] = MODULES) -> dict[str, Job]:
     return dict(pairs)
 
 
+def part_locks(modules: tuple[Module, ...] = MODULES) -> list[PartLocks]:
+    return [lock for module in modules for lock in module.part_locks]
+
+
 def public_cache_prefixes(modules: tuple[Module, ...] = MODULES) -> tuple[str, ...]:
     """The fixed start of each path the shared HTTP cache may answer (up to its first
     parameter): only those are looked up before routing."""
@@ -525,4 +554,5 @@ def registries(modules: tuple[Module, ...] = MODULES) -> Registries:
         jobs=jobs(modules),
         ticks=tuple(ticks(modules)),
         public_cache_prefixes=public_cache_prefixes(modules),
+        part_locks=tuple(part_locks(modules)),
     )

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.revocation import Revocations
 from app.auth.tokens import TokenIssuer
+from app.avatars.service import PartLocks
 from app.core.cache import cache_available, invalidate_tags, take_tags
 from app.core.clock import Clock, system_now
 from app.core.coherence import Coherence
@@ -64,6 +65,8 @@ class Registries:
     ticks: tuple[Tick, ...] = ()
     # Path prefixes of the public reads the shared HTTP cache may answer before routing.
     public_cache_prefixes: tuple[str, ...] = ()
+    # Which avatar parts are locked for an explorer (badges unlock them).
+    part_locks: tuple[PartLocks, ...] = ()
 
 
 class TaskWorker(Protocol):

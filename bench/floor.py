@@ -47,6 +47,7 @@ from app.progress import service as progress_service
 from app.progress.service import COMPLETE_SHARE, END_TOLERANCE_MS, FUTURE_SKEW, MAX_CREDIT_MS
 from app.quizzes import queries as quiz_queries
 from app.quizzes.service import ATTEMPT_TTL
+from app.rewards import queries as rewards_queries
 
 settings = Settings()
 tokens = TokenIssuer.from_settings(settings)
@@ -315,6 +316,16 @@ async def video_heartbeat(
         max(1, math.ceil(total * COMPLETE_SHARE)),
         _union_length(intervals),
         MAX_CREDIT_MS,
+        # The reward counters a completion feeds, and the learning a streak day needs.
+        [
+            "items",
+            "items:kind:video",
+            f"items:theme:{facts['theme_id']}",
+            f"items:item:{item_id}",
+            "read_aloud",
+            *([f"items:series:{facts['series_id']}"] if facts["series_id"] else []),
+        ],
+        5 * 60_000,
     )
     if row is None:
         row = await conn.fetchrow(progress_queries.STATE_SQL, profile_id, "video", item_id)
@@ -402,6 +413,7 @@ async def library(
     # As the app: nothing can be due outside a classroom (the bench's explorers are in none).
     if await conn.fetchval(classrooms_queries._IN_CLASSROOM_SQL, profile_id):
         raise NotImplementedError("the bench's explorers are in no classroom")
+    badge = await conn.fetchrow(rewards_queries._LATEST_SQL, profile_id)
     return json_response(
         {
             "continue": continue_,
@@ -417,6 +429,17 @@ async def library(
                 "quizzes_passed": quizzes["passed"],
             },
             "due_soon": [],
+            "latest_badge": None
+            if badge is None
+            else {
+                "id": badge["id"],
+                "title": badge["title"],
+                "description": badge["description"],
+                "picture_url": f"/api/v1/assets/{badge['picture_asset_id']}"
+                if badge["picture_asset_id"]
+                else None,
+                "earned_at": badge["earned_at"],
+            },
         }
     )
 

@@ -36,7 +36,8 @@ ROOT = Path(__file__).resolve().parents[1]
 METHODS = ("get", "put", "post", "delete", "patch")
 # Public catalogue reads: anyone may call them, a token only personalises nothing.
 PUBLIC_READS = re.compile(
-    r"^/api/v1/(videos|ebooks|diys|search|tabs/\{tab\}|themes|series|quizzes)(/\{[a-z_]+\})?$"
+    r"^/api/v1/(videos|ebooks|diys|search|tabs/\{tab\}|themes|series|quizzes|avatars/parts)"
+    r"(/\{[a-z_]+\})?$"
 )
 
 

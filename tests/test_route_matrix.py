@@ -117,6 +117,10 @@ ROUTES: dict[str, Access] = {
     "GET /api/v1/profiles/{profile_id}/limits/today": A.profile,
     "POST /api/v1/profiles/{profile_id}/limits/extend": A.parent_profile,
     "GET /api/v1/profiles/{profile_id}/reports/weekly": A.parent_profile,
+    # Badges: the explorer's own; rewards on or off is the parent's choice.
+    "GET /api/v1/profiles/{profile_id}/badges": A.profile,
+    "GET /api/v1/profiles/{profile_id}/rewards": A.parent_profile,
+    "PUT /api/v1/profiles/{profile_id}/rewards": A.parent_profile,
     # Classrooms: teachers' classrooms, the parent's code lookup and enrolment.
     "POST /api/v1/classrooms": A.teacher,
     "GET /api/v1/classrooms": A.teacher,
@@ -158,6 +162,11 @@ ROUTES: dict[str, Access] = {
     "POST /api/v1/admin/avatar-parts": A.editor,
     "PATCH /api/v1/admin/avatar-parts/{part_id}": A.editor,
     "DELETE /api/v1/admin/avatar-parts/{part_id}": A.editor,
+    "GET /api/v1/admin/badges": A.editor,
+    "POST /api/v1/admin/badges": A.editor,
+    "GET /api/v1/admin/badges/{badge_id}": A.editor,
+    "PATCH /api/v1/admin/badges/{badge_id}": A.editor,
+    "DELETE /api/v1/admin/badges/{badge_id}": A.editor,
     "POST /api/v1/admin/uploads": A.editor,
     "POST /api/v1/admin/uploads/{upload_id}/complete": A.editor,
     "GET /api/v1/admin/assets/{asset_id}": A.editor,

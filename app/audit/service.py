@@ -51,6 +51,11 @@ NOT_AUDITED = frozenset(
         "daily_item_stat",
         "daily_quiz_stat",
         "share_link_click",
+        # Counters the heartbeats and quiz submits keep for badges (derived, rewritten on
+        # every step of play); the badges earned and the settings are audited.
+        "reward_tally",
+        "reward_fact",
+        "reward_day",
     }
 )
 # The same rules as the trigger's audit_value() (see the migration), for `record()`.

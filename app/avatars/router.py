@@ -7,8 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Response, status
 
-from app.auth.deps import EditorPrincipal
+from app.auth.deps import EditorPrincipal, OptionalCaller
 from app.avatars import service as avatars_service
+from app.avatars.deps import PartLocksDep
 from app.avatars.examples import (
     LIST_AVATAR_PARTS_OUT,
     PART_IN,
@@ -19,8 +20,9 @@ from app.avatars.examples import (
 )
 from app.avatars.schemas import AvatarCatalogue, AvatarPartIn, AvatarPartOut, AvatarPartUpdate
 from app.core.db import SessionDep
-from app.core.errors import problem_responses
+from app.core.errors import Unauthorized, problem_responses
 from app.core.examples import path_example, request_example, response_example
+from app.profiles import service as profiles_service
 
 router = APIRouter(tags=["avatars"])
 
@@ -29,21 +31,35 @@ router = APIRouter(tags=["avatars"])
     "/avatars/parts",
     name="list_avatar_parts",
     response_model=AvatarCatalogue,
-    summary="List every avatar part, grouped by slot in drawing order.",
-    responses={**response_example(200, LIST_AVATAR_PARTS_OUT)},
+    responses={**problem_responses(401, 404), **response_example(200, LIST_AVATAR_PARTS_OUT)},
+    summary="List every avatar part, grouped by slot in drawing order, each marked locked or not.",
 )
-async def parts(session: SessionDep) -> AvatarCatalogue:
+async def parts(
+    session: SessionDep,
+    locks: PartLocksDep,
+    caller: OptionalCaller,
+    profile_id: uuid.UUID | None = None,
+) -> AvatarCatalogue:
     """Answers the parts an avatar is made of (bodies, eyes, hair, clothes...), per slot in drawing
-    order, with their colours.
+    order, with their colours, each marked `locked` while a badge that unlocks it is not earned.
 
     **Who may call:** anyone: anonymous callers, explorers and every grown-up (parent, teacher,
-    editor, admin) get the same answer; a token, when sent, must be valid (401 otherwise).
+    editor, admin) get the list; a token, when sent, must be valid (401 otherwise). With
+    `profile_id`, only the explorer of that profile and its family's parent (anyone else 404,
+    anonymous callers 401).
 
-    **Rules:** none.
+    **Rules:** with `profile_id`, a part is locked until that explorer earned a badge that unlocks
+    it (none is locked while a parent turned the explorer's rewards off); without it, a part is
+    locked when any badge unlocks it.
 
     **Retries:** a read; repeating it changes nothing.
     """
-    return await avatars_service.catalogue(session)
+    if profile_id is not None:
+        if caller is None:
+            raise Unauthorized("Sign in to see an explorer's parts.", code="not_authenticated")
+        await profiles_service.get_for(session, caller, profile_id)
+    locked = await avatars_service.locked_parts(session, locks, profile_id)
+    return await avatars_service.catalogue(session, locked)
 
 
 @router.post(

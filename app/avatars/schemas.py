@@ -26,9 +26,14 @@ class AvatarPartOut(BaseModel):
     svg: str
     colours: list[str]
     default_colour: str | None
+    locked: bool = Field(
+        default=False,
+        description="Unlocked by a badge not earned yet (by the explorer of `profile_id`; "
+        "without it, by anyone): it cannot be chosen until then",
+    )
 
     @classmethod
-    def of(cls, part: AvatarPart) -> AvatarPartOut:
+    def of(cls, part: AvatarPart, locked: bool = False) -> AvatarPartOut:
         return cls(
             id=part.id,
             slot=Slot(part.slot),
@@ -36,6 +41,7 @@ class AvatarPartOut(BaseModel):
             svg=part.svg,
             colours=list(part.colours),
             default_colour=part.default_colour,
+            locked=locked,
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable, Collection
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,12 +20,37 @@ from app.avatars.schemas import (
 from app.avatars.svg import UnsafeSvg, check_fragment, compose
 from app.core.errors import Conflict, NotFound, UnprocessableEntity, field_errors, invalid_field
 
+# Which parts are locked for an explorer (None: for anyone): a module that unlocks parts
+# declares one (app/modules.py, `part_locks=`); the composition root passes them in.
+PartLocks = Callable[[AsyncSession, uuid.UUID | None], Awaitable[set[uuid.UUID]]]
 
-async def catalogue(session: AsyncSession) -> AvatarCatalogue:
+
+async def locked_parts(
+    session: AsyncSession, locks: Collection[PartLocks], profile_id: uuid.UUID | None
+) -> set[uuid.UUID]:
+    found: set[uuid.UUID] = set()
+    for lock in locks:
+        found |= await lock(session, profile_id)
+    return found
+
+
+async def catalogue(session: AsyncSession, locked: Collection[uuid.UUID] = ()) -> AvatarCatalogue:
     slots: dict[Slot, list[AvatarPartOut]] = {slot: [] for slot in SLOT_ORDER}
     for part in await queries.all_parts(session):
-        slots[Slot(part.slot)].append(AvatarPartOut.of(part))
+        slots[Slot(part.slot)].append(AvatarPartOut.of(part, part.id in locked))
     return AvatarCatalogue(slots=slots)
+
+
+def check_unlocked(
+    selection: AvatarSelection, current: AvatarSelection, locked: Collection[uuid.UUID]
+) -> None:
+    """409 `part_locked` for a newly chosen part that a badge not yet earned unlocks. A part
+    already worn stays (it may have been chosen before its badge was defined)."""
+    for slot, part_id in selection.parts.items():
+        if part_id in locked and current.parts.get(slot) != part_id:
+            raise Conflict(
+                "This part is unlocked by a badge: keep learning to earn it!", code="part_locked"
+            )
 
 
 async def validate_selection(session: AsyncSession, selection: AvatarSelection) -> None:
@@ -58,6 +84,11 @@ async def _parts(session: AsyncSession, selection: AvatarSelection) -> dict[uuid
     """The parts of a selection that exist, by id."""
     rows = await queries.parts(session, list(selection.parts.values()))
     return {part.id: part for part in rows}
+
+
+async def known_parts(session: AsyncSession, ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """Those of `ids` that are parts of the catalogue."""
+    return {part.id for part in await queries.parts(session, ids)} if ids else set()
 
 
 async def render(session: AsyncSession, selection: AvatarSelection) -> str:

@@ -69,6 +69,10 @@ ERROR_CODES: dict[str, ErrorCode] = {
     "theme_not_empty": ErrorCode(409, "The theme still has items."),
     "series_not_empty": ErrorCode(409, "The series still has episodes."),
     "part_in_use": ErrorCode(409, "An explorer's avatar still uses this part."),
+    "part_locked": ErrorCode(
+        409, "A badge unlocks this avatar part and the explorer has not earned it yet."
+    ),
+    "badge_earned": ErrorCode(409, "Explorers earned this badge: it cannot be deleted."),
     "asset_in_use": ErrorCode(409, "Content still uses this asset."),
     "asset_not_ready": ErrorCode(
         409, "Media the item needs is missing or not processed yet: `errors` lists which."

@@ -219,7 +219,9 @@ async def _play(
     facts = await _length(session, play.kind, item_id)
     finished = start
     for when, beat in _beats(play.kind, facts, play.share, start):
-        await progress_service.record(conn, profile_id, play.kind, item_id, beat, when)
+        await progress_service.record(
+            conn, profile_id, play.kind, item_id, beat, when, runtime.settings.streak_minutes
+        )
         finished = when
     if play.quiz:
         await _quiz(session, runtime, profile_id, play.quiz, finished + timedelta(minutes=1))

@@ -13,6 +13,7 @@ from app.catalog.schemas import Card, DiyDetail, EbookDetail, Screen, VideoDetai
 from app.classrooms.schemas import DueSoon
 from app.progress.schemas import Minutes, ProgressOut
 from app.quizzes.schemas import QuizSummary
+from app.rewards.schemas import LatestBadge
 
 
 class Section(StrEnum):
@@ -63,6 +64,9 @@ class Library(BaseModel):
         default_factory=list,
         description="Classroom assignments due in the next days, soonest first",
     )
+    latest_badge: LatestBadge | None = Field(
+        default=None, description="The newest badge earned (null while rewards are off)"
+    )
 
 
 class ExplorerOut(BaseModel):
@@ -82,6 +86,9 @@ class MyExplorer(BaseModel):
     streak: StreakOut
     continue_: list[LibraryCard] = Field(alias="continue")
     recent: list[LibraryCard] = Field(description="Recent completions, newest first")
+    latest_badge: LatestBadge | None = Field(
+        default=None, description="The newest badge earned (null while rewards are off)"
+    )
 
 
 # --- pages that combine the catalogue with quizzes and classrooms ------------------------

@@ -32,6 +32,7 @@ from app.progress import queries as progress_queries
 from app.progress import service as progress_service
 from app.progress.schemas import ProgressOut
 from app.quizzes import service as quizzes_service
+from app.rewards import service as rewards_service
 
 SCREEN_ROW = 10
 # The library's quiz figures count every quiz ever taken.
@@ -168,6 +169,7 @@ async def library(
             "recommended": sections[Section.recommended.value],
             "stats": stats,
             "due_soon": list(due_soon),
+            "latest_badge": await rewards_service.latest(conn, who.id),
         }
     )
 
@@ -191,4 +193,5 @@ async def my_explorer(
         ),
         continue_=(await section(conn, who, Section.continue_, SCREEN_ROW, None)).items,
         recent=(await section(conn, who, Section.completed, SCREEN_ROW, None)).items,
+        latest_badge=await rewards_service.latest(conn, profile.id),
     )

@@ -25,11 +25,13 @@ class Category(StrEnum):
     announcement = "announcement"
     # A parent's summary of an explorer's week (off until a parent turns it on).
     weekly_report = "weekly_report"
+    # A badge the explorer earned (app/rewards).
+    reward = "reward"
 
 
 CATEGORIES = (
     "category IN ('new_content', 'reminder', 'progress', 'classroom', 'account', 'announcement', "
-    "'weekly_report')"
+    "'weekly_report', 'reward')"
 )
 
 

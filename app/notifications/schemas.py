@@ -17,6 +17,7 @@ from pydantic import (
 
 from app.core.contract import ISO_ONLY
 from app.limits.schemas import TodayOut
+from app.rewards.schemas import LatestBadge
 from app.notifications.models import Category
 
 
@@ -362,6 +363,14 @@ class LimitExtendedEvent(_Event):
     data: LimitPayload
 
 
+class BadgeEarnedEvent(_Event):
+    """The explorer earned a badge (sent to that explorer's streams; never to another
+    family's): show it, with its picture."""
+
+    event: Literal["badge_earned"]
+    data: LatestBadge
+
+
 class ReconnectEvent(_Event):
     """The server is shutting down: reconnect (after `retry`) with Last-Event-ID."""
 
@@ -383,7 +392,8 @@ class StreamEvent(
             | ReconnectEvent
             | LimitWarningEvent
             | LimitReachedEvent
-            | LimitExtendedEvent,
+            | LimitExtendedEvent
+            | BadgeEarnedEvent,
             Field(discriminator="event"),
         ]
     ]
@@ -429,6 +439,7 @@ _EVENT_TYPES: tuple[type[_Event], ...] = (
     LimitWarningEvent,
     LimitReachedEvent,
     LimitExtendedEvent,
+    BadgeEarnedEvent,
 )
 # Named schemas of the document: each event as sent (`ReadyFrame`...), and `StreamFrame`.
 STREAM_FRAMES: dict[str, dict[str, Any]] = {

@@ -64,6 +64,8 @@ DEFAULT_CHANNELS: dict[Category, Channels] = {
     Category.account: Channels(in_app=True, push=True),
     Category.announcement: Channels(in_app=True, push=False),
     Category.weekly_report: Channels(in_app=False, push=False, email=False),
+    # A badge shows in the app; never a push that calls a child back to play.
+    Category.reward: Channels(in_app=True, push=False),
 }
 # How long a push may wait for an offline device: a reminder is stale after two hours.
 TTL_SECONDS: dict[str, int] = {
@@ -74,6 +76,7 @@ TTL_SECONDS: dict[str, int] = {
     Category.account: 24 * 3600,
     Category.announcement: 24 * 3600,
     Category.weekly_report: 24 * 3600,
+    Category.reward: 24 * 3600,
 }
 
 

@@ -111,6 +111,22 @@ _DELETE_DEAD = sa.delete(_outbox).where(
 )
 
 
+def insert_from(rows_sql: str) -> str:
+    """SQL text that writes outbox messages from a query of (name, payload, dedup_key) rows,
+    for a hot statement that records its own background work in the same statement (one
+    round trip, one transaction). They are left undispatched, so the sweep
+    (`tasks_poll_seconds`) hands them to the backend whatever happens; a caller that learns
+    their ids (`RETURNING id, name`) hands them over itself once committed
+    (`service.dispatch_after_commit`, or the backend's `submit`), sooner. `rows_sql` is SQL
+    text of the caller's constants, never a value."""
+    columns = "id, name, payload, dedup_key, status, attempts"
+    values = f"gen_random_uuid(), m.name, m.payload, m.dedup_key, '{_PENDING}', 0"
+    rows = f"({rows_sql}) m(name, payload, dedup_key)"
+    return f"INSERT INTO outbox_message ({columns}) SELECT {values} FROM {rows} " + (  # noqa: S608
+        "ON CONFLICT (name, dedup_key) DO NOTHING"
+    )
+
+
 async def insert_message(
     session: AsyncSession, *, id: UUID, name: str, payload: dict[str, Any], dedup_key: str | None
 ) -> UUID | None:

@@ -51,6 +51,13 @@ async def enqueue(
     return message_id
 
 
+def dispatch_after_commit(session: AsyncSession, refs: Collection[TaskRef]) -> None:
+    """Hands messages a statement of this session wrote itself (queries.insert_from) to the
+    task backend after commit, like those of `enqueue`."""
+    if refs:
+        session.info.setdefault(_SESSION_KEY, []).extend(refs)
+
+
 def take_enqueued(session: AsyncSession) -> list[TaskRef]:
     """The tasks a committed session enqueued (and forgets them)."""
     refs: list[TaskRef] = session.info.pop(_SESSION_KEY, [])

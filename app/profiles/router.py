@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Request, Response, status
 
 from app.auth.deps import EXPLORER, CallerDep, CurrentPrincipal, TokensDep
+from app.avatars.deps import PartLocksDep
 from app.avatars.schemas import AvatarSelection
 from app.core.db import SessionDep
 from app.core.errors import invalid_field, problem_responses
@@ -233,23 +234,27 @@ async def get_avatar(profile: ProfileDep) -> AvatarSelection:
     "/{profile_id}/avatar",
     response_model=ProfileOut,
     responses={
-        **problem_responses(401, 403, 404, 422),
+        **problem_responses(401, 403, 404, 409, 422),
         **response_example(200, SET_AVATAR_OUT),
     },
     summary="Choose one part per slot and their colours.",
     openapi_extra=request_example(AVATAR_SELECTION),
 )
-async def set_avatar(body: AvatarSelection, profile: ProfileDep, session: SessionDep) -> ProfileOut:
+async def set_avatar(
+    body: AvatarSelection, profile: ProfileDep, session: SessionDep, locks: PartLocksDep
+) -> ProfileOut:
     """Replaces the explorer's avatar with the parts and colours sent.
 
     **Who may call:** the explorer of that profile and its family's parent; anyone else gets 404
     (anonymous callers 401).
 
-    **Rules:** every part must exist and sit in its slot (422); the explorer may do this too.
+    **Rules:** every part must exist and sit in its slot (422); a part a badge unlocks can be
+    chosen once the explorer earned that badge (409 `part_locked` before); a part already worn
+    stays. The explorer may do this too.
 
     **Retries:** idempotent: the same avatar again changes nothing.
     """
-    return ProfileOut.of(await profiles_service.set_avatar(session, profile, body))
+    return ProfileOut.of(await profiles_service.set_avatar(session, profile, body, locks))
 
 
 @router.get(

@@ -97,9 +97,15 @@ async def update(session: AsyncSession, profile: Profile, body: ProfileUpdate) -
 
 
 async def set_avatar(
-    session: AsyncSession, profile: Profile, selection: AvatarSelection
+    session: AsyncSession,
+    profile: Profile,
+    selection: AvatarSelection,
+    locks: Sequence[avatars_service.PartLocks] = (),
 ) -> Profile:
     await avatars_service.validate_selection(session, selection)
+    locked = await avatars_service.locked_parts(session, locks, profile.id)
+    current = AvatarSelection.model_validate(profile.avatar or {})
+    avatars_service.check_unlocked(selection, current, locked)
     profile.avatar = selection.model_dump(mode="json")
     await session.flush()
     await session.refresh(profile)

@@ -42,6 +42,7 @@ from app.core.pagination import keyset
 from app.core.schema import table_of
 from app.progress import pace
 from app.progress.models import SavedItem
+from app.rewards import queries as rewards_queries
 
 # The asyncpg connection under the request's session, in its transaction.
 connection = session_driver
@@ -144,7 +145,13 @@ _EARNED_UPDATE = f"""(
 # $1 profile, $2 kind, $3 item, $4 sent_at, $5 now, $6 position_ms, $7 page, $8 read_aloud,
 # $9/$10 starts/ends of what was done ([n, n+1) for a page or a step), $11 the item's length
 # in units, $12 the units that complete it, $13 the time claimed (videos) or NULL, $14 the
-# longest time one heartbeat may credit.
+# longest time one heartbeat may credit, $15 the reward counters a completion of this item
+# feeds, $16 the learning a day needs to count towards a streak (ms).
+#
+# The same statement then awards the badges this heartbeat earns (app/rewards/queries.py):
+# the family's day gains the time credited, a completion counts once, and a badge due is
+# inserted once. Nothing is read back for it: a heartbeat that earns nothing costs one more
+# upsert on a primary key inside this statement, no second round trip.
 HEARTBEAT_SQL = f"""
 WITH beat AS (
     SELECT coalesce(range_agg(int8range(s, e)), '{{}}'::int8multirange) AS covered
@@ -192,8 +199,18 @@ timed AS (
     FROM saved WHERE last_credit_ms > 0
     ON CONFLICT (profile_id, bucket, kind)
     DO UPDATE SET active_ms = t.active_ms + excluded.active_ms
-)
-SELECT * FROM saved
+),{
+    rewards_queries.heartbeat_ctes(
+        saved="saved",
+        profile="$1::uuid",
+        item="$3::uuid",
+        sent_at="$4::timestamptz",
+        now="$5::timestamptz",
+        keys="$15::text[]",
+        streak_ms="$16::bigint",
+    )
+}
+SELECT saved.*, ARRAY(SELECT id FROM r_told) AS told FROM saved
 """
 
 # Through the session, so that it opens the request's transaction (BEGIN, then this).
@@ -205,7 +222,7 @@ STATE_SQL = (
 
 async def heartbeat(conn: asyncpg.Connection[Any], *params: Any) -> asyncpg.Record | None:
     """Hot (the heartbeat): the new state, or None when the heartbeat changed nothing (a
-    duplicate)."""
+    duplicate). `told`: the outbox ids of the badges it earned (usually none)."""
     return await conn.fetchrow(HEARTBEAT_SQL, *params)
 
 

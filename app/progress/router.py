@@ -8,7 +8,7 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, BeforeValidator
 
 from app.catalog.schemas import Kind
@@ -72,6 +72,13 @@ class SavedOut(BaseModel):
 hot_router = APIRouter(prefix="/profiles/{profile_id}", tags=["progress"])
 
 
+def _streak_minutes(request: Request) -> int:
+    # Read from the runtime, not through a dependency: each dependency solved is a
+    # measurable share of a heartbeat.
+    minutes: int = request.app.state.runtime.settings.streak_minutes
+    return minutes
+
+
 @hot_router.put(
     "/progress/video/{item_id}",
     name="put_video_progress",
@@ -89,6 +96,7 @@ async def video_heartbeat(
     beat: VideoBeat,
     conn: PlayConnection,
     clock: ClockDep,
+    request: Request,
 ) -> Response:
     """Merges what was watched since the last heartbeat into the explorer's progress on the video
     and answers the resume state (position, completed).
@@ -99,12 +107,18 @@ async def video_heartbeat(
     **Rules:** the video must be published (409 `not_playable`); `sent_at` may not be in the
     future (422 `sent_at_in_future`); learning time is bounded by the server's clock, so time
     cannot be earned faster than it passes; an explorer whose limits lock play (bedtime, or today's
-    allowance used up) gets 403 `limit_reached` with `Retry-After` until play is allowed again.
+    allowance used up) gets 403 `limit_reached` with `Retry-After` until play is allowed again; the
+    heartbeat that completes an item or makes the day count towards a streak earns the badges it
+    meets, in the same transaction and once (`GET .../badges`).
 
     **Retries:** idempotent: a heartbeat is keyed by its `sent_at`, so a retried one counts
     once; an older one never moves the resume point back.
     """
-    state = await progress_service.record(conn, profile_id, Kind.video, item_id, beat, clock())
+    state, told = await progress_service.record_and_tell(
+        conn, profile_id, Kind.video, item_id, beat, clock(), _streak_minutes(request)
+    )
+    if told:  # badges earned, committed with the heartbeat's one statement
+        await request.app.state.runtime.tasks.submit(told)
     return model_response(state)
 
 
@@ -125,6 +139,7 @@ async def ebook_heartbeat(
     beat: EbookBeat,
     conn: PlayConnection,
     clock: ClockDep,
+    request: Request,
 ) -> Response:
     """Merges the pages read since the last heartbeat into the explorer's progress on the eBook and
     answers the resume state.
@@ -135,12 +150,18 @@ async def ebook_heartbeat(
     **Rules:** the eBook must be published (409 `not_playable`); pages are within the book;
     `sent_at` may not be in the future (422 `sent_at_in_future`); learning time is bounded by
     the server's clock; an explorer whose limits lock play (bedtime, or today's allowance used up)
-    gets 403 `limit_reached` with `Retry-After` until play is allowed again.
+    gets 403 `limit_reached` with `Retry-After` until play is allowed again; the heartbeat that
+    completes an item or makes the day count towards a streak earns the badges it meets, in the same
+    transaction and once (`GET .../badges`).
 
     **Retries:** idempotent: a heartbeat is keyed by its `sent_at`, so a retried one counts
     once; an older one never moves the resume point back.
     """
-    state = await progress_service.record(conn, profile_id, Kind.ebook, item_id, beat, clock())
+    state, told = await progress_service.record_and_tell(
+        conn, profile_id, Kind.ebook, item_id, beat, clock(), _streak_minutes(request)
+    )
+    if told:  # badges earned, committed with the heartbeat's one statement
+        await request.app.state.runtime.tasks.submit(told)
     return model_response(state)
 
 
@@ -161,6 +182,7 @@ async def diy_heartbeat(
     beat: DiyBeat,
     conn: PlayConnection,
     clock: ClockDep,
+    request: Request,
 ) -> Response:
     """Merges the steps done since the last heartbeat into the explorer's progress on the project
     and answers the resume state.
@@ -171,12 +193,18 @@ async def diy_heartbeat(
     **Rules:** the project must be published (409 `not_playable`); steps are within the project;
     `sent_at` may not be in the future (422 `sent_at_in_future`); learning time is bounded by
     the server's clock; an explorer whose limits lock play (bedtime, or today's allowance used up)
-    gets 403 `limit_reached` with `Retry-After` until play is allowed again.
+    gets 403 `limit_reached` with `Retry-After` until play is allowed again; the heartbeat that
+    completes an item or makes the day count towards a streak earns the badges it meets, in the same
+    transaction and once (`GET .../badges`).
 
     **Retries:** idempotent: a heartbeat is keyed by its `sent_at`, so a retried one counts
     once; an older one never moves the resume point back.
     """
-    state = await progress_service.record(conn, profile_id, Kind.diy, item_id, beat, clock())
+    state, told = await progress_service.record_and_tell(
+        conn, profile_id, Kind.diy, item_id, beat, clock(), _streak_minutes(request)
+    )
+    if told:  # badges earned, committed with the heartbeat's one statement
+        await request.app.state.runtime.tasks.submit(told)
     return model_response(state)
 
 

@@ -27,6 +27,7 @@ from app.catalog import lookups
 from app.catalog.schemas import Kind
 from app.core.errors import Conflict, NotFound, UnprocessableEntity, invalid_field
 from app.core.pagination import cursor_values, page_cursor, parse_datetime
+from app.integrations.tasks import TaskRef
 from app.profiles import service as profiles_service
 from app.progress import queries
 from app.progress.schemas import (
@@ -42,6 +43,7 @@ from app.progress.schemas import (
     VideoBeat,
 )
 from app.quizzes import service as quizzes_service
+from app.rewards import service as rewards_service
 
 Beat = VideoBeat | EbookBeat | DiyBeat
 
@@ -54,6 +56,8 @@ FUTURE_SKEW = timedelta(minutes=5)
 # The longest time one heartbeat may credit: a longer silence means the explorer was away.
 MAX_CREDIT_MS = 60_000
 MAX_ACTIVITY_DAYS = 92
+# STREAK_MINUTES' default (app/core/config.py), for callers without the settings at hand.
+DEFAULT_STREAK_MINUTES = 5
 
 
 def _invalid(detail: str, code: str, loc: list[str | int]) -> UnprocessableEntity:
@@ -167,10 +171,29 @@ async def record(
     item_id: uuid.UUID,
     beat: Beat,
     now: datetime,
+    streak_minutes: int = DEFAULT_STREAK_MINUTES,
 ) -> ProgressOut:
-    """Applies one heartbeat and returns the resume state. Bad input raises before anything
-    is written. `conn`: the request's (app/progress/router.py) or the front's
-    (app/profiles/front.py); the one upsert needs no transaction around it."""
+    """`record_and_tell` for a caller in a transaction of its own: the announcements of the
+    badges earned reach the task backend by the outbox's sweep."""
+    state, _ = await record_and_tell(conn, profile_id, kind, item_id, beat, now, streak_minutes)
+    return state
+
+
+async def record_and_tell(
+    conn: asyncpg.Connection[Any],
+    profile_id: uuid.UUID,
+    kind: Kind,
+    item_id: uuid.UUID,
+    beat: Beat,
+    now: datetime,
+    streak_minutes: int = DEFAULT_STREAK_MINUTES,
+) -> tuple[ProgressOut, list[TaskRef]]:
+    """Applies one heartbeat and returns the resume state, and awards the badges it earns in
+    the same statement (app/rewards), with the outbox messages that announce them (to hand
+    to the task backend once committed; usually none). Bad input raises before anything is
+    written. `conn`: the request's (app/progress/router.py); the one statement needs no
+    transaction around it. `streak_minutes`: the learning that makes a day count towards a
+    streak."""
     facts = await _facts(conn, kind, item_id)
     if beat.sent_at > now + FUTURE_SKEW:
         raise _invalid(
@@ -193,11 +216,15 @@ async def record(
         plan.need,
         plan.claim_ms,
         MAX_CREDIT_MS,
+        rewards_service.completion_keys(kind, item_id, facts.theme_id, facts.series_id),
+        streak_minutes * 60_000,
     )
     if row is None:  # a repeat: nothing changed, answer what is stored
         row = await queries.state(conn, profile_id, kind.value, item_id)
         assert row is not None
-    return ProgressOut.model_validate(queries.state_of(row))
+        return ProgressOut.model_validate(queries.state_of(row)), []
+    told = [TaskRef(id=ident, name=rewards_service.BADGE_EARNED_TASK) for ident in row["told"]]
+    return ProgressOut.model_validate(queries.state_of(row)), told
 
 
 async def get(

@@ -33,6 +33,7 @@ from app.quizzes.schemas import (
     QuestionResult,
     QuestionType,
 )
+from app.rewards import service as rewards_service
 
 if TYPE_CHECKING:
     from app.runtime import Runtime
@@ -232,7 +233,8 @@ def _right(question: Row, choices: Sequence[Row]) -> list[uuid.UUID]:
 
 
 async def _close(session: AsyncSession, attempt: Row, now: datetime, reason: str) -> None:
-    """Scores the attempt as it stands, with the quiz as it is now, and closes it."""
+    """Scores the attempt as it stands, with the quiz as it is now, and closes it; the
+    badges the result earns are awarded with it (app/rewards)."""
     quiz = await queries.quiz_row(session, attempt["quiz_id"])
     assert quiz is not None
     questions, choices = await _questions_and_choices(session, quiz["id"])
@@ -267,6 +269,16 @@ async def _close(session: AsyncSession, attempt: Row, now: datetime, reason: str
         passed=result.passed,
         stars=result.stars,
         graded=graded,
+    )
+    # In the same transaction: a quiz first passed or first mastered earns its badges once.
+    await rewards_service.quiz_scored(
+        session,
+        attempt["profile_id"],
+        quiz["id"],
+        quiz["difficulty"],
+        passed=result.passed,
+        stars=result.stars,
+        now=now,
     )
 
 

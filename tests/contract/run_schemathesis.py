@@ -76,7 +76,9 @@ CANNOT_STATE: dict[str, str] = {
     "admin_bulk_create_ebooks": "foreign ids (every item)",
     "admin_bulk_create_diys": "foreign ids (every item)",
     "admin_create_upload": "content type must match the purpose",
-    "set_avatar": "foreign ids (avatar parts of the catalogue)",
+    "set_avatar": "foreign ids (avatar parts of the catalogue), parts a badge locks",
+    "admin_create_badge": "foreign ids (picture asset, avatar parts, catalogue items)",
+    "admin_update_badge": "foreign ids (picture asset, avatar parts, catalogue items)",
     "create_profile": "nickname: no web address, printable characters only",
     "update_profile": "nickname: no web address, printable characters only",
     # Either `choice_ids` or `order`, by the question's type (a row the schema cannot see).

@@ -81,7 +81,16 @@ async def test_my_adventures_in_one_round_trip(
     response = await client.get(explorer.url("/library"), headers=explorer.kid)
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"continue", "completed", "saved", "recommended", "stats", "due_soon"}
+    assert set(body) == {
+        "continue",
+        "completed",
+        "saved",
+        "recommended",
+        "stats",
+        "due_soon",
+        "latest_badge",
+    }
+    assert body["latest_badge"] is None  # no badge is defined here
     # Continue: newest activity first, each card with its progress.
     assert [c["id"] for c in body["continue"]] == [catalogue.ebook, catalogue.episode]
     assert body["continue"][0]["progress"]["page"] == 2

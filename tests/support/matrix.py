@@ -148,6 +148,17 @@ async def build_world(runtime: Runtime, client: httpx.AsyncClient, tag: str = "m
     )
     await _classroom_world(runtime, client, world, tag)
     await _notification_world(client, world)
+    badge = await client.post(
+        "/api/v1/admin/badges",
+        json={
+            "slug": f"matrix-{tag}",
+            "title": "Matrix badge",
+            "criterion": {"kind": "items_completed", "count": 3},
+        },
+        headers=world.headers["editor"],
+    )
+    assert badge.status_code == 201, badge.text
+    world.ids["badge_id"] = str(badge.json()["id"])
     return world
 
 
