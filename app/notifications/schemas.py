@@ -17,8 +17,8 @@ from pydantic import (
 
 from app.core.contract import ISO_ONLY
 from app.limits.schemas import TodayOut
-from app.rewards.schemas import LatestBadge
 from app.notifications.models import Category
+from app.rewards.schemas import LatestBadge
 
 
 class Status(StrEnum):
