@@ -48,6 +48,7 @@ TAGS = {
     "progress",
     "quizzes",
     "reports",
+    "rewards",
     "share links",
     "stats",
     "audit",

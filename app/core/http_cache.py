@@ -220,12 +220,12 @@ SVG_RESPONSE: dict[str, Any] = {
 
 
 def svg_answer(example: str) -> dict[str, Any]:
-    """SVG_RESPONSE with an example of the SVG document."""
+    """SVG_RESPONSE with an example of the SVG document, under both of its media types."""
     return {
         **SVG_RESPONSE,
         "content": {
-            **SVG_RESPONSE["content"],
-            SVG: {"schema": {"type": "string"}, "example": example},
+            media_type: {**media, "example": example}
+            for media_type, media in SVG_RESPONSE["content"].items()
         },
     }
 

@@ -17,7 +17,12 @@ from app.core.idempotency import idempotent
 from app.core.parts import CacheDep, RateLimiterDep, SettingsDep
 from app.core.ratelimit import Limit, client_ip
 from app.links import service
-from app.links.examples import CREATE_SHARE_LINK_OUT, DISABLE_IN, SHARE_IN
+from app.links.examples import (
+    CREATE_SHARE_LINK_OUT,
+    DISABLE_IN,
+    FOLLOW_SHARE_LINK_PAGE,
+    SHARE_IN,
+)
 from app.links.schemas import CODE_PATTERN, DisableIn, ShareIn, ShareOut
 
 router = APIRouter(tags=["share links"])
@@ -104,7 +109,7 @@ async def address_budget(
 FOLLOW_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "To a link-preview crawler (by User-Agent): a page with its preview tags",
-        "content": {"text/html": {"schema": {"type": "string"}}},
+        "content": {"text/html": {"schema": {"type": "string"}, "example": FOLLOW_SHARE_LINK_PAGE}},
     },
     302: {
         "description": "To everyone else: on to the item in the app (an app link)",
@@ -122,7 +127,7 @@ FOLLOW_RESPONSES: dict[int | str, dict[str, Any]] = {
     dependencies=[Depends(address_budget)],
     include_in_schema=True,
     name="follow_share_link",
-    summary="Follow a share link: on to the app, or a preview page for crawlers",
+    summary="Follow a share link: on to the app, or a preview page for crawlers.",
     response_class=Response,
     responses=FOLLOW_RESPONSES,
 )
@@ -134,10 +139,21 @@ async def follow(
     cache: CacheDep,
     user_agent: Annotated[str | None, Header()] = None,
 ) -> Response:
-    """Anyone (no token): a browser is sent on (302) to the item in the app, a link-preview
-    crawler gets a page with the item's preview. 404 for a code that is no link or was
-    disabled, 410 once the item is no longer published. Each click is counted (nothing
-    about who clicked); not cached."""
+    """Sends a browser on (302) to the shared item in the app (an app link); a link-preview
+    crawler (known by its User-Agent) gets a small page with the item's preview tags instead.
+    Each click is counted, with nothing about who clicked.
+
+    **Who may call:** anyone, without a token: it is followed by browsers and link-preview
+    crawlers, not called by the apps.
+
+    **Rules:** a code that is no link (of another shape, unknown, or disabled by an editor)
+    is a 404 `link_not_found`; once the item is no longer published, 410 `link_gone`; each
+    address spends the API's per-minute budget (429 `rate_limited`, with Retry-After).
+
+    **Retries:** safe to follow again: the answer is the same, and every follow counts one
+    more click. The redirect is not cached (the item may be unpublished); the preview page
+    may be, for 5 minutes.
+    """
     opened = await service.open_link(session, code)
     if service.is_crawler(user_agent):
         return HTMLResponse(

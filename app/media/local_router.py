@@ -51,14 +51,19 @@ UPLOAD_BODY: dict[str, Any] = {
     "required": True,
     "description": "The file's bytes, sent with the ticket's Content-Type (or as "
     "application/octet-stream: the object keeps the ticket's type)",
-    "content": {OCTET_STREAM: {"schema": {"type": "string", "format": "binary"}}},
+    "content": {
+        OCTET_STREAM: {
+            "schema": {"type": "string", "format": "binary"},
+            "example": "(the file's bytes: exactly `len` of them)",
+        }
+    },
 }
 
 
 @router.put(
     "/upload/{key:path}",
     name="upload_file",
-    summary="Send the file of an upload ticket (local storage only)",
+    summary="Send the file of an upload ticket (local storage only).",
     response_class=Response,
     responses={
         200: {"description": "Stored; complete the upload (POST /admin/uploads/{id}/complete)"},
@@ -75,12 +80,24 @@ async def upload(
     len_: Annotated[int, Query(alias="len", ge=1, le=2**40)],
     sig: Annotated[str, Query(pattern=r"^[0-9a-f]{64}$")],
 ) -> Response:
-    """The `url` of an upload ticket (`POST /admin/uploads`) when files are stored by the
-    app itself; with S3 or GCS the ticket points to them instead. Whoever holds the ticket
-    may call it (editors, through the admin pages), until `exp`: the query is signed, so
-    every parameter is sent as the ticket gave it. Exactly `len` bytes; an object is never
-    overwritten (409 `already_uploaded`), so a retry after a success is refused, not
-    stored twice."""
+    """Stores the file's bytes for an upload ticket; complete the upload afterwards (`POST
+    /admin/uploads/{id}/complete`). This is the `url` of a ticket (`POST /admin/uploads`)
+    when files are stored by the app itself (`STORAGE_BACKEND=local`); with S3 or GCS the
+    ticket points to them instead.
+
+    **Who may call:** anyone holding the ticket's signed URL (editors, through the admin
+    pages), without a token, until `exp`.
+
+    **Rules:** the query is signed, so every parameter is sent as the ticket gave it (403
+    `invalid_signature` otherwise, 403 `url_expired` after `exp`); the body is sent as the
+    ticket's type or as application/octet-stream (415 `unsupported_media_type`) and is exactly
+    `len` bytes (413 `payload_too_large` for more, 400 `size_mismatch` for fewer); an object is
+    never overwritten (409 `already_uploaded`); with files stored elsewhere (S3, GCS) the route
+    answers 404 `not_found`.
+
+    **Retries:** not repeatable: a retry after a success is refused (409
+    `already_uploaded`), never stored twice; a retry after a failure sends the file again.
+    """
     content_type = request.headers.get("content-type")
     storage = _local(storage_part)
     reason = storage.check("PUT", key, exp, sig, ct, len_)
