@@ -187,12 +187,13 @@ def upgrade() -> None:
             ["picture_asset_id"],
             ["media_asset.id"],
             name=op.f("fk_badge_picture_asset_id_media_asset"),
-            ondelete="SET NULL",
+            ondelete="RESTRICT",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_badge")),
         sa.UniqueConstraint("slug", name=op.f("uq_badge_slug")),
     )
     op.create_index("ix_badge_tally_key", "badge", ["tally_key", "threshold"])
+    op.create_index(op.f("ix_badge_picture_asset_id"), "badge", ["picture_asset_id"])
     op.create_table(
         "earned_badge",
         sa.Column("profile_id", sa.Uuid(), nullable=False),

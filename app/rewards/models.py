@@ -44,7 +44,7 @@ class Badge(SQLModel, table=True):
     title: str = Field(sa_type=sa.String(80))
     description: str = Field(default="", sa_type=sa.String(300))
     picture_asset_id: uuid.UUID | None = Field(
-        default=None, foreign_key="media_asset.id", ondelete="SET NULL"
+        default=None, foreign_key="media_asset.id", ondelete="RESTRICT", index=True
     )
     criterion: str = Field(sa_type=sa.String(20))
     params: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
