@@ -104,8 +104,9 @@ CANNOT_STATE: dict[str, str] = {
     "reorder_assignments": "every assignment of the stored classroom exactly once",
 }
 # Statuses that say the server read a schema-valid request and answered about its data or
-# state (no such id, already taken, a stale ETag, a limit), not that it refused the input.
-ACCEPTED = ["2xx", "304", "401", "403", "404", "409", "410", "412", "428", "429"]
+# state (a redirect to the file asked for, no such id, already taken, a stale ETag, a limit),
+# not that it refused the input.
+ACCEPTED = ["2xx", "304", "307", "401", "403", "404", "409", "410", "412", "428", "429"]
 
 
 def config_for(document: dict[str, Any]) -> str:
