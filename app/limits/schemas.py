@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 
 from app.accounts.schemas import TimeZone
 from app.limits.rules import Reason, State
@@ -41,11 +41,24 @@ class WeekdayMinutes(BaseModel):
         return cls(**dict(zip(names, values, strict=True)))
 
 
+# A wall-clock time with no offset: the document says so, as the validator below does.
+LocalTime = Annotated[
+    time,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$",
+            "examples": ["19:30", "06:30"],
+        }
+    ),
+]
+
+
 class Bedtime(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    start: time = Field(description="Local time (the family's zone) play stops", examples=["19:30"])
-    end: time = Field(description="Local time play may start again", examples=["06:30"])
+    start: LocalTime = Field(description="Local time (the family's zone) play stops")
+    end: LocalTime = Field(description="Local time play may start again")
 
     @model_validator(mode="after")
     def _not_empty(self) -> Bedtime:

@@ -11,6 +11,7 @@ from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -29,10 +30,20 @@ def _ordered(interval: tuple[int, int]) -> tuple[int, int]:
     return interval
 
 
-Millis = Annotated[int, Field(ge=0, le=MAX_MS)]
+Millis = Annotated[StrictInt, Field(ge=0, le=MAX_MS)]
 Interval = Annotated[tuple[Millis, Millis], AfterValidator(_ordered)]
+
+
+def _text_time(value: object) -> object:
+    # JSON has no date-time: a number is not read as seconds since 1970.
+    if not isinstance(value, (str, datetime)):
+        raise ValueError("an ISO 8601 date-time with a time zone")
+    return value
+
+
 SentAt = Annotated[
     AwareDatetime,
+    BeforeValidator(_text_time),
     Field(description="When the app sent this heartbeat (ISO 8601 with a time zone)"),
 ]
 
@@ -54,14 +65,14 @@ class VideoBeat(_Beat):
 
 class EbookBeat(_Beat):
     page: StrictInt = Field(ge=1, le=10_000, description="The page open now")
-    pages_read: list[Annotated[int, Field(ge=1, le=10_000)]] = Field(
+    pages_read: list[Annotated[StrictInt, Field(ge=1, le=10_000)]] = Field(
         default_factory=list, max_length=1000
     )
     read_aloud: StrictBool = False
 
 
 class DiyBeat(_Beat):
-    steps_done: list[Annotated[int, Field(ge=1, le=10_000)]] = Field(
+    steps_done: list[Annotated[StrictInt, Field(ge=1, le=10_000)]] = Field(
         default_factory=list, max_length=1000, description="Step numbers done"
     )
 

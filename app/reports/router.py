@@ -41,6 +41,7 @@ async def weekly(
             "when left out",
             examples=["2026-W49"],
             max_length=8,
+            pattern=service.WEEK_PATTERN,
         ),
     ] = None,
 ) -> WeeklyReportOut:

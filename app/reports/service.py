@@ -36,7 +36,9 @@ from app.reports.schemas import (
     WeekMinutes,
 )
 
-WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+# An ISO week of a year from 1000 on; week 53 is there only in the years that have one.
+WEEK_PATTERN = r"^([1-9][0-9]{3})-W(0[1-9]|[1-4][0-9]|5[0-3])$"
+WEEK = re.compile(WEEK_PATTERN)
 # A quiz failed this often (or once with this many hints) and not passed: help may be needed.
 HELP_FAILS = 2
 HELP_HINTS = 3

@@ -102,6 +102,9 @@ CANNOT_STATE: dict[str, str] = {
     "admin_update_avatar_part": "the default colour is one of the part's colours",
     "create_assignment": "a due date not in the past, in the classroom's time zone",
     "reorder_assignments": "every assignment of the stored classroom exactly once",
+    "put_limits": "bedtime starts and ends at different times; daily or weekday minutes, not both",
+    "get_weekly_report": "week 53 exists only in the ISO years that have one",
+    "put_video_progress": "each watched interval ends after it starts",
 }
 # Statuses that say the server read a schema-valid request and answered about its data or
 # state (a redirect to the file asked for, no such id, already taken, a stale ETag, a limit),
