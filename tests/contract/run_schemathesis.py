@@ -105,6 +105,10 @@ CANNOT_STATE: dict[str, str] = {
     "put_limits": "bedtime starts and ends at different times; daily or weekday minutes, not both",
     "get_weekly_report": "week 53 exists only in the ISO years that have one",
     "put_video_progress": "each watched interval ends after it starts",
+    "admin_schedule_video": "publish_at is in the future, by the server's clock",
+    "admin_schedule_ebook": "publish_at is in the future, by the server's clock",
+    "admin_schedule_diy": "publish_at is in the future, by the server's clock",
+    "admin_narrate_ebook": "the text-to-speech engine speaks the eBook's language",
 }
 # Statuses that say the server read a schema-valid request and answered about its data or
 # state (a redirect to the file asked for, no such id, already taken, a stale ETag, a limit),
